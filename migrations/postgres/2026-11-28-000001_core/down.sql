@@ -1,0 +1,9 @@
+DROP TABLE outbox;
+DROP TABLE consent_events;
+DROP TABLE tokens;
+DROP TABLE subscriptions;
+DROP TABLE subscribers;
+DROP TABLE consent_wordings;
+DROP TABLE lists;
+DROP TABLE settings;
+DROP FUNCTION consent_events_append_only();

@@ -1,0 +1,334 @@
+//! Configuration from the environment (contract §2).
+//!
+//! Every variable has a default that works on a laptop. A bad value is
+//! reported as a [`ConfigError`] naming the variable, which `main` turns into
+//! one line on stderr and exit status 2.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use lettre::message::Mailbox;
+use url::Url;
+
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {message}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(variable: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            variable,
+            message: message.into(),
+        }
+    }
+}
+
+/// Where the data lives, picked by the URL scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Postgres(String),
+    Sqlite(PathBuf),
+}
+
+impl DatabaseUrl {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        if value.starts_with("postgres://") || value.starts_with("postgresql://") {
+            Ok(Self::Postgres(value.to_owned()))
+        } else if let Some(path) = value.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err("sqlite:// needs a file path, e.g. sqlite://assent.db".into());
+            }
+            Ok(Self::Sqlite(PathBuf::from(path)))
+        } else {
+            Err("expected sqlite://PATH or postgres://…".into())
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: DatabaseUrl,
+    pub bind: SocketAddr,
+    /// `None` means "derive it from the bound address".
+    pub base_url: Option<Url>,
+    /// `None` means "write `.eml` files into `mail_dir`".
+    pub smtp_url: Option<String>,
+    pub mail_dir: PathBuf,
+    pub mail_from: Mailbox,
+    pub org_name: String,
+    pub org_address: String,
+    pub secret_key: Option<Vec<u8>>,
+    pub confirm_ttl: Duration,
+    pub default_list: String,
+    /// Signups a minute per client address; 0 turns the limit off.
+    pub signup_rate: u32,
+    pub cors_origins: Vec<String>,
+    pub log: String,
+}
+
+impl Settings {
+    /// Reads the process environment. `main` loads `.env` first.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests can pass their own values.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+
+        let database_url = match get("ASSENT_DATABASE_URL") {
+            Some(v) => DatabaseUrl::parse(v.trim())
+                .map_err(|m| ConfigError::new("ASSENT_DATABASE_URL", m))?,
+            None => DatabaseUrl::Sqlite(PathBuf::from("assent.db")),
+        };
+
+        let bind = get("ASSENT_BIND")
+            .unwrap_or_else(|| "127.0.0.1:8080".into())
+            .trim()
+            .parse::<SocketAddr>()
+            .map_err(|_| {
+                ConfigError::new(
+                    "ASSENT_BIND",
+                    "expected an address and port, e.g. 127.0.0.1:8080",
+                )
+            })?;
+
+        let base_url = get("ASSENT_BASE_URL")
+            .map(|v| parse_base_url(v.trim()))
+            .transpose()
+            .map_err(|m| ConfigError::new("ASSENT_BASE_URL", m))?;
+
+        let smtp_url = get("ASSENT_SMTP_URL").map(|v| v.trim().to_owned());
+        if let Some(url) = &smtp_url {
+            crate::mail::transport::validate_smtp_url(url)
+                .map_err(|m| ConfigError::new("ASSENT_SMTP_URL", m))?;
+        }
+
+        let mail_dir = PathBuf::from(get("ASSENT_MAIL_DIR").unwrap_or_else(|| "./mail".into()));
+
+        let mail_from = get("ASSENT_MAIL_FROM")
+            .unwrap_or_else(|| "Newsletter <newsletter@localhost>".into())
+            .trim()
+            .parse::<Mailbox>()
+            .map_err(|e| {
+                ConfigError::new(
+                    "ASSENT_MAIL_FROM",
+                    format!("not a valid mailbox ({e}); expected e.g. News <news@example.com>"),
+                )
+            })?;
+
+        let org_name = get("ASSENT_ORG_NAME").unwrap_or_else(|| "assent".into());
+        let org_address = lookup("ASSENT_ORG_ADDRESS").unwrap_or_default();
+
+        let secret_key = match get("ASSENT_SECRET_KEY") {
+            Some(v) if v.len() < 32 => {
+                return Err(ConfigError::new(
+                    "ASSENT_SECRET_KEY",
+                    format!("must be at least 32 bytes, got {}", v.len()),
+                ));
+            }
+            Some(v) => Some(v.into_bytes()),
+            None => None,
+        };
+
+        let confirm_ttl = match get("ASSENT_CONFIRM_TTL") {
+            Some(v) => {
+                parse_duration(v.trim()).map_err(|m| ConfigError::new("ASSENT_CONFIRM_TTL", m))?
+            }
+            None => Duration::from_secs(48 * 3600),
+        };
+
+        let default_list = get("ASSENT_DEFAULT_LIST")
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_else(|| "Newsletter".into());
+        if crate::domain::list::slugify(&default_list).is_empty() {
+            return Err(ConfigError::new(
+                "ASSENT_DEFAULT_LIST",
+                "needs at least one letter or digit",
+            ));
+        }
+
+        let signup_rate = match get("ASSENT_SIGNUP_RATE") {
+            Some(v) => v.trim().parse::<u32>().map_err(|_| {
+                ConfigError::new(
+                    "ASSENT_SIGNUP_RATE",
+                    "expected a whole number of signups a minute (0 turns the limit off)",
+                )
+            })?,
+            None => 20,
+        };
+
+        let cors_origins = get("ASSENT_CORS_ORIGINS")
+            .map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|o| !o.is_empty())
+                    .map(parse_origin)
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()
+            .map_err(|m| ConfigError::new("ASSENT_CORS_ORIGINS", m))?
+            .unwrap_or_default();
+
+        let log = get("ASSENT_LOG").unwrap_or_else(|| "info".into());
+
+        Ok(Self {
+            database_url,
+            bind,
+            base_url,
+            smtp_url,
+            mail_dir,
+            mail_from,
+            org_name,
+            org_address,
+            secret_key,
+            confirm_ttl,
+            default_list,
+            signup_rate,
+            cors_origins,
+            log,
+        })
+    }
+}
+
+fn parse_base_url(value: &str) -> Result<Url, String> {
+    let url = Url::parse(value).map_err(|e| format!("not a URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err("expected an http:// or https:// origin, e.g. https://news.example.com".into());
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("must not have a query or fragment".into());
+    }
+    Ok(url)
+}
+
+fn parse_origin(value: &str) -> Result<String, String> {
+    let url = Url::parse(value)
+        .map_err(|_| format!("{value:?} is not an origin like https://example.com"))?;
+    let origin = url.origin();
+    if !origin.is_tuple() || !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "{value:?} is not an origin like https://example.com"
+        ));
+    }
+    Ok(origin.ascii_serialization())
+}
+
+/// `90s`, `15m`, `48h`, `7d`.
+pub fn parse_duration(value: &str) -> Result<Duration, String> {
+    let err = || format!("{value:?} is not a duration like 90s, 15m, 48h or 7d");
+    let split = value.find(|c: char| !c.is_ascii_digit()).ok_or_else(err)?;
+    let (number, unit) = value.split_at(split);
+    let number: u64 = number.parse().map_err(|_| err())?;
+    let seconds = match unit {
+        "s" => Some(number),
+        "m" => number.checked_mul(60),
+        "h" => number.checked_mul(3600),
+        "d" => number.checked_mul(86_400),
+        _ => None,
+    }
+    .ok_or_else(err)?;
+    if seconds == 0 {
+        return Err("must be longer than zero".into());
+    }
+    Ok(Duration::from_secs(seconds))
+}
+
+/// "48 hours", "7 days", "15 minutes": how a duration reads in a message.
+pub fn describe_duration(duration: Duration) -> String {
+    let secs = duration.as_secs();
+    // "48 hours" reads better than "2 days" for a link's lifetime.
+    let (n, unit) = if secs % 86_400 == 0 && secs >= 3 * 86_400 {
+        (secs / 86_400, "day")
+    } else if secs % 3600 == 0 {
+        (secs / 3600, "hour")
+    } else if secs % 60 == 0 {
+        (secs / 60, "minute")
+    } else {
+        (secs, "second")
+    };
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_work_without_any_variable() {
+        let s = settings(&[]).expect("defaults are valid");
+        assert_eq!(s.database_url, DatabaseUrl::Sqlite("assent.db".into()));
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.confirm_ttl, Duration::from_secs(48 * 3600));
+        assert_eq!(s.signup_rate, 20);
+        assert_eq!(s.mail_from.email.to_string(), "newsletter@localhost");
+        assert!(s.smtp_url.is_none());
+    }
+
+    #[test]
+    fn each_bad_value_names_its_variable() {
+        for (var, value) in [
+            ("ASSENT_DATABASE_URL", "mysql://x"),
+            ("ASSENT_BIND", "localhost"),
+            ("ASSENT_BASE_URL", "ftp://example.com"),
+            ("ASSENT_SMTP_URL", "http://mail.example.com"),
+            ("ASSENT_MAIL_FROM", "not an address"),
+            ("ASSENT_SECRET_KEY", "short"),
+            ("ASSENT_CONFIRM_TTL", "2 weeks"),
+            ("ASSENT_SIGNUP_RATE", "-1"),
+            ("ASSENT_CORS_ORIGINS", "https://ok.example, nonsense"),
+            ("ASSENT_DEFAULT_LIST", "!!!"),
+        ] {
+            let err = settings(&[(var, value)]).expect_err(var);
+            assert_eq!(err.variable, var);
+            assert!(err.to_string().starts_with(var), "{err}");
+        }
+    }
+
+    #[test]
+    fn durations_parse_and_read_well() {
+        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("15m"), Ok(Duration::from_secs(900)));
+        assert_eq!(parse_duration("7d"), Ok(Duration::from_secs(7 * 86_400)));
+        assert!(parse_duration("0h").is_err());
+        assert!(parse_duration("h").is_err());
+        assert!(parse_duration("99999999999999999999d").is_err());
+        assert_eq!(
+            describe_duration(Duration::from_secs(48 * 3600)),
+            "48 hours"
+        );
+        assert_eq!(describe_duration(Duration::from_secs(7 * 86_400)), "7 days");
+        assert_eq!(describe_duration(Duration::from_secs(3600)), "1 hour");
+        assert_eq!(describe_duration(Duration::from_secs(90)), "90 seconds");
+    }
+
+    #[test]
+    fn cors_origins_are_normalised() {
+        let s = settings(&[(
+            "ASSENT_CORS_ORIGINS",
+            "https://Example.com/, http://a.test:8080",
+        )])
+        .expect("valid origins");
+        assert_eq!(
+            s.cors_origins,
+            ["https://example.com", "http://a.test:8080"]
+        );
+    }
+}

@@ -1,0 +1,71 @@
+//! The SQL that differs between SQLite and PostgreSQL, kept in one place.
+
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::{outbox, subscriptions};
+
+/// Set on every SQLite connection. WAL lets readers work while the writer
+/// commits; `synchronous = NORMAL` keeps commits durable across a process
+/// crash (not a power cut) at a fraction of FULL's cost.
+pub const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000;
+     PRAGMA journal_mode = WAL;
+     PRAGMA synchronous = NORMAL;
+     PRAGMA foreign_keys = ON;";
+
+/// Holds the subscription's row until the transaction ends, so that two
+/// processes handling signups for one address take turns and the resend caps
+/// hold. SQLite serialises writers already.
+pub fn lock_subscription(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+    match conn {
+        DbConn::Postgres(pg) => subscriptions::table
+            .find(id)
+            .select(subscriptions::id)
+            .for_update()
+            .first::<i64>(pg)
+            .map(|_| ()),
+        DbConn::Sqlite(_) => Ok(()),
+    }
+}
+
+/// Marks up to `limit` due messages as claimed by `claim` until `until`, and
+/// returns their ids. On PostgreSQL, rows another process is claiming at
+/// the same moment are skipped rather than waited for.
+pub fn claim_due_messages(
+    conn: &mut DbConn,
+    claim: &str,
+    now: i64,
+    until: i64,
+    limit: i64,
+) -> QueryResult<Vec<i64>> {
+    macro_rules! due {
+        () => {
+            outbox::table
+                .filter(outbox::status.eq("queued"))
+                .filter(outbox::next_attempt_at.le(now))
+                .filter(
+                    outbox::claimed_until
+                        .is_null()
+                        .or(outbox::claimed_until.lt(now)),
+                )
+                .order(outbox::id)
+                .limit(limit)
+                .select(outbox::id)
+        };
+    }
+    conn.transaction(|conn| {
+        let ids: Vec<i64> = match conn {
+            DbConn::Postgres(pg) => due!().for_update().skip_locked().load(pg)?,
+            DbConn::Sqlite(sqlite) => due!().load(sqlite)?,
+        };
+        if !ids.is_empty() {
+            diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+                .set((
+                    outbox::claimed_by.eq(claim),
+                    outbox::claimed_until.eq(until),
+                ))
+                .execute(conn)?;
+        }
+        Ok(ids)
+    })
+}

@@ -1,0 +1,58 @@
+//! Subscriptions as CSV rows, read in keyset pages so memory stays flat.
+
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::{lists, subscribers, subscriptions};
+
+/// One row of `assent export`.
+#[derive(Debug, Clone, Queryable)]
+pub struct ExportRow {
+    pub id: i64,
+    pub email: String,
+    pub list: String,
+    pub status: String,
+    pub created_at: i64,
+    pub confirmed_at: Option<i64>,
+    pub unsubscribed_at: Option<i64>,
+}
+
+/// Up to `limit` rows after subscription id `after`, in id order.
+pub fn page(
+    conn: &mut DbConn,
+    list_slug: Option<&str>,
+    status: Option<&str>,
+    after: i64,
+    limit: i64,
+) -> QueryResult<Vec<ExportRow>> {
+    let mut query = subscriptions::table
+        .inner_join(subscribers::table)
+        .inner_join(lists::table)
+        .filter(subscriptions::id.gt(after))
+        .order(subscriptions::id)
+        .limit(limit)
+        .select((
+            subscriptions::id,
+            subscribers::email,
+            lists::slug,
+            subscriptions::status,
+            subscriptions::created_at,
+            subscriptions::confirmed_at,
+            subscriptions::unsubscribed_at,
+        ))
+        .into_boxed();
+    if let Some(slug) = list_slug {
+        query = query.filter(lists::slug.eq(slug.to_owned()));
+    }
+    if let Some(status) = status {
+        query = query.filter(subscriptions::status.eq(status.to_owned()));
+    }
+    query.load(conn)
+}
+
+pub fn list_exists(conn: &mut DbConn, slug: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        lists::table.filter(lists::slug.eq(slug)),
+    ))
+    .get_result(conn)
+}

@@ -1,0 +1,91 @@
+//! Mailing lists and the consent wording each has shown.
+
+use diesel::prelude::*;
+
+use super::models::List;
+use super::schema::{consent_wordings, lists};
+use super::{DbConn, is_unique_violation};
+use crate::domain::list::{default_wording, slugify, wording_hash};
+
+/// Creates the default list when the database has none.
+pub fn ensure_default(conn: &mut DbConn, name: &str, org_name: &str, now: i64) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        let existing: i64 = lists::table.count().get_result(conn)?;
+        if existing > 0 {
+            return Ok(());
+        }
+        let wording = default_wording(name, org_name);
+        let description = format!("News and updates from {org_name}, sent now and then.");
+        create(conn, name, &slugify(name), &description, &wording, now).map(|_| ())
+    })
+    .or_else(|e| {
+        if is_unique_violation(&e) {
+            Ok(())
+        } else {
+            Err(e)
+        }
+    })
+}
+
+/// Creates a list with version 1 of its consent wording.
+pub fn create(
+    conn: &mut DbConn,
+    name: &str,
+    slug: &str,
+    description: &str,
+    wording: &str,
+    now: i64,
+) -> QueryResult<List> {
+    diesel::insert_into(lists::table)
+        .values((
+            lists::slug.eq(slug),
+            lists::name.eq(name),
+            lists::description.eq(description),
+            lists::consent_wording.eq(wording),
+            lists::consent_version.eq(1),
+            lists::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    let list: List = lists::table
+        .filter(lists::slug.eq(slug))
+        .select(List::as_select())
+        .first(conn)?;
+    diesel::insert_into(consent_wordings::table)
+        .values((
+            consent_wordings::list_id.eq(list.id),
+            consent_wordings::version.eq(1),
+            consent_wordings::wording.eq(wording),
+            consent_wordings::sha256.eq(wording_hash(wording)),
+            consent_wordings::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(list)
+}
+
+/// A list that takes signups.
+pub fn by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<List>> {
+    lists::table
+        .filter(lists::slug.eq(slug))
+        .filter(lists::archived_at.is_null())
+        .select(List::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<List> {
+    lists::table.find(id).select(List::as_select()).first(conn)
+}
+
+/// The list a plain `GET /` offers: the one named by the configuration if it
+/// exists, else the oldest open list.
+pub fn default_list(conn: &mut DbConn, preferred_slug: &str) -> QueryResult<Option<List>> {
+    if let Some(list) = by_slug(conn, preferred_slug)? {
+        return Ok(Some(list));
+    }
+    lists::table
+        .filter(lists::archived_at.is_null())
+        .order(lists::id)
+        .select(List::as_select())
+        .first(conn)
+        .optional()
+}

@@ -1,0 +1,245 @@
+//! Persistence: one diesel codebase for SQLite and PostgreSQL.
+//!
+//! The backend is picked by the URL scheme. Queries are written once against
+//! [`DbConn`]; the little SQL that differs between backends lives in
+//! [`backend`]. Diesel is blocking, so every call runs on tokio's blocking pool
+//! through [`Database::write`] and [`Database::read`], never on an actix worker.
+
+pub mod backend;
+pub mod export;
+pub mod lists;
+pub mod models;
+pub mod outbox;
+pub mod schema;
+pub mod settings;
+pub mod subscriptions;
+pub mod tokens;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::config::DatabaseUrl;
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to whichever backend the URL named.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database connection: {0}")]
+    Pool(#[from] r2d2::PoolError),
+    #[error("database: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("migrations: {0}")]
+    Migration(String),
+    #[error("database task stopped: {0}")]
+    Task(String),
+}
+
+/// Opens connections for the configured backend, with SQLite's pragmas set
+/// on every new connection.
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        match &self.url {
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
+                .map(DbConn::Postgres)
+                .map_err(r2d2::Error::ConnectionError),
+            DatabaseUrl::Sqlite(path) => {
+                let path = path.to_string_lossy();
+                let mut conn =
+                    SqliteConnection::establish(&path).map_err(r2d2::Error::ConnectionError)?;
+                conn.batch_execute(backend::SQLITE_PRAGMAS)
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+type DbPool = Pool<ConnectionManager>;
+pub type PooledConn = PooledConnection<ConnectionManager>;
+
+/// The application's handle on its database. Cheap to clone.
+#[derive(Clone)]
+pub struct Database {
+    inner: Arc<Pools>,
+}
+
+struct Pools {
+    /// SQLite allows one writer at a time; funnelling every write through a
+    /// single connection avoids lock upgrades failing with SQLITE_BUSY.
+    writer: DbPool,
+    reader: DbPool,
+    is_sqlite: bool,
+}
+
+impl Database {
+    /// Opens the pools; the SQLite file is created if missing.
+    pub fn connect(url: &DatabaseUrl) -> Result<Self, DbError> {
+        let manager = ConnectionManager { url: url.clone() };
+        let timeout = Duration::from_secs(30);
+        let build = |size: u32| {
+            Pool::builder()
+                .max_size(size)
+                .min_idle(Some(1))
+                .connection_timeout(timeout)
+                .build(manager.clone())
+        };
+        let pools = match url {
+            DatabaseUrl::Sqlite(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        DbError::Migration(format!("cannot create {}: {e}", dir.display()))
+                    })?;
+                }
+                // The writer first: it switches the file to WAL before readers open it.
+                let writer = build(1)?;
+                Pools {
+                    writer,
+                    reader: build(4)?,
+                    is_sqlite: true,
+                }
+            }
+            DatabaseUrl::Postgres(_) => {
+                let pool = build(10)?;
+                Pools {
+                    writer: pool.clone(),
+                    reader: pool,
+                    is_sqlite: false,
+                }
+            }
+        };
+        Ok(Self {
+            inner: Arc::new(pools),
+        })
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.inner.is_sqlite
+    }
+
+    /// Applies pending migrations; returns how many ran.
+    pub fn migrate(&self) -> Result<usize, DbError> {
+        let mut conn = self.inner.writer.get()?;
+        let applied = match &mut *conn {
+            DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+            DbConn::Postgres(c) => c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len()),
+        };
+        applied.map_err(|e| DbError::Migration(e.to_string()))
+    }
+
+    /// Runs `f` on the write connection, off the async runtime.
+    pub async fn write<R, E, F>(&self, f: F) -> Result<R, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<R, E> + Send + 'static,
+        R: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let pool = self.inner.writer.clone();
+        run_blocking(pool, f).await
+    }
+
+    /// Runs `f` on a read connection, off the async runtime.
+    pub async fn read<R, E, F>(&self, f: F) -> Result<R, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<R, E> + Send + 'static,
+        R: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let pool = self.inner.reader.clone();
+        run_blocking(pool, f).await
+    }
+
+    /// A read connection for code that is already off the runtime (the CLI).
+    pub fn read_conn(&self) -> Result<PooledConn, DbError> {
+        Ok(self.inner.reader.get()?)
+    }
+
+    /// The write connection for code that is already off the runtime.
+    pub fn write_conn(&self) -> Result<PooledConn, DbError> {
+        Ok(self.inner.writer.get()?)
+    }
+}
+
+async fn run_blocking<R, E, F>(pool: DbPool, f: F) -> Result<R, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<R, E> + Send + 'static,
+    R: Send + 'static,
+    E: From<DbError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().map_err(DbError::from)?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(|e| E::from(DbError::Task(e.to_string())))?
+}
+
+/// Now, as stored: Unix milliseconds.
+pub fn now_ms() -> i64 {
+    let now = time::OffsetDateTime::now_utc();
+    (now.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// A stored time as RFC 3339 UTC, e.g. `2026-11-28T15:44:23Z`.
+pub fn rfc3339(ms: i64) -> String {
+    let nanos = i128::from(ms) * 1_000_000;
+    time::OffsetDateTime::from_unix_timestamp_nanos(nanos)
+        .ok()
+        .and_then(|t| t.replace_nanosecond(0).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether an error is a unique-constraint violation: two requests raced to
+/// create the same row, and the loser should retry.
+pub fn is_unique_violation(error: &diesel::result::Error) -> bool {
+    matches!(
+        error,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_format_as_rfc3339_utc() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_764_344_663_999), "2025-11-28T15:44:23Z");
+    }
+}

@@ -1,0 +1,119 @@
+//! One schema for both backends: only types that SQLite and PostgreSQL map the
+//! same way (BigInt ids and Unix-millisecond times, Text, Binary, Integer).
+
+diesel::table! {
+    settings (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    lists (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        consent_wording -> Text,
+        consent_version -> Integer,
+        created_at -> BigInt,
+        archived_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    consent_wordings (id) {
+        id -> BigInt,
+        list_id -> BigInt,
+        version -> Integer,
+        wording -> Text,
+        sha256 -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    subscribers (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    subscriptions (id) {
+        id -> BigInt,
+        subscriber_id -> BigInt,
+        list_id -> BigInt,
+        status -> Text,
+        created_at -> BigInt,
+        confirmed_at -> Nullable<BigInt>,
+        unsubscribed_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    tokens (id) {
+        id -> BigInt,
+        token_hash -> Binary,
+        purpose -> Text,
+        subscription_id -> BigInt,
+        created_at -> BigInt,
+        expires_at -> Nullable<BigInt>,
+        used_at -> Nullable<BigInt>,
+        revoked_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    consent_events (id) {
+        id -> BigInt,
+        subscription_id -> BigInt,
+        act -> Text,
+        channel -> Text,
+        occurred_at -> BigInt,
+        client_ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        source -> Nullable<Text>,
+        wording_version -> Nullable<Integer>,
+        wording_sha256 -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        subscription_id -> Nullable<BigInt>,
+        kind -> Text,
+        sender -> Text,
+        recipient -> Text,
+        message -> Binary,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> BigInt,
+        last_error -> Nullable<Text>,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<BigInt>,
+        created_at -> BigInt,
+        sent_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(consent_wordings -> lists (list_id));
+diesel::joinable!(subscriptions -> subscribers (subscriber_id));
+diesel::joinable!(subscriptions -> lists (list_id));
+diesel::joinable!(tokens -> subscriptions (subscription_id));
+diesel::joinable!(consent_events -> subscriptions (subscription_id));
+diesel::joinable!(outbox -> subscriptions (subscription_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    settings,
+    lists,
+    consent_wordings,
+    subscribers,
+    subscriptions,
+    tokens,
+    consent_events,
+    outbox,
+);

@@ -1,0 +1,139 @@
+//! Subscribers, their subscriptions, and the append-only consent events.
+
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::models::{ConsentEvent, NewConsentEvent, Subscriber, Subscription};
+use super::schema::{consent_events, subscribers, subscriptions};
+use crate::domain::{Act, Status};
+
+pub fn subscriber_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<Subscriber>> {
+    subscribers::table
+        .filter(subscribers::email.eq(email))
+        .select(Subscriber::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn subscriber_by_id(conn: &mut DbConn, id: i64) -> QueryResult<Subscriber> {
+    subscribers::table
+        .find(id)
+        .select(Subscriber::as_select())
+        .first(conn)
+}
+
+/// Inserts a subscriber; a concurrent insert of the same address surfaces as
+/// a unique violation for the caller to retry.
+pub fn insert_subscriber(
+    conn: &mut DbConn,
+    email: &str,
+    name: Option<&str>,
+    now: i64,
+) -> QueryResult<Subscriber> {
+    diesel::insert_into(subscribers::table)
+        .values((
+            subscribers::email.eq(email),
+            subscribers::name.eq(name),
+            subscribers::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    subscriber_by_email(conn, email)?.ok_or(diesel::result::Error::NotFound)
+}
+
+pub fn find(
+    conn: &mut DbConn,
+    subscriber_id: i64,
+    list_id: i64,
+) -> QueryResult<Option<Subscription>> {
+    subscriptions::table
+        .filter(subscriptions::subscriber_id.eq(subscriber_id))
+        .filter(subscriptions::list_id.eq(list_id))
+        .select(Subscription::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<Subscription> {
+    subscriptions::table
+        .find(id)
+        .select(Subscription::as_select())
+        .first(conn)
+}
+
+pub fn insert_pending(
+    conn: &mut DbConn,
+    subscriber_id: i64,
+    list_id: i64,
+    now: i64,
+) -> QueryResult<Subscription> {
+    diesel::insert_into(subscriptions::table)
+        .values((
+            subscriptions::subscriber_id.eq(subscriber_id),
+            subscriptions::list_id.eq(list_id),
+            subscriptions::status.eq(Status::Pending.as_str()),
+            subscriptions::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    find(conn, subscriber_id, list_id)?.ok_or(diesel::result::Error::NotFound)
+}
+
+/// A new signup after an unsubscribe starts a fresh request; the history
+/// stays in the consent events.
+pub fn reopen(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+    diesel::update(subscriptions::table.find(id))
+        .set((
+            subscriptions::status.eq(Status::Pending.as_str()),
+            subscriptions::confirmed_at.eq(None::<i64>),
+            subscriptions::unsubscribed_at.eq(None::<i64>),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn mark_confirmed(conn: &mut DbConn, id: i64, now: i64) -> QueryResult<()> {
+    diesel::update(subscriptions::table.find(id))
+        .set((
+            subscriptions::status.eq(Status::Confirmed.as_str()),
+            subscriptions::confirmed_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn mark_unsubscribed(conn: &mut DbConn, id: i64, now: i64) -> QueryResult<()> {
+    diesel::update(subscriptions::table.find(id))
+        .set((
+            subscriptions::status.eq(Status::Unsubscribed.as_str()),
+            subscriptions::unsubscribed_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Appends a consent event. There is deliberately no function that updates
+/// one; the database refuses updates too.
+pub fn append_event(conn: &mut DbConn, event: &NewConsentEvent<'_>) -> QueryResult<()> {
+    diesel::insert_into(consent_events::table)
+        .values(event)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn events(conn: &mut DbConn, subscription_id: i64) -> QueryResult<Vec<ConsentEvent>> {
+    consent_events::table
+        .filter(consent_events::subscription_id.eq(subscription_id))
+        .order(consent_events::id)
+        .select(ConsentEvent::as_select())
+        .load(conn)
+}
+
+/// The most recent signup request, whose wording a confirmation agrees to.
+pub fn last_request(conn: &mut DbConn, subscription_id: i64) -> QueryResult<Option<ConsentEvent>> {
+    consent_events::table
+        .filter(consent_events::subscription_id.eq(subscription_id))
+        .filter(consent_events::act.eq(Act::Requested.as_str()))
+        .order(consent_events::id.desc())
+        .select(ConsentEvent::as_select())
+        .first(conn)
+        .optional()
+}

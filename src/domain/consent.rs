@@ -1,0 +1,131 @@
+//! Consent as evidence (contract §5): every change of a subscription is an
+//! appended event that says what was done, how, from where, and under which
+//! wording.
+
+use std::fmt;
+
+/// A subscription's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Pending,
+    Confirmed,
+    Unsubscribed,
+}
+
+/// The kind of act an event records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Act {
+    /// A signup asked for the subscription; it stays pending until confirmed.
+    Requested,
+    /// The recipient pressed the confirm button: the positive act of consent.
+    Confirmed,
+    /// The recipient said a pending request wasn't theirs.
+    Declined,
+    Unsubscribed,
+}
+
+/// How the act reached us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Form,
+    Api,
+    ConfirmButton,
+    OneClick,
+    UnsubscribePage,
+    Operator,
+    Import,
+}
+
+macro_rules! text_enum {
+    ($ty:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        impl $ty {
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($ty::$variant => $text),+ }
+            }
+
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some($ty::$variant),)+ _ => None }
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+text_enum!(Status {
+    Pending => "pending",
+    Confirmed => "confirmed",
+    Unsubscribed => "unsubscribed",
+});
+
+text_enum!(Act {
+    Requested => "requested",
+    Confirmed => "confirmed",
+    Declined => "declined",
+    Unsubscribed => "unsubscribed",
+});
+
+text_enum!(Channel {
+    Form => "form",
+    Api => "api",
+    ConfirmButton => "confirm_button",
+    OneClick => "one_click",
+    UnsubscribePage => "unsubscribe_page",
+    Operator => "operator",
+    Import => "import",
+});
+
+/// Where an act came from, as the request showed it.
+#[derive(Debug, Clone, Default)]
+pub struct Evidence {
+    pub client_ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// The page or form the act was made on (the Referer, or the URL path).
+    pub source: Option<String>,
+}
+
+impl Evidence {
+    /// Header values are client input: bound their size before storing them.
+    pub fn new(client_ip: Option<String>, user_agent: Option<&str>, source: Option<&str>) -> Self {
+        fn bounded(text: &str) -> String {
+            text.chars().filter(|c| !c.is_control()).take(512).collect()
+        }
+        Self {
+            client_ip,
+            user_agent: user_agent.map(bounded),
+            source: source.map(bounded),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_round_trips_through_its_text() {
+        for s in Status::ALL {
+            assert_eq!(Status::parse(s.as_str()), Some(*s));
+        }
+        for a in Act::ALL {
+            assert_eq!(Act::parse(a.as_str()), Some(*a));
+        }
+        for c in Channel::ALL {
+            assert_eq!(Channel::parse(c.as_str()), Some(*c));
+        }
+        assert_eq!(Status::parse("deleted"), None);
+    }
+
+    #[test]
+    fn evidence_is_bounded() {
+        let e = Evidence::new(None, Some(&"x".repeat(2000)), Some("a\nb"));
+        assert_eq!(e.user_agent.map(|u| u.len()), Some(512));
+        assert_eq!(e.source.as_deref(), Some("ab"));
+    }
+}

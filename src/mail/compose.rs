@@ -1,0 +1,281 @@
+//! Turning an email's content into the bytes the outbox stores.
+//!
+//! [`OutgoingMessage`] has private fields and one constructor,
+//! [`Composer::compose`], which takes the List-* headers from the content's
+//! [`Footer`]: a message without an unsubscribe link and its headers cannot
+//! be built, so it cannot be queued or reach a transport.
+
+use std::time::Duration;
+
+use askama::Template;
+use base64::Engine;
+use lettre::Message;
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+use rand::TryRng;
+use rand::rngs::SysRng;
+use url::Url;
+
+use super::templates::{
+    Confirmation, ConfirmationHtml, ConfirmationText, Footer, Welcome, WelcomeHtml, WelcomeText,
+};
+use crate::config::describe_duration;
+use crate::domain::{SubscriberEmail, Token};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ComposeError {
+    #[error("rendering an email template: {0}")]
+    Template(#[from] askama::Error),
+    #[error("building the message: {0}")]
+    Message(String),
+    #[error("no entropy for a message id: {0}")]
+    Entropy(#[from] rand::rngs::SysError),
+}
+
+/// What a kind of email must provide. The footer is required, and the
+/// message's List-* headers are read from it.
+pub trait EmailContent {
+    /// Stored with the queued message, e.g. `confirmation`.
+    const KIND: &'static str;
+    fn subject(&self) -> String;
+    fn footer(&self) -> &Footer;
+    fn text(&self) -> askama::Result<String>;
+    fn html(&self) -> askama::Result<String>;
+    /// Marks mail that a program, not a person, sent in reply to an action.
+    fn auto_submitted(&self) -> bool {
+        false
+    }
+}
+
+impl EmailContent for Confirmation {
+    const KIND: &'static str = "confirmation";
+    fn subject(&self) -> String {
+        format!("Please confirm your subscription to {}", self.list_name)
+    }
+    fn footer(&self) -> &Footer {
+        &self.footer
+    }
+    fn text(&self) -> askama::Result<String> {
+        ConfirmationText { m: self }.render()
+    }
+    fn html(&self) -> askama::Result<String> {
+        ConfirmationHtml { m: self }.render()
+    }
+    fn auto_submitted(&self) -> bool {
+        true
+    }
+}
+
+impl EmailContent for Welcome {
+    const KIND: &'static str = "welcome";
+    fn subject(&self) -> String {
+        format!("Welcome to {}", self.list_name)
+    }
+    fn footer(&self) -> &Footer {
+        &self.footer
+    }
+    fn text(&self) -> askama::Result<String> {
+        WelcomeText { m: self }.render()
+    }
+    fn html(&self) -> askama::Result<String> {
+        WelcomeHtml { m: self }.render()
+    }
+}
+
+/// A message ready for the outbox.
+#[derive(Debug, Clone)]
+pub struct OutgoingMessage {
+    kind: &'static str,
+    sender: String,
+    recipient: String,
+    bytes: Vec<u8>,
+}
+
+impl OutgoingMessage {
+    pub fn kind(&self) -> &'static str {
+        self.kind
+    }
+    /// The envelope sender.
+    pub fn sender(&self) -> &str {
+        &self.sender
+    }
+    /// The envelope recipient.
+    pub fn recipient(&self) -> &str {
+        &self.recipient
+    }
+    /// The whole RFC 5322 message.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
+/// The list a message is about, as the composer needs it.
+#[derive(Debug, Clone)]
+pub struct ListInfo<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub description: &'a str,
+}
+
+/// Builds every message assent sends, from settings fixed at start.
+#[derive(Debug, Clone)]
+pub struct Composer {
+    from: Mailbox,
+    base_url: Url,
+    org_name: String,
+    org_address: String,
+    confirm_ttl: Duration,
+}
+
+impl Composer {
+    pub fn new(
+        from: Mailbox,
+        base_url: Url,
+        org_name: String,
+        org_address: String,
+        confirm_ttl: Duration,
+    ) -> Self {
+        Self {
+            from,
+            base_url,
+            org_name,
+            org_address,
+            confirm_ttl,
+        }
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+
+    /// `BASE_URL/PATH/TOKEN`, keeping any path prefix of the base URL.
+    pub fn link(&self, path: &str, token: &Token) -> String {
+        let base = self.base_url.as_str().trim_end_matches('/');
+        format!("{base}/{path}/{}", token.as_str())
+    }
+
+    fn footer(&self, list: &ListInfo<'_>, unsubscribe: &Token) -> Footer {
+        Footer {
+            list_name: list.name.to_owned(),
+            list_slug: list.slug.to_owned(),
+            unsubscribe_url: self.link("unsubscribe", unsubscribe),
+            org_name: self.org_name.clone(),
+            org_address: self.org_address.clone(),
+        }
+    }
+
+    pub fn confirmation(
+        &self,
+        to: &SubscriberEmail,
+        list: &ListInfo<'_>,
+        confirm: &Token,
+        unsubscribe: &Token,
+    ) -> Result<OutgoingMessage, ComposeError> {
+        let content = Confirmation {
+            list_name: list.name.to_owned(),
+            confirm_url: self.link("confirm", confirm),
+            confirm_ttl: describe_duration(self.confirm_ttl),
+            footer: self.footer(list, unsubscribe),
+        };
+        self.compose(to, &content)
+    }
+
+    pub fn welcome(
+        &self,
+        to: &SubscriberEmail,
+        list: &ListInfo<'_>,
+        unsubscribe: &Token,
+    ) -> Result<OutgoingMessage, ComposeError> {
+        let content = Welcome {
+            list_name: list.name.to_owned(),
+            list_description: list.description.to_owned(),
+            footer: self.footer(list, unsubscribe),
+        };
+        self.compose(to, &content)
+    }
+
+    /// Renders both parts and sets every header contract §4 asks for.
+    pub fn compose<C: EmailContent>(
+        &self,
+        to: &SubscriberEmail,
+        content: &C,
+    ) -> Result<OutgoingMessage, ComposeError> {
+        let footer = content.footer();
+        let host = self.base_url.host_str().unwrap_or("localhost");
+        let recipient: lettre::Address = to
+            .as_str()
+            .parse()
+            .map_err(|e| ComposeError::Message(format!("recipient: {e}")))?;
+
+        let mut builder = Message::builder()
+            .from(self.from.clone())
+            .to(Mailbox::new(None, recipient.clone()))
+            .subject(content.subject())
+            .date_now()
+            .message_id(Some(format!("<{}@{host}>", random_id()?)))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Id"),
+                list_id(&footer.list_name, &footer.list_slug, host),
+            ))
+            .raw_header(ascii_header(
+                "List-Unsubscribe",
+                format!("<{}>", footer.unsubscribe_url),
+            )?)
+            .raw_header(ascii_header(
+                "List-Unsubscribe-Post",
+                "List-Unsubscribe=One-Click".to_owned(),
+            )?);
+        if content.auto_submitted() {
+            builder =
+                builder.raw_header(ascii_header("Auto-Submitted", "auto-generated".to_owned())?);
+        }
+        let message = builder
+            .multipart(MultiPart::alternative_plain_html(
+                content.text()?,
+                content.html()?,
+            ))
+            .map_err(|e| ComposeError::Message(e.to_string()))?;
+
+        Ok(OutgoingMessage {
+            kind: C::KIND,
+            sender: self.from.email.to_string(),
+            recipient: recipient.to_string(),
+            bytes: message.formatted(),
+        })
+    }
+}
+
+/// A header whose value must go out exactly as written: plain ASCII, never
+/// RFC 2047-encoded or folded (RFC 8058 parsers expect it verbatim).
+fn ascii_header(name: &'static str, value: String) -> Result<HeaderValue, ComposeError> {
+    if !value.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        return Err(ComposeError::Message(format!(
+            "{name} must be printable ASCII"
+        )));
+    }
+    Ok(HeaderValue::dangerous_new_pre_encoded(
+        HeaderName::new_from_ascii_str(name),
+        value.clone(),
+        value,
+    ))
+}
+
+/// `List-Id: Newsletter <newsletter.example.com>` (RFC 2919). The name is a
+/// phrase: quoted when it holds specials; lettre encodes it if non-ASCII.
+fn list_id(name: &str, slug: &str, host: &str) -> String {
+    let plain = name
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '!' | '\''));
+    if plain {
+        format!("{name} <{slug}.{host}>")
+    } else {
+        let escaped = name.replace('\\', "\\\\").replace('"', "\\\"");
+        format!("\"{escaped}\" <{slug}.{host}>")
+    }
+}
+
+fn random_id() -> Result<String, rand::rngs::SysError> {
+    let mut bytes = [0u8; 16];
+    SysRng.try_fill_bytes(&mut bytes)?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}

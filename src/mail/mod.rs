@@ -1,0 +1,10 @@
+//! Mail: composing messages, the transports that carry them, and the worker
+//! that delivers the outbox.
+
+pub mod compose;
+pub mod templates;
+pub mod transport;
+pub mod worker;
+
+pub use compose::{ComposeError, Composer, EmailContent, OutgoingMessage};
+pub use transport::Mailer;

@@ -1,0 +1,58 @@
+//! Email bodies: a text and an HTML template for every message, under
+//! `templates/email/`. Both parts include the shared footer, which carries the
+//! unsubscribe link and the sender's identity.
+
+use askama::Template;
+
+/// The part every message ends with. The List-* headers are built from the
+/// same value (see `compose`), so the visible link and the header agree.
+#[derive(Debug, Clone)]
+pub struct Footer {
+    pub list_name: String,
+    pub list_slug: String,
+    pub unsubscribe_url: String,
+    pub org_name: String,
+    pub org_address: String,
+}
+
+/// Asks the recipient to press the confirm button.
+#[derive(Debug, Clone)]
+pub struct Confirmation {
+    pub list_name: String,
+    pub confirm_url: String,
+    /// How long the link works, in words ("48 hours").
+    pub confirm_ttl: String,
+    pub footer: Footer,
+}
+
+/// Sent once the subscription is confirmed.
+#[derive(Debug, Clone)]
+pub struct Welcome {
+    pub list_name: String,
+    pub list_description: String,
+    pub footer: Footer,
+}
+
+#[derive(Template)]
+#[template(path = "email/confirmation.txt")]
+pub struct ConfirmationText<'a> {
+    pub m: &'a Confirmation,
+}
+
+#[derive(Template)]
+#[template(path = "email/confirmation.html")]
+pub struct ConfirmationHtml<'a> {
+    pub m: &'a Confirmation,
+}
+
+#[derive(Template)]
+#[template(path = "email/welcome.txt")]
+pub struct WelcomeText<'a> {
+    pub m: &'a Welcome,
+}
+
+#[derive(Template)]
+#[template(path = "email/welcome.html")]
+pub struct WelcomeHtml<'a> {
+    pub m: &'a Welcome,
+}

@@ -1,0 +1,113 @@
+//! The HTML pages visitors see, one askama template each under `templates/`.
+//!
+//! Every page extends `templates/base.html`, which reads `site` for the
+//! organisation's name in the header and footer.
+
+use askama::Template;
+
+/// What every page needs to know about the site it belongs to.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub org_name: String,
+}
+
+/// A list as a signup page presents it.
+#[derive(Debug, Clone)]
+pub struct ListView {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub consent_wording: String,
+}
+
+/// Values typed into the signup form, kept when the form is shown again.
+#[derive(Debug, Clone, Default)]
+pub struct SignupValues {
+    pub email: String,
+    pub name: String,
+}
+
+/// Messages shown next to the field they concern.
+#[derive(Debug, Clone, Default)]
+pub struct SignupErrors {
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub list: Option<String>,
+}
+
+impl SignupErrors {
+    pub fn any(&self) -> bool {
+        self.email.is_some() || self.name.is_some() || self.list.is_some()
+    }
+}
+
+/// `GET /`, `GET /subscribe`, and `POST /subscribe` when the input is refused.
+#[derive(Template)]
+#[template(path = "signup.html")]
+pub struct SignupPage<'a> {
+    pub site: &'a Site,
+    pub list: &'a ListView,
+    pub values: &'a SignupValues,
+    pub errors: &'a SignupErrors,
+}
+
+/// The answer to every accepted signup, whatever the address's state.
+#[derive(Template)]
+#[template(path = "check_inbox.html")]
+pub struct CheckInboxPage<'a> {
+    pub site: &'a Site,
+    pub email: &'a str,
+    pub list_name: &'a str,
+    pub confirm_ttl: &'a str,
+}
+
+/// `GET /confirm/{token}`: shows the button, changes nothing.
+#[derive(Template)]
+#[template(path = "confirm.html")]
+pub struct ConfirmPage<'a> {
+    pub site: &'a Site,
+    pub list_name: &'a str,
+    pub list_description: &'a str,
+    /// Already confirmed: the page says so instead of asking again.
+    pub already_confirmed: bool,
+}
+
+/// `POST /confirm/{token}`.
+#[derive(Template)]
+#[template(path = "confirmed.html")]
+pub struct ConfirmedPage<'a> {
+    pub site: &'a Site,
+    pub list_name: &'a str,
+}
+
+/// `GET /unsubscribe/{token}`: shows the button, changes nothing.
+#[derive(Template)]
+#[template(path = "unsubscribe.html")]
+pub struct UnsubscribePage<'a> {
+    pub site: &'a Site,
+    pub list_name: &'a str,
+    /// Already unsubscribed: the page says so instead of asking again.
+    pub already_unsubscribed: bool,
+}
+
+/// `POST /unsubscribe/{token}`.
+#[derive(Template)]
+#[template(path = "unsubscribed.html")]
+pub struct UnsubscribedPage<'a> {
+    pub site: &'a Site,
+    pub list_name: &'a str,
+    /// Where to sign up again, for someone who left by mistake.
+    pub signup_url: &'a str,
+}
+
+/// 404, 410, 413, 422, 429, 500 and friends.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage<'a> {
+    pub site: &'a Site,
+    pub status: u16,
+    pub title: &'a str,
+    pub message: &'a str,
+    /// An optional way forward: (href, text).
+    pub link: Option<(&'a str, &'a str)>,
+}

@@ -1,0 +1,158 @@
+//! `POST /api/v1/subscribe`: the JSON twin of the signup form.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use serde_json::{Value, json};
+
+use super::body::{self, BodyError};
+use super::{AppState, evidence};
+use crate::db::now_ms;
+use crate::domain::list::is_slug;
+use crate::domain::{Channel, SubscriberEmail, SubscriberName};
+use crate::double_opt_in::{self, FlowError, SignupOutcome, SignupRequest};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    #[error("the body is not valid JSON")]
+    MalformedJson,
+    #[error("the body must be application/json")]
+    UnsupportedType,
+    #[error("the body is larger than 16 KiB")]
+    TooLarge,
+    #[error("too many signups from this client; retry in {0} s")]
+    RateLimited(u64),
+    #[error("internal error")]
+    Unexpected(#[from] FlowError),
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::MalformedJson => StatusCode::BAD_REQUEST,
+            ApiError::UnsupportedType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status_code());
+        let body = match self {
+            ApiError::Invalid { field, message } => {
+                json!({"error": {"field": field, "message": message}})
+            }
+            ApiError::Unexpected(e) => {
+                tracing::error!(error = %e, "API signup failed");
+                json!({"error": {"message": "internal error, please retry later"}})
+            }
+            ApiError::RateLimited(seconds) => {
+                response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+                json!({"error": {"message": self.to_string()}})
+            }
+            other => json!({"error": {"message": other.to_string()}}),
+        };
+        response.json(body)
+    }
+}
+
+impl From<BodyError> for ApiError {
+    fn from(e: BodyError) -> Self {
+        match e {
+            BodyError::TooLarge => ApiError::TooLarge,
+            BodyError::UnsupportedType => ApiError::UnsupportedType,
+            BodyError::Malformed => ApiError::MalformedJson,
+        }
+    }
+}
+
+pub async fn subscribe(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    if let Some(client) = super::client_ip(&req)
+        && let Err(wait) = state.limiter.check(client)
+    {
+        return Err(ApiError::RateLimited(wait.as_secs().max(1)));
+    }
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"));
+    if !is_json {
+        return Err(ApiError::UnsupportedType);
+    }
+    let body = body::read_limited(&req, payload).await?;
+    let value: Value = serde_json::from_slice(&body).map_err(|_| ApiError::MalformedJson)?;
+    let Value::Object(fields) = value else {
+        return Err(ApiError::MalformedJson);
+    };
+
+    let text = |field: &'static str, required: bool| -> Result<Option<&str>, ApiError> {
+        match fields.get(field) {
+            Some(Value::String(s)) => Ok(Some(s.as_str())),
+            None | Some(Value::Null) if !required => Ok(None),
+            None | Some(Value::Null) => Err(ApiError::Invalid {
+                field,
+                message: "Please enter your email address.".into(),
+            }),
+            Some(_) => Err(ApiError::Invalid {
+                field,
+                message: format!("{field} must be a string"),
+            }),
+        }
+    };
+    let email = SubscriberEmail::parse(text("email", true)?.unwrap_or_default()).map_err(|e| {
+        ApiError::Invalid {
+            field: "email",
+            message: e.to_string(),
+        }
+    })?;
+    let name = SubscriberName::parse(text("name", false)?.unwrap_or_default()).map_err(|e| {
+        ApiError::Invalid {
+            field: "name",
+            message: e.to_string(),
+        }
+    })?;
+    let list = text("list", false)?
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let unknown_list = || ApiError::Invalid {
+        field: "list",
+        message: "This list does not exist or no longer takes signups.".into(),
+    };
+    if list.is_some_and(|s| !is_slug(s)) {
+        return Err(unknown_list());
+    }
+
+    let request = SignupRequest {
+        email,
+        name,
+        list: list.map(str::to_owned),
+        channel: Channel::Api,
+        evidence: evidence(&req, "/api/v1/subscribe"),
+    };
+    let ctx = state.flow.clone();
+    let outcome = state
+        .db
+        .write(move |c| double_opt_in::signup(c, &ctx, &request, now_ms()))
+        .await?;
+    match outcome {
+        SignupOutcome::Accepted { queued, .. } => {
+            if queued {
+                state.wake.notify_one();
+            }
+            Ok(HttpResponse::Accepted().json(json!({"status": "pending"})))
+        }
+        SignupOutcome::UnknownList => Err(unknown_list()),
+    }
+}

@@ -1,0 +1,102 @@
+//! Reading request bodies within the 16 KiB that any public POST may send.
+
+use actix_web::HttpRequest;
+use actix_web::http::header;
+use actix_web::web::{self, Bytes, BytesMut};
+use futures_util::StreamExt;
+
+/// The most any public form or API body may weigh.
+pub const MAX_BODY: usize = 16 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    #[error("the request body is larger than 16 KiB")]
+    TooLarge,
+    #[error("unsupported content type")]
+    UnsupportedType,
+    #[error("the form data could not be read")]
+    Malformed,
+}
+
+/// Reads the whole body, refusing it as soon as it passes [`MAX_BODY`].
+pub async fn read_limited(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+) -> Result<Bytes, BodyError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| BodyError::Malformed)?;
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// The fields of an urlencoded or multipart form, in order. A body without a
+/// content type counts as urlencoded (an empty RFC 8058 POST has none).
+pub async fn read_form(
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> Result<Vec<(String, String)>, BodyError> {
+    let mime = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        });
+    match mime.as_deref() {
+        None | Some("application/x-www-form-urlencoded") => {
+            let body = read_limited(req, payload).await?;
+            serde_urlencoded::from_bytes(&body).map_err(|_| BodyError::Malformed)
+        }
+        Some("multipart/form-data") => {
+            let body = read_limited(req, payload).await?;
+            read_multipart(req, body).await
+        }
+        Some(_) => Err(BodyError::UnsupportedType),
+    }
+}
+
+async fn read_multipart(
+    req: &HttpRequest,
+    body: Bytes,
+) -> Result<Vec<(String, String)>, BodyError> {
+    let stream =
+        futures_util::stream::once(async move { Ok::<_, actix_web::error::PayloadError>(body) });
+    let mut multipart = actix_multipart::Multipart::new(req.headers(), stream);
+    let mut fields = Vec::new();
+    while let Some(field) = multipart.next().await {
+        let mut field = field.map_err(|_| BodyError::Malformed)?;
+        let name = field.name().unwrap_or_default().to_owned();
+        let mut value = Vec::new();
+        while let Some(chunk) = field.next().await {
+            value.extend_from_slice(&chunk.map_err(|_| BodyError::Malformed)?);
+        }
+        let value = String::from_utf8(value).map_err(|_| BodyError::Malformed)?;
+        fields.push((name, value));
+    }
+    Ok(fields)
+}
+
+/// The first value of a field, if present.
+pub fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}

@@ -1,0 +1,111 @@
+//! `/confirm/{token}`: GET shows the button, POST is the positive act.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::{AppState, ServerError, error_page, evidence, render, with_token_headers};
+use crate::db::now_ms;
+use crate::domain::Token;
+use crate::double_opt_in::{self, ConfirmState};
+use crate::pages::{ConfirmPage, ConfirmedPage};
+
+pub async fn page(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ServerError> {
+    let Some(token) = Token::parse(&token) else {
+        return Ok(with_token_headers(not_found(&state)));
+    };
+    let hash = token.hash();
+    let found = state
+        .db
+        .read(move |c| double_opt_in::inspect_confirmation(c, &hash, now_ms()))
+        .await?;
+    let response = match found {
+        ConfirmState::Confirmed { list } => render(
+            StatusCode::OK,
+            &ConfirmPage {
+                site: &state.site,
+                list_name: &list.name,
+                list_description: &list.description,
+                already_confirmed: true,
+            },
+        ),
+        other => answer(&state, other),
+    };
+    Ok(with_token_headers(response))
+}
+
+pub async fn submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ServerError> {
+    let Some(token) = Token::parse(&token) else {
+        return Ok(with_token_headers(not_found(&state)));
+    };
+    let hash = token.hash();
+    let proof = evidence(&req, "/confirm");
+    let ctx = state.flow.clone();
+    let outcome = state
+        .db
+        .write(move |c| double_opt_in::confirm(c, &ctx, &hash, &proof, now_ms()))
+        .await?;
+    if matches!(outcome, ConfirmState::Confirmed { .. }) {
+        state.wake.notify_one();
+    }
+    Ok(with_token_headers(answer(&state, outcome)))
+}
+
+/// The page for each state of a confirmation link.
+fn answer(state: &AppState, outcome: ConfirmState) -> HttpResponse {
+    match outcome {
+        ConfirmState::Pending { list } => render(
+            StatusCode::OK,
+            &ConfirmPage {
+                site: &state.site,
+                list_name: &list.name,
+                list_description: &list.description,
+                already_confirmed: false,
+            },
+        ),
+        ConfirmState::Confirmed { list } => render(
+            StatusCode::OK,
+            &ConfirmedPage {
+                site: &state.site,
+                list_name: &list.name,
+            },
+        ),
+        ConfirmState::Expired { list } => {
+            let again = format!("/subscribe?list={}", list.slug);
+            error_page(
+                &state.site,
+                StatusCode::GONE,
+                "This link has expired",
+                "Confirmation links work for a limited time, and this one's has run out. Sign up again to get a fresh one.",
+                Some((&again, "Sign up again")),
+            )
+        }
+        ConfirmState::Withdrawn { list } => {
+            let again = format!("/subscribe?list={}", list.slug);
+            error_page(
+                &state.site,
+                StatusCode::GONE,
+                "This link no longer works",
+                "This subscription request was declined or ended, so the link cannot confirm it. Sign up again if you want to subscribe.",
+                Some((&again, "Sign up again")),
+            )
+        }
+        ConfirmState::NotFound => not_found(state),
+    }
+}
+
+fn not_found(state: &AppState) -> HttpResponse {
+    error_page(
+        &state.site,
+        StatusCode::NOT_FOUND,
+        "Link not found",
+        "This confirmation link is not valid. Please check that it was copied whole from the message.",
+        Some(("/", "Go to the signup page")),
+    )
+}

@@ -1,0 +1,209 @@
+//! HTTP: every public route of contract §3, and what they share.
+
+mod api;
+mod assets;
+pub mod body;
+mod confirm;
+mod health;
+mod signup;
+mod unsubscribe;
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use actix_cors::Cors;
+use actix_web::body::BoxBody;
+use actix_web::dev::ServiceResponse;
+use actix_web::http::{StatusCode, header};
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, ResponseError, web};
+use askama::Template;
+use tokio::sync::Notify;
+
+use crate::db::Database;
+use crate::domain::Evidence;
+use crate::double_opt_in::{FlowContext, FlowError};
+use crate::pages::{ErrorPage, Site};
+use crate::rate_limit::RateLimiter;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub db: Database,
+    pub flow: FlowContext,
+    pub site: Site,
+    pub limiter: RateLimiter,
+    /// Wakes the delivery worker when a message is queued.
+    pub wake: Arc<Notify>,
+    /// The confirmation link's lifetime in words, for the pages.
+    pub confirm_ttl: String,
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig, cors_origins: &[String]) {
+    let mut cors = Cors::default()
+        .allowed_methods(["POST"])
+        .allowed_header(header::CONTENT_TYPE)
+        .max_age(3600);
+    for origin in cors_origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cfg.route("/", web::get().to(signup::page))
+        .route("/", web::head().to(signup::page))
+        .service(
+            web::resource("/subscribe")
+                .route(web::get().to(signup::page))
+                .route(web::head().to(signup::page))
+                .route(web::post().to(signup::submit)),
+        )
+        .service(
+            web::resource("/api/v1/subscribe")
+                .wrap(cors)
+                .route(web::post().to(api::subscribe)),
+        )
+        .service(
+            web::resource("/confirm/{token}")
+                .route(web::get().to(confirm::page))
+                .route(web::head().to(confirm::page))
+                .route(web::post().to(confirm::submit)),
+        )
+        .service(
+            web::resource("/unsubscribe/{token}")
+                .route(web::get().to(unsubscribe::page))
+                .route(web::head().to(unsubscribe::page))
+                .route(web::post().to(unsubscribe::submit)),
+        )
+        .route("/healthz", web::get().to(health::check))
+        .route("/static/{file}", web::get().to(assets::serve))
+        .default_service(web::to(not_found));
+}
+
+async fn not_found(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    if req.method() == actix_web::http::Method::GET || req.method() == actix_web::http::Method::HEAD
+    {
+        error_page(
+            &state.site,
+            StatusCode::NOT_FOUND,
+            "Page not found",
+            "There is nothing at this address.",
+            Some(("/", "Go to the signup page")),
+        )
+    } else {
+        error_page(
+            &state.site,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Not allowed",
+            "This address does not take that kind of request.",
+            Some(("/", "Go to the signup page")),
+        )
+    }
+}
+
+/// Renders a page, or the plain 500 page if the template fails.
+pub fn render(status: StatusCode, page: &impl Template) -> HttpResponse {
+    match page.render() {
+        Ok(html) => HttpResponseBuilder::new(status)
+            .content_type("text/html; charset=utf-8")
+            .body(html),
+        Err(e) => {
+            tracing::error!(error = %e, "rendering a page");
+            HttpResponse::InternalServerError()
+                .content_type("text/plain; charset=utf-8")
+                .body("Something went wrong on our side. Please try again later.")
+        }
+    }
+}
+
+pub fn error_page(
+    site: &Site,
+    status: StatusCode,
+    title: &str,
+    message: &str,
+    link: Option<(&str, &str)>,
+) -> HttpResponse {
+    render(
+        status,
+        &ErrorPage {
+            site,
+            status: status.as_u16(),
+            title,
+            message,
+            link,
+        },
+    )
+}
+
+/// Pages reached through a secret link: never cached, never leaked to
+/// another site through the Referer, never indexed.
+pub fn with_token_headers(mut response: HttpResponse) -> HttpResponse {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(
+        header::HeaderName::from_static("x-robots-tag"),
+        header::HeaderValue::from_static("noindex"),
+    );
+    response
+}
+
+pub fn client_ip(req: &HttpRequest) -> Option<IpAddr> {
+    req.peer_addr().map(|a| a.ip())
+}
+
+/// The request's part of a consent event. `source` names the page or form
+/// when the browser did not say (no Referer).
+pub fn evidence(req: &HttpRequest, source: &str) -> Evidence {
+    let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+    Evidence::new(
+        client_ip(req).map(|ip| ip.to_string()),
+        header(header::USER_AGENT),
+        Some(header(header::REFERER).unwrap_or(source)),
+    )
+}
+
+/// A failure of ours, not the client's: logged, answered with the 500 page.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct ServerError(#[from] FlowError);
+
+impl ResponseError for ServerError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::INTERNAL_SERVER_ERROR
+    }
+
+    fn error_response(&self) -> HttpResponse<BoxBody> {
+        tracing::error!(error = %self.0, "request failed");
+        HttpResponse::InternalServerError()
+            .content_type("text/plain; charset=utf-8")
+            .body("Something went wrong on our side. Please try again later.")
+    }
+}
+
+/// Gives every 5xx from a handler error the styled page.
+pub fn server_error_page<B: actix_web::body::MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let (req, res) = res.into_parts();
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let is_api = req.path().starts_with("/api/");
+    let response = match (is_html || is_api, req.app_data::<web::Data<AppState>>()) {
+        (false, Some(state)) => error_page(
+            &state.site,
+            res.status(),
+            "Something went wrong",
+            "The server could not finish your request. Nothing was lost on your side: please try again in a little while.",
+            None,
+        ),
+        _ => res.map_into_boxed_body(),
+    };
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body(),
+    ))
+}

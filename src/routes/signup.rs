@@ -1,0 +1,233 @@
+//! The signup form: `GET /`, `GET /subscribe`, `POST /subscribe`.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use super::body::{self, BodyError};
+use super::{AppState, ServerError, error_page, evidence, render};
+use crate::db::{DbError, lists, now_ms};
+use crate::domain::list::is_slug;
+use crate::domain::{Channel, SubscriberEmail, SubscriberName};
+use crate::double_opt_in::{self, FlowError, SignupOutcome, SignupRequest};
+use crate::pages::{CheckInboxPage, ListView, SignupErrors, SignupPage, SignupValues};
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    list: Option<String>,
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    query: Option<web::Query<ListQuery>>,
+) -> Result<HttpResponse, ServerError> {
+    let slug = query
+        .and_then(|q| q.into_inner().list)
+        .filter(|s| !s.is_empty());
+    match load_list(&state, slug).await? {
+        Some(list) => Ok(form_page(
+            &state,
+            StatusCode::OK,
+            &list,
+            &SignupValues::default(),
+            &SignupErrors::default(),
+        )),
+        None => Ok(unknown_list(&state)),
+    }
+}
+
+pub async fn submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ServerError> {
+    if let Some(client) = super::client_ip(&req)
+        && let Err(wait) = state.limiter.check(client)
+    {
+        return Ok(too_many(&state, wait));
+    }
+    let fields = match body::read_form(&req, payload).await {
+        Ok(fields) => fields,
+        Err(e) => return Ok(body_error(&state, &e)),
+    };
+    let values = SignupValues {
+        email: body::field(&fields, "email").unwrap_or_default().to_owned(),
+        name: body::field(&fields, "name").unwrap_or_default().to_owned(),
+    };
+    let slug = body::field(&fields, "list")
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+
+    let mut errors = SignupErrors::default();
+    let email = SubscriberEmail::parse(&values.email)
+        .map_err(|e| errors.email = Some(e.to_string()))
+        .ok();
+    let name = SubscriberName::parse(&values.name)
+        .map_err(|e| errors.name = Some(e.to_string()))
+        .ok();
+    if slug.is_some_and(|s| !is_slug(s)) {
+        errors.list = Some(UNKNOWN_LIST.into());
+    }
+    let (Some(email), Some(name), false) = (email, name, errors.any()) else {
+        return refuse(&state, slug, &values, errors).await;
+    };
+
+    let request = SignupRequest {
+        email,
+        name,
+        list: slug.map(str::to_owned),
+        channel: Channel::Form,
+        evidence: evidence(&req, "/subscribe"),
+    };
+    let ctx = state.flow.clone();
+    let outcome = state
+        .db
+        .write(move |c| double_opt_in::signup(c, &ctx, &request, now_ms()).map(|o| (o, request)))
+        .await?;
+    match outcome {
+        (SignupOutcome::Accepted { list_name, queued }, request) => {
+            if queued {
+                state.wake.notify_one();
+            }
+            Ok(render(
+                StatusCode::OK,
+                &CheckInboxPage {
+                    site: &state.site,
+                    email: request.email.as_str(),
+                    list_name: &list_name,
+                    confirm_ttl: &state.confirm_ttl,
+                },
+            ))
+        }
+        (SignupOutcome::UnknownList, _) => {
+            let errors = SignupErrors {
+                list: Some(UNKNOWN_LIST.into()),
+                ..SignupErrors::default()
+            };
+            refuse(&state, None, &values, errors).await
+        }
+    }
+}
+
+const UNKNOWN_LIST: &str = "This list does not exist or no longer takes signups.";
+
+/// 422: the form again, with what was typed and a message at each field.
+async fn refuse(
+    state: &AppState,
+    slug: Option<&str>,
+    values: &SignupValues,
+    errors: SignupErrors,
+) -> Result<HttpResponse, ServerError> {
+    let slug = slug
+        .filter(|s| is_slug(s) && errors.list.is_none())
+        .map(str::to_owned);
+    let list = match load_list(state, slug).await? {
+        Some(list) => list,
+        // No list at all to show the form for.
+        None => return Ok(unknown_list(state)),
+    };
+    Ok(form_page(
+        state,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &list,
+        values,
+        &errors,
+    ))
+}
+
+fn form_page(
+    state: &AppState,
+    status: StatusCode,
+    list: &ListView,
+    values: &SignupValues,
+    errors: &SignupErrors,
+) -> HttpResponse {
+    render(
+        status,
+        &SignupPage {
+            site: &state.site,
+            list,
+            values,
+            errors,
+        },
+    )
+}
+
+/// The named list, or the default one when no slug is given.
+async fn load_list(
+    state: &AppState,
+    slug: Option<String>,
+) -> Result<Option<ListView>, ServerError> {
+    if slug.as_deref().is_some_and(|s| !is_slug(s)) {
+        return Ok(None);
+    }
+    let default = state.flow.default_list.clone();
+    let list = state
+        .db
+        .read(move |c| {
+            match &slug {
+                Some(slug) => lists::by_slug(c, slug),
+                None => lists::default_list(c, &default),
+            }
+            .map_err(|e| FlowError::Db(DbError::from(e)))
+        })
+        .await?;
+    Ok(list.map(|l| ListView {
+        slug: l.slug,
+        name: l.name,
+        description: l.description,
+        consent_wording: l.consent_wording,
+    }))
+}
+
+fn unknown_list(state: &AppState) -> HttpResponse {
+    error_page(
+        &state.site,
+        StatusCode::NOT_FOUND,
+        "List not found",
+        UNKNOWN_LIST,
+        Some(("/", "See the signup page")),
+    )
+}
+
+pub fn too_many(state: &AppState, wait: std::time::Duration) -> HttpResponse {
+    let mut response = error_page(
+        &state.site,
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many signups",
+        "This connection has sent too many signups in a short time. Please wait a minute and try again.",
+        None,
+    );
+    let seconds = wait.as_secs().max(1);
+    if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+fn body_error(state: &AppState, error: &BodyError) -> HttpResponse {
+    let (status, title, message) = match error {
+        BodyError::TooLarge => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Too much data",
+            "The form sent more than 16 KiB. Please shorten what you typed and try again.",
+        ),
+        BodyError::UnsupportedType => (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Unsupported form",
+            "The signup form takes urlencoded or multipart form data.",
+        ),
+        BodyError::Malformed => (
+            StatusCode::BAD_REQUEST,
+            "Unreadable form",
+            "The form data could not be read. Please go back and try again.",
+        ),
+    };
+    error_page(
+        &state.site,
+        status,
+        title,
+        message,
+        Some(("/", "Back to the signup form")),
+    )
+}

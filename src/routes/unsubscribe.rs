@@ -1,0 +1,110 @@
+//! `/unsubscribe/{token}`: GET shows the button; POST unsubscribes, from the
+//! page's button or from a mail client's RFC 8058 one-click request.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::body::{self, BodyError};
+use super::{AppState, ServerError, error_page, evidence, render, with_token_headers};
+use crate::db::now_ms;
+use crate::domain::{Channel, Token};
+use crate::double_opt_in::{self, UnsubscribeState};
+use crate::pages::{UnsubscribePage, UnsubscribedPage};
+
+pub async fn page(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ServerError> {
+    let Some(token) = Token::parse(&token) else {
+        return Ok(with_token_headers(not_found(&state)));
+    };
+    let hash = token.hash();
+    let found = state
+        .db
+        .read(move |c| double_opt_in::inspect_unsubscribe(c, &hash))
+        .await?;
+    let response = match found {
+        UnsubscribeState::Subscribed { list } => render(
+            StatusCode::OK,
+            &UnsubscribePage {
+                site: &state.site,
+                list_name: &list.name,
+                already_unsubscribed: false,
+            },
+        ),
+        UnsubscribeState::AlreadyUnsubscribed { list } => render(
+            StatusCode::OK,
+            &UnsubscribePage {
+                site: &state.site,
+                list_name: &list.name,
+                already_unsubscribed: true,
+            },
+        ),
+        UnsubscribeState::NotFound => not_found(&state),
+    };
+    Ok(with_token_headers(response))
+}
+
+/// Needs no cookie, CSRF token or Origin, and never redirects: mail
+/// providers send the one-click POST from their own servers.
+pub async fn submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ServerError> {
+    let Some(token) = Token::parse(&token) else {
+        return Ok(with_token_headers(not_found(&state)));
+    };
+    let channel = match body::read_form(&req, payload).await {
+        Ok(fields) if body::field(&fields, "List-Unsubscribe") == Some("One-Click") => {
+            Channel::OneClick
+        }
+        Err(BodyError::TooLarge) => {
+            return Ok(with_token_headers(error_page(
+                &state.site,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Too much data",
+                "This request carried more than 16 KiB.",
+                None,
+            )));
+        }
+        // The act is the POST itself; whatever else the body holds does not matter.
+        _ => Channel::UnsubscribePage,
+    };
+    let hash = token.hash();
+    let source = match channel {
+        Channel::OneClick => "List-Unsubscribe-Post",
+        _ => "/unsubscribe",
+    };
+    let proof = evidence(&req, source);
+    let outcome = state
+        .db
+        .write(move |c| double_opt_in::unsubscribe(c, &hash, channel, &proof, now_ms()))
+        .await?;
+    let response = match outcome {
+        UnsubscribeState::Subscribed { list } | UnsubscribeState::AlreadyUnsubscribed { list } => {
+            let signup_url = format!("/subscribe?list={}", list.slug);
+            render(
+                StatusCode::OK,
+                &UnsubscribedPage {
+                    site: &state.site,
+                    list_name: &list.name,
+                    signup_url: &signup_url,
+                },
+            )
+        }
+        UnsubscribeState::NotFound => not_found(&state),
+    };
+    Ok(with_token_headers(response))
+}
+
+fn not_found(state: &AppState) -> HttpResponse {
+    error_page(
+        &state.site,
+        StatusCode::NOT_FOUND,
+        "Link not found",
+        "This unsubscribe link is not valid. Please check that it was copied whole from the message.",
+        None,
+    )
+}

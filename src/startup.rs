@@ -1,0 +1,209 @@
+//! Building the application: shared by `main` and the tests.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{DefaultHeaders, ErrorHandlers};
+use actix_web::{App, HttpServer, web};
+use base64::Engine;
+use tokio::sync::Notify;
+use url::Url;
+
+use crate::config::{Settings, describe_duration};
+use crate::db::{Database, DbError, lists, now_ms, outbox, settings as stored_settings};
+use crate::domain::list::slugify;
+use crate::double_opt_in::FlowContext;
+use crate::mail::worker::DeliveryWorker;
+use crate::mail::{Composer, Mailer};
+use crate::pages::Site;
+use crate::rate_limit::RateLimiter;
+use crate::routes::{self, AppState};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("mail: {0}")]
+    Mail(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Opens the database, applies pending migrations, and makes sure the state
+/// a first start needs exists: the default list and the secret key.
+pub async fn prepare_database(settings: &Settings) -> Result<(Database, Vec<u8>), StartupError> {
+    let url = settings.database_url.clone();
+    let default_list = settings.default_list.clone();
+    let org_name = settings.org_name.clone();
+    let configured_key = settings.secret_key.clone();
+    tokio::task::spawn_blocking(move || {
+        let db = Database::connect(&url)?;
+        let applied = db.migrate()?;
+        if applied > 0 {
+            tracing::info!(applied, "database migrations applied");
+        }
+        let mut conn = db.write_conn()?;
+        lists::ensure_default(&mut conn, &default_list, &org_name, now_ms())
+            .map_err(DbError::from)?;
+        let key = match configured_key {
+            Some(key) => key,
+            None => stored_settings::secret_key(&mut conn, generate_key)
+                .map_err(DbError::from)?
+                .into_bytes(),
+        };
+        Ok((db, key))
+    })
+    .await
+    .map_err(|e| StartupError::Other(e.to_string()))?
+}
+
+fn generate_key() -> String {
+    let mut bytes = [0u8; 48];
+    // Without entropy the process cannot make tokens either; fail loudly.
+    rand::TryRng::try_fill_bytes(&mut rand::rngs::SysRng, &mut bytes)
+        .map(|_| base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes))
+        .unwrap_or_else(|e| panic!("no entropy for the secret key: {e}"))
+}
+
+pub fn build_mailer(settings: &Settings) -> Result<Mailer, StartupError> {
+    match &settings.smtp_url {
+        Some(url) => Mailer::smtp(url).map_err(StartupError::Mail),
+        None => Mailer::files(settings.mail_dir.clone()).map_err(|e| {
+            StartupError::Mail(format!(
+                "cannot create {}: {e}",
+                settings.mail_dir.display()
+            ))
+        }),
+    }
+}
+
+/// The HTTP server and the delivery worker, ready to run.
+pub struct Application {
+    port: u16,
+    base_url: Url,
+    server: Server,
+    worker: DeliveryWorker,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let (db, _secret_key) = prepare_database(&settings).await?;
+        if db.is_sqlite() {
+            // One process owns an SQLite file: claims still held are from a
+            // process that died, and their messages can go now.
+            let released = db
+                .write(|c| outbox::release_all_claims(c).map_err(DbError::from))
+                .await?;
+            if released > 0 {
+                tracing::info!(released, "resuming deliveries left by the previous run");
+            }
+        }
+
+        let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
+            addr: settings.bind,
+            source,
+        })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| StartupError::Other(e.to_string()))?;
+        let base_url = match &settings.base_url {
+            Some(url) => url.clone(),
+            None => Url::parse(&format!("http://{addr}"))
+                .map_err(|e| StartupError::Other(e.to_string()))?,
+        };
+        tracing::info!(%addr, %base_url, "listening");
+
+        let mailer = Arc::new(build_mailer(&settings)?);
+        tracing::info!("{}", mailer.describe());
+        let wake = Arc::new(Notify::new());
+
+        let composer = Composer::new(
+            settings.mail_from.clone(),
+            base_url.clone(),
+            settings.org_name.clone(),
+            settings.org_address.clone(),
+            settings.confirm_ttl,
+        );
+        let state = web::Data::new(AppState {
+            db: db.clone(),
+            flow: FlowContext {
+                composer,
+                confirm_ttl: settings.confirm_ttl,
+                default_list: slugify(&settings.default_list),
+            },
+            site: Site {
+                org_name: settings.org_name.clone(),
+            },
+            limiter: RateLimiter::new(settings.signup_rate),
+            wake: wake.clone(),
+            confirm_ttl: describe_duration(settings.confirm_ttl),
+        });
+
+        let cors_origins = settings.cors_origins.clone();
+        let server = HttpServer::new(move || {
+            let origins = cors_origins.clone();
+            App::new()
+                .app_data(state.clone())
+                .wrap(ErrorHandlers::new().default_handler_server(routes::server_error_page))
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("X-Frame-Options", "DENY"))
+                        .add((
+                            "Content-Security-Policy",
+                            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+                        )),
+                )
+                .wrap(access_log())
+                .configure(|cfg| routes::configure(cfg, &origins))
+        })
+        .listen(listener)
+        .map_err(|source| StartupError::Bind { addr, source })?
+        .run();
+
+        Ok(Self {
+            port: addr.port(),
+            base_url,
+            server,
+            worker: DeliveryWorker::new(db, mailer, wake),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+
+    /// Serves until the process is told to stop (SIGINT, SIGTERM).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let worker = tokio::spawn(self.worker.run());
+        let result = self.server.await;
+        worker.abort();
+        result
+    }
+}
+
+/// Logs each request's method, path, status and duration. Link tokens are
+/// left out of the path and query strings are dropped: both are secrets or
+/// personal data.
+fn access_log() -> actix_web::middleware::Logger {
+    actix_web::middleware::Logger::new("%{REQUEST}xi %s %Dms")
+        .exclude("/healthz")
+        .custom_request_replace("REQUEST", |req| {
+            let path = req.path();
+            let shown = ["/confirm/", "/unsubscribe/"]
+                .iter()
+                .find(|prefix| path.starts_with(*prefix))
+                .map_or(path, |prefix| prefix.trim_end_matches('/'));
+            format!("{} {shown}", req.method())
+        })
+}
