@@ -1,0 +1,149 @@
+//! Nothing is lost: the outbox survives an SMTP outage and a killed process.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::app::{MAIL_WAIT, client, spawn_app, test_env};
+use crate::support::smtp::{Behaviour, SmtpServer};
+
+#[tokio::test]
+async fn signups_made_while_smtp_is_down_are_all_delivered_when_it_is_back() {
+    let mut app = spawn_app().await;
+    let port = app.smtp.port();
+    // The relay goes down; a stand-in that nothing is sent to takes its place.
+    std::mem::replace(&mut app.smtp, SmtpServer::start()).stop();
+    for i in 0..5 {
+        assert_eq!(app.signup(&format!("d{i}@example.com")).await.status(), 200);
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let failing = app.outbox();
+    assert!(
+        failing
+            .iter()
+            .all(|(status, attempts, error)| status == "queued"
+                && *attempts >= 1
+                && error.is_some()),
+        "{failing:?}"
+    );
+
+    let back = SmtpServer::start_on(port);
+    let mails = back.wait_for_async(5, Duration::from_secs(30)).await;
+    let mut to: Vec<String> = mails.iter().map(|m| m.rcpt_to[0].clone()).collect();
+    to.sort();
+    assert_eq!(
+        to,
+        [
+            "d0@example.com",
+            "d1@example.com",
+            "d2@example.com",
+            "d3@example.com",
+            "d4@example.com"
+        ]
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(app.outbox().iter().all(|(status, _, _)| status == "sent"));
+}
+
+#[tokio::test]
+async fn a_temporary_refusal_is_retried_and_a_permanent_one_is_not() {
+    let app = spawn_app().await;
+    app.smtp.set_behaviour(Behaviour::TempFail);
+    app.signup("later@example.com").await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    app.smtp.set_behaviour(Behaviour::Accept);
+    // The first retry comes within 10 seconds.
+    let mails = app.smtp.wait_for_async(1, Duration::from_secs(10)).await;
+    assert_eq!(mails.len(), 1);
+
+    app.smtp.set_behaviour(Behaviour::PermFail);
+    app.signup("nobody@example.com").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let outbox = app.outbox();
+    let (status, attempts, error) = outbox.last().unwrap();
+    assert_eq!(status, "failed");
+    assert_eq!(*attempts, 1);
+    assert!(
+        error.as_deref().unwrap_or_default().contains("550"),
+        "{error:?}"
+    );
+    app.smtp.set_behaviour(Behaviour::Accept);
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    assert_eq!(app.smtp.messages().len(), 1, "never retried");
+}
+
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start_server(vars: &std::collections::HashMap<String, String>) -> Process {
+    let child = Command::new(env!("CARGO_BIN_EXE_assent"))
+        .env_clear()
+        .envs(vars)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("assent starts");
+    Process(child)
+}
+
+async fn wait_until_up(base: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if let Ok(r) = client().get(format!("{base}/healthz")).send().await
+            && r.status() == 200
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the server did not come up");
+}
+
+#[tokio::test]
+async fn a_process_killed_before_delivery_delivers_after_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp_port = free_port();
+    let http_port = free_port();
+    let bind = format!("127.0.0.1:{http_port}");
+    let smtp_url = format!("smtp://127.0.0.1:{smtp_port}");
+    let vars = test_env(
+        &dir,
+        None,
+        &[("ASSENT_BIND", &bind), ("ASSENT_SMTP_URL", &smtp_url)],
+    );
+    let base = format!("http://{bind}");
+
+    // No SMTP server yet: the mail can only wait in the outbox.
+    let mut server = start_server(&vars);
+    wait_until_up(&base).await;
+    let response = client()
+        .post(format!("{base}/subscribe"))
+        .form(&[("email", "survivor@example.com")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    server.0.kill().unwrap(); // SIGKILL: no chance to clean up
+    server.0.wait().unwrap();
+    drop(server);
+
+    let smtp = SmtpServer::start_on(smtp_port);
+    let _server = start_server(&vars);
+    wait_until_up(&base).await;
+    let mails = smtp.wait_for_async(1, MAIL_WAIT).await;
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].rcpt_to, ["survivor@example.com"]);
+}

@@ -1,0 +1,12 @@
+//! The public HTTP interface, driven over HTTP against the real server, a
+//! fresh SQLite database and a real SMTP server per test.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod bad_input;
+mod confirm;
+mod delivery;
+mod messages;
+mod signup;
+mod unsubscribe;

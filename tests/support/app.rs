@@ -1,0 +1,217 @@
+//! `spawn_app`: the real assent server on a free port, with a fresh SQLite
+//! database and a real SMTP server of its own.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use assent::config::Settings;
+use assent::db::{Database, DbConn, PooledConn, models::ConsentEvent, subscriptions};
+use assent::startup::Application;
+use diesel::prelude::*;
+use tempfile::TempDir;
+
+use super::smtp::{ReceivedMail, SmtpServer};
+
+/// How long a test waits for mail that should arrive.
+pub const MAIL_WAIT: Duration = Duration::from_secs(15);
+
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub address: String,
+    pub smtp: SmtpServer,
+    pub dir: TempDir,
+    pub database_url: String,
+    pub client: reqwest::Client,
+    db: Database,
+}
+
+/// The environment a test server starts with; `extra` entries override it.
+pub fn test_env(
+    dir: &TempDir,
+    smtp: Option<&SmtpServer>,
+    extra: &[(&str, &str)],
+) -> HashMap<String, String> {
+    let db_path = dir.path().join("assent.db");
+    let mut vars: HashMap<String, String> = [
+        (
+            "ASSENT_DATABASE_URL",
+            format!("sqlite://{}", db_path.display()),
+        ),
+        ("ASSENT_BIND", "127.0.0.1:0".to_owned()),
+        (
+            "ASSENT_MAIL_DIR",
+            dir.path().join("mail").display().to_string(),
+        ),
+        (
+            "ASSENT_MAIL_FROM",
+            "Test News <news@assent.test>".to_owned(),
+        ),
+        ("ASSENT_ORG_NAME", "Example Org".to_owned()),
+        (
+            "ASSENT_ORG_ADDRESS",
+            "1 Rue de la Paix, 75002 Paris".to_owned(),
+        ),
+        ("ASSENT_SIGNUP_RATE", "0".to_owned()),
+        ("ASSENT_LOG", "warn".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    if let Some(smtp) = smtp {
+        vars.insert("ASSENT_SMTP_URL".into(), smtp.url());
+    }
+    for (k, v) in extra {
+        vars.insert((*k).to_owned(), (*v).to_owned());
+    }
+    vars
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
+    let smtp = SmtpServer::start();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let vars = test_env(&dir, Some(&smtp), extra);
+    let settings =
+        Settings::from_lookup(|name| vars.get(name).cloned()).expect("valid test settings");
+    let database_url = vars["ASSENT_DATABASE_URL"].clone();
+    let db = Database::connect(&settings.database_url).expect("database");
+    let app = Application::build(settings)
+        .await
+        .expect("the application starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        smtp,
+        dir,
+        database_url,
+        client: client(),
+        db,
+    }
+}
+
+/// A client that shows redirects instead of following them and keeps no cookies.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn signup(&self, email: &str) -> reqwest::Response {
+        self.post_form("/subscribe", &[("email", email)]).await
+    }
+
+    pub async fn post_json(&self, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/subscribe"))
+            .json(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Waits until the SMTP server holds at least `n` messages.
+    pub async fn mails(&self, n: usize) -> Vec<ReceivedMail> {
+        let mails = self.smtp.wait_for_async(n, MAIL_WAIT).await;
+        assert!(
+            mails.len() >= n,
+            "expected {n} messages, the SMTP server got {}",
+            mails.len()
+        );
+        mails
+    }
+
+    /// Signs up and returns the confirmation message it caused.
+    pub async fn signup_and_get_mail(&self, email: &str) -> ReceivedMail {
+        let before = self.smtp.messages().len();
+        assert_eq!(self.signup(email).await.status(), 200);
+        self.mails(before + 1).await.swap_remove(before)
+    }
+
+    pub fn conn(&self) -> PooledConn {
+        self.db.read_conn().expect("database connection")
+    }
+
+    /// `(status, created_at, confirmed_at, unsubscribed_at)` of an address's
+    /// one subscription, as `assent export` writes it.
+    pub fn subscription(&self, email: &str) -> Option<Vec<String>> {
+        self.export().into_iter().find(|row| row[0] == email)
+    }
+
+    pub fn status(&self, email: &str) -> Option<String> {
+        self.subscription(email).map(|row| row[2].clone())
+    }
+
+    /// `assent export`'s rows, without the header.
+    pub fn export(&self) -> Vec<Vec<String>> {
+        let mut out = Vec::new();
+        assent::export::write_csv(&mut self.conn(), None, None, &mut out).expect("export");
+        let mut reader = csv::Reader::from_reader(out.as_slice());
+        reader
+            .records()
+            .map(|r| r.expect("csv row").iter().map(str::to_owned).collect())
+            .collect()
+    }
+
+    /// The consent events of an address's subscriptions, oldest first.
+    pub fn events(&self, email: &str) -> Vec<ConsentEvent> {
+        use assent::db::schema::{subscribers, subscriptions as subs};
+        let mut conn = self.conn();
+        let ids: Vec<i64> = subs::table
+            .inner_join(subscribers::table)
+            .filter(subscribers::email.eq(email))
+            .select(subs::id)
+            .load(&mut *conn as &mut DbConn)
+            .expect("subscription ids");
+        ids.into_iter()
+            .flat_map(|id| subscriptions::events(&mut conn, id).expect("events"))
+            .collect()
+    }
+
+    /// `(status, attempts, last_error)` of every outbox row, oldest first.
+    pub fn outbox(&self) -> Vec<(String, i32, Option<String>)> {
+        use assent::db::schema::outbox;
+        outbox::table
+            .order(outbox::id)
+            .select((outbox::status, outbox::attempts, outbox::last_error))
+            .load(&mut *self.conn() as &mut DbConn)
+            .expect("outbox")
+    }
+}
+
+/// The link of a kind (`confirm`, `unsubscribe`) in a message's text part,
+/// as a path: `/confirm/TOKEN`.
+pub fn link(mail: &ReceivedMail, kind: &str) -> String {
+    let text = mail.text_part().expect("a text part");
+    let marker = format!("/{kind}/");
+    let start = text
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {kind} link in:\n{text}"));
+    let token: String = text[start + marker.len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    format!("{marker}{token}")
+}
