@@ -242,11 +242,11 @@ pub fn parse_duration(value: &str) -> Result<Duration, String> {
 pub fn describe_duration(duration: Duration) -> String {
     let secs = duration.as_secs();
     // "48 hours" reads better than "2 days" for a link's lifetime.
-    let (n, unit) = if secs % 86_400 == 0 && secs >= 3 * 86_400 {
+    let (n, unit) = if secs.is_multiple_of(86_400) && secs >= 3 * 86_400 {
         (secs / 86_400, "day")
-    } else if secs % 3600 == 0 {
+    } else if secs.is_multiple_of(3600) {
         (secs / 3600, "hour")
-    } else if secs % 60 == 0 {
+    } else if secs.is_multiple_of(60) {
         (secs / 60, "minute")
     } else {
         (secs, "second")

@@ -279,3 +279,175 @@ fn random_id() -> Result<String, rand::rngs::SysError> {
     SysRng.try_fill_bytes(&mut bytes)?;
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    struct Sample {
+        kind: &'static str,
+        text: String,
+        html: String,
+        message: OutgoingMessage,
+        unsubscribe_url: String,
+    }
+
+    fn composer() -> Composer {
+        Composer::new(
+            "News <news@example.org>".parse().expect("mailbox"),
+            Url::parse("https://news.example.org").expect("url"),
+            "Example Org".into(),
+            "1 Main Street, Springfield".into(),
+            Duration::from_secs(48 * 3600),
+        )
+    }
+
+    fn sample<C: EmailContent>(composer: &Composer, content: C) -> Sample {
+        let to = SubscriberEmail::parse("reader@example.com").expect("address");
+        Sample {
+            kind: C::KIND,
+            text: content.text().expect("text renders"),
+            html: content.html().expect("html renders"),
+            message: composer.compose(&to, &content).expect("composes"),
+            unsubscribe_url: content.footer().unsubscribe_url.clone(),
+        }
+    }
+
+    /// One of every kind of email. A template added under `templates/email`
+    /// without an entry here fails `every_email_template_is_checked`.
+    fn every_kind() -> Vec<Sample> {
+        let composer = composer();
+        let token = || Token::generate().expect("entropy");
+        let list = ListInfo {
+            name: "Weekly News",
+            slug: "weekly-news",
+            description: "What happened this week.",
+        };
+        let footer = composer.footer(&list, &token());
+        vec![
+            sample(
+                &composer,
+                Confirmation {
+                    list_name: list.name.into(),
+                    confirm_url: composer.link("confirm", &token()),
+                    confirm_ttl: "48 hours".into(),
+                    footer: footer.clone(),
+                },
+            ),
+            sample(
+                &composer,
+                Welcome {
+                    list_name: list.name.into(),
+                    list_description: list.description.into(),
+                    footer,
+                },
+            ),
+        ]
+    }
+
+    #[test]
+    fn every_email_template_is_checked() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/email");
+        let on_disk: BTreeSet<String> = std::fs::read_dir(dir)
+            .expect("templates/email")
+            .filter_map(|e| e.ok()?.path().file_stem()?.to_str().map(str::to_owned))
+            .filter(|stem| stem != "footer")
+            .collect();
+        let checked: BTreeSet<String> = every_kind().iter().map(|s| s.kind.to_owned()).collect();
+        assert_eq!(
+            on_disk, checked,
+            "every email template needs a sample in every_kind()"
+        );
+    }
+
+    #[test]
+    fn every_email_carries_its_unsubscribe_link_headers_and_footer() {
+        for s in every_kind() {
+            let raw = String::from_utf8(s.message.bytes().to_vec()).expect("utf-8");
+            let (headers, _) = raw.split_once("\r\n\r\n").expect("headers end");
+            let has = |line: &str| headers.lines().any(|l| l == line);
+            assert!(
+                s.unsubscribe_url
+                    .starts_with("https://news.example.org/unsubscribe/")
+            );
+            assert!(
+                has(&format!("List-Unsubscribe: <{}>", s.unsubscribe_url)),
+                "{}",
+                s.kind
+            );
+            assert!(
+                has("List-Unsubscribe-Post: List-Unsubscribe=One-Click"),
+                "{}",
+                s.kind
+            );
+            assert!(
+                has("List-Id: Weekly News <weekly-news.news.example.org>"),
+                "{}",
+                s.kind
+            );
+            assert!(
+                headers.contains("From: News <news@example.org>"),
+                "{}",
+                s.kind
+            );
+            assert!(headers.contains("Message-ID: <"), "{}", s.kind);
+            assert!(headers.contains("Date: "), "{}", s.kind);
+            assert!(headers.contains("MIME-Version: 1.0"), "{}", s.kind);
+            assert!(
+                headers.contains("Content-Type: multipart/alternative"),
+                "{}",
+                s.kind
+            );
+            for part in [&s.text, &s.html] {
+                assert!(
+                    part.contains(&s.unsubscribe_url),
+                    "{}: visible unsubscribe link",
+                    s.kind
+                );
+                assert!(
+                    part.contains("Example Org"),
+                    "{}: footer names the sender",
+                    s.kind
+                );
+                assert!(
+                    part.contains("1 Main Street, Springfield"),
+                    "{}: footer address",
+                    s.kind
+                );
+            }
+            assert_eq!(s.message.sender(), "news@example.org");
+            assert_eq!(s.message.recipient(), "reader@example.com");
+        }
+    }
+
+    #[test]
+    fn only_the_confirmation_is_marked_auto_submitted() {
+        for s in every_kind() {
+            let raw = String::from_utf8(s.message.bytes().to_vec()).expect("utf-8");
+            let marked = raw.contains("\r\nAuto-Submitted: auto-generated\r\n");
+            assert_eq!(marked, s.kind == "confirmation", "{}", s.kind);
+        }
+    }
+
+    #[test]
+    fn list_ids_quote_names_with_specials() {
+        assert_eq!(
+            list_id("News", "news", "a.example"),
+            "News <news.a.example>"
+        );
+        assert_eq!(
+            list_id("News: \"Best\"", "news-best", "a.example"),
+            "\"News: \\\"Best\\\"\" <news-best.a.example>"
+        );
+    }
+
+    #[test]
+    fn a_non_ascii_unsubscribe_header_cannot_be_built() {
+        assert!(ascii_header("List-Unsubscribe", "<https://é.example/u>".into()).is_err());
+        assert!(
+            ascii_header("List-Unsubscribe", "<https://a.example/u>\r\nBcc: x".into()).is_err()
+        );
+    }
+}
