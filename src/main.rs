@@ -11,7 +11,21 @@ use assent::startup::{self, Application};
 const USAGE: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            // One line that names the argument; --help has the rest.
+            let rendered = e.to_string();
+            let first = rendered.lines().next().unwrap_or_default();
+            eprintln!("assent: {}", first.trim_start_matches("error: "));
+            return ExitCode::from(USAGE);
+        }
+    };
     // A missing .env is normal; a broken one is a configuration error.
     if let Err(e) = dotenvy::dotenv()
         && !e.not_found()

@@ -1,5 +1,7 @@
 //! Logging to stderr, filtered by `ASSENT_LOG`.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 /// Installs the subscriber; fails on a filter that does not parse.
@@ -8,6 +10,7 @@ pub fn init(filter: &str) -> Result<(), String> {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init()
         .map_err(|e| e.to_string())
 }

@@ -8,5 +8,6 @@ mod bad_input;
 mod confirm;
 mod delivery;
 mod messages;
+mod resend_caps;
 mod signup;
 mod unsubscribe;

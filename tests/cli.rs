@@ -1,0 +1,253 @@
+//! The `assent` binary: its commands, exit codes and configuration errors.
+
+#[path = "support/mod.rs"]
+mod support;
+
+use std::collections::HashMap;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use support::app::{link, spawn_app, test_env};
+
+fn assent(vars: &HashMap<String, String>, args: &[&str], dir: &std::path::Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_assent"))
+        .args(args)
+        .env_clear()
+        .envs(vars)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("assent runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn help_works_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let vars = HashMap::new();
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["migrate", "--help"],
+        &["export", "--help"],
+        &["help"],
+    ] {
+        let out = assent(&vars, args, dir.path());
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Usage: assent"), "{args:?}: {text}");
+    }
+}
+
+#[test]
+fn a_bad_configuration_exits_2_with_one_line_naming_the_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    for (var, value) in [
+        ("ASSENT_BIND", "not-an-address"),
+        ("ASSENT_DATABASE_URL", "mysql://localhost/x"),
+        ("ASSENT_CONFIRM_TTL", "forever"),
+        ("ASSENT_SIGNUP_RATE", "many"),
+        ("ASSENT_SECRET_KEY", "too-short"),
+        ("ASSENT_SMTP_URL", "ftp://mail.example.com"),
+        ("ASSENT_MAIL_FROM", "nobody"),
+        ("ASSENT_BASE_URL", "news.example.com"),
+        ("ASSENT_LOG", "info,[[["),
+    ] {
+        let vars = HashMap::from([(var.to_owned(), value.to_owned())]);
+        for args in [&[][..], &["migrate"], &["export"]] {
+            let out = assent(&vars, args, dir.path());
+            assert_eq!(out.status.code(), Some(2), "{var}={value} {args:?}");
+            let err = stderr(&out);
+            assert_eq!(err.lines().count(), 1, "{var}: {err}");
+            assert!(err.contains(var), "{var}: {err}");
+        }
+    }
+    assert!(
+        !dir.path().join("assent.db").exists(),
+        "nothing was created"
+    );
+}
+
+#[test]
+fn a_bad_argument_exits_2_with_one_line_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let vars = HashMap::new();
+    for (args, named) in [
+        (&["frobnicate"][..], "frobnicate"),
+        (&["export", "--status", "maybe"], "maybe"),
+        (&["export", "--colour"], "--colour"),
+    ] {
+        let out = assent(&vars, args, dir.path());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(named), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn a_dotenv_file_is_read_and_real_variables_win() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        "ASSENT_CONFIRM_TTL=nonsense\nASSENT_DATABASE_URL=sqlite://from-dotenv.db\n",
+    )
+    .unwrap();
+    let out = assent(&HashMap::new(), &["migrate"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("ASSENT_CONFIRM_TTL"));
+
+    let vars = HashMap::from([("ASSENT_CONFIRM_TTL".to_owned(), "2h".to_owned())]);
+    let out = assent(&vars, &["migrate"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.path().join("from-dotenv.db").exists());
+}
+
+#[test]
+fn migrate_creates_the_database_and_can_run_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let vars = test_env(&dir, None, &[]);
+    for _ in 0..2 {
+        let out = assent(&vars, &["migrate"], dir.path());
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert!(dir.path().join("assent.db").exists());
+}
+
+#[tokio::test]
+async fn export_shows_each_step_of_a_subscription() {
+    let app = spawn_app().await;
+    let vars = test_env(&app.dir, None, &[]);
+    let export = |args: &[&str]| {
+        let out = assent(&vars, args, app.dir.path());
+        assert!(out.status.success(), "{}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let header = "email,list,status,created_at,confirmed_at,unsubscribed_at";
+
+    let mail = app.signup_and_get_mail("ada@example.com").await;
+    app.signup_and_get_mail("bob@example.com").await;
+    let csv = export(&["export"]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], header);
+    assert_eq!(lines.len(), 3);
+    let ada: Vec<&str> = lines[1].split(',').collect();
+    assert_eq!(&ada[..3], ["ada@example.com", "newsletter", "pending"]);
+    assert!(
+        time::OffsetDateTime::parse(ada[3], &time::format_description::well_known::Rfc3339).is_ok()
+    );
+    assert!(ada[3].ends_with('Z'));
+    assert_eq!(&ada[4..], ["", ""]);
+
+    app.client
+        .post(app.url(&link(&mail, "confirm")))
+        .send()
+        .await
+        .unwrap();
+    let ada_row = |csv: &str| {
+        csv.lines()
+            .find(|l| l.starts_with("ada@"))
+            .unwrap()
+            .to_owned()
+    };
+    let confirmed = ada_row(&export(&["export"]));
+    assert!(
+        confirmed.contains(",confirmed,") && !confirmed.ends_with(",,"),
+        "{confirmed}"
+    );
+    let welcome = app.mails(3).await.into_iter().find(|m| {
+        m.rcpt_to == ["ada@example.com"] && m.decoded_header("Subject").unwrap().contains("Welcome")
+    });
+    let welcome = welcome.expect("welcome message");
+
+    app.client
+        .post(app.url(&link(&welcome, "unsubscribe")))
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    let gone = ada_row(&export(&["export"]));
+    let fields: Vec<&str> = gone.split(',').collect();
+    assert_eq!(fields[2], "unsubscribed");
+    assert!(!fields[4].is_empty() && !fields[5].is_empty(), "{gone}");
+
+    let only_pending = export(&["export", "--status", "pending"]);
+    assert_eq!(only_pending.lines().collect::<Vec<_>>()[1..].len(), 1);
+    assert!(only_pending.contains("bob@example.com"));
+    let by_list = export(&["export", "--list", "newsletter", "--status", "unsubscribed"]);
+    assert_eq!(by_list.lines().count(), 2);
+
+    let out = assent(&vars, &["export", "--list", "no-such-list"], app.dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no-such-list"));
+    assert_eq!(stderr(&out).lines().count(), 1);
+}
+
+#[tokio::test]
+async fn without_smtp_mail_is_written_as_eml_files_and_the_log_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let bind = format!("127.0.0.1:{port}");
+    let vars = test_env(
+        &dir,
+        None,
+        &[("ASSENT_BIND", &bind), ("ASSENT_LOG", "info")],
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_assent"))
+        .env_clear()
+        .envs(&vars)
+        .current_dir(dir.path())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let client = support::app::client();
+    let base = format!("http://{bind}");
+    let mut up = false;
+    for _ in 0..200 {
+        if client.get(format!("{base}/healthz")).send().await.is_ok() {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(up, "the server came up");
+    let response = client
+        .post(format!("{base}/subscribe"))
+        .form(&[("email", "laptop@example.com")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+
+    let mail_dir = dir.path().join("mail");
+    let mut eml = None;
+    for _ in 0..100 {
+        eml = std::fs::read_dir(&mail_dir)
+            .ok()
+            .and_then(|mut d| d.next())
+            .and_then(|e| e.ok())
+            .map(|e| e.path());
+        if eml.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let _ = child.kill();
+    let output = child.wait_with_output().unwrap();
+    let eml = eml.expect("an .eml file");
+    assert_eq!(eml.extension().and_then(|e| e.to_str()), Some("eml"));
+    let message = std::fs::read_to_string(&eml).unwrap();
+    assert!(message.contains("To: laptop@example.com"));
+    assert!(message.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(log.contains(".eml files"), "{log}");
+    assert!(log.contains(&bind), "the bound address is logged: {log}");
+}
