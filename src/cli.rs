@@ -20,6 +20,8 @@ pub enum Command {
     Serve,
     /// Apply pending migrations and exit
     Migrate,
+    /// Run the delivery worker and scheduled jobs without HTTP (beside `serve` on PostgreSQL)
+    Worker,
     /// Write every subscription as CSV to stdout
     Export {
         /// Only this list (its slug)

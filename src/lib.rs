@@ -6,6 +6,7 @@ pub mod db;
 pub mod domain;
 pub mod double_opt_in;
 pub mod export;
+pub mod jobs;
 pub mod mail;
 pub mod pages;
 pub mod rate_limit;

@@ -95,14 +95,7 @@ impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         let (db, _secret_key) = prepare_database(&settings).await?;
         if db.is_sqlite() {
-            // One process owns an SQLite file: claims still held are from a
-            // process that died, and their messages can go now.
-            let released = db
-                .write(|c| outbox::release_all_claims(c).map_err(DbError::from))
-                .await?;
-            if released > 0 {
-                tracing::info!(released, "resuming deliveries left by the previous run");
-            }
+            release_stale_claims(&db).await?;
         }
 
         let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
@@ -185,11 +178,69 @@ impl Application {
 
     /// Serves until the process is told to stop (SIGINT, SIGTERM).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let db = self.worker.database().clone();
         let worker = tokio::spawn(self.worker.run());
+        let jobs = tokio::spawn(crate::jobs::run(db));
         let result = self.server.await;
         worker.abort();
+        jobs.abort();
         result
     }
+}
+
+/// `assent worker`: delivery and scheduled jobs without HTTP, until SIGINT or
+/// SIGTERM.
+pub async fn run_worker(settings: Settings) -> Result<(), StartupError> {
+    let (db, _secret_key) = prepare_database(&settings).await?;
+    if db.is_sqlite() {
+        tracing::warn!("on SQLite, run either `assent serve` or `assent worker` on a database, not both");
+        release_stale_claims(&db).await?;
+    }
+    let mailer = Arc::new(build_mailer(&settings)?);
+    tracing::info!("{}", mailer.describe());
+    tracing::info!("delivery worker started");
+    let worker = DeliveryWorker::new(db.clone(), mailer, Arc::new(Notify::new()));
+    tokio::select! {
+        _ = worker.run() => {}
+        _ = crate::jobs::run(db) => {}
+        _ = shutdown_signal() => tracing::info!("stopping"),
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// One process owns an SQLite file: claims still held are from a process
+/// that died, and their messages can go now. (On PostgreSQL, claims lapse
+/// when their lease runs out.)
+async fn release_stale_claims(db: &Database) -> Result<(), StartupError> {
+    let released = db
+        .write(|c| outbox::release_all_claims(c).map_err(DbError::from))
+        .await?;
+    if released > 0 {
+        tracing::info!(released, "resuming deliveries left by the previous run");
+    }
+    Ok(())
 }
 
 /// Logs each request's method, path, status and duration. Link tokens are

@@ -2,7 +2,9 @@
 
 use diesel::prelude::*;
 
-use super::DbConn;
+use diesel::connection::SimpleConnection;
+
+use super::{DbConn, DbError};
 use super::schema::{outbox, subscriptions};
 
 /// Set on every SQLite connection. WAL lets readers work while the writer
@@ -68,4 +70,24 @@ pub fn claim_due_messages(
         }
         Ok(ids)
     })
+}
+
+/// Runs `f` while holding a lock that other processes starting on the same
+/// PostgreSQL database wait for, so that only one applies migrations. SQLite
+/// takes its own file lock when the first migration writes.
+pub fn with_migration_lock<R>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> Result<R, DbError>,
+) -> Result<R, DbError> {
+    // An arbitrary constant that names "assent migrations" among advisory locks.
+    const LOCK: &str = "7283940012";
+    if matches!(conn, DbConn::Sqlite(_)) {
+        return f(conn);
+    }
+    conn.batch_execute(&format!("SELECT pg_advisory_lock({LOCK})"))?;
+    let result = f(conn);
+    let unlocked = conn.batch_execute(&format!("SELECT pg_advisory_unlock({LOCK})"));
+    let value = result?;
+    unlocked?;
+    Ok(value)
 }

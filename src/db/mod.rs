@@ -149,13 +149,15 @@ impl Database {
     /// Applies pending migrations; returns how many ran.
     pub fn migrate(&self) -> Result<usize, DbError> {
         let mut conn = self.inner.writer.get()?;
-        let applied = match &mut *conn {
-            DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-            DbConn::Postgres(c) => c
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|v| v.len()),
-        };
-        applied.map_err(|e| DbError::Migration(e.to_string()))
+        backend::with_migration_lock(&mut conn, |conn| {
+            let applied = match conn {
+                DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+                DbConn::Postgres(c) => c
+                    .run_pending_migrations(POSTGRES_MIGRATIONS)
+                    .map(|v| v.len()),
+            };
+            applied.map_err(|e| DbError::Migration(e.to_string()))
+        })
     }
 
     /// Runs `f` on the write connection, off the async runtime.

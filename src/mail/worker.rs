@@ -47,6 +47,10 @@ impl DeliveryWorker {
         Self { db, mailer, wake }
     }
 
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
     /// Runs until the task is dropped.
     pub async fn run(self) {
         loop {

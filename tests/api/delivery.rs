@@ -136,6 +136,8 @@ async fn a_process_killed_before_delivery_delivers_after_restart() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
+    // Let the worker fail its first attempt against the closed port.
+    tokio::time::sleep(Duration::from_millis(500)).await;
     server.0.kill().unwrap(); // SIGKILL: no chance to clean up
     server.0.wait().unwrap();
     drop(server);

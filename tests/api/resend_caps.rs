@@ -9,6 +9,8 @@ use assent::domain::{Channel, Evidence, SubscriberEmail};
 use assent::double_opt_in::{FlowContext, SignupOutcome, SignupRequest, signup};
 use assent::mail::Composer;
 
+use crate::support::app::fresh_database_url;
+
 const MINUTE: i64 = 60_000;
 
 fn context() -> FlowContext {
@@ -29,7 +31,8 @@ fn context() -> FlowContext {
 #[test]
 fn a_pending_address_gets_at_most_one_mail_per_ten_minutes_and_five_a_day() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Database::connect(&DatabaseUrl::Sqlite(dir.path().join("caps.db"))).unwrap();
+    let url = DatabaseUrl::parse(&fresh_database_url(&dir)).unwrap();
+    let db = Database::connect(&url).unwrap();
     db.migrate().unwrap();
     let mut conn = db.write_conn().unwrap();
     let start: i64 = 1_800_000_000_000;

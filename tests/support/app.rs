@@ -25,18 +25,45 @@ pub struct TestApp {
     db: Database,
 }
 
+/// Whether the tests run on PostgreSQL: `ASSENT_TEST_DATABASE_URL` names a
+/// server on which each test gets a database of its own.
+pub fn postgres_server() -> Option<String> {
+    std::env::var("ASSENT_TEST_DATABASE_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+}
+
+/// A fresh, empty database for one test: an SQLite file in `dir`, or a new
+/// database on the PostgreSQL server of `ASSENT_TEST_DATABASE_URL`.
+pub fn fresh_database_url(dir: &TempDir) -> String {
+    let Some(server) = postgres_server() else {
+        return format!("sqlite://{}", dir.path().join("assent.db").display());
+    };
+    let token = assent::domain::Token::generate().expect("entropy");
+    let name = format!("assent_test_{}", hex::encode(&token.hash().0[..8]));
+    let mut conn =
+        diesel::PgConnection::establish(&server).expect("the PostgreSQL test server answers");
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .expect("a test database");
+    let mut url = url::Url::parse(&server).expect("ASSENT_TEST_DATABASE_URL is a URL");
+    url.set_path(&name);
+    url.to_string()
+}
+
 /// The environment a test server starts with; `extra` entries override it.
+/// Unless `extra` names a database, a fresh one is made.
 pub fn test_env(
     dir: &TempDir,
     smtp: Option<&SmtpServer>,
     extra: &[(&str, &str)],
 ) -> HashMap<String, String> {
-    let db_path = dir.path().join("assent.db");
+    let database_url = match extra.iter().find(|(k, _)| *k == "ASSENT_DATABASE_URL") {
+        Some((_, url)) => (*url).to_owned(),
+        None => fresh_database_url(dir),
+    };
     let mut vars: HashMap<String, String> = [
-        (
-            "ASSENT_DATABASE_URL",
-            format!("sqlite://{}", db_path.display()),
-        ),
+        ("ASSENT_DATABASE_URL", database_url),
         ("ASSENT_BIND", "127.0.0.1:0".to_owned()),
         (
             "ASSENT_MAIL_DIR",
