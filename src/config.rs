@@ -67,6 +67,8 @@ pub struct Settings {
     /// Signups a minute per client address; 0 turns the limit off.
     pub signup_rate: u32,
     pub cors_origins: Vec<String>,
+    /// Reverse proxies trusted to name the client in `X-Forwarded-For`.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub log: String,
 }
 
@@ -174,6 +176,21 @@ impl Settings {
             .map_err(|m| ConfigError::new("ASSENT_CORS_ORIGINS", m))?
             .unwrap_or_default();
 
+        let trusted_proxies = get("ASSENT_TRUSTED_PROXIES")
+            .map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(|p| {
+                        p.parse::<std::net::IpAddr>()
+                            .map_err(|_| format!("{p:?} is not an IP address"))
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()
+            .map_err(|m| ConfigError::new("ASSENT_TRUSTED_PROXIES", m))?
+            .unwrap_or_default();
+
         let log = get("ASSENT_LOG").unwrap_or_else(|| "info".into());
 
         Ok(Self {
@@ -190,6 +207,7 @@ impl Settings {
             default_list,
             signup_rate,
             cors_origins,
+            trusted_proxies,
             log,
         })
     }
@@ -295,6 +313,7 @@ mod tests {
             ("ASSENT_SIGNUP_RATE", "-1"),
             ("ASSENT_CORS_ORIGINS", "https://ok.example, nonsense"),
             ("ASSENT_DEFAULT_LIST", "!!!"),
+            ("ASSENT_TRUSTED_PROXIES", "10.0.0.1, proxy.local"),
         ] {
             let err = settings(&[(var, value)]).expect_err(var);
             assert_eq!(err.variable, var);

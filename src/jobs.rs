@@ -17,9 +17,14 @@ pub async fn run(db: Database) {
     let mut ticks = tokio::time::interval(EVERY);
     loop {
         ticks.tick().await;
-        match db.write(|c| prune(c, now_ms()).map_err(DbError::from)).await {
+        match db
+            .write(|c| prune(c, now_ms()).map_err(DbError::from))
+            .await
+        {
             Ok((0, 0)) => {}
-            Ok((messages, links)) => tracing::info!(messages, links, "pruned old messages and links"),
+            Ok((messages, links)) => {
+                tracing::info!(messages, links, "pruned old messages and links")
+            }
             Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
         }
     }

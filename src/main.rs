@@ -54,7 +54,9 @@ fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => runtime.block_on(serve(settings)),
         Command::Worker => runtime.block_on(async {
-            startup::run_worker(settings).await.map_err(|e| e.to_string())
+            startup::run_worker(settings)
+                .await
+                .map_err(|e| e.to_string())
         }),
         Command::Migrate => runtime.block_on(async {
             startup::prepare_database(&settings)

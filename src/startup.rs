@@ -136,6 +136,7 @@ impl Application {
             limiter: RateLimiter::new(settings.signup_rate),
             wake: wake.clone(),
             confirm_ttl: describe_duration(settings.confirm_ttl),
+            trusted_proxies: settings.trusted_proxies.clone(),
         });
 
         let cors_origins = settings.cors_origins.clone();
@@ -193,7 +194,9 @@ impl Application {
 pub async fn run_worker(settings: Settings) -> Result<(), StartupError> {
     let (db, _secret_key) = prepare_database(&settings).await?;
     if db.is_sqlite() {
-        tracing::warn!("on SQLite, run either `assent serve` or `assent worker` on a database, not both");
+        tracing::warn!(
+            "on SQLite, run either `assent serve` or `assent worker` on a database, not both"
+        );
         release_stale_claims(&db).await?;
     }
     let mailer = Arc::new(build_mailer(&settings)?);

@@ -122,7 +122,11 @@ fn migrate_creates_the_database_and_can_run_twice() {
 #[tokio::test]
 async fn export_shows_each_step_of_a_subscription() {
     let app = spawn_app().await;
-    let vars = test_env(&app.dir, None, &[("ASSENT_DATABASE_URL", &app.database_url)]);
+    let vars = test_env(
+        &app.dir,
+        None,
+        &[("ASSENT_DATABASE_URL", &app.database_url)],
+    );
     let export = |args: &[&str]| {
         let out = assent(&vars, args, app.dir.path());
         assert!(out.status.success(), "{}", stderr(&out));

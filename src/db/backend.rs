@@ -4,8 +4,8 @@ use diesel::prelude::*;
 
 use diesel::connection::SimpleConnection;
 
-use super::{DbConn, DbError};
 use super::schema::{outbox, subscriptions};
+use super::{DbConn, DbError};
 
 /// Set on every SQLite connection. WAL lets readers work while the writer
 /// commits; `synchronous = NORMAL` keeps commits durable across a process

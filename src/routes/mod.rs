@@ -36,6 +36,8 @@ pub struct AppState {
     pub wake: Arc<Notify>,
     /// The confirmation link's lifetime in words, for the pages.
     pub confirm_ttl: String,
+    /// Reverse proxies whose `X-Forwarded-For` names the real client.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig, cors_origins: &[String]) {
@@ -150,8 +152,33 @@ pub fn with_token_headers(mut response: HttpResponse) -> HttpResponse {
     response
 }
 
+/// The client's address: the peer, or, when the peer is a trusted reverse
+/// proxy, the nearest address in `X-Forwarded-For` that is not one.
 pub fn client_ip(req: &HttpRequest) -> Option<IpAddr> {
-    req.peer_addr().map(|a| a.ip())
+    let peer = req.peer_addr()?.ip();
+    let trusted = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.trusted_proxies.as_slice())
+        .unwrap_or_default();
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect();
+    // Read from the right: entries left of an untrusted hop are the client's
+    // own claims and could be forged.
+    for hop in forwarded.iter().rev() {
+        match hop.trim().parse::<IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => continue,
+            Ok(ip) => return Some(ip),
+            Err(_) => break,
+        }
+    }
+    Some(peer)
 }
 
 /// The request's part of a consent event. `source` names the page or form

@@ -149,3 +149,38 @@ async fn a_process_killed_before_delivery_delivers_after_restart() {
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0].rcpt_to, ["survivor@example.com"]);
 }
+
+#[tokio::test]
+async fn a_claim_left_by_a_dead_process_is_taken_over_when_its_lease_ends() {
+    use assent::db::schema::outbox;
+    use diesel::prelude::*;
+
+    let app = spawn_app().await;
+    app.smtp.set_behaviour(Behaviour::TempFail);
+    app.signup("orphan@example.com").await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while app.outbox()[0].1 == 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // As if another process had claimed the message and died, with two
+    // seconds of its lease left.
+    let now = assent::db::now_ms();
+    diesel::update(outbox::table)
+        .set((
+            outbox::claimed_by.eq("a-process-that-died"),
+            outbox::claimed_until.eq(now + 2000),
+            outbox::next_attempt_at.eq(now),
+        ))
+        .execute(&mut *app.conn())
+        .unwrap();
+    app.smtp.set_behaviour(Behaviour::Accept);
+
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert!(
+        app.smtp.messages().is_empty(),
+        "the claim is respected while it lasts"
+    );
+    let mails = app.smtp.wait_for_async(1, Duration::from_secs(10)).await;
+    assert_eq!(mails.len(), 1, "and taken over once it lapses");
+    assert_eq!(mails[0].rcpt_to, ["orphan@example.com"]);
+}

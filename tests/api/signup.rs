@@ -297,3 +297,52 @@ async fn health_reports_the_database() {
         json!({"status": "ok"})
     );
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_client_is_recorded_and_limited() {
+    let app = spawn_app_with(&[
+        ("ASSENT_TRUSTED_PROXIES", "127.0.0.1"),
+        ("ASSENT_SIGNUP_RATE", "1"),
+    ])
+    .await;
+    let from = |client: &'static str, email: &'static str| {
+        app.client
+            .post(app.url("/subscribe"))
+            .header("X-Forwarded-For", format!("198.51.100.66, {client}"))
+            .form(&[("email", email)])
+            .send()
+    };
+    assert_eq!(
+        from("203.0.113.7", "a@example.com").await.unwrap().status(),
+        200
+    );
+    assert_eq!(
+        app.events("a@example.com")[0].client_ip.as_deref(),
+        Some("203.0.113.7")
+    );
+    // Each forwarded client has its own allowance.
+    assert_eq!(
+        from("203.0.113.8", "b@example.com").await.unwrap().status(),
+        200
+    );
+    assert_eq!(
+        from("203.0.113.7", "c@example.com").await.unwrap().status(),
+        429
+    );
+}
+
+#[tokio::test]
+async fn x_forwarded_for_is_ignored_from_an_untrusted_peer() {
+    let app = spawn_app().await;
+    app.client
+        .post(app.url("/subscribe"))
+        .header("X-Forwarded-For", "203.0.113.7")
+        .form(&[("email", "a@example.com")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        app.events("a@example.com")[0].client_ip.as_deref(),
+        Some("127.0.0.1")
+    );
+}

@@ -1,0 +1,140 @@
+//! Several processes on one PostgreSQL database: two `assent serve` and one
+//! `assent worker`. Runs when `ASSENT_TEST_DATABASE_URL` names a server.
+
+#[path = "support/mod.rs"]
+mod support;
+
+use std::collections::{HashMap, HashSet};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use support::app::{client, postgres_server, test_env};
+use support::smtp::SmtpServer;
+
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn spawn(vars: &HashMap<String, String>, args: &[&str]) -> Process {
+    Process(
+        Command::new(env!("CARGO_BIN_EXE_assent"))
+            .args(args)
+            .env_clear()
+            .envs(vars)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("assent starts"),
+    )
+}
+
+async fn wait_until_up(base: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Ok(r) = client().get(format!("{base}/healthz")).send().await
+            && r.status() == 200
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{base} did not come up");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_and_a_worker_send_exactly_one_confirmation_per_address() {
+    if postgres_server().is_none() {
+        eprintln!("skipped: set ASSENT_TEST_DATABASE_URL to run the multi-process test");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start();
+    let base_vars = test_env(&dir, Some(&smtp), &[("ASSENT_LOG", "warn")]);
+    let database_url = base_vars["ASSENT_DATABASE_URL"].clone();
+
+    let mut processes = Vec::new();
+    let mut servers = Vec::new();
+    for _ in 0..2 {
+        let bind = format!("127.0.0.1:{}", free_port());
+        let mut vars = base_vars.clone();
+        vars.insert("ASSENT_BIND".into(), bind.clone());
+        // Started together: the migration lock makes them take turns.
+        processes.push(spawn(&vars, &["serve"]));
+        servers.push(format!("http://{bind}"));
+    }
+    processes.push(spawn(&base_vars, &["worker"]));
+    for base in &servers {
+        wait_until_up(base).await;
+    }
+
+    // The relay refuses for a while, so a backlog builds up and falls due
+    // at once: all three workers then compete for the same rows.
+    smtp.set_behaviour(support::smtp::Behaviour::TempFail);
+    let http = client();
+    let mut requests: Vec<(String, String)> = (0..500)
+        .map(|i| (servers[i % 2].clone(), format!("reader{i}@example.com")))
+        .collect();
+    // The same 20 addresses sent to both servers at once: the resend caps
+    // hold across processes.
+    for i in 0..20 {
+        for server in &servers {
+            requests.push((server.clone(), format!("twice{i}@example.com")));
+        }
+    }
+    let statuses: Vec<u16> = futures_util::stream::iter(requests)
+        .map(|(base, email)| {
+            let http = http.clone();
+            async move {
+                http.post(format!("{base}/subscribe"))
+                    .form(&[("email", email.as_str())])
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+                    .unwrap_or(0)
+            }
+        })
+        .buffer_unordered(32)
+        .collect()
+        .await;
+    assert!(statuses.iter().all(|s| *s == 200), "every signup accepted");
+    smtp.set_behaviour(support::smtp::Behaviour::Accept);
+
+    let expected = 520;
+    let mails = smtp.wait_for_async(expected, Duration::from_secs(60)).await;
+    // Anything sent twice would arrive within the worker's next rounds.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mails = smtp.messages().len().max(mails.len());
+    let recipients: Vec<String> = smtp
+        .messages()
+        .iter()
+        .map(|m| m.rcpt_to[0].clone())
+        .collect();
+    let unique: HashSet<&String> = recipients.iter().collect();
+    assert_eq!(unique.len(), expected, "every address got its confirmation");
+    assert_eq!(mails, expected, "and none got two");
+
+    // One secret key for all processes.
+    use diesel::prelude::*;
+    let mut conn = diesel::PgConnection::establish(&database_url).unwrap();
+    let keys: i64 = assent::db::schema::settings::table
+        .filter(assent::db::schema::settings::name.eq("secret_key"))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(keys, 1);
+    drop(processes);
+}
