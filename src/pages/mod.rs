@@ -1,4 +1,5 @@
-//! The HTML pages visitors see, one askama template each under `templates/`.
+//! The HTML pages, one askama template each under `templates/`: the public
+//! pages here.
 //!
 //! Every page extends `templates/base.html`, which reads `site` for the
 //! organisation's name in the header and footer.

@@ -1,0 +1,324 @@
+//! The operators' area: every page extends `templates/admin/base.html`,
+//! which reads `site` and `nav` (the signed-in operator, the CSRF token for
+//! the logout form, and the active section).
+
+use askama::Template;
+
+use super::Site;
+
+/// The header every signed-in page shares.
+#[derive(Debug, Clone)]
+pub struct Nav<'a> {
+    pub email: &'a str,
+    pub csrf_token: &'a str,
+    /// `dashboard`, `subscribers`, `lists`, `import`, `audit`.
+    pub active: &'a str,
+}
+
+#[derive(Debug, Clone)]
+pub struct ListOption {
+    pub slug: String,
+    pub name: String,
+}
+
+/// `GET /admin/login`, and the answer to a failed login.
+#[derive(Template)]
+#[template(path = "admin/login.html")]
+pub struct LoginPage<'a> {
+    pub site: &'a Site,
+    pub email: &'a str,
+    /// One generic message, whatever was wrong.
+    pub error: Option<&'a str>,
+    pub csrf_token: &'a str,
+    /// Where to go after signing in (a path under /admin), or empty.
+    pub next: &'a str,
+}
+
+#[derive(Debug, Clone)]
+pub struct ListStats {
+    pub name: String,
+    pub slug: String,
+    pub pending: i64,
+    pub confirmed: i64,
+    pub unsubscribed: i64,
+    /// Share of signups that confirmed, e.g. "62 %", or "–" without signups.
+    pub confirm_rate: String,
+}
+
+/// A line chart drawn as inline SVG, with a table of the same figures for
+/// screen readers and for reading exact values.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    pub width: u32,
+    pub height: u32,
+    pub series: Vec<ChartSeries>,
+    /// Dates along the bottom axis.
+    pub x_labels: Vec<ChartLabel>,
+    /// Counts along the left axis, with a grid line each.
+    pub y_labels: Vec<ChartLabel>,
+    /// One row per day, oldest first.
+    pub days: Vec<ChartDay>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChartSeries {
+    pub name: &'static str,
+    /// A colour for the line and its legend swatch, e.g. `#2563eb`.
+    pub color: &'static str,
+    /// The SVG `points` attribute: "x,y x,y …".
+    pub points: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChartLabel {
+    pub x: u32,
+    pub y: u32,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChartDay {
+    pub date: String,
+    pub signups: i64,
+    pub confirmations: i64,
+    pub unsubscribes: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeliveryHealth {
+    pub queued: i64,
+    /// Queued messages that have failed at least once.
+    pub retrying: i64,
+    pub failed: i64,
+    pub sent_today: i64,
+    /// The most recent errors of retrying messages.
+    pub recent_errors: Vec<DeliveryError>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeliveryError {
+    pub kind: String,
+    pub attempts: i32,
+    pub last_error: String,
+    pub next_attempt: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/dashboard.html")]
+pub struct DashboardPage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    pub lists: Vec<ListStats>,
+    pub chart: Chart,
+    pub delivery: DeliveryHealth,
+}
+
+#[derive(Debug, Clone)]
+pub struct SubscriberRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub created_at: String,
+    /// (list name, status) for each of their subscriptions.
+    pub subscriptions: Vec<(String, String)>,
+}
+
+/// `GET /admin/subscribers?q=&list=&status=&after=`
+#[derive(Template)]
+#[template(path = "admin/subscribers.html")]
+pub struct SubscribersPage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    pub q: &'a str,
+    /// Selected list slug, or empty for all.
+    pub list: &'a str,
+    /// Selected status, or empty for all.
+    pub status: &'a str,
+    pub lists: Vec<ListOption>,
+    pub rows: Vec<SubscriberRow>,
+    /// The next page's URL (keyset pagination), when there is one.
+    pub next_url: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SubscriberView {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct EventView {
+    pub at: String,
+    pub act: String,
+    pub channel: String,
+    pub client_ip: String,
+    pub user_agent: String,
+    pub source: String,
+    /// "v2", or empty when the act showed no wording.
+    pub wording_version: String,
+    pub wording_sha256: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SubscriptionView {
+    pub id: i64,
+    pub list_name: String,
+    pub status: String,
+    pub created_at: String,
+    pub confirmed_at: String,
+    pub unsubscribed_at: String,
+    pub events: Vec<EventView>,
+    /// Pending: the confirmation can be sent again.
+    pub can_resend: bool,
+    /// Not yet unsubscribed.
+    pub can_unsubscribe: bool,
+}
+
+/// `GET /admin/subscribers/{id}`. Action forms post to
+/// `/admin/subscribers/{id}/subscriptions/{sid}/resend`,
+/// `/admin/subscribers/{id}/subscriptions/{sid}/unsubscribe` and
+/// `/admin/subscribers/{id}/erase`, each with the hidden `csrf_token`.
+#[derive(Template)]
+#[template(path = "admin/subscriber.html")]
+pub struct SubscriberPage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    pub subscriber: SubscriberView,
+    pub subscriptions: Vec<SubscriptionView>,
+    /// The outcome of the last action, shown once.
+    pub flash: Option<&'a str>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ListRow {
+    pub id: i64,
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub archived: bool,
+    pub consent_version: i32,
+    pub signup_url: String,
+    pub subscribers: i64,
+}
+
+/// Values of the create and edit forms, kept when refused.
+#[derive(Debug, Clone, Default)]
+pub struct ListForm {
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub consent_wording: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListFormErrors {
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    pub description: Option<String>,
+    pub consent_wording: Option<String>,
+}
+
+impl ListFormErrors {
+    pub fn any(&self) -> bool {
+        self.name.is_some()
+            || self.slug.is_some()
+            || self.description.is_some()
+            || self.consent_wording.is_some()
+    }
+}
+
+/// `GET /admin/lists`: the lists and a form that posts to `/admin/lists`.
+#[derive(Template)]
+#[template(path = "admin/lists.html")]
+pub struct ListsPage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    pub lists: Vec<ListRow>,
+    pub form: ListForm,
+    pub errors: ListFormErrors,
+}
+
+#[derive(Debug, Clone)]
+pub struct WordingVersion {
+    pub version: i32,
+    pub created_at: String,
+    pub sha256: String,
+    pub wording: String,
+}
+
+/// `GET /admin/lists/{id}`: edit form posting to `/admin/lists/{id}`,
+/// archive (or reopen) form posting to `/admin/lists/{id}/archive`.
+#[derive(Template)]
+#[template(path = "admin/list.html")]
+pub struct ListPage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    pub list: ListRow,
+    pub form: ListForm,
+    pub errors: ListFormErrors,
+    /// Every wording the list has shown, newest first.
+    pub versions: Vec<WordingVersion>,
+    /// An HTML form to paste into another website, shown as code.
+    pub embed_snippet: String,
+    pub flash: Option<&'a str>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportRow {
+    pub id: i64,
+    pub list_name: String,
+    /// `running`, `done`, `failed`.
+    pub status: String,
+    pub total: i32,
+    pub processed: i32,
+    pub added: i32,
+    pub skipped: i32,
+    pub created_at: String,
+    /// 0 to 100.
+    pub percent: i32,
+}
+
+/// `GET /admin/import`: a multipart form (`list`, `file`) posting to
+/// `/admin/import`, and the recent imports.
+#[derive(Template)]
+#[template(path = "admin/import.html")]
+pub struct ImportPage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    pub lists: Vec<ListOption>,
+    pub recent: Vec<ImportRow>,
+    pub error: Option<&'a str>,
+}
+
+/// `GET /admin/import/{id}`: progress while running (the page refreshes
+/// itself), then the line-by-line report.
+#[derive(Template)]
+#[template(path = "admin/import_status.html")]
+pub struct ImportStatusPage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    pub import: ImportRow,
+    pub running: bool,
+    /// "line 3: invalid address: …", one per refused row.
+    pub report: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    pub at: String,
+    pub admin: String,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+pub struct AuditPage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    pub entries: Vec<AuditRow>,
+    pub next_url: Option<String>,
+}
