@@ -22,6 +22,11 @@ pub enum Command {
     Migrate,
     /// Run the delivery worker and scheduled jobs without HTTP (beside `serve` on PostgreSQL)
     Worker,
+    /// Manage operator accounts
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
     /// Write every subscription as CSV to stdout
     Export {
         /// Only this list (its slug)
@@ -30,6 +35,20 @@ pub enum Command {
         /// Only subscriptions in this state
         #[arg(long, value_enum, value_name = "STATUS")]
         status: Option<StatusArg>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an operator account; the password comes from ASSENT_ADMIN_PASSWORD or a prompt
+    Create {
+        /// The operator's email address, used to sign in
+        email: String,
+    },
+    /// Set a new password for an operator and end their sessions
+    ResetPassword {
+        /// The operator's email address
+        email: String,
     },
 }
 

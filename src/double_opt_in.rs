@@ -334,20 +334,62 @@ pub fn unsubscribe(
         db::backend::lock_subscription(conn, token.subscription_id)?;
         let subscription = subscriptions::by_id(conn, token.subscription_id)?;
         let list = ListSummary::from(&lists::by_id(conn, subscription.list_id)?);
-        let act = match subscription.status() {
-            Status::Unsubscribed => return Ok(UnsubscribeState::AlreadyUnsubscribed { list }),
-            Status::Pending => Act::Declined,
-            Status::Confirmed => Act::Unsubscribed,
-        };
-        subscriptions::mark_unsubscribed(conn, subscription.id, now)?;
-        tokens::revoke_confirm_tokens(conn, subscription.id, now)?;
-        outbox::cancel_for_subscription(conn, subscription.id)?;
-        append_event(conn, subscription.id, act, channel, evidence, None, now)?;
-        Ok(UnsubscribeState::Subscribed { list })
+        if end_subscription(conn, &subscription, channel, evidence, now)? {
+            Ok(UnsubscribeState::Subscribed { list })
+        } else {
+            Ok(UnsubscribeState::AlreadyUnsubscribed { list })
+        }
     })
 }
 
-fn append_event(
+/// Unsubscribes, or declines a pending request, inside the caller's
+/// transaction; false when it had ended already.
+pub(crate) fn end_subscription(
+    conn: &mut DbConn,
+    subscription: &Subscription,
+    channel: Channel,
+    evidence: &Evidence,
+    now: i64,
+) -> Result<bool, FlowError> {
+    let act = match subscription.status() {
+        Status::Unsubscribed => return Ok(false),
+        Status::Pending => Act::Declined,
+        Status::Confirmed => Act::Unsubscribed,
+    };
+    subscriptions::mark_unsubscribed(conn, subscription.id, now)?;
+    tokens::revoke_confirm_tokens(conn, subscription.id, now)?;
+    outbox::cancel_for_subscription(conn, subscription.id)?;
+    append_event(conn, subscription.id, act, channel, evidence, None, now)?;
+    Ok(true)
+}
+
+/// Issues fresh links and queues a confirmation for a pending subscription,
+/// to be sent no earlier than `send_at`.
+pub(crate) fn queue_confirmation(
+    conn: &mut DbConn,
+    ctx: &FlowContext,
+    subscription_id: i64,
+    email: &SubscriberEmail,
+    list: &List,
+    now: i64,
+    send_at: i64,
+) -> Result<(), FlowError> {
+    let confirm = issue_token(
+        conn,
+        subscription_id,
+        Purpose::Confirm,
+        now,
+        Some(ctx.confirm_ttl),
+    )?;
+    let unsubscribe = issue_token(conn, subscription_id, Purpose::Unsubscribe, now, None)?;
+    let message = ctx
+        .composer
+        .confirmation(email, &list_info(list), &confirm, &unsubscribe)?;
+    outbox::enqueue_at(conn, &message, Some(subscription_id), now, send_at)?;
+    Ok(())
+}
+
+pub(crate) fn append_event(
     conn: &mut DbConn,
     subscription_id: i64,
     act: Act,

@@ -42,8 +42,8 @@ pub fn write_csv(
         after = last.id;
         for row in &rows {
             writer.write_record(record(row))?;
-            count += 1;
         }
+        count += rows.len() as u64;
         writer.flush()?;
     }
     writer.flush()?;
@@ -60,4 +60,14 @@ fn record(row: &ExportRow) -> [String; 6] {
         time(row.confirmed_at),
         time(row.unsubscribed_at),
     ]
+}
+
+/// Rows without the header, for callers that stream pages themselves.
+pub fn write_rows(rows: &[ExportRow], out: impl Write) -> Result<(), ExportError> {
+    let mut writer = csv::Writer::from_writer(out);
+    for row in rows {
+        writer.write_record(record(row))?;
+    }
+    writer.flush()?;
+    Ok(())
 }

@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use assent::cli::{Cli, Command};
+use assent::cli::{AdminCommand, Cli, Command};
 use assent::config::{ConfigError, Settings};
 use assent::startup::{self, Application};
 
@@ -64,6 +64,7 @@ fn main() -> ExitCode {
                 .map(|_| ())
                 .map_err(|e| e.to_string())
         }),
+        Command::Admin { command } => return runtime.block_on(admin(settings, command)),
         Command::Export { list, status } => {
             return runtime.block_on(export(settings, list, status.map(|s| s.as_str())));
         }
@@ -131,4 +132,87 @@ async fn export(
             ExitCode::FAILURE
         }
     }
+}
+
+/// `assent admin create|reset-password EMAIL`.
+async fn admin(settings: Settings, command: AdminCommand) -> ExitCode {
+    let (email, create) = match &command {
+        AdminCommand::Create { email } => (email.as_str(), true),
+        AdminCommand::ResetPassword { email } => (email.as_str(), false),
+    };
+    let email = match assent::domain::SubscriberEmail::parse(email) {
+        Ok(e) => e.as_str().to_owned(),
+        Err(e) => {
+            eprintln!("assent: EMAIL: {e}");
+            return ExitCode::from(USAGE);
+        }
+    };
+    let password = match read_password() {
+        Ok(p) => p,
+        Err(message) => {
+            eprintln!("assent: {message}");
+            return ExitCode::from(USAGE);
+        }
+    };
+    let db = match startup::prepare_database(&settings).await {
+        Ok((db, _)) => db,
+        Err(e) => {
+            eprintln!("assent: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = tokio::task::spawn_blocking(move || -> Result<String, String> {
+        let hash = assent::auth::hash_password(&password)?;
+        let mut conn = db.write_conn().map_err(|e| e.to_string())?;
+        let now = assent::db::now_ms();
+        if create {
+            assent::db::admins::create(&mut conn, &email, &hash, now).map_err(|e| e.to_string())?;
+            Ok(format!("operator {email} created"))
+        } else if assent::db::admins::set_password(&mut conn, &email, &hash, now)
+            .map_err(|e| e.to_string())?
+        {
+            Ok(format!(
+                "password of {email} changed; their sessions have ended"
+            ))
+        } else {
+            Err(format!("no operator has the address {email}"))
+        }
+    })
+    .await
+    .unwrap_or_else(|e| Err(e.to_string()));
+    match result {
+        Ok(done) => {
+            eprintln!("assent: {done}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("assent: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// From ASSENT_ADMIN_PASSWORD, or typed twice at a prompt that does not echo.
+fn read_password() -> Result<assent::auth::NewPassword, String> {
+    use std::io::IsTerminal;
+    if let Ok(value) = std::env::var("ASSENT_ADMIN_PASSWORD") {
+        return assent::auth::NewPassword::parse(&value)
+            .map_err(|e| format!("ASSENT_ADMIN_PASSWORD: {e}"));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(
+            "ASSENT_ADMIN_PASSWORD: not set, and there is no terminal to ask for the password"
+                .into(),
+        );
+    }
+    let first = rpassword::prompt_password("Password (at least 12 characters): ")
+        .map_err(|e| format!("password: {e}"))?;
+    let password =
+        assent::auth::NewPassword::parse(&first).map_err(|e| format!("password: {e}"))?;
+    let second = rpassword::prompt_password("The same password again: ")
+        .map_err(|e| format!("password: {e}"))?;
+    if first != second {
+        return Err("password: the two passwords differ".into());
+    }
+    Ok(password)
 }

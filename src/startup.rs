@@ -57,6 +57,11 @@ pub async fn prepare_database(settings: &Settings) -> Result<(Database, Vec<u8>)
                 .map_err(DbError::from)?
                 .into_bytes(),
         };
+        if key.len() < 32 {
+            return Err(StartupError::Other(
+                "the secret key stored in the database is shorter than 32 bytes; set ASSENT_SECRET_KEY".into(),
+            ));
+        }
         Ok((db, key))
     })
     .await
@@ -93,9 +98,10 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
-        let (db, _secret_key) = prepare_database(&settings).await?;
+        let (db, secret_key) = prepare_database(&settings).await?;
         if db.is_sqlite() {
             release_stale_claims(&db).await?;
+            crate::routes::admin::fail_unfinished_imports(&db).await;
         }
 
         let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
@@ -137,6 +143,9 @@ impl Application {
             wake: wake.clone(),
             confirm_ttl: describe_duration(settings.confirm_ttl),
             trusted_proxies: settings.trusted_proxies.clone(),
+            cookie_key: actix_web::cookie::Key::derive_from(&secret_key),
+            secure_cookies: base_url.scheme() == "https",
+            secret_key,
         });
 
         let cors_origins = settings.cors_origins.clone();

@@ -89,3 +89,91 @@ pub fn default_list(conn: &mut DbConn, preferred_slug: &str) -> QueryResult<Opti
         .first(conn)
         .optional()
 }
+
+/// Every list, open ones first, then by age.
+pub fn all(conn: &mut DbConn) -> QueryResult<Vec<List>> {
+    lists::table
+        .order((lists::archived_at.is_not_null(), lists::id))
+        .select(List::as_select())
+        .load(conn)
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<List>> {
+    lists::table
+        .find(id)
+        .select(List::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn slug_taken(conn: &mut DbConn, slug: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        lists::table.filter(lists::slug.eq(slug)),
+    ))
+    .get_result(conn)
+}
+
+/// Subscriptions per list id.
+pub fn subscription_counts(conn: &mut DbConn) -> QueryResult<Vec<(i64, i64)>> {
+    use super::schema::subscriptions;
+    subscriptions::table
+        .group_by(subscriptions::list_id)
+        .select((subscriptions::list_id, diesel::dsl::count_star()))
+        .load(conn)
+}
+
+/// Renames a list or changes its description.
+pub fn update(conn: &mut DbConn, id: i64, name: &str, description: &str) -> QueryResult<()> {
+    diesel::update(lists::table.find(id))
+        .set((lists::name.eq(name), lists::description.eq(description)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Makes `wording` the list's next consent wording version, which new
+/// signups will see; earlier events keep pointing at theirs. Returns the
+/// new version.
+pub fn new_wording(conn: &mut DbConn, id: i64, wording: &str, now: i64) -> QueryResult<i32> {
+    let current: i32 = lists::table
+        .find(id)
+        .select(lists::consent_version)
+        .first(conn)?;
+    let version = current + 1;
+    diesel::insert_into(consent_wordings::table)
+        .values((
+            consent_wordings::list_id.eq(id),
+            consent_wordings::version.eq(version),
+            consent_wordings::wording.eq(wording),
+            consent_wordings::sha256.eq(wording_hash(wording)),
+            consent_wordings::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    diesel::update(lists::table.find(id))
+        .set((
+            lists::consent_wording.eq(wording),
+            lists::consent_version.eq(version),
+        ))
+        .execute(conn)?;
+    Ok(version)
+}
+
+pub fn set_archived(conn: &mut DbConn, id: i64, archived_at: Option<i64>) -> QueryResult<()> {
+    diesel::update(lists::table.find(id))
+        .set(lists::archived_at.eq(archived_at))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// (version, created_at, sha256, wording), newest first.
+pub fn versions(conn: &mut DbConn, id: i64) -> QueryResult<Vec<(i32, i64, String, String)>> {
+    consent_wordings::table
+        .filter(consent_wordings::list_id.eq(id))
+        .order(consent_wordings::version.desc())
+        .select((
+            consent_wordings::version,
+            consent_wordings::created_at,
+            consent_wordings::sha256,
+            consent_wordings::wording,
+        ))
+        .load(conn)
+}

@@ -5,14 +5,20 @@
 //! [`backend`]. Diesel is blocking, so every call runs on tokio's blocking pool
 //! through [`Database::write`] and [`Database::read`], never on an actix worker.
 
+pub mod admins;
+pub mod audit;
 pub mod backend;
 pub mod export;
+pub mod imports;
 pub mod lists;
 pub mod models;
 pub mod outbox;
 pub mod schema;
 pub mod settings;
+pub mod stats;
+pub mod subscribers;
 pub mod subscriptions;
+pub mod suppressions;
 pub mod tokens;
 
 use std::sync::Arc;

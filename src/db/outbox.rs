@@ -22,6 +22,17 @@ pub fn enqueue(
     subscription_id: Option<i64>,
     now: i64,
 ) -> QueryResult<()> {
+    enqueue_at(conn, message, subscription_id, now, now)
+}
+
+/// Queues a message that is not to be sent before `send_at`.
+pub fn enqueue_at(
+    conn: &mut DbConn,
+    message: &OutgoingMessage,
+    subscription_id: Option<i64>,
+    now: i64,
+    send_at: i64,
+) -> QueryResult<()> {
     diesel::insert_into(outbox::table)
         .values((
             outbox::subscription_id.eq(subscription_id),
@@ -31,7 +42,7 @@ pub fn enqueue(
             outbox::message.eq(message.bytes()),
             outbox::status.eq(QUEUED),
             outbox::attempts.eq(0),
-            outbox::next_attempt_at.eq(now),
+            outbox::next_attempt_at.eq(send_at),
             outbox::created_at.eq(now),
         ))
         .execute(conn)

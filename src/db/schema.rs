@@ -100,12 +100,79 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    admins (id) {
+        id -> BigInt,
+        email -> Text,
+        password_hash -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    admin_sessions (id) {
+        id -> BigInt,
+        token_hash -> Binary,
+        admin_id -> BigInt,
+        csrf_token -> Text,
+        created_at -> BigInt,
+        last_seen_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> BigInt,
+        email -> Text,
+        client_ip -> Text,
+        occurred_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        admin_email -> Text,
+        action -> Text,
+        target -> Text,
+        detail -> Text,
+        occurred_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    suppressions (id) {
+        id -> BigInt,
+        email_hmac -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    imports (id) {
+        id -> BigInt,
+        list_id -> BigInt,
+        admin_email -> Text,
+        status -> Text,
+        total -> Integer,
+        processed -> Integer,
+        added -> Integer,
+        skipped -> Integer,
+        report -> Text,
+        created_at -> BigInt,
+        finished_at -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(consent_wordings -> lists (list_id));
 diesel::joinable!(subscriptions -> subscribers (subscriber_id));
 diesel::joinable!(subscriptions -> lists (list_id));
 diesel::joinable!(tokens -> subscriptions (subscription_id));
 diesel::joinable!(consent_events -> subscriptions (subscription_id));
 diesel::joinable!(outbox -> subscriptions (subscription_id));
+diesel::joinable!(admin_sessions -> admins (admin_id));
+diesel::joinable!(imports -> lists (list_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
@@ -116,4 +183,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     tokens,
     consent_events,
     outbox,
+    admins,
+    admin_sessions,
+    login_failures,
+    audit_log,
+    suppressions,
+    imports,
 );

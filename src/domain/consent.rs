@@ -22,6 +22,8 @@ pub enum Act {
     /// The recipient said a pending request wasn't theirs.
     Declined,
     Unsubscribed,
+    /// An operator sent the confirmation request again.
+    ConfirmationResent,
 }
 
 /// How the act reached us.
@@ -69,6 +71,7 @@ text_enum!(Act {
     Confirmed => "confirmed",
     Declined => "declined",
     Unsubscribed => "unsubscribed",
+    ConfirmationResent => "confirmation_resent",
 });
 
 text_enum!(Channel {

@@ -322,3 +322,13 @@ pub struct AuditPage<'a> {
     pub entries: Vec<AuditRow>,
     pub next_url: Option<String>,
 }
+
+/// The signup form another website can paste in; it posts to this server.
+#[derive(Template)]
+#[template(path = "admin/embed.html")]
+pub struct EmbedSnippet<'a> {
+    pub action: &'a str,
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub wording: &'a str,
+}

@@ -1,8 +1,10 @@
 //! The HTML pages, one askama template each under `templates/`: the public
-//! pages here.
+//! pages here, the operators' area in [`admin`].
 //!
 //! Every page extends `templates/base.html`, which reads `site` for the
 //! organisation's name in the header and footer.
+
+pub mod admin;
 
 use askama::Template;
 

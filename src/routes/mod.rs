@@ -1,5 +1,6 @@
 //! HTTP: every public route of contract §3, and what they share.
 
+pub mod admin;
 mod api;
 mod assets;
 pub mod body;
@@ -38,6 +39,12 @@ pub struct AppState {
     pub confirm_ttl: String,
     /// Reverse proxies whose `X-Forwarded-For` names the real client.
     pub trusted_proxies: Vec<IpAddr>,
+    /// Encrypts and signs the operators' cookies.
+    pub cookie_key: actix_web::cookie::Key,
+    /// Mark cookies Secure: the public origin is https.
+    pub secure_cookies: bool,
+    /// Keys the suppression list's hashes.
+    pub secret_key: Vec<u8>,
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig, cors_origins: &[String]) {
@@ -73,6 +80,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, cors_origins: &[String]) {
                 .route(web::head().to(unsubscribe::page))
                 .route(web::post().to(unsubscribe::submit)),
         )
+        .configure(admin::configure)
         .route("/healthz", web::get().to(health::check))
         .route("/static/{file}", web::get().to(assets::serve))
         .default_service(web::to(not_found));
@@ -197,16 +205,23 @@ pub fn evidence(req: &HttpRequest, source: &str) -> Evidence {
 #[error(transparent)]
 pub struct ServerError(#[from] FlowError);
 
+impl ServerError {
+    /// The 500 answer, for error types that wrap a `FlowError`.
+    pub fn from_flow(error: &FlowError) -> HttpResponse<BoxBody> {
+        tracing::error!(%error, "request failed");
+        HttpResponse::InternalServerError()
+            .content_type("text/plain; charset=utf-8")
+            .body("Something went wrong on our side. Please try again later.")
+    }
+}
+
 impl ResponseError for ServerError {
     fn status_code(&self) -> StatusCode {
         StatusCode::INTERNAL_SERVER_ERROR
     }
 
     fn error_response(&self) -> HttpResponse<BoxBody> {
-        tracing::error!(error = %self.0, "request failed");
-        HttpResponse::InternalServerError()
-            .content_type("text/plain; charset=utf-8")
-            .body("Something went wrong on our side. Please try again later.")
+        Self::from_flow(&self.0)
     }
 }
 

@@ -1,0 +1,113 @@
+//! Subscribers as operators see them: search, detail, erasure.
+
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::models::{Subscriber, Subscription};
+use super::schema::{consent_events, lists, subscribers, subscriptions};
+
+pub struct Search<'a> {
+    /// A substring of the address; empty for all.
+    pub q: &'a str,
+    pub list_slug: Option<&'a str>,
+    pub status: Option<&'a str>,
+    /// Keyset pagination: only subscribers with a smaller id.
+    pub before: Option<i64>,
+    pub limit: i64,
+}
+
+/// Newest first. Paging by id keeps every page as cheap as the first.
+pub fn search(conn: &mut DbConn, search: &Search<'_>) -> QueryResult<Vec<Subscriber>> {
+    let mut query = subscribers::table
+        .order(subscribers::id.desc())
+        .limit(search.limit)
+        .select(Subscriber::as_select())
+        .into_boxed();
+    if let Some(before) = search.before {
+        query = query.filter(subscribers::id.lt(before));
+    }
+    if !search.q.is_empty() {
+        query = query.filter(subscribers::email.like(like_pattern(search.q)).escape('\\'));
+    }
+    // Each case is its own subquery: a boxed one cannot be nested here.
+    let with_status = subscriptions::table
+        .inner_join(lists::table)
+        .select(subscriptions::subscriber_id);
+    query = match (search.list_slug, search.status) {
+        (Some(slug), Some(status)) => query.filter(
+            subscribers::id.eq_any(
+                with_status
+                    .filter(lists::slug.eq(slug.to_owned()))
+                    .filter(subscriptions::status.eq(status.to_owned())),
+            ),
+        ),
+        (Some(slug), None) => query
+            .filter(subscribers::id.eq_any(with_status.filter(lists::slug.eq(slug.to_owned())))),
+        (None, Some(status)) => query.filter(
+            subscribers::id.eq_any(with_status.filter(subscriptions::status.eq(status.to_owned()))),
+        ),
+        (None, None) => query,
+    };
+    query.load(conn)
+}
+
+/// `%q%` with LIKE's own wildcards in `q` taken literally.
+fn like_pattern(q: &str) -> String {
+    let escaped = q
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// (list name, status) of each subscription of each subscriber in `ids`.
+pub fn statuses(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, String, String)>> {
+    subscriptions::table
+        .inner_join(lists::table)
+        .filter(subscriptions::subscriber_id.eq_any(ids))
+        .order(subscriptions::id)
+        .select((
+            subscriptions::subscriber_id,
+            lists::name,
+            subscriptions::status,
+        ))
+        .load(conn)
+}
+
+pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<Subscriber>> {
+    subscribers::table
+        .find(id)
+        .select(Subscriber::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A subscriber's subscriptions with their list's name and slug.
+pub fn subscriptions_of(
+    conn: &mut DbConn,
+    subscriber_id: i64,
+) -> QueryResult<Vec<(Subscription, String, String)>> {
+    subscriptions::table
+        .inner_join(lists::table)
+        .filter(subscriptions::subscriber_id.eq(subscriber_id))
+        .order(subscriptions::id)
+        .select((Subscription::as_select(), lists::name, lists::slug))
+        .load(conn)
+}
+
+/// Deletes the person: their subscriptions, links, queued mail and consent
+/// events go with them (the foreign keys cascade). Returns false when there
+/// was no such subscriber.
+pub fn erase(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
+    // Consent events are deleted explicitly: they are append-only for updates,
+    // but erasure is the one case where the law asks for them to go.
+    let subscription_ids = subscriptions::table
+        .filter(subscriptions::subscriber_id.eq(id))
+        .select(subscriptions::id);
+    diesel::delete(
+        consent_events::table.filter(consent_events::subscription_id.eq_any(subscription_ids)),
+    )
+    .execute(conn)?;
+    let deleted = diesel::delete(subscribers::table.find(id)).execute(conn)?;
+    Ok(deleted > 0)
+}

@@ -1,0 +1,51 @@
+//! `GET /admin/audit`: the operators' actions, newest first.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::{SignedIn, admin_page};
+use crate::db::{audit, rfc3339};
+use crate::double_opt_in::FlowError;
+use crate::pages::admin::{AuditPage, AuditRow};
+use crate::routes::ServerError;
+
+const PAGE: i64 = 100;
+
+#[derive(Deserialize)]
+pub struct Before {
+    before: Option<i64>,
+}
+
+pub async fn index(
+    signed_in: SignedIn,
+    query: web::Query<Before>,
+) -> Result<HttpResponse, ServerError> {
+    let before = query.before;
+    let entries = signed_in
+        .state
+        .db
+        .read(move |c| Ok::<_, FlowError>(audit::page(c, before, PAGE)?))
+        .await?;
+    let next_url = (entries.len() as i64 == PAGE)
+        .then(|| {
+            entries
+                .last()
+                .map(|e| format!("/admin/audit?before={}", e.id))
+        })
+        .flatten();
+    Ok(admin_page(&AuditPage {
+        site: &signed_in.state.site,
+        nav: signed_in.nav("audit"),
+        entries: entries
+            .into_iter()
+            .map(|e| AuditRow {
+                at: rfc3339(e.occurred_at),
+                admin: e.admin_email,
+                action: e.action,
+                target: e.target,
+                detail: e.detail,
+            })
+            .collect(),
+        next_url,
+    }))
+}

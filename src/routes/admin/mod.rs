@@ -1,0 +1,285 @@
+//! The operators' area (contract §6).
+//!
+//! Sessions live in the database (so logout ends them, on every process) and
+//! their id travels in a cookie encrypted and signed with the secret key.
+//! Every POST carries the session's CSRF token in a hidden field.
+
+mod audit;
+mod dashboard;
+mod import;
+mod lists;
+mod login;
+mod subscribers;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::body::BoxBody;
+use actix_web::cookie::{Cookie, CookieJar, SameSite};
+use actix_web::dev::Payload;
+use actix_web::http::{StatusCode, header};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
+
+use super::{AppState, ServerError, error_page};
+use crate::auth::constant_time_eq;
+use crate::db::{DbError, admins, now_ms};
+use crate::domain::{Evidence, Token};
+use crate::double_opt_in::FlowError;
+use crate::operator::Operator;
+use crate::pages::admin::Nav;
+
+pub use import::fail_unfinished as fail_unfinished_imports;
+
+pub const SESSION_COOKIE: &str = "assent_session";
+/// A session ends after this long without use.
+pub const SESSION_IDLE_MS: i64 = 12 * 3600 * 1000;
+/// `last_seen_at` is written at most this often, to spare the database.
+const TOUCH_EVERY_MS: i64 = 60 * 1000;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/admin")
+            .route("", web::get().to(dashboard::show))
+            .route("/", web::get().to(dashboard::show))
+            .route("/login", web::get().to(login::page))
+            .route("/login", web::post().to(login::submit))
+            .route("/logout", web::post().to(login::logout))
+            .route("/subscribers", web::get().to(subscribers::search))
+            .route("/subscribers/{id}", web::get().to(subscribers::show))
+            .route(
+                "/subscribers/{id}/consent.json",
+                web::get().to(subscribers::consent_json),
+            )
+            .route(
+                "/subscribers/{id}/erase",
+                web::post().to(subscribers::erase),
+            )
+            .route(
+                "/subscribers/{id}/subscriptions/{sid}/resend",
+                web::post().to(subscribers::resend),
+            )
+            .route(
+                "/subscribers/{id}/subscriptions/{sid}/unsubscribe",
+                web::post().to(subscribers::unsubscribe),
+            )
+            .route("/export.csv", web::get().to(subscribers::export_csv))
+            .route("/lists", web::get().to(lists::index))
+            .route("/lists", web::post().to(lists::create))
+            .route("/lists/{id}", web::get().to(lists::show))
+            .route("/lists/{id}", web::post().to(lists::update))
+            .route("/lists/{id}/archive", web::post().to(lists::archive))
+            .route("/import", web::get().to(import::page))
+            .route("/import", web::post().to(import::upload))
+            .route("/import/{id}", web::get().to(import::status))
+            .route("/audit", web::get().to(audit::index)),
+    );
+}
+
+/// The signed-in operator of a request. Without a valid session, the
+/// request is answered with a redirect to the login page.
+pub struct SignedIn {
+    pub session: admins::Session,
+    pub state: web::Data<AppState>,
+    pub evidence: Evidence,
+}
+
+impl SignedIn {
+    pub fn nav<'a>(&'a self, active: &'a str) -> Nav<'a> {
+        Nav {
+            email: &self.session.email,
+            csrf_token: &self.session.csrf_token,
+            active,
+        }
+    }
+
+    pub fn operator(&self) -> Operator<'_> {
+        Operator {
+            email: &self.session.email,
+            evidence: self.evidence.clone(),
+        }
+    }
+
+    /// Whether a form's token is this session's.
+    pub fn csrf_ok(&self, token: Option<&str>) -> bool {
+        token.is_some_and(|t| constant_time_eq(t.as_bytes(), self.session.csrf_token.as_bytes()))
+    }
+}
+
+/// Why a request did not reach an operator's page.
+#[derive(Debug, thiserror::Error)]
+pub enum AccessError {
+    #[error("sign-in required")]
+    SignInRequired { next: String },
+    #[error(transparent)]
+    Server(#[from] FlowError),
+}
+
+impl ResponseError for AccessError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AccessError::SignInRequired { .. } => StatusCode::SEE_OTHER,
+            AccessError::Server(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse<BoxBody> {
+        match self {
+            AccessError::SignInRequired { next } => {
+                let location = if next.is_empty() || next == "/admin" {
+                    "/admin/login".to_owned()
+                } else {
+                    format!("/admin/login?next={}", urlencode(next))
+                };
+                HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, location))
+                    .insert_header((header::CACHE_CONTROL, "no-store"))
+                    .finish()
+            }
+            AccessError::Server(e) => ServerError::from_flow(e),
+        }
+    }
+}
+
+impl FromRequest for SignedIn {
+    type Error = AccessError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let next = if req.method() == actix_web::http::Method::GET {
+                req.uri()
+                    .path_and_query()
+                    .map(|p| p.as_str().to_owned())
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            };
+            let denied = || AccessError::SignInRequired { next: next.clone() };
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .cloned()
+                .ok_or_else(denied)?;
+            let token = read_private_cookie(&req, &state, SESSION_COOKIE)
+                .and_then(|v| Token::parse(&v))
+                .ok_or_else(denied)?;
+            let hash = token.hash();
+            let now = now_ms();
+            let session = state
+                .db
+                .read(move |c| {
+                    admins::session(c, hash.as_bytes(), now - SESSION_IDLE_MS)
+                        .map_err(|e| FlowError::from(DbError::from(e)))
+                })
+                .await?
+                .ok_or_else(denied)?;
+            if now - session.last_seen_at > TOUCH_EVERY_MS {
+                let id = session.id;
+                state
+                    .db
+                    .write(move |c| {
+                        admins::touch_session(c, id, now)
+                            .map_err(|e| FlowError::from(DbError::from(e)))
+                    })
+                    .await?;
+            }
+            let evidence = super::evidence(&req, "/admin");
+            Ok(SignedIn {
+                session,
+                state,
+                evidence,
+            })
+        })
+    }
+}
+
+/// The decrypted value of one of our private cookies.
+pub fn read_private_cookie(req: &HttpRequest, state: &AppState, name: &str) -> Option<String> {
+    let cookie = req.cookie(name)?;
+    let mut jar = CookieJar::new();
+    jar.add_original(cookie);
+    jar.private(&state.cookie_key)
+        .get(name)
+        .map(|c| c.value().to_owned())
+}
+
+/// A cookie encrypted and signed with the secret key: HttpOnly,
+/// SameSite=Strict, Secure on https, scoped to /admin.
+pub fn private_cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
+    let mut jar = CookieJar::new();
+    let cookie = Cookie::build(name, value)
+        .path("/admin")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(state.secure_cookies)
+        .finish();
+    jar.private_mut(&state.cookie_key).add(cookie);
+    jar.get(name)
+        .cloned()
+        .unwrap_or_else(|| Cookie::new(name, ""))
+}
+
+/// A cookie that tells the browser to forget `name`.
+pub fn removal_cookie(state: &AppState, name: &'static str) -> Cookie<'static> {
+    let mut cookie = Cookie::build(name, "")
+        .path("/admin")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(state.secure_cookies)
+        .finish();
+    cookie.make_removal();
+    cookie
+}
+
+/// 403: the form did not carry this session's CSRF token.
+pub fn csrf_refused(state: &AppState) -> HttpResponse {
+    error_page(
+        &state.site,
+        StatusCode::FORBIDDEN,
+        "Form expired",
+        "This form was not sent from a page of this session, so nothing was changed. Go back, reload the page and try again.",
+        Some(("/admin", "Back to the dashboard")),
+    )
+}
+
+pub fn not_found(state: &AppState) -> HttpResponse {
+    error_page(
+        &state.site,
+        StatusCode::NOT_FOUND,
+        "Not found",
+        "There is nothing at this address.",
+        Some(("/admin", "Back to the dashboard")),
+    )
+}
+
+/// 303 to a page of the operators' area.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_owned()))
+        .finish()
+}
+
+/// Only paths inside the operators' area may be a `next` target, so the
+/// login form cannot be used to send someone elsewhere.
+pub fn safe_next(next: &str) -> &str {
+    let inside = next == "/admin" || next.starts_with("/admin/") || next.starts_with("/admin?");
+    if inside && !next.contains("//") && !next.contains('\\') {
+        next
+    } else {
+        "/admin"
+    }
+}
+
+pub fn urlencode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// Renders a page for an operator: never cached.
+pub fn admin_page(page: &impl askama::Template) -> HttpResponse {
+    let mut response = super::render(StatusCode::OK, page);
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
+}
