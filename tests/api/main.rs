@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod admin;
 mod bad_input;
 mod confirm;
 mod delivery;

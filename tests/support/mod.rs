@@ -1,4 +1,5 @@
 #![allow(dead_code)]
 
+pub mod admin;
 pub mod app;
 pub mod smtp;

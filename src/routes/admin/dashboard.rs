@@ -110,7 +110,7 @@ pub async fn show(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
     }))
 }
 
-const WIDTH: u32 = 720;
+const WIDTH: u32 = 960;
 const HEIGHT: u32 = 240;
 const LEFT: u32 = 44;
 const RIGHT: u32 = 12;

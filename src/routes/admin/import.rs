@@ -82,31 +82,40 @@ pub async fn page(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
     form(&signed_in, StatusCode::OK, None).await
 }
 
-/// The upload's fields; the file is cut off at [`MAX_UPLOAD`].
+/// The upload's fields, and what stopped the reading early if anything did
+/// (a file over [`MAX_UPLOAD`], a broken body). The fields read before the
+/// problem are kept, so the CSRF token (the form's first field) can still
+/// be checked.
 async fn read_upload(
     req: &HttpRequest,
     payload: web::Payload,
-) -> Result<HashMap<String, Vec<u8>>, &'static str> {
+) -> (HashMap<String, Vec<u8>>, Option<&'static str>) {
+    const UNREADABLE: &str = "The upload could not be read. Choose the file again and retry.";
     let mut multipart = actix_multipart::Multipart::new(req.headers(), payload);
     let mut fields = HashMap::new();
     let mut total = 0;
     while let Some(field) = multipart.next().await {
-        let mut field =
-            field.map_err(|_| "The upload could not be read. Choose the file again and retry.")?;
+        let Ok(mut field) = field else {
+            return (fields, Some(UNREADABLE));
+        };
         let name = field.name().unwrap_or_default().to_owned();
         let mut value = Vec::new();
         while let Some(chunk) = field.next().await {
-            let chunk = chunk
-                .map_err(|_| "The upload could not be read. Choose the file again and retry.")?;
+            let Ok(chunk) = chunk else {
+                return (fields, Some(UNREADABLE));
+            };
             total += chunk.len();
             if total > MAX_UPLOAD {
-                return Err("The file is larger than 64 MiB. Split it into smaller files.");
+                return (
+                    fields,
+                    Some("The file is larger than 64 MiB. Split it into smaller files."),
+                );
             }
             value.extend_from_slice(&chunk);
         }
         fields.insert(name, value);
     }
-    Ok(fields)
+    (fields, None)
 }
 
 /// One data row of the file: (line number, address, name).
@@ -143,12 +152,7 @@ pub async fn upload(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    let fields = match read_upload(&req, payload).await {
-        Ok(fields) => fields,
-        Err(message) => {
-            return form(&signed_in, StatusCode::UNPROCESSABLE_ENTITY, Some(message)).await;
-        }
-    };
+    let (fields, problem) = read_upload(&req, payload).await;
     let text = |name: &str| {
         fields
             .get(name)
@@ -157,6 +161,9 @@ pub async fn upload(
     };
     if !signed_in.csrf_ok(Some(text("csrf_token"))) {
         return Ok(csrf_refused(&signed_in.state));
+    }
+    if let Some(message) = problem {
+        return form(&signed_in, StatusCode::UNPROCESSABLE_ENTITY, Some(message)).await;
     }
     let slug = text("list").to_owned();
     let rows = match parse_rows(fields.get("file").map(Vec::as_slice).unwrap_or_default()) {

@@ -331,6 +331,8 @@ pub async fn archive(
     if !signed_in.csrf_ok(field(&fields, "csrf_token")) {
         return Ok(csrf_refused(&signed_in.state));
     }
+    // The form says which state it wants, so a second press changes nothing.
+    let archive = field(&fields, "archive") != Some("no");
     let email = signed_in.session.email.clone();
     let outcome = signed_in
         .state
@@ -340,7 +342,9 @@ pub async fn archive(
                 return Ok::<_, FlowError>(None);
             };
             let now = now_ms();
-            let archive = list.archived_at.is_none();
+            if list.archived_at.is_some() == archive {
+                return Ok(Some(archive));
+            }
             lists::set_archived(c, id, archive.then_some(now))?;
             let action = if archive {
                 "archive_list"
