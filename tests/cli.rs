@@ -257,3 +257,90 @@ async fn without_smtp_mail_is_written_as_eml_files_and_the_log_says_so() {
     assert!(log.contains(".eml files"), "{log}");
     assert!(log.contains(&bind), "the bound address is logged: {log}");
 }
+
+#[test]
+fn admin_accounts_are_created_and_reset_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = test_env(&dir, None, &[]);
+    let with = |password: Option<&str>| {
+        let mut vars = base.clone();
+        if let Some(p) = password {
+            vars.insert("ASSENT_ADMIN_PASSWORD".into(), p.into());
+        }
+        vars
+    };
+
+    let short = assent(
+        &with(Some("too short")),
+        &["admin", "create", "ops@example.com"],
+        dir.path(),
+    );
+    assert_eq!(short.status.code(), Some(2));
+    assert_eq!(stderr(&short).lines().count(), 1);
+    assert!(
+        stderr(&short).contains("ASSENT_ADMIN_PASSWORD")
+            && stderr(&short).contains("12 characters")
+    );
+
+    let no_prompt = assent(
+        &with(None),
+        &["admin", "create", "ops@example.com"],
+        dir.path(),
+    );
+    assert_eq!(no_prompt.status.code(), Some(2), "no terminal to prompt on");
+    assert!(stderr(&no_prompt).contains("ASSENT_ADMIN_PASSWORD"));
+
+    let bad_email = assent(
+        &with(Some("long enough password")),
+        &["admin", "create", "not-an-address"],
+        dir.path(),
+    );
+    assert_eq!(bad_email.status.code(), Some(2));
+    assert!(stderr(&bad_email).contains("EMAIL"));
+
+    let created = assent(
+        &with(Some("long enough password")),
+        &["admin", "create", "ops@example.com"],
+        dir.path(),
+    );
+    assert!(created.status.success(), "{}", stderr(&created));
+    let again = assent(
+        &with(Some("long enough password")),
+        &["admin", "create", "ops@example.com"],
+        dir.path(),
+    );
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("already exists"));
+
+    let unknown = assent(
+        &with(Some("another good password")),
+        &["admin", "reset-password", "who@example.com"],
+        dir.path(),
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+    let reset = assent(
+        &with(Some("another good password")),
+        &["admin", "reset-password", "ops@example.com"],
+        dir.path(),
+    );
+    assert!(reset.status.success(), "{}", stderr(&reset));
+
+    let url = assent::config::DatabaseUrl::parse(&base["ASSENT_DATABASE_URL"]).unwrap();
+    let db = assent::db::Database::connect(&url).unwrap();
+    let admin = assent::db::admins::by_email(&mut db.read_conn().unwrap(), "ops@example.com")
+        .unwrap()
+        .expect("the account");
+    assert!(
+        admin
+            .password_hash
+            .starts_with("$argon2id$v=19$m=19456,t=2,p=1$")
+    );
+    assert!(assent::auth::verify_password(
+        Some(&admin.password_hash),
+        "another good password"
+    ));
+    assert!(!assent::auth::verify_password(
+        Some(&admin.password_hash),
+        "long enough password"
+    ));
+}

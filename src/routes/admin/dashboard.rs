@@ -158,7 +158,7 @@ pub fn chart(days: Vec<ChartDay>) -> Chart {
     let x_labels = days
         .iter()
         .enumerate()
-        .filter(|(i, _)| (days.len() - 1 - i) % 7 == 0)
+        .filter(|(i, _)| (days.len() - 1 - i).is_multiple_of(7))
         .map(|(i, d)| ChartLabel {
             x: x(i).round() as u32,
             y: HEIGHT - 8,

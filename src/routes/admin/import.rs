@@ -121,25 +121,37 @@ async fn read_upload(
 /// One data row of the file: (line number, address, name).
 type Row = (u64, String, String);
 
+/// Reads the file a line at a time, so that every report names the line an
+/// operator sees in an editor; each line is parsed as CSV (quoted fields may
+/// hold commas, not line breaks).
 fn parse_rows(bytes: &[u8]) -> Result<Vec<Row>, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(bytes);
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| "The file is not UTF-8 text. Save it as UTF-8 CSV.".to_owned())?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| format!("The file is not valid UTF-8 CSV ({e})."))?;
-        let line = record.position().map_or(0, |p| p.line());
+    for (index, line) in text.lines().enumerate() {
+        let number = index as u64 + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(line.as_bytes());
+        let record = match reader.records().next() {
+            Some(Ok(record)) => record,
+            _ => {
+                rows.push((number, line.trim().to_owned(), String::new()));
+                continue;
+            }
+        };
         let email = record.get(0).unwrap_or_default();
         if rows.is_empty() && email.eq_ignore_ascii_case("email") {
             continue;
         }
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
         rows.push((
-            line,
+            number,
             email.to_owned(),
             record.get(1).unwrap_or_default().to_owned(),
         ));
@@ -397,13 +409,14 @@ mod tests {
 
     #[test]
     fn rows_keep_their_line_numbers_and_skip_the_header() {
-        let rows =
-            parse_rows(b"email,name\nada@example.com, Ada\n\n  bob@example.com\n").expect("csv");
+        let csv = b"email,name\r\nada@example.com, Ada\n\n  bob@example.com\njo@example.com,\"Doe, Jo\"\n";
+        let rows = parse_rows(csv).expect("csv");
         assert_eq!(
             rows,
             [
                 (2, "ada@example.com".to_owned(), "Ada".to_owned()),
-                (4, "bob@example.com".to_owned(), String::new())
+                (4, "bob@example.com".to_owned(), String::new()),
+                (5, "jo@example.com".to_owned(), "Doe, Jo".to_owned()),
             ]
         );
         assert!(parse_rows(b"\xff\xfe@x\n").is_err());
