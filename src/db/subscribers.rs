@@ -1,5 +1,6 @@
 //! Subscribers as operators see them: search, detail, erasure.
 
+use diesel::dsl::exists;
 use diesel::prelude::*;
 
 use super::DbConn;
@@ -29,23 +30,22 @@ pub fn search(conn: &mut DbConn, search: &Search<'_>) -> QueryResult<Vec<Subscri
     if !search.q.is_empty() {
         query = query.filter(subscribers::email.like(like_pattern(search.q)).escape('\\'));
     }
-    // Each case is its own subquery: a boxed one cannot be nested here.
-    let with_status = subscriptions::table
+    // A correlated EXISTS lets the database walk subscribers newest first
+    // and stop after one page, instead of collecting every match first. Each
+    // case is its own subquery: a boxed one cannot be nested here.
+    let theirs = subscriptions::table
         .inner_join(lists::table)
-        .select(subscriptions::subscriber_id);
+        .filter(subscriptions::subscriber_id.eq(subscribers::id));
     query = match (search.list_slug, search.status) {
-        (Some(slug), Some(status)) => query.filter(
-            subscribers::id.eq_any(
-                with_status
-                    .filter(lists::slug.eq(slug.to_owned()))
-                    .filter(subscriptions::status.eq(status.to_owned())),
-            ),
-        ),
-        (Some(slug), None) => query
-            .filter(subscribers::id.eq_any(with_status.filter(lists::slug.eq(slug.to_owned())))),
-        (None, Some(status)) => query.filter(
-            subscribers::id.eq_any(with_status.filter(subscriptions::status.eq(status.to_owned()))),
-        ),
+        (Some(slug), Some(status)) => query.filter(exists(
+            theirs
+                .filter(lists::slug.eq(slug.to_owned()))
+                .filter(subscriptions::status.eq(status.to_owned())),
+        )),
+        (Some(slug), None) => query.filter(exists(theirs.filter(lists::slug.eq(slug.to_owned())))),
+        (None, Some(status)) => query.filter(exists(
+            theirs.filter(subscriptions::status.eq(status.to_owned())),
+        )),
         (None, None) => query,
     };
     query.load(conn)

@@ -655,3 +655,19 @@ async fn the_export_streams_the_same_csv_as_the_command() {
     }
     assert_eq!(csv, expected);
 }
+
+#[tokio::test]
+async fn a_session_unused_for_twelve_hours_has_ended() {
+    use assent::db::schema::admin_sessions;
+    use diesel::prelude::*;
+
+    let app = spawn_app().await;
+    let operator = app.signed_in().await;
+    assert_eq!(operator.get("/admin").await.status(), 200);
+    let twelve_hours_ago = assent::db::now_ms() - 12 * 3600 * 1000 - 1000;
+    diesel::update(admin_sessions::table)
+        .set(admin_sessions::last_seen_at.eq(twelve_hours_ago))
+        .execute(&mut *app.conn())
+        .unwrap();
+    assert_eq!(operator.get("/admin").await.status(), 303);
+}
