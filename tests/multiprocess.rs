@@ -4,56 +4,13 @@
 #[path = "support/mod.rs"]
 mod support;
 
-use std::collections::{HashMap, HashSet};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::collections::HashSet;
+use std::time::Duration;
 
 use futures_util::StreamExt;
 use support::app::{client, postgres_server, test_env};
+use support::process::{free_port, spawn, wait_until_up};
 use support::smtp::SmtpServer;
-
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn spawn(vars: &HashMap<String, String>, args: &[&str]) -> Process {
-    Process(
-        Command::new(env!("CARGO_BIN_EXE_assent"))
-            .args(args)
-            .env_clear()
-            .envs(vars)
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("assent starts"),
-    )
-}
-
-async fn wait_until_up(base: &str) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if let Ok(r) = client().get(format!("{base}/healthz")).send().await
-            && r.status() == 200
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{base} did not come up");
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_servers_and_a_worker_send_exactly_one_confirmation_per_address() {

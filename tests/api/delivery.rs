@@ -1,9 +1,9 @@
 //! Nothing is lost: the outbox survives an SMTP outage and a killed process.
 
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::app::{MAIL_WAIT, client, spawn_app, test_env};
+use crate::support::process::{free_port, spawn, wait_until_up};
 use crate::support::smtp::{Behaviour, SmtpServer};
 
 #[tokio::test]
@@ -71,47 +71,6 @@ async fn a_temporary_refusal_is_retried_and_a_permanent_one_is_not() {
     assert_eq!(app.smtp.messages().len(), 1, "never retried");
 }
 
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn start_server(vars: &std::collections::HashMap<String, String>) -> Process {
-    let child = Command::new(env!("CARGO_BIN_EXE_assent"))
-        .env_clear()
-        .envs(vars)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("assent starts");
-    Process(child)
-}
-
-async fn wait_until_up(base: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        if let Ok(r) = client().get(format!("{base}/healthz")).send().await
-            && r.status() == 200
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the server did not come up");
-}
-
 #[tokio::test]
 async fn a_process_killed_before_delivery_delivers_after_restart() {
     let dir = tempfile::tempdir().unwrap();
@@ -127,7 +86,7 @@ async fn a_process_killed_before_delivery_delivers_after_restart() {
     let base = format!("http://{bind}");
 
     // No SMTP server yet: the mail can only wait in the outbox.
-    let mut server = start_server(&vars);
+    let mut server = spawn(&vars, &["serve"]);
     wait_until_up(&base).await;
     let response = client()
         .post(format!("{base}/subscribe"))
@@ -143,7 +102,7 @@ async fn a_process_killed_before_delivery_delivers_after_restart() {
     drop(server);
 
     let smtp = SmtpServer::start_on(smtp_port);
-    let _server = start_server(&vars);
+    let _server = spawn(&vars, &["serve"]);
     wait_until_up(&base).await;
     let mails = smtp.wait_for_async(1, MAIL_WAIT).await;
     assert_eq!(mails.len(), 1);

@@ -2,5 +2,6 @@
 
 pub mod admin;
 pub mod app;
+pub mod process;
 pub mod smtp;
 pub mod webdriver;

@@ -15,7 +15,7 @@ use crate::double_opt_in::FlowError;
 use crate::pages::admin::{
     EmbedSnippet, ListForm, ListFormErrors, ListPage, ListRow, ListsPage, WordingVersion,
 };
-use crate::routes::body::{self, field};
+use crate::routes::body::field;
 use crate::routes::{ServerError, render};
 
 fn row(list: List, subscribers: i64, base: &str) -> ListRow {
@@ -110,12 +110,9 @@ pub async fn create(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    let Ok(fields) = body::read_form(&req, payload).await else {
+    let Some(fields) = signed_in.checked_form(&req, payload).await else {
         return Ok(csrf_refused(&signed_in.state));
     };
-    if !signed_in.csrf_ok(field(&fields, "csrf_token")) {
-        return Ok(csrf_refused(&signed_in.state));
-    }
     let (form, mut errors) = validate(&fields, true);
     if !errors.any() {
         let f = form.clone();
@@ -264,12 +261,9 @@ pub async fn update(
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
     let id = *id;
-    let Ok(fields) = body::read_form(&req, payload).await else {
+    let Some(fields) = signed_in.checked_form(&req, payload).await else {
         return Ok(csrf_refused(&signed_in.state));
     };
-    if !signed_in.csrf_ok(field(&fields, "csrf_token")) {
-        return Ok(csrf_refused(&signed_in.state));
-    }
     let (form, errors) = validate(&fields, false);
     if errors.any() {
         return list_page(
@@ -325,12 +319,9 @@ pub async fn archive(
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
     let id = *id;
-    let Ok(fields) = body::read_form(&req, payload).await else {
+    let Some(fields) = signed_in.checked_form(&req, payload).await else {
         return Ok(csrf_refused(&signed_in.state));
     };
-    if !signed_in.csrf_ok(field(&fields, "csrf_token")) {
-        return Ok(csrf_refused(&signed_in.state));
-    }
     // The form says which state it wants, so a second press changes nothing.
     let archive = field(&fields, "archive") != Some("no");
     let email = signed_in.session.email.clone();

@@ -186,8 +186,7 @@ pub async fn logout(
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
     let state = signed_in.state.clone();
-    let fields = body::read_form(&req, payload).await.unwrap_or_default();
-    if !signed_in.csrf_ok(field(&fields, "csrf_token")) {
+    if signed_in.checked_form(&req, payload).await.is_none() {
         return Ok(csrf_refused(&state));
     }
     let id = signed_in.session.id;

@@ -103,6 +103,17 @@ impl SignedIn {
     pub fn csrf_ok(&self, token: Option<&str>) -> bool {
         token.is_some_and(|t| constant_time_eq(t.as_bytes(), self.session.csrf_token.as_bytes()))
     }
+
+    /// The fields of a POSTed form, if it carries this session's CSRF token.
+    pub async fn checked_form(
+        &self,
+        req: &HttpRequest,
+        payload: web::Payload,
+    ) -> Option<Vec<(String, String)>> {
+        let fields = super::body::read_form(req, payload).await.ok()?;
+        self.csrf_ok(super::body::field(&fields, "csrf_token"))
+            .then_some(fields)
+    }
 }
 
 /// Why a request did not reach an operator's page.

@@ -21,7 +21,7 @@ use crate::pages::admin::{
     SubscriptionView,
 };
 use crate::routes::ServerError;
-use crate::routes::body::{self, field};
+use crate::routes::body::field;
 
 const PAGE: i64 = 50;
 
@@ -301,18 +301,6 @@ pub async fn consent_json(
         .json(proof))
 }
 
-/// Reads a POST's form and checks its CSRF token.
-async fn checked_form(
-    signed_in: &SignedIn,
-    req: &HttpRequest,
-    payload: web::Payload,
-) -> Option<Vec<(String, String)>> {
-    let fields = body::read_form(req, payload).await.ok()?;
-    signed_in
-        .csrf_ok(field(&fields, "csrf_token"))
-        .then_some(fields)
-}
-
 fn after_action(
     subscriber: i64,
     outcome: Outcome,
@@ -334,7 +322,7 @@ pub async fn resend(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    if checked_form(&signed_in, &req, payload).await.is_none() {
+    if signed_in.checked_form(&req, payload).await.is_none() {
         return Ok(csrf_refused(&signed_in.state));
     }
     let (subscriber, subscription) = path.into_inner();
@@ -368,7 +356,7 @@ pub async fn unsubscribe(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    if checked_form(&signed_in, &req, payload).await.is_none() {
+    if signed_in.checked_form(&req, payload).await.is_none() {
         return Ok(csrf_refused(&signed_in.state));
     }
     let (subscriber, subscription) = path.into_inner();
@@ -399,7 +387,7 @@ pub async fn erase(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    let Some(fields) = checked_form(&signed_in, &req, payload).await else {
+    let Some(fields) = signed_in.checked_form(&req, payload).await else {
         return Ok(csrf_refused(&signed_in.state));
     };
     let id = *id;
