@@ -13,7 +13,7 @@ use serde_json::json;
 use super::{SignedIn, admin_page, csrf_refused, not_found, see_other, urlencode};
 use crate::db::models::ConsentEvent;
 use crate::db::schema::consent_wordings;
-use crate::db::{audit, export, lists, now_ms, rfc3339, subscribers, subscriptions};
+use crate::db::{DbConn, audit, export, lists, now_ms, rfc3339, subscribers, subscriptions};
 use crate::double_opt_in::FlowError;
 use crate::operator::{self, Outcome};
 use crate::pages::admin::{
@@ -316,17 +316,25 @@ fn after_action(
     }
 }
 
-pub async fn resend(
+/// Runs an operator action on one subscription of one subscriber, after
+/// the CSRF check, and answers with the subscriber's page.
+async fn subscription_action<F>(
     signed_in: SignedIn,
     path: web::Path<(i64, i64)>,
     req: HttpRequest,
     payload: web::Payload,
-) -> Result<HttpResponse, ServerError> {
+    done: &str,
+    action: F,
+) -> Result<HttpResponse, ServerError>
+where
+    F: FnOnce(&mut DbConn, &operator::Operator<'_>, i64, i64) -> Result<Outcome, FlowError>
+        + Send
+        + 'static,
+{
     if signed_in.checked_form(&req, payload).await.is_none() {
         return Ok(csrf_refused(&signed_in.state));
     }
     let (subscriber, subscription) = path.into_inner();
-    let ctx = signed_in.state.flow.clone();
     let (email, evidence) = (signed_in.session.email.clone(), signed_in.evidence.clone());
     let outcome = signed_in
         .state
@@ -336,18 +344,34 @@ pub async fn resend(
                 email: &email,
                 evidence,
             };
-            operator::resend_confirmation(c, &ctx, &operator, subscriber, subscription, now_ms())
+            action(c, &operator, subscriber, subscription)
         })
         .await?;
     if outcome == Outcome::Done {
+        // A resend queued a message; waking an idle worker costs nothing.
         signed_in.state.wake.notify_one();
     }
-    Ok(after_action(
-        subscriber,
-        outcome,
+    Ok(after_action(subscriber, outcome, done, &signed_in.state))
+}
+
+pub async fn resend(
+    signed_in: SignedIn,
+    path: web::Path<(i64, i64)>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ServerError> {
+    let ctx = signed_in.state.flow.clone();
+    subscription_action(
+        signed_in,
+        path,
+        req,
+        payload,
         "resent",
-        &signed_in.state,
-    ))
+        move |c, operator, subscriber, subscription| {
+            operator::resend_confirmation(c, &ctx, operator, subscriber, subscription, now_ms())
+        },
+    )
+    .await
 }
 
 pub async fn unsubscribe(
@@ -356,29 +380,17 @@ pub async fn unsubscribe(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    if signed_in.checked_form(&req, payload).await.is_none() {
-        return Ok(csrf_refused(&signed_in.state));
-    }
-    let (subscriber, subscription) = path.into_inner();
-    let operator = signed_in.operator();
-    let (email, evidence) = (operator.email.to_owned(), operator.evidence);
-    let outcome = signed_in
-        .state
-        .db
-        .write(move |c| {
-            let operator = operator::Operator {
-                email: &email,
-                evidence,
-            };
-            operator::unsubscribe(c, &operator, subscriber, subscription, now_ms())
-        })
-        .await?;
-    Ok(after_action(
-        subscriber,
-        outcome,
+    subscription_action(
+        signed_in,
+        path,
+        req,
+        payload,
         "unsubscribed",
-        &signed_in.state,
-    ))
+        |c, operator, subscriber, subscription| {
+            operator::unsubscribe(c, operator, subscriber, subscription, now_ms())
+        },
+    )
+    .await
 }
 
 pub async fn erase(
