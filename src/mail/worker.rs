@@ -3,12 +3,14 @@
 //! Messages are claimed for a lease, so several processes on one PostgreSQL
 //! database never send the same message twice, and a claim left by a process
 //! that died is taken over once its lease runs out. Each message is marked
-//! sent as soon as the SMTP server accepts it, so a restart resends at most
+//! sent as soon as the SMTP server accepts it (grouped with the other
+//! results of that moment in one transaction), so a restart resends at most
 //! what was in flight.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use diesel::Connection;
 use futures_util::StreamExt;
 use futures_util::stream;
 use tokio::sync::Notify;
@@ -18,9 +20,14 @@ use crate::db::models::OutboxRow;
 use crate::db::{Database, DbError, now_ms, outbox};
 use crate::domain::Token;
 
-/// How many messages one round claims and sends at once.
-const BATCH: i64 = 16;
-/// Long enough for a round of sends bounded by the SMTP timeout.
+/// How many messages one round claims.
+const BATCH: i64 = 64;
+/// How many of them are handed to the transport at once.
+const CONCURRENCY: usize = 16;
+/// The pause after a round in which every message failed.
+const OUTAGE_PAUSE: Duration = Duration::from_secs(1);
+/// Long enough for a round: 64 messages, 16 at a time, each bounded by the
+/// SMTP timeout.
 const LEASE: Duration = Duration::from_secs(120);
 /// How often an idle worker looks for work queued by other processes.
 const IDLE_POLL: Duration = Duration::from_secs(1);
@@ -55,23 +62,16 @@ impl DeliveryWorker {
     pub async fn run(self) {
         loop {
             match self.round().await {
-                Ok(0) => self.idle().await,
+                Ok(round) if round.claimed == 0 => self.idle().await,
+                // While the relay refuses everything, pause between rounds
+                // rather than churn through every due message at once; each
+                // message keeps its own backoff.
+                Ok(round) if round.all_failed() => tokio::time::sleep(OUTAGE_PAUSE).await,
                 Ok(_) => {}
                 Err(e) => {
                     tracing::error!(error = %e, "delivery round failed");
                     tokio::time::sleep(IDLE_POLL).await;
                 }
-            }
-        }
-    }
-
-    /// Sends what is due until nothing is; returns how many were sent.
-    pub async fn drain(&self) -> Result<usize, DbError> {
-        let mut total = 0;
-        loop {
-            match self.round().await? {
-                0 => return Ok(total),
-                n => total += n,
             }
         }
     }
@@ -96,8 +96,9 @@ impl DeliveryWorker {
         }
     }
 
-    /// Claims one batch and delivers it; returns how many were claimed.
-    async fn round(&self) -> Result<usize, DbError> {
+    /// Claims one batch, sends it, and records the results as they come;
+    /// returns what happened.
+    async fn round(&self) -> Result<Round, DbError> {
         let claim = Token::generate()
             .map_err(|e| DbError::Task(e.to_string()))?
             .as_str()
@@ -111,68 +112,104 @@ impl DeliveryWorker {
                 })
                 .await?
         };
-        let claimed = rows.len();
-        stream::iter(rows)
-            .for_each_concurrent(None, |row| self.deliver(row, &claim))
-            .await;
-        Ok(claimed)
+        // Each result is recorded in the first write after its send ends,
+        // together with whatever else ended meanwhile.
+        let mut results = stream::iter(rows)
+            .map(|row| self.send(row))
+            .buffer_unordered(CONCURRENCY)
+            .ready_chunks(CONCURRENCY);
+        let mut round = Round {
+            claimed: 0,
+            sent: 0,
+        };
+        while let Some(outcomes) = results.next().await {
+            round.claimed += outcomes.len();
+            round.sent += outcomes
+                .iter()
+                .filter(|o| matches!(o, Outcome::Sent { .. }))
+                .count();
+            let (claim, now) = (claim.clone(), now_ms());
+            self.db
+                .write(move |c| {
+                    c.transaction(|c| {
+                        for outcome in &outcomes {
+                            match outcome {
+                                Outcome::Sent { id } => outbox::mark_sent(c, *id, &claim, now)?,
+                                Outcome::Retry { id, at, error } => {
+                                    outbox::mark_retry(c, *id, &claim, *at, error)?
+                                }
+                                Outcome::Failed { id, error } => {
+                                    outbox::mark_failed(c, *id, &claim, error)?
+                                }
+                            }
+                        }
+                        Ok::<_, diesel::result::Error>(())
+                    })
+                    .map_err(DbError::from)
+                })
+                .await?;
+        }
+        Ok(round)
     }
 
-    async fn deliver(&self, row: OutboxRow, claim: &str) {
+    /// Hands one message to the transport and decides what to record.
+    async fn send(&self, row: OutboxRow) -> Outcome {
+        let id = row.id;
         let result = self
             .mailer
             .send(&row.sender, &row.recipient, &row.message)
             .await;
-        let claim = claim.to_owned();
-        let id = row.id;
         let attempts = u32::try_from(row.attempts)
             .unwrap_or(u32::MAX)
             .saturating_add(1);
         let now = now_ms();
-        let recorded = match &result {
+        match result {
             Ok(()) => {
                 tracing::debug!(id, kind = %row.kind, "message accepted");
-                self.db
-                    .write(move |c| outbox::mark_sent(c, id, &claim, now).map_err(DbError::from))
-                    .await
+                Outcome::Sent { id }
             }
             Err(SendError::Permanent(error)) => {
                 tracing::warn!(id, kind = %row.kind, %error, "message refused for good");
-                let error = error.clone();
-                self.db
-                    .write(move |c| {
-                        outbox::mark_failed(c, id, &claim, &error).map_err(DbError::from)
-                    })
-                    .await
+                Outcome::Failed { id, error }
             }
             Err(SendError::Transient(error)) => {
                 let age = Duration::from_millis(now.saturating_sub(row.created_at).max(0) as u64);
-                let error = error.clone();
                 if age > GIVE_UP_AFTER {
                     tracing::warn!(id, kind = %row.kind, %error, "message given up after repeated failures");
                     let error = format!("gave up after {attempts} attempts: {error}");
-                    self.db
-                        .write(move |c| {
-                            outbox::mark_failed(c, id, &claim, &error).map_err(DbError::from)
-                        })
-                        .await
+                    Outcome::Failed { id, error }
                 } else {
                     let wait = backoff(attempts);
                     tracing::warn!(id, kind = %row.kind, %error, retry_in = ?wait, "message not sent, will retry");
-                    let next = now + wait.as_millis() as i64;
-                    self.db
-                        .write(move |c| {
-                            outbox::mark_retry(c, id, &claim, next, &error).map_err(DbError::from)
-                        })
-                        .await
+                    Outcome::Retry {
+                        id,
+                        at: now + wait.as_millis() as i64,
+                        error,
+                    }
                 }
             }
-        };
-        if let Err(e) = recorded {
-            // The claim lapses and the message is tried again.
-            tracing::error!(id, error = %e, "could not record a delivery result");
         }
     }
+}
+
+/// What one round did.
+struct Round {
+    claimed: usize,
+    sent: usize,
+}
+
+impl Round {
+    /// Everything claimed failed: the relay is probably down.
+    fn all_failed(&self) -> bool {
+        self.claimed > 0 && self.sent == 0
+    }
+}
+
+/// The result of one message, recorded with the rest of its round.
+enum Outcome {
+    Sent { id: i64 },
+    Retry { id: i64, at: i64, error: String },
+    Failed { id: i64, error: String },
 }
 
 #[cfg(test)]
