@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 
 use super::schema::{admin_sessions, admins, login_failures};
-use super::{DbConn, is_unique_violation};
+use super::{DbConn, at_most_one, is_unique_violation};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = admins)]
@@ -82,11 +82,12 @@ pub fn set_password(
 }
 
 pub fn by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<Admin>> {
-    admins::table
-        .filter(admins::email.eq(email))
-        .select(Admin::as_select())
-        .first(conn)
-        .optional()
+    at_most_one(
+        admins::table
+            .filter(admins::email.eq(email))
+            .select(Admin::as_select())
+            .load(conn),
+    )
 }
 
 pub fn create_session(

@@ -50,7 +50,9 @@ pub fn claim_due_messages(
                         .is_null()
                         .or(outbox::claimed_until.lt(now)),
                 )
-                .order(outbox::id)
+                // The order of the (status, next_attempt_at) index: the oldest
+                // due first, read off the index without sorting the backlog.
+                .order(outbox::next_attempt_at)
                 .limit(limit)
                 .select(outbox::id)
         };

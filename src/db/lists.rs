@@ -4,7 +4,7 @@ use diesel::prelude::*;
 
 use super::models::List;
 use super::schema::{consent_wordings, lists};
-use super::{DbConn, is_unique_violation};
+use super::{DbConn, at_most_one, exactly_one, is_unique_violation};
 use crate::domain::list::{default_wording, slugify, wording_hash};
 
 /// Creates the default list when the database has none.
@@ -64,16 +64,17 @@ pub fn create(
 
 /// A list that takes signups.
 pub fn by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<List>> {
-    lists::table
-        .filter(lists::slug.eq(slug))
-        .filter(lists::archived_at.is_null())
-        .select(List::as_select())
-        .first(conn)
-        .optional()
+    at_most_one(
+        lists::table
+            .filter(lists::slug.eq(slug))
+            .filter(lists::archived_at.is_null())
+            .select(List::as_select())
+            .load(conn),
+    )
 }
 
 pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<List> {
-    lists::table.find(id).select(List::as_select()).first(conn)
+    exactly_one(lists::table.find(id).select(List::as_select()).load(conn))
 }
 
 /// The list a plain `GET /` offers: the one named by the configuration if it
@@ -99,11 +100,7 @@ pub fn all(conn: &mut DbConn) -> QueryResult<Vec<List>> {
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<List>> {
-    lists::table
-        .find(id)
-        .select(List::as_select())
-        .first(conn)
-        .optional()
+    at_most_one(lists::table.find(id).select(List::as_select()).load(conn))
 }
 
 pub fn slug_taken(conn: &mut DbConn, slug: &str) -> QueryResult<bool> {

@@ -9,6 +9,7 @@ pub mod admins;
 pub mod audit;
 pub mod backend;
 pub mod export;
+mod group_commit;
 pub mod imports;
 pub mod lists;
 pub mod models;
@@ -24,6 +25,7 @@ pub mod tokens;
 use std::sync::Arc;
 use std::time::Duration;
 
+use diesel::QueryResult;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
@@ -100,11 +102,20 @@ pub struct Database {
 }
 
 struct Pools {
-    /// SQLite allows one writer at a time; funnelling every write through a
-    /// single connection avoids lock upgrades failing with SQLITE_BUSY.
-    writer: DbPool,
+    writer: Writer,
+    /// Reads; on SQLite, also the occasional write from outside the server
+    /// (start-up, the command line), which SQLite's busy timeout serialises.
     reader: DbPool,
     is_sqlite: bool,
+}
+
+enum Writer {
+    /// PostgreSQL: any pooled connection writes.
+    Pool(DbPool),
+    /// SQLite allows one writer at a time: every write of the server goes
+    /// through one connection, in group-committed transactions, which also
+    /// avoids lock upgrades failing with SQLITE_BUSY.
+    Batched(group_commit::GroupCommit),
 }
 
 impl Database {
@@ -127,9 +138,9 @@ impl Database {
                     })?;
                 }
                 // The writer first: it switches the file to WAL before readers open it.
-                let writer = build(1)?;
+                let writer = group_commit::GroupCommit::start(manager.clone())?;
                 Pools {
-                    writer,
+                    writer: Writer::Batched(writer),
                     reader: build(4)?,
                     is_sqlite: true,
                 }
@@ -137,7 +148,7 @@ impl Database {
             DatabaseUrl::Postgres(_) => {
                 let pool = build(10)?;
                 Pools {
-                    writer: pool.clone(),
+                    writer: Writer::Pool(pool.clone()),
                     reader: pool,
                     is_sqlite: false,
                 }
@@ -154,7 +165,7 @@ impl Database {
 
     /// Applies pending migrations; returns how many ran.
     pub fn migrate(&self) -> Result<usize, DbError> {
-        let mut conn = self.inner.writer.get()?;
+        let mut conn = self.write_conn()?;
         backend::with_migration_lock(&mut conn, |conn| {
             let applied = match conn {
                 DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
@@ -173,8 +184,10 @@ impl Database {
         R: Send + 'static,
         E: From<DbError> + Send + 'static,
     {
-        let pool = self.inner.writer.clone();
-        run_blocking(pool, f).await
+        match &self.inner.writer {
+            Writer::Pool(pool) => run_blocking(pool.clone(), f).await,
+            Writer::Batched(writer) => writer.run(f).await,
+        }
     }
 
     /// Runs `f` on a read connection, off the async runtime.
@@ -193,9 +206,13 @@ impl Database {
         Ok(self.inner.reader.get()?)
     }
 
-    /// The write connection for code that is already off the runtime.
+    /// A connection to write with, for code that is already off the runtime
+    /// and outside the server's hot path (start-up, the command line).
     pub fn write_conn(&self) -> Result<PooledConn, DbError> {
-        Ok(self.inner.writer.get()?)
+        match &self.inner.writer {
+            Writer::Pool(pool) => Ok(pool.get()?),
+            Writer::Batched(_) => Ok(self.inner.reader.get()?),
+        }
     }
 }
 
@@ -230,6 +247,18 @@ pub fn rfc3339(ms: i64) -> String {
                 .ok()
         })
         .unwrap_or_default()
+}
+
+/// The row of a lookup by a unique key, if any. Such lookups load instead
+/// of using `first()`: its LIMIT keeps diesel from reusing the prepared
+/// statement on SQLite, which made each lookup several times slower.
+pub fn at_most_one<T>(rows: QueryResult<Vec<T>>) -> QueryResult<Option<T>> {
+    rows.map(|rows| rows.into_iter().next())
+}
+
+/// The row of a lookup by primary key; `NotFound` when there is none.
+pub fn exactly_one<T>(rows: QueryResult<Vec<T>>) -> QueryResult<T> {
+    at_most_one(rows)?.ok_or(diesel::result::Error::NotFound)
 }
 
 /// Whether an error is a unique-constraint violation: two requests raced to

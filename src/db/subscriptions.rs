@@ -2,24 +2,27 @@
 
 use diesel::prelude::*;
 
-use super::DbConn;
 use super::models::{ConsentEvent, NewConsentEvent, Subscriber, Subscription};
 use super::schema::{consent_events, subscribers, subscriptions};
+use super::{DbConn, at_most_one, exactly_one};
 use crate::domain::{Act, Status};
 
 pub fn subscriber_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<Subscriber>> {
-    subscribers::table
-        .filter(subscribers::email.eq(email))
-        .select(Subscriber::as_select())
-        .first(conn)
-        .optional()
+    at_most_one(
+        subscribers::table
+            .filter(subscribers::email.eq(email))
+            .select(Subscriber::as_select())
+            .load(conn),
+    )
 }
 
 pub fn subscriber_by_id(conn: &mut DbConn, id: i64) -> QueryResult<Subscriber> {
-    subscribers::table
-        .find(id)
-        .select(Subscriber::as_select())
-        .first(conn)
+    exactly_one(
+        subscribers::table
+            .find(id)
+            .select(Subscriber::as_select())
+            .load(conn),
+    )
 }
 
 /// Inserts a subscriber; a concurrent insert of the same address surfaces as
@@ -45,19 +48,22 @@ pub fn find(
     subscriber_id: i64,
     list_id: i64,
 ) -> QueryResult<Option<Subscription>> {
-    subscriptions::table
-        .filter(subscriptions::subscriber_id.eq(subscriber_id))
-        .filter(subscriptions::list_id.eq(list_id))
-        .select(Subscription::as_select())
-        .first(conn)
-        .optional()
+    at_most_one(
+        subscriptions::table
+            .filter(subscriptions::subscriber_id.eq(subscriber_id))
+            .filter(subscriptions::list_id.eq(list_id))
+            .select(Subscription::as_select())
+            .load(conn),
+    )
 }
 
 pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<Subscription> {
-    subscriptions::table
-        .find(id)
-        .select(Subscription::as_select())
-        .first(conn)
+    exactly_one(
+        subscriptions::table
+            .find(id)
+            .select(Subscription::as_select())
+            .load(conn),
+    )
 }
 
 pub fn insert_pending(

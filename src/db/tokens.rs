@@ -2,9 +2,9 @@
 
 use diesel::prelude::*;
 
-use super::DbConn;
 use super::models::TokenRow;
 use super::schema::tokens;
+use super::{DbConn, at_most_one};
 use crate::domain::TokenHash;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,12 +47,13 @@ pub fn find(
     hash: &TokenHash,
     purpose: Purpose,
 ) -> QueryResult<Option<TokenRow>> {
-    tokens::table
-        .filter(tokens::token_hash.eq(hash.as_bytes()))
-        .filter(tokens::purpose.eq(purpose.as_str()))
-        .select(TokenRow::as_select())
-        .first(conn)
-        .optional()
+    at_most_one(
+        tokens::table
+            .filter(tokens::token_hash.eq(hash.as_bytes()))
+            .filter(tokens::purpose.eq(purpose.as_str()))
+            .select(TokenRow::as_select())
+            .load(conn),
+    )
 }
 
 pub fn mark_used(conn: &mut DbConn, id: i64, now: i64) -> QueryResult<()> {

@@ -10,8 +10,12 @@ use lettre::address::Envelope;
 use lettre::transport::smtp::PoolConfig;
 use lettre::{Address, AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
-/// Several connections, so a burst of confirmations is not sent one by one.
-const SMTP_POOL_SIZE: u32 = 8;
+/// Enough connections for the worker's concurrent sends (see
+/// `worker::CONCURRENCY`): lettre opens and closes an extra connection for
+/// every send beyond the pool. Many connections also hide the wait that
+/// lettre's separate write of the end-of-data marker costs on each message
+/// (Nagle's algorithm meets the server's delayed ACK).
+const SMTP_POOL_SIZE: u32 = 32;
 /// Bounds one SMTP command; well inside the outbox claim's lease.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
 

@@ -21,12 +21,13 @@ use crate::db::{Database, DbError, now_ms, outbox};
 use crate::domain::Token;
 
 /// How many messages one round claims.
-const BATCH: i64 = 64;
-/// How many of them are handed to the transport at once.
-const CONCURRENCY: usize = 16;
+const BATCH: i64 = 128;
+/// How many of them are handed to the transport at once; at most the SMTP
+/// pool's size.
+const CONCURRENCY: usize = 32;
 /// The pause after a round in which every message failed.
 const OUTAGE_PAUSE: Duration = Duration::from_secs(1);
-/// Long enough for a round: 64 messages, 16 at a time, each bounded by the
+/// Long enough for a round: 128 messages, 32 at a time, each bounded by the
 /// SMTP timeout.
 const LEASE: Duration = Duration::from_secs(120);
 /// How often an idle worker looks for work queued by other processes.
