@@ -77,20 +77,6 @@ async fn a_signup_stores_a_pending_subscription_and_mails_a_confirmation() {
 }
 
 #[tokio::test]
-async fn the_mail_is_handed_to_smtp_well_within_a_second() {
-    let app = spawn_app().await;
-    let started = std::time::Instant::now();
-    app.signup("fast@example.com").await;
-    app.mails(1).await;
-    // Generous against a loaded CI machine; the worker is woken, not polling.
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(2),
-        "{:?}",
-        started.elapsed()
-    );
-}
-
-#[tokio::test]
 async fn multipart_signups_work_too() {
     let app = spawn_app().await;
     let form = reqwest::multipart::Form::new()
