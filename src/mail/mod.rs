@@ -2,6 +2,7 @@
 //! that delivers the outbox.
 
 pub mod compose;
+mod smtp;
 pub mod templates;
 pub mod transport;
 pub mod worker;

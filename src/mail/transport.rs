@@ -1,26 +1,17 @@
 //! Where messages go: an SMTP relay, or `.eml` files for a laptop.
 //!
-//! One [`Mailer`] is built at start and shared by every delivery: lettre's
-//! SMTP pool keeps connections open only if the transport is reused.
+//! One [`Mailer`] is built at start and shared by every delivery, so that
+//! SMTP connections stay open from one message to the next.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use lettre::address::Envelope;
-use lettre::transport::smtp::PoolConfig;
-use lettre::{Address, AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use lettre::{Address, AsyncFileTransport, AsyncTransport, Tokio1Executor};
 
-/// Enough connections for the worker's concurrent sends (see
-/// `worker::CONCURRENCY`): lettre opens and closes an extra connection for
-/// every send beyond the pool. Many connections also hide the wait that
-/// lettre's separate write of the end-of-data marker costs on each message
-/// (Nagle's algorithm meets the server's delayed ACK).
-const SMTP_POOL_SIZE: u32 = 32;
-/// Bounds one SMTP command; well inside the outbox claim's lease.
-const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
+use super::smtp::SmtpRelay;
 
 pub enum Mailer {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(SmtpRelay),
     Files {
         transport: AsyncFileTransport<Tokio1Executor>,
         dir: PathBuf,
@@ -38,21 +29,14 @@ pub enum SendError {
 
 /// Checks an `ASSENT_SMTP_URL` without connecting.
 pub fn validate_smtp_url(url: &str) -> Result<(), String> {
-    AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-        .map(|_| ())
-        .map_err(|e| {
-            format!("expected smtp://[user:pass@]host[:port][?tls=required] or smtps://… ({e})")
-        })
+    SmtpRelay::from_url(url).map(|_| ()).map_err(|e| {
+        format!("expected smtp://[user:pass@]host[:port][?tls=required] or smtps://… ({e})")
+    })
 }
 
 impl Mailer {
     pub fn smtp(url: &str) -> Result<Self, String> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-            .map_err(|e| e.to_string())?
-            .pool_config(PoolConfig::new().max_size(SMTP_POOL_SIZE))
-            .timeout(Some(SMTP_TIMEOUT))
-            .build();
-        Ok(Self::Smtp(transport))
+        SmtpRelay::from_url(url).map(Self::Smtp)
     }
 
     pub fn files(dir: PathBuf) -> Result<Self, std::io::Error> {
@@ -83,18 +67,7 @@ impl Mailer {
     ) -> Result<(), SendError> {
         let envelope = envelope(sender, recipient)?;
         match self {
-            Mailer::Smtp(smtp) => {
-                smtp.send_raw(&envelope, message)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| {
-                        if e.is_permanent() {
-                            SendError::Permanent(e.to_string())
-                        } else {
-                            SendError::Transient(e.to_string())
-                        }
-                    })
-            }
+            Mailer::Smtp(relay) => relay.send(&envelope, message).await,
             Mailer::Files { transport, .. } => transport
                 .send_raw(&envelope, message)
                 .await

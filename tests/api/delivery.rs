@@ -45,6 +45,38 @@ async fn signups_made_while_smtp_is_down_are_all_delivered_when_it_is_back() {
 }
 
 #[tokio::test]
+async fn one_smtp_connection_carries_message_after_message() {
+    let app = spawn_app().await;
+    for i in 0..3 {
+        app.signup(&format!("c{i}@example.com")).await;
+        app.mails(i + 1).await;
+    }
+    assert_eq!(app.smtp.connection_count(), 1);
+}
+
+#[tokio::test]
+async fn a_connection_the_server_closed_is_replaced_at_once() {
+    let app = spawn_app().await;
+    app.signup("first@example.com").await;
+    app.mails(1).await;
+    app.smtp.close_connections();
+
+    app.signup("second@example.com").await;
+    let mails = app.mails(2).await;
+    assert_eq!(mails[1].rcpt_to, ["second@example.com"]);
+    // Sent on the first attempt: the closed connection cost no retry.
+    let deadline = Instant::now() + MAIL_WAIT;
+    while app.outbox().iter().any(|(status, ..)| status == "queued") && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        app.outbox(),
+        [("sent".to_owned(), 1, None), ("sent".to_owned(), 1, None)]
+    );
+    assert_eq!(app.smtp.connection_count(), 2);
+}
+
+#[tokio::test]
 async fn a_temporary_refusal_is_retried_and_a_permanent_one_is_not() {
     let app = spawn_app().await;
     app.smtp.set_behaviour(Behaviour::TempFail);

@@ -168,6 +168,14 @@ impl SmtpServer {
         self.shared.connection_count.load(Ordering::SeqCst)
     }
 
+    /// Closes every open connection without a word, as a server does with
+    /// clients idle too long, and goes on accepting new ones.
+    pub fn close_connections(&self) {
+        for stream in lock(&self.shared.connections).values() {
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+    }
+
     /// Blocks until at least `n` messages were accepted or `timeout` passed,
     /// and returns all accepted messages.
     pub fn wait_for(&self, n: usize, timeout: Duration) -> Vec<ReceivedMail> {

@@ -1,0 +1,375 @@
+//! The SMTP client: lettre speaks the protocol, over connections opened and
+//! kept here.
+//!
+//! lettre writes a message's end-of-data marker in a write of its own. On a
+//! socket with Nagle's algorithm, as lettre's transport opens them, that
+//! marker waits for the server to acknowledge the message, and servers delay
+//! that ACK by up to 40 ms: one message per connection every 40 ms. Sockets
+//! opened here run with TCP_NODELAY.
+//!
+//! Connections stay open between messages and are reused as they are, with
+//! no NOOP first. A server may close one meanwhile; the message then goes
+//! once more on a new connection, so a closed connection costs no retry.
+
+use std::io;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use lettre::address::Envelope;
+use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, AsyncTokioStream, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::rustls::pki_types::ServerName;
+use tokio_rustls::rustls::{self, ClientConfig, RootCertStore};
+
+use super::transport::SendError;
+
+/// The most connections kept open while unused: the worker's concurrency.
+const MAX_IDLE: usize = 32;
+/// An unused connection older than this is closed rather than reused.
+/// RFC 5321 asks servers to wait at least 5 minutes; some wait less.
+const MAX_IDLE_TIME: Duration = Duration::from_secs(60);
+/// Bounds one message, from connecting to the server's last reply.
+const SEND_TIMEOUT: Duration = Duration::from_secs(25);
+
+/// An SMTP relay and the connections open to it.
+pub struct SmtpRelay {
+    host: String,
+    port: u16,
+    security: Security,
+    credentials: Option<Credentials>,
+    hello: ClientId,
+    idle: Mutex<Vec<IdleConnection>>,
+}
+
+enum Security {
+    Plain,
+    /// `STARTTLS` after the greeting; `required: false` only if offered.
+    StartTls {
+        parameters: TlsParameters,
+        required: bool,
+    },
+    /// TLS from the first byte (`smtps://`).
+    Implicit {
+        connector: TlsConnector,
+        server_name: ServerName<'static>,
+    },
+}
+
+struct IdleConnection {
+    connection: AsyncSmtpConnection,
+    since: Instant,
+}
+
+/// What went wrong on one connection.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error("connecting to the SMTP server: {0}")]
+    Connect(#[source] io::Error),
+    #[error(transparent)]
+    Smtp(#[from] lettre::transport::smtp::Error),
+}
+
+impl Failure {
+    /// Whether the server refused the message for good (a 5xx reply).
+    fn is_permanent(&self) -> bool {
+        matches!(self, Failure::Smtp(e) if e.is_permanent())
+    }
+
+    /// Whether the connection, rather than the server's judgement of the
+    /// message, failed: no reply code, or 421 "closing the channel".
+    fn is_connection_lost(&self) -> bool {
+        match self {
+            Failure::Connect(_) => true,
+            Failure::Smtp(e) => match e.status() {
+                None => true,
+                Some(code) => code.to_string() == "421",
+            },
+        }
+    }
+}
+
+impl From<Failure> for SendError {
+    fn from(failure: Failure) -> Self {
+        if failure.is_permanent() {
+            SendError::Permanent(failure.to_string())
+        } else {
+            SendError::Transient(failure.to_string())
+        }
+    }
+}
+
+impl SmtpRelay {
+    /// Reads `smtp://[user:pass@]host[:port][/hello-name][?tls=required]` or
+    /// `smtps://…`, without connecting.
+    pub fn from_url(text: &str) -> Result<Self, String> {
+        let url = url::Url::parse(text).map_err(|e| e.to_string())?;
+        let host = url
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or("the URL names no host")?
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned();
+        let tls = url
+            .query_pairs()
+            .find(|(key, _)| key == "tls")
+            .map(|(_, value)| value.into_owned());
+        let starttls = |required| -> Result<Security, String> {
+            let parameters = TlsParameters::new(host.clone()).map_err(|e| e.to_string())?;
+            Ok(Security::StartTls {
+                parameters,
+                required,
+            })
+        };
+        let (security, default_port) = match (url.scheme(), tls.as_deref()) {
+            ("smtp", None) => (Security::Plain, 25),
+            ("smtp", Some("required")) => (starttls(true)?, 587),
+            ("smtp", Some("opportunistic")) => (starttls(false)?, 587),
+            ("smtps", None) => (implicit_tls(&host)?, 465),
+            (scheme, None) => return Err(format!("unknown scheme {scheme:?}")),
+            (_, Some(tls)) => return Err(format!("unknown tls={tls:?}")),
+        };
+        let credentials = match url.password() {
+            Some(password) => Some(Credentials::new(
+                percent_decode(url.username())?,
+                percent_decode(password)?,
+            )),
+            None => None,
+        };
+        let hello = match url.path().trim_matches('/') {
+            "" => ClientId::default(),
+            name => ClientId::Domain(name.to_owned()),
+        };
+        Ok(Self {
+            port: url.port().unwrap_or(default_port),
+            host,
+            security,
+            credentials,
+            hello,
+            idle: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Hands one message to the relay.
+    pub async fn send(&self, envelope: &Envelope, message: &[u8]) -> Result<(), SendError> {
+        match tokio::time::timeout(SEND_TIMEOUT, self.deliver(envelope, message)).await {
+            Ok(result) => result.map_err(SendError::from),
+            Err(_) => Err(SendError::Transient(format!(
+                "the SMTP server did not answer within {} s",
+                SEND_TIMEOUT.as_secs()
+            ))),
+        }
+    }
+
+    async fn deliver(&self, envelope: &Envelope, message: &[u8]) -> Result<(), Failure> {
+        if let Some(mut connection) = self.take_idle() {
+            match connection.send(envelope, message).await {
+                Ok(_) => {
+                    self.put_back(connection);
+                    return Ok(());
+                }
+                Err(e) => {
+                    let failure = self.discard(connection, e).await;
+                    // Closed by the server while unused: try a new connection.
+                    if !failure.is_connection_lost() {
+                        return Err(failure);
+                    }
+                }
+            }
+        }
+        let mut connection = self.connect().await?;
+        match connection.send(envelope, message).await {
+            Ok(_) => {
+                self.put_back(connection);
+                Ok(())
+            }
+            Err(e) => Err(self.discard(connection, e).await),
+        }
+    }
+
+    /// Keeps a connection that an SMTP error left usable (a refused
+    /// recipient, say), and closes one that it did not.
+    async fn discard(
+        &self,
+        mut connection: AsyncSmtpConnection,
+        error: lettre::transport::smtp::Error,
+    ) -> Failure {
+        if connection.has_broken() {
+            connection.abort().await;
+        } else {
+            self.put_back(connection);
+        }
+        Failure::Smtp(error)
+    }
+
+    fn take_idle(&self) -> Option<AsyncSmtpConnection> {
+        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+        // Most recently used last: if the last one is too old, all are.
+        match idle.pop() {
+            Some(entry) if entry.since.elapsed() < MAX_IDLE_TIME => Some(entry.connection),
+            Some(_) => {
+                idle.clear();
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn put_back(&self, connection: AsyncSmtpConnection) {
+        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+        if idle.len() < MAX_IDLE {
+            idle.push(IdleConnection {
+                connection,
+                since: Instant::now(),
+            });
+        }
+    }
+
+    /// Opens a connection: greeting, EHLO, TLS as configured, and AUTH.
+    async fn connect(&self) -> Result<AsyncSmtpConnection, Failure> {
+        let tcp = TcpStream::connect((self.host.as_str(), self.port))
+            .await
+            .map_err(Failure::Connect)?;
+        tcp.set_nodelay(true).map_err(Failure::Connect)?;
+        let stream: Box<dyn AsyncTokioStream> = match &self.security {
+            Security::Implicit {
+                connector,
+                server_name,
+            } => Box::new(TlsStream(
+                connector
+                    .connect(server_name.clone(), tcp)
+                    .await
+                    .map_err(Failure::Connect)?,
+            )),
+            _ => Box::new(tcp),
+        };
+        let mut connection =
+            AsyncSmtpConnection::connect_with_transport(stream, &self.hello).await?;
+        if let Security::StartTls {
+            parameters,
+            required,
+        } = &self.security
+        {
+            if *required || connection.can_starttls() {
+                connection.starttls(parameters.clone(), &self.hello).await?;
+            }
+        }
+        if let Some(credentials) = &self.credentials {
+            connection.auth(DEFAULT_MECHANISMS, credentials).await?;
+        }
+        Ok(connection)
+    }
+}
+
+fn implicit_tls(host: &str) -> Result<Security, String> {
+    let server_name = ServerName::try_from(host.to_owned()).map_err(|e| e.to_string())?;
+    let roots = RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    let config =
+        ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+    Ok(Security::Implicit {
+        connector: TlsConnector::from(Arc::new(config)),
+        server_name,
+    })
+}
+
+fn percent_decode(text: &str) -> Result<String, String> {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .map(|s| s.into_owned())
+        .map_err(|e| format!("the user or password is not UTF-8: {e}"))
+}
+
+/// A TLS stream in the shape lettre takes.
+#[derive(Debug)]
+struct TlsStream(tokio_rustls::client::TlsStream<TcpStream>);
+
+impl AsyncTokioStream for TlsStream {
+    fn peer_addr(&self) -> io::Result<std::net::SocketAddr> {
+        self.0.get_ref().0.peer_addr()
+    }
+}
+
+impl AsyncRead for TlsStream {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for TlsStream {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.0).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_of_the_contract_are_read() {
+        let plain = SmtpRelay::from_url("smtp://relay.example").unwrap();
+        assert_eq!((plain.host.as_str(), plain.port), ("relay.example", 25));
+        assert!(matches!(plain.security, Security::Plain));
+        assert!(plain.credentials.is_none());
+
+        let starttls =
+            SmtpRelay::from_url("smtp://api%40key:p%2Fss@relay.example?tls=required").unwrap();
+        assert_eq!(starttls.port, 587);
+        assert!(matches!(
+            starttls.security,
+            Security::StartTls { required: true, .. }
+        ));
+        assert_eq!(
+            starttls.credentials,
+            Some(Credentials::new("api@key".into(), "p/ss".into()))
+        );
+
+        let implicit = SmtpRelay::from_url("smtps://relay.example:2465").unwrap();
+        assert_eq!(implicit.port, 2465);
+        assert!(matches!(implicit.security, Security::Implicit { .. }));
+
+        let v6 = SmtpRelay::from_url("smtp://[::1]:2525").unwrap();
+        assert_eq!((v6.host.as_str(), v6.port), ("::1", 2525));
+    }
+
+    #[test]
+    fn other_urls_are_refused() {
+        for url in [
+            "http://relay.example",
+            "smtp://",
+            "smtp://relay.example?tls=maybe",
+            "smtps://relay.example?tls=required",
+            "relay.example:25",
+        ] {
+            assert!(SmtpRelay::from_url(url).is_err(), "{url}");
+        }
+    }
+}
