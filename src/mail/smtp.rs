@@ -255,10 +255,9 @@ impl SmtpRelay {
             parameters,
             required,
         } = &self.security
+            && (*required || connection.can_starttls())
         {
-            if *required || connection.can_starttls() {
-                connection.starttls(parameters.clone(), &self.hello).await?;
-            }
+            connection.starttls(parameters.clone(), &self.hello).await?;
         }
         if let Some(credentials) = &self.credentials {
             connection.auth(DEFAULT_MECHANISMS, credentials).await?;
