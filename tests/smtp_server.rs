@@ -133,21 +133,6 @@ async fn handles_dot_stuffing_and_encoded_headers() {
 }
 
 #[tokio::test]
-async fn reuses_one_pooled_connection_for_two_messages() {
-    let server = SmtpServer::start();
-    let transport = transport(&server);
-    transport.send(simple_message("first")).await.unwrap();
-    // lettre returns a connection to its pool in a spawned task.
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    transport.send(simple_message("second")).await.unwrap();
-
-    let mails = server.wait_for_async(2, WAIT).await;
-    let subjects: Vec<_> = mails.iter().map(|m| m.header("Subject").unwrap()).collect();
-    assert_eq!(subjects, ["first", "second"]);
-    assert_eq!(server.connection_count(), 1);
-}
-
-#[tokio::test]
 async fn perm_fail_gives_a_permanent_error() {
     let server = SmtpServer::start();
     server.set_behaviour(Behaviour::PermFail);

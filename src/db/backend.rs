@@ -9,11 +9,21 @@ use super::{DbConn, DbError};
 
 /// Set on every SQLite connection. WAL lets readers work while the writer
 /// commits; `synchronous = NORMAL` keeps commits durable across a process
-/// crash (not a power cut) at a fraction of FULL's cost.
+/// crash (not a power cut) at a fraction of FULL's cost. Savepoints keep
+/// their undo pages in memory rather than in a temporary file.
 pub const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000;
      PRAGMA journal_mode = WAL;
      PRAGMA synchronous = NORMAL;
-     PRAGMA foreign_keys = ON;";
+     PRAGMA foreign_keys = ON;
+     PRAGMA temp_store = MEMORY;";
+
+/// Set on the server's SQLite write connection: its commits no longer copy
+/// the log back into the database file; a thread of its own does that.
+pub const SQLITE_WRITER_PRAGMAS: &str = "PRAGMA wal_autocheckpoint = 0;";
+
+/// Copies what the log holds back into the database file, without waiting
+/// for readers or the writer.
+pub const SQLITE_CHECKPOINT: &str = "PRAGMA wal_checkpoint(PASSIVE);";
 
 /// Holds the subscription's row until the transaction ends, so that two
 /// processes handling signups for one address take turns and the resend caps

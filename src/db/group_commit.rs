@@ -4,17 +4,25 @@
 //! COMMIT, so "stored" still means stored; but the pages every job touches
 //! (the ends of tables and indexes) are written once per batch instead of
 //! once per job.
+//!
+//! Commits only append to the write-ahead log; copying the log back into the
+//! database file (a checkpoint, with its fsync) is done by a second thread,
+//! so that no caller waits for it.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
-use diesel::connection::{Connection, TransactionManager};
+use diesel::connection::{Connection, SimpleConnection, TransactionManager};
 use diesel::r2d2::ManageConnection;
 
+use super::backend::{SQLITE_CHECKPOINT, SQLITE_WRITER_PRAGMAS};
 use super::{ConnectionManager, DbConn, DbError};
 
 /// The most jobs one transaction takes.
 const MAX_BATCH: usize = 256;
+/// How often the log is copied back while writes go on.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
 /// Runs a job inside the batch's transaction and returns what reports its
 /// result once the batch's fate is known.
@@ -29,14 +37,30 @@ pub struct GroupCommit {
 impl GroupCommit {
     /// Starts the writer thread with a connection of its own.
     pub fn start(manager: ConnectionManager) -> Result<Self, DbError> {
-        let conn = manager
-            .connect()
+        let conn = open_writer(&manager)
             .map_err(|e| DbError::Task(format!("opening the write connection: {e}")))?;
+        let checkpoint_conn = manager
+            .connect()
+            .map_err(|e| DbError::Task(format!("opening the checkpoint connection: {e}")))?;
         let (jobs, queue) = mpsc::channel::<Job>();
-        std::thread::Builder::new()
-            .name("assent-writer".into())
-            .spawn(move || writer(conn, manager, queue))
-            .map_err(|e| DbError::Task(e.to_string()))?;
+        // Holds at most one request: a checkpoint asked for while one runs
+        // covers everything committed by then.
+        let (checkpoints, requests) = mpsc::sync_channel::<()>(1);
+        let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
+            std::thread::Builder::new()
+                .name(name.into())
+                .spawn(f)
+                .map(|_| ())
+                .map_err(|e| DbError::Task(e.to_string()))
+        };
+        spawn(
+            "assent-checkpoint",
+            Box::new(move || checkpointer(checkpoint_conn, requests)),
+        )?;
+        spawn(
+            "assent-writer",
+            Box::new(move || writer(conn, manager, queue, checkpoints)),
+        )?;
         Ok(Self { jobs })
     }
 
@@ -86,10 +110,37 @@ fn in_savepoint<R, E: From<DbError>>(
     }
 }
 
-fn writer(mut conn: DbConn, manager: ConnectionManager, queue: mpsc::Receiver<Job>) {
+fn open_writer(manager: &ConnectionManager) -> Result<DbConn, String> {
+    let mut conn = manager.connect().map_err(|e| e.to_string())?;
+    conn.batch_execute(SQLITE_WRITER_PRAGMAS)
+        .map_err(|e| e.to_string())?;
+    Ok(conn)
+}
+
+/// Runs a checkpoint for each request; ends with the writer.
+fn checkpointer(mut conn: DbConn, requests: mpsc::Receiver<()>) {
+    while requests.recv().is_ok() {
+        if let Err(e) = conn.batch_execute(SQLITE_CHECKPOINT) {
+            tracing::warn!(error = %e, "checkpointing the write-ahead log");
+        }
+    }
+}
+
+fn writer(
+    mut conn: DbConn,
+    manager: ConnectionManager,
+    queue: mpsc::Receiver<Job>,
+    checkpoints: mpsc::SyncSender<()>,
+) {
     type Manager = <DbConn as Connection>::TransactionManager;
+    let mut last_checkpoint = Instant::now();
     // Ends when every sender is gone: the database handle was dropped.
     while let Ok(first) = queue.recv() {
+        if last_checkpoint.elapsed() >= CHECKPOINT_EVERY {
+            // Full means one is already waiting; it will see these commits.
+            let _ = checkpoints.try_send(());
+            last_checkpoint = Instant::now();
+        }
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match queue.try_recv() {
@@ -100,7 +151,7 @@ fn writer(mut conn: DbConn, manager: ConnectionManager, queue: mpsc::Receiver<Jo
         if let Err(e) = Manager::begin_transaction(&mut conn) {
             // The connection is unusable: open a new one, fail this batch.
             tracing::error!(error = %e, "beginning a write transaction");
-            if let Ok(fresh) = manager.connect() {
+            if let Ok(fresh) = open_writer(&manager) {
                 conn = fresh;
             }
             for job in batch {
@@ -131,7 +182,7 @@ fn writer(mut conn: DbConn, manager: ConnectionManager, queue: mpsc::Receiver<Jo
         };
         if panicked {
             // Reset the transaction state from scratch.
-            if let Ok(fresh) = manager.connect() {
+            if let Ok(fresh) = open_writer(&manager) {
                 conn = fresh;
             }
         }
