@@ -17,13 +17,41 @@ pub const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000;
      PRAGMA foreign_keys = ON;
      PRAGMA temp_store = MEMORY;";
 
-/// Set on the server's SQLite write connection: its commits no longer copy
-/// the log back into the database file; a thread of its own does that.
-pub const SQLITE_WRITER_PRAGMAS: &str = "PRAGMA wal_autocheckpoint = 0;";
+/// Set on the server's SQLite write connection: commits only append to the
+/// log, which the group-commit writer has copied back on its own schedule;
+/// a log that grew large is cut back to 32 MiB when it starts over.
+pub const SQLITE_WRITER_PRAGMAS: &str = "PRAGMA wal_autocheckpoint = 0;
+     PRAGMA journal_size_limit = 33554432;";
 
-/// Copies what the log holds back into the database file, without waiting
-/// for readers or the writer.
-pub const SQLITE_CHECKPOINT: &str = "PRAGMA wal_checkpoint(PASSIVE);";
+#[derive(Clone, Copy, Debug)]
+pub enum Checkpoint {
+    /// Copies what it can without waiting for anyone.
+    Passive,
+    /// Waits (up to the busy timeout) for another checkpoint and for readers
+    /// of older snapshots, then copies everything, so that the next write
+    /// starts the log from its beginning. For a connection that writes, run
+    /// between its transactions.
+    Full,
+}
+
+/// Runs an SQLite checkpoint and returns how many pages the log holds.
+pub fn checkpoint(conn: &mut DbConn, mode: Checkpoint) -> QueryResult<i64> {
+    #[derive(QueryableByName)]
+    struct Outcome {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        log: i64,
+    }
+    let sql = match mode {
+        Checkpoint::Passive => "PRAGMA wal_checkpoint(PASSIVE)",
+        Checkpoint::Full => "PRAGMA wal_checkpoint(FULL)",
+    };
+    match conn {
+        DbConn::Sqlite(sqlite) => diesel::sql_query(sql)
+            .get_result::<Outcome>(sqlite)
+            .map(|o| o.log),
+        DbConn::Postgres(_) => Ok(0),
+    }
+}
 
 /// Holds the subscription's row until the transaction ends, so that two
 /// processes handling signups for one address take turns and the resend caps

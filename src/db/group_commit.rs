@@ -6,23 +6,31 @@
 //! once per job.
 //!
 //! Commits only append to the write-ahead log; copying the log back into the
-//! database file (a checkpoint, with its fsync) is done by a second thread,
-//! so that no caller waits for it.
+//! database file (a checkpoint, with its fsync) is mostly done by a second
+//! thread, so that callers seldom wait for it. That thread never catches up
+//! while commits keep coming, so once the log has grown past [`WAL_LIMIT`]
+//! pages the writer waits, between two batches, for a checkpoint that
+//! copies the rest, and the log starts over.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
-use diesel::connection::{Connection, SimpleConnection, TransactionManager};
+use diesel::connection::{
+    AnsiTransactionManager, Connection, SimpleConnection, TransactionManager,
+};
 use diesel::r2d2::ManageConnection;
 
-use super::backend::{SQLITE_CHECKPOINT, SQLITE_WRITER_PRAGMAS};
+use super::backend::{Checkpoint, SQLITE_WRITER_PRAGMAS, checkpoint};
 use super::{ConnectionManager, DbConn, DbError};
 
 /// The most jobs one transaction takes.
 const MAX_BATCH: usize = 256;
 /// How often the log is copied back while writes go on.
-const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
+/// Past this many pages (16 MiB) the writer makes the log start over.
+const WAL_LIMIT: i64 = 4_096;
 
 /// Runs a job inside the batch's transaction and returns what reports its
 /// result once the batch's fate is known.
@@ -45,7 +53,19 @@ impl GroupCommit {
         let (jobs, queue) = mpsc::channel::<Job>();
         // Holds at most one request: a checkpoint asked for while one runs
         // covers everything committed by then.
-        let (checkpoints, requests) = mpsc::sync_channel::<()>(1);
+        let (requests, received) = mpsc::sync_channel::<()>(1);
+        let checkpoints = Checkpoints {
+            requests,
+            // SQLite runs one checkpoint at a time and fails a second one at
+            // once: the two threads take turns on one connection.
+            conn: Arc::new(Mutex::new(checkpoint_conn)),
+            log_pages: Arc::new(AtomicI64::new(0)),
+            last: Instant::now(),
+        };
+        let (conn_for_thread, pages_for_thread) = (
+            Arc::clone(&checkpoints.conn),
+            Arc::clone(&checkpoints.log_pages),
+        );
         let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
             std::thread::Builder::new()
                 .name(name.into())
@@ -55,7 +75,7 @@ impl GroupCommit {
         };
         spawn(
             "assent-checkpoint",
-            Box::new(move || checkpointer(checkpoint_conn, requests)),
+            Box::new(move || checkpointer(&conn_for_thread, received, &pages_for_thread)),
         )?;
         spawn(
             "assent-writer",
@@ -110,6 +130,18 @@ fn in_savepoint<R, E: From<DbError>>(
     }
 }
 
+/// Takes the write lock at BEGIN, where SQLite waits its busy timeout while
+/// another connection writes (the command line, say); a lock taken by the
+/// first write of a transaction that has already read fails at once instead.
+fn begin_immediate(conn: &mut DbConn) -> diesel::QueryResult<()> {
+    match conn {
+        DbConn::Sqlite(sqlite) => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
+        }
+        DbConn::Postgres(_) => <DbConn as Connection>::TransactionManager::begin_transaction(conn),
+    }
+}
+
 fn open_writer(manager: &ConnectionManager) -> Result<DbConn, String> {
     let mut conn = manager.connect().map_err(|e| e.to_string())?;
     conn.batch_execute(SQLITE_WRITER_PRAGMAS)
@@ -117,11 +149,40 @@ fn open_writer(manager: &ConnectionManager) -> Result<DbConn, String> {
     Ok(conn)
 }
 
-/// Runs a checkpoint for each request; ends with the writer.
-fn checkpointer(mut conn: DbConn, requests: mpsc::Receiver<()>) {
+/// Runs a passive checkpoint for each request and tells how long the log
+/// is; ends with the writer.
+fn checkpointer(conn: &Mutex<DbConn>, requests: mpsc::Receiver<()>, log_pages: &AtomicI64) {
     while requests.recv().is_ok() {
-        if let Err(e) = conn.batch_execute(SQLITE_CHECKPOINT) {
-            tracing::warn!(error = %e, "checkpointing the write-ahead log");
+        let mut conn = conn.lock().unwrap_or_else(PoisonError::into_inner);
+        match checkpoint(&mut conn, Checkpoint::Passive) {
+            Ok(pages) => log_pages.store(pages, Ordering::Relaxed),
+            Err(e) => tracing::warn!(error = %e, "checkpointing the write-ahead log"),
+        }
+    }
+}
+
+/// The writer's side of checkpointing.
+struct Checkpoints {
+    requests: mpsc::SyncSender<()>,
+    conn: Arc<Mutex<DbConn>>,
+    log_pages: Arc<AtomicI64>,
+    last: Instant,
+}
+
+impl Checkpoints {
+    fn after_commit(&mut self) {
+        if self.log_pages.load(Ordering::Relaxed) >= WAL_LIMIT {
+            // The writer is between transactions, so this one copies
+            // everything, and the next transaction starts the log over.
+            let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Err(e) = checkpoint(&mut conn, Checkpoint::Full) {
+                tracing::warn!(error = %e, "checkpointing the write-ahead log");
+            }
+            self.log_pages.store(0, Ordering::Relaxed);
+        } else if self.last.elapsed() >= CHECKPOINT_EVERY {
+            // Full means one is already waiting; it will see these commits.
+            let _ = self.requests.try_send(());
+            self.last = Instant::now();
         }
     }
 }
@@ -130,17 +191,11 @@ fn writer(
     mut conn: DbConn,
     manager: ConnectionManager,
     queue: mpsc::Receiver<Job>,
-    checkpoints: mpsc::SyncSender<()>,
+    mut checkpoints: Checkpoints,
 ) {
     type Manager = <DbConn as Connection>::TransactionManager;
-    let mut last_checkpoint = Instant::now();
     // Ends when every sender is gone: the database handle was dropped.
     while let Ok(first) = queue.recv() {
-        if last_checkpoint.elapsed() >= CHECKPOINT_EVERY {
-            // Full means one is already waiting; it will see these commits.
-            let _ = checkpoints.try_send(());
-            last_checkpoint = Instant::now();
-        }
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match queue.try_recv() {
@@ -148,7 +203,7 @@ fn writer(
                 Err(_) => break,
             }
         }
-        if let Err(e) = Manager::begin_transaction(&mut conn) {
+        if let Err(e) = begin_immediate(&mut conn) {
             // The connection is unusable: open a new one, fail this batch.
             tracing::error!(error = %e, "beginning a write transaction");
             if let Ok(fresh) = open_writer(&manager) {
@@ -189,5 +244,43 @@ fn writer(
         for finish in finishers {
             finish(outcome.clone());
         }
+        checkpoints.after_commit();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::RunQueryDsl;
+
+    use super::*;
+    use crate::config::DatabaseUrl;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_log_starts_over_while_writes_go_on() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("wal.sqlite");
+        let writer = GroupCommit::start(ConnectionManager {
+            url: DatabaseUrl::Sqlite(path.clone()),
+        })
+        .expect("writer");
+        let run = |sql: &'static str| {
+            writer.run(move |c| diesel::sql_query(sql).execute(c).map_err(DbError::from))
+        };
+        run("CREATE TABLE filler (b BLOB)").await.expect("table");
+        // Four times the limit, one commit after another.
+        let blob_pages = 16;
+        for _ in 0..4 * WAL_LIMIT / blob_pages {
+            run("INSERT INTO filler VALUES (zeroblob(65536))")
+                .await
+                .expect("insert");
+        }
+        let log_bytes = std::fs::metadata(dir.path().join("wal.sqlite-wal"))
+            .expect("the log")
+            .len();
+        let limit_bytes = WAL_LIMIT as u64 * 4096;
+        assert!(
+            log_bytes <= 2 * limit_bytes,
+            "the log holds {log_bytes} bytes"
+        );
     }
 }
