@@ -18,7 +18,7 @@ use crate::domain::{
 };
 use crate::mail::compose::ListInfo;
 use crate::mail::templates::Confirmation;
-use crate::mail::{ComposeError, Composer, EmailContent, OutgoingMessage};
+use crate::mail::{ComposeError, Composer, EmailContent};
 
 /// A pending address is sent its confirmation at most this often…
 pub const RESEND_INTERVAL: Duration = Duration::from_secs(10 * 60);
@@ -71,37 +71,11 @@ pub enum SignupOutcome {
     UnknownList,
 }
 
-/// A confirmation message written before the transaction that stores it,
-/// with the links it carries. Composing takes longer than storing, and on
-/// SQLite every write waits its turn at the one writer, so signups compose
-/// first, on a read connection.
-pub struct PreparedConfirmation {
-    list_id: i64,
-    confirm: Token,
-    unsubscribe: Token,
-    message: OutgoingMessage,
-}
-
-/// Finds the list a signup names and writes its confirmation; `None` when
-/// there is no such list. Changes nothing: run it before [`signup`].
-pub fn prepare_signup(
-    conn: &mut DbConn,
-    ctx: &FlowContext,
-    request: &SignupRequest,
-) -> Result<Option<PreparedConfirmation>, FlowError> {
-    match signup_list(conn, ctx, request)? {
-        Some(list) => prepare_confirmation(ctx, &request.email, &list).map(Some),
-        None => Ok(None),
-    }
-}
-
-/// Records a signup and, when the caps allow, queues its confirmation,
-/// `prepared` by [`prepare_signup`] for this request.
+/// Records a signup and, when the caps allow, queues its confirmation.
 pub fn signup(
     conn: &mut DbConn,
     ctx: &FlowContext,
     request: &SignupRequest,
-    prepared: &PreparedConfirmation,
     now: i64,
 ) -> Result<SignupOutcome, FlowError> {
     // Two processes inserting the same new address race on a unique index;
@@ -109,32 +83,24 @@ pub fn signup(
     let mut tries = 0;
     loop {
         tries += 1;
-        match conn.transaction(|conn| signup_once(conn, ctx, request, prepared, now)) {
+        match conn.transaction(|conn| signup_once(conn, ctx, request, now)) {
             Err(FlowError::Db(DbError::Query(e))) if db::is_unique_violation(&e) && tries < 3 => {}
             other => return other,
         }
     }
 }
 
-fn signup_list(
-    conn: &mut DbConn,
-    ctx: &FlowContext,
-    request: &SignupRequest,
-) -> Result<Option<List>, FlowError> {
-    Ok(match &request.list {
-        Some(slug) => lists::by_slug(conn, slug)?,
-        None => lists::default_list(conn, &ctx.default_list)?,
-    })
-}
-
 fn signup_once(
     conn: &mut DbConn,
     ctx: &FlowContext,
     request: &SignupRequest,
-    prepared: &PreparedConfirmation,
     now: i64,
 ) -> Result<SignupOutcome, FlowError> {
-    let Some(list) = signup_list(conn, ctx, request)? else {
+    let list = match &request.list {
+        Some(slug) => lists::by_slug(conn, slug)?,
+        None => lists::default_list(conn, &ctx.default_list)?,
+    };
+    let Some(list) = list else {
         return Ok(SignupOutcome::UnknownList);
     };
     let email = request.email.as_str();
@@ -177,15 +143,18 @@ fn signup_once(
     if !may_send_confirmation(conn, subscription.id, now)? {
         return Ok(accepted(false));
     }
-    // The default list may have changed since the message was written.
-    let recomposed;
-    let prepared = if prepared.list_id == list.id {
-        prepared
-    } else {
-        recomposed = prepare_confirmation(ctx, &request.email, &list)?;
-        &recomposed
-    };
-    store_confirmation(conn, ctx, subscription.id, prepared, now, now)?;
+    let confirm = issue_token(
+        conn,
+        subscription.id,
+        Purpose::Confirm,
+        now,
+        Some(ctx.confirm_ttl),
+    )?;
+    let unsubscribe = issue_token(conn, subscription.id, Purpose::Unsubscribe, now, None)?;
+    let message =
+        ctx.composer
+            .confirmation(&request.email, &list_info(&list), &confirm, &unsubscribe)?;
+    outbox::enqueue(conn, &message, Some(subscription.id), now)?;
     Ok(accepted(true))
 }
 
@@ -405,55 +374,18 @@ pub(crate) fn queue_confirmation(
     now: i64,
     send_at: i64,
 ) -> Result<(), FlowError> {
-    let prepared = prepare_confirmation(ctx, email, list)?;
-    store_confirmation(conn, ctx, subscription_id, &prepared, now, send_at)
-}
-
-fn prepare_confirmation(
-    ctx: &FlowContext,
-    email: &SubscriberEmail,
-    list: &List,
-) -> Result<PreparedConfirmation, FlowError> {
-    let confirm = Token::generate()?;
-    let unsubscribe = Token::generate()?;
-    let message = ctx
-        .composer
-        .confirmation(email, &list_info(list), &confirm, &unsubscribe)?;
-    Ok(PreparedConfirmation {
-        list_id: list.id,
-        confirm,
-        unsubscribe,
-        message,
-    })
-}
-
-/// Stores a confirmation's links and queues it, to go at `send_at`.
-fn store_confirmation(
-    conn: &mut DbConn,
-    ctx: &FlowContext,
-    subscription_id: i64,
-    prepared: &PreparedConfirmation,
-    now: i64,
-    send_at: i64,
-) -> Result<(), FlowError> {
-    let expires_at = now + ctx.confirm_ttl.as_millis() as i64;
-    tokens::insert(
+    let confirm = issue_token(
         conn,
         subscription_id,
         Purpose::Confirm,
-        &prepared.confirm.hash(),
         now,
-        Some(expires_at),
+        Some(ctx.confirm_ttl),
     )?;
-    tokens::insert(
-        conn,
-        subscription_id,
-        Purpose::Unsubscribe,
-        &prepared.unsubscribe.hash(),
-        now,
-        None,
-    )?;
-    outbox::enqueue_at(conn, &prepared.message, Some(subscription_id), now, send_at)?;
+    let unsubscribe = issue_token(conn, subscription_id, Purpose::Unsubscribe, now, None)?;
+    let message = ctx
+        .composer
+        .confirmation(email, &list_info(list), &confirm, &unsubscribe)?;
+    outbox::enqueue_at(conn, &message, Some(subscription_id), now, send_at)?;
     Ok(())
 }
 

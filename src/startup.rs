@@ -131,11 +131,11 @@ impl Application {
         );
         let state = web::Data::new(AppState {
             db: db.clone(),
-            flow: Arc::new(FlowContext {
+            flow: FlowContext {
                 composer,
                 confirm_ttl: settings.confirm_ttl,
                 default_list: slugify(&settings.default_list),
-            }),
+            },
             site: Site {
                 org_name: settings.org_name.clone(),
             },

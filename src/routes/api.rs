@@ -6,9 +6,10 @@ use serde_json::{Value, json};
 
 use super::body::{self, BodyError};
 use super::{AppState, evidence};
+use crate::db::now_ms;
 use crate::domain::list::is_slug;
 use crate::domain::{Channel, SubscriberEmail, SubscriberName};
-use crate::double_opt_in::{FlowError, SignupOutcome, SignupRequest};
+use crate::double_opt_in::{self, FlowError, SignupOutcome, SignupRequest};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -140,7 +141,11 @@ pub async fn subscribe(
         channel: Channel::Api,
         evidence: evidence(&req, "/api/v1/subscribe"),
     };
-    let (outcome, _) = super::signup::sign_up(&state, request).await?;
+    let ctx = state.flow.clone();
+    let outcome = state
+        .db
+        .write(move |c| double_opt_in::signup(c, &ctx, &request, now_ms()))
+        .await?;
     match outcome {
         SignupOutcome::Accepted { queued, .. } => {
             if queued {

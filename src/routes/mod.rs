@@ -30,7 +30,7 @@ use crate::rate_limit::RateLimiter;
 /// What every handler can reach.
 pub struct AppState {
     pub db: Database,
-    pub flow: Arc<FlowContext>,
+    pub flow: FlowContext,
     pub site: Site,
     pub limiter: RateLimiter,
     /// Wakes the delivery worker when a message is queued.

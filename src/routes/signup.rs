@@ -79,7 +79,12 @@ pub async fn submit(
         channel: Channel::Form,
         evidence: evidence(&req, "/subscribe"),
     };
-    match sign_up(&state, request).await? {
+    let ctx = state.flow.clone();
+    let outcome = state
+        .db
+        .write(move |c| double_opt_in::signup(c, &ctx, &request, now_ms()).map(|o| (o, request)))
+        .await?;
+    match outcome {
         (SignupOutcome::Accepted { list_name, queued }, request) => {
             if queued {
                 state.wake.notify_one();
@@ -225,27 +230,4 @@ fn body_error(state: &AppState, error: &BodyError) -> HttpResponse {
         message,
         Some(("/", "Back to the signup form")),
     )
-}
-
-/// Runs a signup, form or API: its confirmation is written on a read
-/// connection, then stored by the writer. Hands the request back.
-pub(super) async fn sign_up(
-    state: &AppState,
-    request: SignupRequest,
-) -> Result<(SignupOutcome, SignupRequest), FlowError> {
-    let ctx = state.flow.clone();
-    let (prepared, request) = state
-        .db
-        .read(move |c| double_opt_in::prepare_signup(c, &ctx, &request).map(|p| (p, request)))
-        .await?;
-    let Some(prepared) = prepared else {
-        return Ok((SignupOutcome::UnknownList, request));
-    };
-    let ctx = state.flow.clone();
-    state
-        .db
-        .write(move |c| {
-            double_opt_in::signup(c, &ctx, &request, &prepared, now_ms()).map(|o| (o, request))
-        })
-        .await
 }

@@ -1,13 +1,12 @@
-//! The signup flow driven directly on a real SQLite database: the
-//! per-address resend caps with a controlled clock, and a confirmation
-//! written just before its list changed.
+//! The per-address resend caps, driven through the signup flow with a
+//! controlled clock on a real SQLite database.
 
 use std::time::Duration;
 
 use assent::config::{DatabaseUrl, Settings};
 use assent::db::{Database, lists};
 use assent::domain::{Channel, Evidence, SubscriberEmail};
-use assent::double_opt_in::{FlowContext, SignupOutcome, SignupRequest, prepare_signup, signup};
+use assent::double_opt_in::{FlowContext, SignupOutcome, SignupRequest, signup};
 use assent::mail::Composer;
 
 use crate::support::app::fresh_database_url;
@@ -46,19 +45,11 @@ fn a_pending_address_gets_at_most_one_mail_per_ten_minutes_and_five_a_day() {
         channel: Channel::Form,
         evidence: Evidence::default(),
     };
-    // As the server does it: compose on one connection, store on another.
-    let mut reader = db.read_conn().unwrap();
-    let mut sign_up = |now| {
-        let prepared = prepare_signup(&mut reader, &ctx, &request)
-            .unwrap()
-            .expect("the default list exists");
-        signup(&mut conn, &ctx, &request, &prepared, now).unwrap()
-    };
     let mut queued_at = Vec::new();
     // A signup every 4 minutes for a day.
     for step in 0..(24 * 60 / 4) {
         let now = start + step * 4 * MINUTE;
-        match sign_up(now) {
+        match signup(&mut conn, &ctx, &request, now).unwrap() {
             SignupOutcome::Accepted { queued: true, .. } => queued_at.push(now),
             SignupOutcome::Accepted { queued: false, .. } => {}
             SignupOutcome::UnknownList => panic!("the default list exists"),
@@ -71,55 +62,10 @@ fn a_pending_address_gets_at_most_one_mail_per_ten_minutes_and_five_a_day() {
     // The next day the address may be mailed again.
     let tomorrow = start + 24 * 60 * MINUTE + MINUTE;
     assert_eq!(
-        sign_up(tomorrow),
+        signup(&mut conn, &ctx, &request, tomorrow).unwrap(),
         SignupOutcome::Accepted {
             list_name: "Newsletter".into(),
             queued: true
         }
     );
-}
-
-#[test]
-fn a_confirmation_written_for_another_list_is_written_again() {
-    use assent::db::schema::outbox;
-    use diesel::prelude::*;
-
-    let dir = tempfile::tempdir().unwrap();
-    let url = DatabaseUrl::parse(&fresh_database_url(&dir)).unwrap();
-    let db = Database::connect(&url).unwrap();
-    db.migrate().unwrap();
-    let mut conn = db.write_conn().unwrap();
-    let now: i64 = 1_800_000_000_000;
-    lists::ensure_default(&mut conn, "Newsletter", "Example Org", now).unwrap();
-    let ctx = context();
-    let request = SignupRequest {
-        email: SubscriberEmail::parse("between@example.com").unwrap(),
-        name: None,
-        list: None,
-        channel: Channel::Form,
-        evidence: Evidence::default(),
-    };
-    let prepared = prepare_signup(&mut conn, &ctx, &request)
-        .unwrap()
-        .expect("the default list exists");
-    // Meanwhile an operator closes the default list: signups without a
-    // list now go to the next open one.
-    let other = lists::create(&mut conn, "Other News", "other", "", "Yes.", now).unwrap();
-    let newsletter = lists::by_slug(&mut conn, "newsletter").unwrap().unwrap();
-    lists::set_archived(&mut conn, newsletter.id, Some(now)).unwrap();
-
-    let outcome = signup(&mut conn, &ctx, &request, &prepared, now).unwrap();
-    assert_eq!(
-        outcome,
-        SignupOutcome::Accepted {
-            list_name: other.name.clone(),
-            queued: true
-        }
-    );
-    let messages: Vec<Vec<u8>> = outbox::table
-        .select(outbox::message)
-        .load(&mut *conn)
-        .unwrap();
-    let message = String::from_utf8_lossy(&messages[0]);
-    assert!(message.contains("List-Id: Other News <other."), "{message}");
 }
