@@ -128,6 +128,9 @@ impl Database {
                 .max_size(size)
                 .min_idle(Some(1))
                 .connection_timeout(timeout)
+                // A file does not go away like a server connection: no
+                // `SELECT 1` before every use.
+                .test_on_check_out(!matches!(url, DatabaseUrl::Sqlite(_)))
                 .build(manager.clone())
         };
         let pools = match url {
