@@ -2,7 +2,11 @@
 
 use std::time::{Duration, Instant};
 
-use crate::support::app::{MAIL_WAIT, client, spawn_app, test_env};
+use assent::db::DbConn;
+use assent::db::schema::{outbox, tokens};
+use diesel::prelude::*;
+
+use crate::support::app::{MAIL_WAIT, TestApp, client, spawn_app, test_env};
 use crate::support::process::{free_port, spawn, wait_until_up};
 use crate::support::smtp::{Behaviour, SmtpServer};
 
@@ -101,6 +105,91 @@ async fn a_temporary_refusal_is_retried_and_a_permanent_one_is_not() {
     app.smtp.set_behaviour(Behaviour::Accept);
     tokio::time::sleep(Duration::from_secs(6)).await;
     assert_eq!(app.smtp.messages().len(), 1, "never retried");
+}
+
+/// Polls the outbox until `done` holds for it, at most `MAIL_WAIT`.
+async fn outbox_until(
+    app: &TestApp,
+    done: impl Fn(&[(String, i32, Option<String>)]) -> bool,
+) -> Vec<(String, i32, Option<String>)> {
+    let deadline = Instant::now() + MAIL_WAIT;
+    loop {
+        let outbox = app.outbox();
+        if done(&outbox) || Instant::now() >= deadline {
+            return outbox;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_message_still_refused_after_three_days_is_given_up() {
+    let app = spawn_app().await;
+    app.smtp.set_behaviour(Behaviour::TempFail);
+    app.signup("patient@example.com").await;
+    outbox_until(&app, |o| {
+        o.first().is_some_and(|(_, attempts, _)| *attempts >= 1)
+    })
+    .await;
+
+    // As if it had been queued four days ago, and its next try were due.
+    let four_days_ago = assent::db::now_ms() - 4 * 86_400_000;
+    diesel::update(outbox::table)
+        .set((
+            outbox::created_at.eq(four_days_ago),
+            outbox::next_attempt_at.eq(0),
+        ))
+        .execute(&mut *app.conn() as &mut DbConn)
+        .unwrap();
+    let outbox = outbox_until(&app, |o| o[0].0 != "queued").await;
+    let (status, _, error) = &outbox[0];
+    assert_eq!(status, "failed");
+    assert!(
+        error
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with("gave up after"),
+        "{error:?}"
+    );
+    app.smtp.set_behaviour(Behaviour::Accept);
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    assert!(app.smtp.messages().is_empty(), "not tried again");
+}
+
+#[tokio::test]
+async fn housekeeping_deletes_what_is_older_than_thirty_days_and_done() {
+    let app = spawn_app().await;
+    app.signup("old@example.com").await;
+    app.mails(1).await;
+    outbox_until(&app, |o| o[0].0 == "sent").await;
+    app.smtp.set_behaviour(Behaviour::TempFail);
+    app.signup("stuck@example.com").await;
+
+    let day: i64 = 86_400_000;
+    let now = assent::db::now_ms();
+    let mut conn = app.conn();
+    let conn: &mut DbConn = &mut conn;
+    // Everything is 31 days old; only the sent message is finished.
+    diesel::update(outbox::table)
+        .set(outbox::created_at.eq(now - 31 * day))
+        .execute(conn)
+        .unwrap();
+    // One confirmation link ran out 31 days ago, the other is still good.
+    let first_link = tokens::table
+        .filter(tokens::purpose.eq("confirm"))
+        .select(diesel::dsl::min(tokens::id))
+        .first::<Option<i64>>(conn)
+        .unwrap()
+        .unwrap();
+    diesel::update(tokens::table.find(first_link))
+        .set(tokens::expires_at.eq(now - 31 * day))
+        .execute(conn)
+        .unwrap();
+
+    assert_eq!(assent::jobs::prune(conn, now).unwrap(), (1, 1));
+    let left: Vec<String> = outbox::table.select(outbox::recipient).load(conn).unwrap();
+    assert_eq!(left, ["stuck@example.com"], "a queued message is kept");
+    assert_eq!(assent::jobs::prune(conn, now).unwrap(), (0, 0));
 }
 
 #[tokio::test]
