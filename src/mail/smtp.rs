@@ -175,7 +175,7 @@ impl SmtpRelay {
                     return Ok(());
                 }
                 Err(e) => {
-                    let failure = self.discard(connection, e).await;
+                    let failure = discard(connection, e).await;
                     // Closed by the server while unused: try a new connection.
                     if !failure.is_connection_lost() {
                         return Err(failure);
@@ -189,23 +189,8 @@ impl SmtpRelay {
                 self.put_back(connection);
                 Ok(())
             }
-            Err(e) => Err(self.discard(connection, e).await),
+            Err(e) => Err(discard(connection, e).await),
         }
-    }
-
-    /// Keeps a connection that an SMTP error left usable (a refused
-    /// recipient, say), and closes one that it did not.
-    async fn discard(
-        &self,
-        mut connection: AsyncSmtpConnection,
-        error: lettre::transport::smtp::Error,
-    ) -> Failure {
-        if connection.has_broken() {
-            connection.abort().await;
-        } else {
-            self.put_back(connection);
-        }
-        Failure::Smtp(error)
     }
 
     fn take_idle(&self) -> Option<AsyncSmtpConnection> {
@@ -264,6 +249,16 @@ impl SmtpRelay {
         }
         Ok(connection)
     }
+}
+
+/// Closes a connection after a failed transaction (lettre has already sent
+/// QUIT if the server was still there).
+async fn discard(
+    mut connection: AsyncSmtpConnection,
+    error: lettre::transport::smtp::Error,
+) -> Failure {
+    connection.abort().await;
+    Failure::Smtp(error)
 }
 
 fn implicit_tls(host: &str) -> Result<Security, String> {
