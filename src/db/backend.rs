@@ -18,8 +18,9 @@ pub const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000;
      PRAGMA temp_store = MEMORY;";
 
 /// Set on the server's SQLite write connection: commits only append to the
-/// log, which the group-commit writer has copied back on its own schedule;
-/// a log that grew large is cut back to 32 MiB when it starts over.
+/// log, and `group_commit` has it copied back into the database file on a
+/// schedule of its own; a log that grew large is cut back to 32 MiB when it
+/// starts over.
 pub const SQLITE_WRITER_PRAGMAS: &str = "PRAGMA wal_autocheckpoint = 0;
      PRAGMA journal_size_limit = 33554432;";
 
@@ -27,10 +28,10 @@ pub const SQLITE_WRITER_PRAGMAS: &str = "PRAGMA wal_autocheckpoint = 0;
 pub enum Checkpoint {
     /// Copies what it can without waiting for anyone.
     Passive,
-    /// Waits (up to the busy timeout) for another checkpoint and for readers
-    /// of older snapshots, then copies everything, so that the next write
-    /// starts the log from its beginning. For a connection that writes, run
-    /// between its transactions.
+    /// Waits (up to the busy timeout) for readers of older snapshots, then
+    /// copies everything, so that the next write starts the log from its
+    /// beginning. Run between the writer's transactions. Like a passive
+    /// one, it fails at once while another checkpoint runs.
     Full,
 }
 
