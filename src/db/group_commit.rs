@@ -105,9 +105,12 @@ impl GroupCommit {
         self.jobs
             .send(job)
             .map_err(|_| E::from(DbError::Task("the writer thread has stopped".into())))?;
-        answer
-            .await
-            .map_err(|_| E::from(DbError::Task("a write job panicked".into())))?
+        answer.await.map_err(|_| {
+            E::from(DbError::Task(
+                "the write was abandoned: its transaction could not begin, or a job in it panicked"
+                    .into(),
+            ))
+        })?
     }
 }
 

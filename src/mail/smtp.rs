@@ -29,8 +29,9 @@ use tokio_rustls::rustls::{self, ClientConfig, RootCertStore};
 
 use super::transport::SendError;
 
-/// The most connections kept open while unused: the worker's concurrency.
-const MAX_IDLE: usize = 32;
+/// The most connections kept open while unused: as many as the worker
+/// uses at once.
+const MAX_IDLE: usize = super::worker::CONCURRENCY;
 /// An unused connection older than this is closed rather than reused.
 /// RFC 5321 asks servers to wait at least 5 minutes; some wait less.
 const MAX_IDLE_TIME: Duration = Duration::from_secs(60);

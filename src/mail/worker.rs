@@ -22,13 +22,13 @@ use crate::domain::Token;
 
 /// How many messages one round claims.
 const BATCH: i64 = 128;
-/// How many of them are handed to the transport at once; at most the SMTP
-/// pool's size.
-const CONCURRENCY: usize = 32;
+/// How many of them are handed to the transport at once; as many SMTP
+/// connections are kept open for the next round.
+pub(super) const CONCURRENCY: usize = 32;
 /// The pause after a round in which every message failed.
 const OUTAGE_PAUSE: Duration = Duration::from_secs(1);
 /// Long enough for a round: 128 messages, 32 at a time, each bounded by the
-/// SMTP timeout.
+/// SMTP client's 25 s.
 const LEASE: Duration = Duration::from_secs(120);
 /// How often an idle worker looks for work queued by other processes.
 const IDLE_POLL: Duration = Duration::from_secs(1);
