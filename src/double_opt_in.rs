@@ -78,19 +78,10 @@ pub fn signup(
     request: &SignupRequest,
     now: i64,
 ) -> Result<SignupOutcome, FlowError> {
-    // Two processes inserting the same new address race on a unique index;
-    // the loser's transaction rolls back and runs again, finding the row.
-    let mut tries = 0;
-    loop {
-        tries += 1;
-        match conn.transaction(|conn| signup_once(conn, ctx, request, now)) {
-            Err(FlowError::Db(DbError::Query(e))) if db::is_unique_violation(&e) && tries < 3 => {}
-            other => return other,
-        }
-    }
+    conn.transaction(|conn| record_signup(conn, ctx, request, now))
 }
 
-fn signup_once(
+fn record_signup(
     conn: &mut DbConn,
     ctx: &FlowContext,
     request: &SignupRequest,
@@ -103,23 +94,20 @@ fn signup_once(
     let Some(list) = list else {
         return Ok(SignupOutcome::UnknownList);
     };
-    let email = request.email.as_str();
-    let subscriber = match subscriptions::subscriber_by_email(conn, email)? {
-        Some(s) => s,
-        None => subscriptions::insert_subscriber(
-            conn,
-            email,
-            request.name.as_ref().map(SubscriberName::as_str),
-            now,
-        )?,
+    let (subscriber, _) = subscriptions::insert_or_get_subscriber(
+        conn,
+        request.email.as_str(),
+        request.name.as_ref().map(SubscriberName::as_str),
+        now,
+    )?;
+    let (subscription, created) = subscriptions::insert_or_get(conn, subscriber.id, list.id, now)?;
+    let subscription = if created {
+        subscription
+    } else {
+        db::backend::lock_subscription(conn, subscription.id)?;
+        // Read again under the lock: another process may have just changed it.
+        subscriptions::by_id(conn, subscription.id)?
     };
-    let subscription = match subscriptions::find(conn, subscriber.id, list.id)? {
-        Some(s) => s,
-        None => subscriptions::insert_pending(conn, subscriber.id, list.id, now)?,
-    };
-    db::backend::lock_subscription(conn, subscription.id)?;
-    // Read again under the lock: another process may have just changed it.
-    let subscription = subscriptions::by_id(conn, subscription.id)?;
 
     let accepted = |queued| SignupOutcome::Accepted {
         list_name: list.name.clone(),
@@ -140,7 +128,8 @@ fn signup_once(
         Some((list.consent_version, &wording_hash(&list.consent_wording))),
         now,
     )?;
-    if !may_send_confirmation(conn, subscription.id, now)? {
+    // A subscription created just now has had nothing sent yet.
+    if !created && !may_send_confirmation(conn, subscription.id, now)? {
         return Ok(accepted(false));
     }
     let confirm = issue_token(

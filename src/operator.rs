@@ -176,19 +176,16 @@ pub fn import_address(
     if suppressions::contains(conn, &hash)? {
         return Ok(ImportResult::Suppressed);
     }
-    let subscriber = match subscriptions::subscriber_by_email(conn, email.as_str())? {
-        Some(s) => s,
-        None => subscriptions::insert_subscriber(
-            conn,
-            email.as_str(),
-            name.map(SubscriberName::as_str),
-            now,
-        )?,
-    };
-    if subscriptions::find(conn, subscriber.id, list.id)?.is_some() {
+    let (subscriber, _) = subscriptions::insert_or_get_subscriber(
+        conn,
+        email.as_str(),
+        name.map(SubscriberName::as_str),
+        now,
+    )?;
+    let (subscription, created) = subscriptions::insert_or_get(conn, subscriber.id, list.id, now)?;
+    if !created {
         return Ok(ImportResult::AlreadyOnList);
     }
-    let subscription = subscriptions::insert_pending(conn, subscriber.id, list.id, now)?;
     append_event(
         conn,
         subscription.id,

@@ -64,13 +64,11 @@ pub fn create(
 
 /// A list that takes signups.
 pub fn by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<List>> {
-    at_most_one(
-        lists::table
-            .filter(lists::slug.eq(slug))
-            .filter(lists::archived_at.is_null())
-            .select(List::as_select())
-            .load(conn),
-    )
+    at_most_one(on_backend!(conn, |c| lists::table
+        .filter(lists::slug.eq(slug))
+        .filter(lists::archived_at.is_null())
+        .select(List::as_select())
+        .load(c)))
 }
 
 pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<List> {

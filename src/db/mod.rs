@@ -5,6 +5,23 @@
 //! [`backend`]. Diesel is blocking, so every call runs on tokio's blocking pool
 //! through [`Database::write`] and [`Database::read`], never on an actix worker.
 
+/// Runs `$body` with `$c` bound to the backend's own connection type; the
+/// body is compiled once for each backend.
+///
+/// For the statements of the hot paths (a signup, a delivery round): on its
+/// own connection type diesel finds a prepared statement by the query's Rust
+/// type, where through [`DbConn`] it first renders the SQL text to look it
+/// up. RETURNING and ON CONFLICT are also only offered there. Defined
+/// before the modules below so that they can use it.
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Sqlite($c) => $body,
+            $crate::db::DbConn::Postgres($c) => $body,
+        }
+    };
+}
+
 pub mod admins;
 pub mod audit;
 pub mod backend;

@@ -33,7 +33,7 @@ pub fn enqueue_at(
     now: i64,
     send_at: i64,
 ) -> QueryResult<()> {
-    diesel::insert_into(outbox::table)
+    on_backend!(conn, |c| diesel::insert_into(outbox::table)
         .values((
             outbox::subscription_id.eq(subscription_id),
             outbox::kind.eq(message.kind()),
@@ -45,8 +45,8 @@ pub fn enqueue_at(
             outbox::next_attempt_at.eq(send_at),
             outbox::created_at.eq(now),
         ))
-        .execute(conn)
-        .map(|_| ())
+        .execute(c))
+    .map(|_| ())
 }
 
 /// Times at which messages of `kind` were queued for a subscription since

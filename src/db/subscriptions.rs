@@ -8,12 +8,10 @@ use super::{DbConn, at_most_one, exactly_one};
 use crate::domain::{Act, Status};
 
 pub fn subscriber_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<Subscriber>> {
-    at_most_one(
-        subscribers::table
-            .filter(subscribers::email.eq(email))
-            .select(Subscriber::as_select())
-            .load(conn),
-    )
+    at_most_one(on_backend!(conn, |c| subscribers::table
+        .filter(subscribers::email.eq(email))
+        .select(Subscriber::as_select())
+        .load(c)))
 }
 
 pub fn subscriber_by_id(conn: &mut DbConn, id: i64) -> QueryResult<Subscriber> {
@@ -25,22 +23,34 @@ pub fn subscriber_by_id(conn: &mut DbConn, id: i64) -> QueryResult<Subscriber> {
     )
 }
 
-/// Inserts a subscriber; a concurrent insert of the same address surfaces as
-/// a unique violation for the caller to retry.
-pub fn insert_subscriber(
+/// The subscriber with this address, inserted if there was none; `true`
+/// when this call inserted it. One statement for a new address; a
+/// concurrent insert of the same address is waited for, then read.
+pub fn insert_or_get_subscriber(
     conn: &mut DbConn,
     email: &str,
     name: Option<&str>,
     now: i64,
-) -> QueryResult<Subscriber> {
-    diesel::insert_into(subscribers::table)
-        .values((
-            subscribers::email.eq(email),
-            subscribers::name.eq(name),
-            subscribers::created_at.eq(now),
-        ))
-        .execute(conn)?;
-    subscriber_by_email(conn, email)?.ok_or(diesel::result::Error::NotFound)
+) -> QueryResult<(Subscriber, bool)> {
+    let inserted = on_backend!(conn, |c| {
+        diesel::insert_into(subscribers::table)
+            .values((
+                subscribers::email.eq(email),
+                subscribers::name.eq(name),
+                subscribers::created_at.eq(now),
+            ))
+            .on_conflict(subscribers::email)
+            .do_nothing()
+            .returning(Subscriber::as_returning())
+            .load(c)
+    })?;
+    if let Some(subscriber) = inserted.into_iter().next() {
+        return Ok((subscriber, true));
+    }
+    let existing = subscriber_by_email(conn, email)?;
+    existing
+        .map(|s| (s, false))
+        .ok_or(diesel::result::Error::NotFound)
 }
 
 pub fn find(
@@ -48,39 +58,48 @@ pub fn find(
     subscriber_id: i64,
     list_id: i64,
 ) -> QueryResult<Option<Subscription>> {
-    at_most_one(
-        subscriptions::table
-            .filter(subscriptions::subscriber_id.eq(subscriber_id))
-            .filter(subscriptions::list_id.eq(list_id))
-            .select(Subscription::as_select())
-            .load(conn),
-    )
+    at_most_one(on_backend!(conn, |c| subscriptions::table
+        .filter(subscriptions::subscriber_id.eq(subscriber_id))
+        .filter(subscriptions::list_id.eq(list_id))
+        .select(Subscription::as_select())
+        .load(c)))
 }
 
 pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<Subscription> {
-    exactly_one(
-        subscriptions::table
-            .find(id)
-            .select(Subscription::as_select())
-            .load(conn),
-    )
+    exactly_one(on_backend!(conn, |c| subscriptions::table
+        .find(id)
+        .select(Subscription::as_select())
+        .load(c)))
 }
 
-pub fn insert_pending(
+/// The subscription of a subscriber to a list, inserted as pending if there
+/// was none; `true` when this call inserted it.
+pub fn insert_or_get(
     conn: &mut DbConn,
     subscriber_id: i64,
     list_id: i64,
     now: i64,
-) -> QueryResult<Subscription> {
-    diesel::insert_into(subscriptions::table)
-        .values((
-            subscriptions::subscriber_id.eq(subscriber_id),
-            subscriptions::list_id.eq(list_id),
-            subscriptions::status.eq(Status::Pending.as_str()),
-            subscriptions::created_at.eq(now),
-        ))
-        .execute(conn)?;
-    find(conn, subscriber_id, list_id)?.ok_or(diesel::result::Error::NotFound)
+) -> QueryResult<(Subscription, bool)> {
+    let inserted = on_backend!(conn, |c| {
+        diesel::insert_into(subscriptions::table)
+            .values((
+                subscriptions::subscriber_id.eq(subscriber_id),
+                subscriptions::list_id.eq(list_id),
+                subscriptions::status.eq(Status::Pending.as_str()),
+                subscriptions::created_at.eq(now),
+            ))
+            .on_conflict((subscriptions::subscriber_id, subscriptions::list_id))
+            .do_nothing()
+            .returning(Subscription::as_returning())
+            .load(c)
+    })?;
+    if let Some(subscription) = inserted.into_iter().next() {
+        return Ok((subscription, true));
+    }
+    let existing = find(conn, subscriber_id, list_id)?;
+    existing
+        .map(|s| (s, false))
+        .ok_or(diesel::result::Error::NotFound)
 }
 
 /// A new signup after an unsubscribe starts a fresh request; the history
@@ -119,10 +138,10 @@ pub fn mark_unsubscribed(conn: &mut DbConn, id: i64, now: i64) -> QueryResult<()
 /// Appends a consent event. There is deliberately no function that updates
 /// one; the database refuses updates too.
 pub fn append_event(conn: &mut DbConn, event: &NewConsentEvent<'_>) -> QueryResult<()> {
-    diesel::insert_into(consent_events::table)
+    on_backend!(conn, |c| diesel::insert_into(consent_events::table)
         .values(event)
-        .execute(conn)
-        .map(|_| ())
+        .execute(c))
+    .map(|_| ())
 }
 
 pub fn events(conn: &mut DbConn, subscription_id: i64) -> QueryResult<Vec<ConsentEvent>> {

@@ -30,7 +30,7 @@ pub fn insert(
     now: i64,
     expires_at: Option<i64>,
 ) -> QueryResult<()> {
-    diesel::insert_into(tokens::table)
+    on_backend!(conn, |c| diesel::insert_into(tokens::table)
         .values((
             tokens::token_hash.eq(hash.as_bytes()),
             tokens::purpose.eq(purpose.as_str()),
@@ -38,8 +38,8 @@ pub fn insert(
             tokens::created_at.eq(now),
             tokens::expires_at.eq(expires_at),
         ))
-        .execute(conn)
-        .map(|_| ())
+        .execute(c))
+    .map(|_| ())
 }
 
 pub fn find(
@@ -47,13 +47,11 @@ pub fn find(
     hash: &TokenHash,
     purpose: Purpose,
 ) -> QueryResult<Option<TokenRow>> {
-    at_most_one(
-        tokens::table
-            .filter(tokens::token_hash.eq(hash.as_bytes()))
-            .filter(tokens::purpose.eq(purpose.as_str()))
-            .select(TokenRow::as_select())
-            .load(conn),
-    )
+    at_most_one(on_backend!(conn, |c| tokens::table
+        .filter(tokens::token_hash.eq(hash.as_bytes()))
+        .filter(tokens::purpose.eq(purpose.as_str()))
+        .select(TokenRow::as_select())
+        .load(c)))
 }
 
 pub fn mark_used(conn: &mut DbConn, id: i64, now: i64) -> QueryResult<()> {
