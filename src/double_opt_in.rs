@@ -14,7 +14,7 @@ use crate::db::tokens::Purpose;
 use crate::db::{self, DbConn, DbError, lists, outbox, subscriptions, tokens};
 use crate::domain::list::wording_hash;
 use crate::domain::{
-    Act, Channel, Evidence, Status, SubscriberEmail, SubscriberName, Token, TokenHash,
+    Act, Channel, Evidence, LinkRef, LinkToken, Status, SubscriberEmail, SubscriberName, Token,
 };
 use crate::mail::compose::ListInfo;
 use crate::mail::templates::Confirmation;
@@ -201,10 +201,10 @@ impl From<&List> for ListSummary {
 /// Looks at a confirmation link without changing anything (`GET`).
 pub fn inspect_confirmation(
     conn: &mut DbConn,
-    hash: &TokenHash,
+    link: &LinkRef,
     now: i64,
 ) -> Result<ConfirmState, FlowError> {
-    let Some(token) = tokens::find(conn, hash, Purpose::Confirm)? else {
+    let Some(token) = tokens::find(conn, link, Purpose::Confirm)? else {
         return Ok(ConfirmState::NotFound);
     };
     let subscription = subscriptions::by_id(conn, token.subscription_id)?;
@@ -236,12 +236,12 @@ fn confirm_state(
 pub fn confirm(
     conn: &mut DbConn,
     ctx: &FlowContext,
-    hash: &TokenHash,
+    link: &LinkRef,
     evidence: &Evidence,
     now: i64,
 ) -> Result<ConfirmState, FlowError> {
     conn.transaction(|conn| {
-        let Some(token) = tokens::find(conn, hash, Purpose::Confirm)? else {
+        let Some(token) = tokens::find(conn, link, Purpose::Confirm)? else {
             return Ok(ConfirmState::NotFound);
         };
         db::backend::lock_subscription(conn, token.subscription_id)?;
@@ -293,9 +293,9 @@ pub enum UnsubscribeState {
 /// Looks at an unsubscribe link without changing anything (`GET`).
 pub fn inspect_unsubscribe(
     conn: &mut DbConn,
-    hash: &TokenHash,
+    link: &LinkRef,
 ) -> Result<UnsubscribeState, FlowError> {
-    let Some(token) = tokens::find(conn, hash, Purpose::Unsubscribe)? else {
+    let Some(token) = tokens::find(conn, link, Purpose::Unsubscribe)? else {
         return Ok(UnsubscribeState::NotFound);
     };
     let subscription = subscriptions::by_id(conn, token.subscription_id)?;
@@ -311,13 +311,13 @@ pub fn inspect_unsubscribe(
 /// new signup. Idempotent.
 pub fn unsubscribe(
     conn: &mut DbConn,
-    hash: &TokenHash,
+    link: &LinkRef,
     channel: Channel,
     evidence: &Evidence,
     now: i64,
 ) -> Result<UnsubscribeState, FlowError> {
     conn.transaction(|conn| {
-        let Some(token) = tokens::find(conn, hash, Purpose::Unsubscribe)? else {
+        let Some(token) = tokens::find(conn, link, Purpose::Unsubscribe)? else {
             return Ok(UnsubscribeState::NotFound);
         };
         db::backend::lock_subscription(conn, token.subscription_id)?;
@@ -410,18 +410,18 @@ fn issue_token(
     purpose: Purpose,
     now: i64,
     ttl: Option<Duration>,
-) -> Result<Token, FlowError> {
-    let token = Token::generate()?;
+) -> Result<LinkToken, FlowError> {
+    let secret = Token::generate()?;
     let expires_at = ttl.map(|ttl| now + ttl.as_millis() as i64);
-    tokens::insert(
+    let id = tokens::insert(
         conn,
         subscription_id,
         purpose,
-        &token.hash(),
+        &secret.hash(),
         now,
         expires_at,
     )?;
-    Ok(token)
+    Ok(LinkToken::new(id, secret))
 }
 
 fn list_info(list: &List) -> ListInfo<'_> {

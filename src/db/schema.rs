@@ -67,6 +67,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Links mailed before links named their row, found by their hash.
+    old_link_hashes (token_hash) {
+        token_hash -> Binary,
+        token_id -> BigInt,
+    }
+}
+
+diesel::table! {
     consent_events (id) {
         id -> BigInt,
         subscription_id -> BigInt,
@@ -169,6 +177,7 @@ diesel::joinable!(consent_wordings -> lists (list_id));
 diesel::joinable!(subscriptions -> subscribers (subscriber_id));
 diesel::joinable!(subscriptions -> lists (list_id));
 diesel::joinable!(tokens -> subscriptions (subscription_id));
+diesel::joinable!(old_link_hashes -> tokens (token_id));
 diesel::joinable!(consent_events -> subscriptions (subscription_id));
 diesel::joinable!(outbox -> subscriptions (subscription_id));
 diesel::joinable!(admin_sessions -> admins (admin_id));
@@ -181,6 +190,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     subscribers,
     subscriptions,
     tokens,
+    old_link_hashes,
     consent_events,
     outbox,
     admins,

@@ -1,11 +1,11 @@
-//! Link tokens, stored as hashes only.
+//! Link tokens, stored as hashes only. See [`crate::domain::LinkToken`].
 
 use diesel::prelude::*;
 
 use super::models::TokenRow;
-use super::schema::tokens;
+use super::schema::{old_link_hashes, tokens};
 use super::{DbConn, at_most_one};
-use crate::domain::TokenHash;
+use crate::domain::{LinkRef, TokenHash};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -22,6 +22,7 @@ impl Purpose {
     }
 }
 
+/// Stores a token's hash; returns the row's id, which its link names.
 pub fn insert(
     conn: &mut DbConn,
     subscription_id: i64,
@@ -29,7 +30,7 @@ pub fn insert(
     hash: &TokenHash,
     now: i64,
     expires_at: Option<i64>,
-) -> QueryResult<()> {
+) -> QueryResult<i64> {
     on_backend!(conn, |c| diesel::insert_into(tokens::table)
         .values((
             tokens::token_hash.eq(hash.as_bytes()),
@@ -38,20 +39,31 @@ pub fn insert(
             tokens::created_at.eq(now),
             tokens::expires_at.eq(expires_at),
         ))
-        .execute(c))
-    .map(|_| ())
+        .returning(tokens::id)
+        .get_result(c))
 }
 
-pub fn find(
-    conn: &mut DbConn,
-    hash: &TokenHash,
-    purpose: Purpose,
-) -> QueryResult<Option<TokenRow>> {
-    at_most_one(on_backend!(conn, |c| tokens::table
-        .filter(tokens::token_hash.eq(hash.as_bytes()))
-        .filter(tokens::purpose.eq(purpose.as_str()))
-        .select(TokenRow::as_select())
-        .load(c)))
+/// The token a link names, if its secret is the one that was mailed.
+pub fn find(conn: &mut DbConn, link: &LinkRef, purpose: Purpose) -> QueryResult<Option<TokenRow>> {
+    let row = match link {
+        LinkRef::Named(token) => at_most_one(on_backend!(conn, |c| tokens::table
+            .find(token.id())
+            .filter(tokens::purpose.eq(purpose.as_str()))
+            .select(TokenRow::as_select())
+            .load(c)))?,
+        LinkRef::Bare(secret) => at_most_one(
+            tokens::table
+                .inner_join(old_link_hashes::table)
+                .filter(old_link_hashes::token_hash.eq(secret.hash().as_bytes()))
+                .filter(tokens::purpose.eq(purpose.as_str()))
+                .select(TokenRow::as_select())
+                .load(conn),
+        )?,
+    };
+    // Hashes, not secrets, are compared, so the comparison's timing says
+    // nothing about the secret.
+    let hash = link.secret().hash();
+    Ok(row.filter(|row| row.token_hash == hash.as_bytes()))
 }
 
 pub fn mark_used(conn: &mut DbConn, id: i64, now: i64) -> QueryResult<()> {

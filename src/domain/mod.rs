@@ -9,4 +9,4 @@ pub mod token;
 pub use consent::{Act, Channel, Evidence, Status};
 pub use email::{EmailError, SubscriberEmail};
 pub use name::{NameError, SubscriberName};
-pub use token::{Token, TokenHash};
+pub use token::{LinkRef, LinkToken, Token, TokenHash};

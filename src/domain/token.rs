@@ -1,10 +1,15 @@
-//! Secret tokens carried in confirmation and unsubscribe links.
+//! Secret tokens: in confirmation and unsubscribe links, and in operators'
+//! session cookies.
 //!
 //! A token is 256 bits from the operating system's random source, written as
 //! URL-safe base64. Only its SHA-256 hash is stored, so a copy of the database
-//! cannot confirm or unsubscribe anyone. Lookups go through a unique index on
-//! the hash: an attacker cannot steer the hash of a guess, so the index's
-//! timing tells nothing about stored tokens.
+//! cannot confirm or unsubscribe anyone.
+//!
+//! A link carries [`LinkToken`], `ID.SECRET`: the id of the token's row,
+//! which makes the lookup a primary-key read and lets new rows be appended
+//! rather than inserted into an index on random hashes, and the secret, whose
+//! hash the row must hold. The id is no secret; without the secret it opens
+//! nothing.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -49,6 +54,71 @@ impl Token {
 impl std::fmt::Debug for Token {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Token(…)")
+    }
+}
+
+/// What a confirmation or unsubscribe link carries: `ID.SECRET`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct LinkToken {
+    id: i64,
+    secret: Token,
+}
+
+impl LinkToken {
+    /// The token of row `id`, whose stored hash is `secret`'s.
+    pub fn new(id: i64, secret: Token) -> Self {
+        Self { id, secret }
+    }
+
+    pub fn id(&self) -> i64 {
+        self.id
+    }
+
+    pub fn secret(&self) -> &Token {
+        &self.secret
+    }
+}
+
+impl std::fmt::Display for LinkToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.id, self.secret.as_str())
+    }
+}
+
+impl std::fmt::Debug for LinkToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LinkToken({}, …)", self.id)
+    }
+}
+
+/// A link's token as it arrives in a URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkRef {
+    Named(LinkToken),
+    /// The secret alone, as links were written before they named their row.
+    Bare(Token),
+}
+
+impl LinkRef {
+    /// `None` when the text cannot be one of ours.
+    pub fn parse(text: &str) -> Option<Self> {
+        let Some((id, secret)) = text.split_once('.') else {
+            return Token::parse(text).map(LinkRef::Bare);
+        };
+        // Digits only: `i64::from_str` would also take a sign.
+        if id.is_empty() || id.len() > 18 || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let id = id.parse().ok().filter(|id| *id > 0)?;
+        Some(LinkRef::Named(LinkToken::new(id, Token::parse(secret)?)))
+    }
+
+    /// The secret whose hash the token's row holds.
+    pub fn secret(&self) -> &Token {
+        match self {
+            LinkRef::Named(token) => token.secret(),
+            LinkRef::Bare(secret) => secret,
+        }
     }
 }
 
@@ -103,5 +173,50 @@ mod tests {
     fn debug_output_hides_the_secret() {
         let t = Token::generate().expect("entropy");
         assert!(!format!("{t:?}").contains(t.as_str()));
+        let link = LinkToken::new(7, t.clone());
+        assert!(!format!("{link:?}").contains(t.as_str()));
+    }
+
+    #[test]
+    fn a_link_token_names_its_row_and_parses_back() {
+        let secret = Token::generate().expect("entropy");
+        let link = LinkToken::new(1234, secret.clone());
+        let text = link.to_string();
+        assert_eq!(text, format!("1234.{}", secret.as_str()));
+        assert_eq!(LinkRef::parse(&text), Some(LinkRef::Named(link)));
+        assert_eq!(
+            LinkRef::parse(&text).map(|l| l.secret().hash()),
+            Some(secret.hash())
+        );
+    }
+
+    #[test]
+    fn a_bare_secret_is_an_old_link() {
+        let secret = Token::generate().expect("entropy");
+        assert_eq!(
+            LinkRef::parse(secret.as_str()),
+            Some(LinkRef::Bare(secret.clone()))
+        );
+    }
+
+    #[test]
+    fn malformed_link_tokens_are_refused() {
+        let secret = Token::generate().expect("entropy");
+        let s = secret.as_str();
+        for bad in [
+            format!("1.{s}."),
+            format!(".{s}"),
+            format!("0.{s}"),
+            format!("-1.{s}"),
+            format!("+1.{s}"),
+            format!(" 1.{s}"),
+            format!("1e3.{s}"),
+            format!("{}.{s}", "9".repeat(19)),
+            format!("1.{}", &s[1..]),
+            "1.".to_owned(),
+            "1".to_owned(),
+        ] {
+            assert_eq!(LinkRef::parse(&bad), None, "{bad:?}");
+        }
     }
 }

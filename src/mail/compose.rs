@@ -20,7 +20,7 @@ use super::templates::{
     Confirmation, ConfirmationHtml, ConfirmationText, Footer, Welcome, WelcomeHtml, WelcomeText,
 };
 use crate::config::describe_duration;
-use crate::domain::{SubscriberEmail, Token};
+use crate::domain::{LinkToken, SubscriberEmail};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ComposeError {
@@ -149,12 +149,12 @@ impl Composer {
     }
 
     /// `BASE_URL/PATH/TOKEN`, keeping any path prefix of the base URL.
-    pub fn link(&self, path: &str, token: &Token) -> String {
+    pub fn link(&self, path: &str, token: &LinkToken) -> String {
         let base = self.base_url.as_str().trim_end_matches('/');
-        format!("{base}/{path}/{}", token.as_str())
+        format!("{base}/{path}/{token}")
     }
 
-    fn footer(&self, list: &ListInfo<'_>, unsubscribe: &Token) -> Footer {
+    fn footer(&self, list: &ListInfo<'_>, unsubscribe: &LinkToken) -> Footer {
         Footer {
             list_name: list.name.to_owned(),
             list_slug: list.slug.to_owned(),
@@ -168,8 +168,8 @@ impl Composer {
         &self,
         to: &SubscriberEmail,
         list: &ListInfo<'_>,
-        confirm: &Token,
-        unsubscribe: &Token,
+        confirm: &LinkToken,
+        unsubscribe: &LinkToken,
     ) -> Result<OutgoingMessage, ComposeError> {
         let content = Confirmation {
             list_name: list.name.to_owned(),
@@ -184,7 +184,7 @@ impl Composer {
         &self,
         to: &SubscriberEmail,
         list: &ListInfo<'_>,
-        unsubscribe: &Token,
+        unsubscribe: &LinkToken,
     ) -> Result<OutgoingMessage, ComposeError> {
         let content = Welcome {
             list_name: list.name.to_owned(),
@@ -319,7 +319,7 @@ mod tests {
     /// without an entry here fails `every_email_template_is_checked`.
     fn every_kind() -> Vec<Sample> {
         let composer = composer();
-        let token = || Token::generate().expect("entropy");
+        let token = || LinkToken::new(1, crate::domain::Token::generate().expect("entropy"));
         let list = ListInfo {
             name: "Weekly News",
             slug: "weekly-news",

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::{AppState, ServerError, error_page, evidence, render, with_token_headers};
 use crate::db::now_ms;
-use crate::domain::Token;
+use crate::domain::LinkRef;
 use crate::double_opt_in::{self, ConfirmState};
 use crate::pages::{ConfirmPage, ConfirmedPage};
 
@@ -13,13 +13,12 @@ pub async fn page(
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, ServerError> {
-    let Some(token) = Token::parse(&token) else {
+    let Some(link) = LinkRef::parse(&token) else {
         return Ok(with_token_headers(not_found(&state)));
     };
-    let hash = token.hash();
     let found = state
         .db
-        .read(move |c| double_opt_in::inspect_confirmation(c, &hash, now_ms()))
+        .read(move |c| double_opt_in::inspect_confirmation(c, &link, now_ms()))
         .await?;
     let response = match found {
         ConfirmState::Confirmed { list } => render(
@@ -41,15 +40,14 @@ pub async fn submit(
     req: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, ServerError> {
-    let Some(token) = Token::parse(&token) else {
+    let Some(link) = LinkRef::parse(&token) else {
         return Ok(with_token_headers(not_found(&state)));
     };
-    let hash = token.hash();
     let proof = evidence(&req, "/confirm");
     let ctx = state.flow.clone();
     let outcome = state
         .db
-        .write(move |c| double_opt_in::confirm(c, &ctx, &hash, &proof, now_ms()))
+        .write(move |c| double_opt_in::confirm(c, &ctx, &link, &proof, now_ms()))
         .await?;
     if matches!(outcome, ConfirmState::Confirmed { .. }) {
         state.wake.notify_one();

@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::body::{self, BodyError};
 use super::{AppState, ServerError, error_page, evidence, render, with_token_headers};
 use crate::db::now_ms;
-use crate::domain::{Channel, Token};
+use crate::domain::{Channel, LinkRef};
 use crate::double_opt_in::{self, UnsubscribeState};
 use crate::pages::{UnsubscribePage, UnsubscribedPage};
 
@@ -15,13 +15,12 @@ pub async fn page(
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, ServerError> {
-    let Some(token) = Token::parse(&token) else {
+    let Some(link) = LinkRef::parse(&token) else {
         return Ok(with_token_headers(not_found(&state)));
     };
-    let hash = token.hash();
     let found = state
         .db
-        .read(move |c| double_opt_in::inspect_unsubscribe(c, &hash))
+        .read(move |c| double_opt_in::inspect_unsubscribe(c, &link))
         .await?;
     let response = match found {
         UnsubscribeState::Subscribed { list } => render(
@@ -53,7 +52,7 @@ pub async fn submit(
     token: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    let Some(token) = Token::parse(&token) else {
+    let Some(link) = LinkRef::parse(&token) else {
         return Ok(with_token_headers(not_found(&state)));
     };
     let channel = match body::read_form(&req, payload).await {
@@ -72,7 +71,6 @@ pub async fn submit(
         // The act is the POST itself; whatever else the body holds does not matter.
         _ => Channel::UnsubscribePage,
     };
-    let hash = token.hash();
     let source = match channel {
         Channel::OneClick => "List-Unsubscribe-Post",
         _ => "/unsubscribe",
@@ -80,7 +78,7 @@ pub async fn submit(
     let proof = evidence(&req, source);
     let outcome = state
         .db
-        .write(move |c| double_opt_in::unsubscribe(c, &hash, channel, &proof, now_ms()))
+        .write(move |c| double_opt_in::unsubscribe(c, &link, channel, &proof, now_ms()))
         .await?;
     let response = match outcome {
         UnsubscribeState::Subscribed { list } | UnsubscribeState::AlreadyUnsubscribed { list } => {

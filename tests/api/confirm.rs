@@ -119,6 +119,22 @@ async fn unknown_tokens_are_a_404_page() {
 }
 
 #[tokio::test]
+async fn a_link_naming_a_real_row_with_another_secret_is_a_404_and_confirms_nothing() {
+    let app = spawn_app().await;
+    let mail = app.signup_and_get_mail("ada@example.com").await;
+    let confirm = link(&mail, "confirm");
+    let (row, _) = confirm.rsplit_once('.').expect("/confirm/ID.SECRET");
+    let secret = assent::domain::Token::generate().expect("entropy");
+    let forged = format!("{row}.{}", secret.as_str());
+
+    assert_eq!(app.get(&forged).await.status(), 404);
+    let post = app.client.post(app.url(&forged)).send().await.unwrap();
+    assert_eq!(post.status(), 404);
+    assert_eq!(app.status("ada@example.com").as_deref(), Some("pending"));
+    assert_eq!(app.get(&confirm).await.status(), 200);
+}
+
+#[tokio::test]
 async fn an_expired_link_is_a_410_with_a_way_to_sign_up_again() {
     let app = spawn_app_with(&[("ASSENT_CONFIRM_TTL", "1s")]).await;
     let mail = app.signup_and_get_mail("late@example.com").await;

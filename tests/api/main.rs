@@ -12,3 +12,4 @@ mod messages;
 mod resend_caps;
 mod signup;
 mod unsubscribe;
+mod upgrade;

@@ -229,7 +229,7 @@ impl TestApp {
 }
 
 /// The link of a kind (`confirm`, `unsubscribe`) in a message's text part,
-/// as a path: `/confirm/TOKEN`.
+/// as a path: `/confirm/ID.SECRET`.
 pub fn link(mail: &ReceivedMail, kind: &str) -> String {
     let text = mail.text_part().expect("a text part");
     let marker = format!("/{kind}/");
@@ -238,7 +238,7 @@ pub fn link(mail: &ReceivedMail, kind: &str) -> String {
         .unwrap_or_else(|| panic!("no {kind} link in:\n{text}"));
     let token: String = text[start + marker.len()..]
         .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         .collect();
     format!("{marker}{token}")
 }
