@@ -10,15 +10,15 @@ use std::time::Duration;
 use diesel::Connection;
 
 use crate::db::models::{List, NewConsentEvent, Subscription};
+use crate::db::outbox::Recipient;
 use crate::db::tokens::Purpose;
 use crate::db::{self, DbConn, DbError, lists, outbox, subscriptions, tokens};
 use crate::domain::list::wording_hash;
 use crate::domain::{
     Act, Channel, Evidence, LinkRef, LinkToken, Status, SubscriberEmail, SubscriberName, Token,
 };
-use crate::mail::compose::ListInfo;
 use crate::mail::templates::Confirmation;
-use crate::mail::{ComposeError, Composer, EmailContent};
+use crate::mail::{ComposeError, Composer, Draft, EmailContent};
 
 /// A pending address is sent its confirmation at most this often…
 pub const RESEND_INTERVAL: Duration = Duration::from_secs(10 * 60);
@@ -132,18 +132,7 @@ fn record_signup(
     if !created && !may_send_confirmation(conn, subscription.id, now)? {
         return Ok(accepted(false));
     }
-    let confirm = issue_token(
-        conn,
-        subscription.id,
-        Purpose::Confirm,
-        now,
-        Some(ctx.confirm_ttl),
-    )?;
-    let unsubscribe = issue_token(conn, subscription.id, Purpose::Unsubscribe, now, None)?;
-    let message =
-        ctx.composer
-            .confirmation(&request.email, &list_info(&list), &confirm, &unsubscribe)?;
-    outbox::enqueue(conn, &message, Some(subscription.id), now)?;
+    queue_confirmation(conn, ctx, subscription.id, &request.email, now, now)?;
     Ok(accepted(true))
 }
 
@@ -271,10 +260,12 @@ pub fn confirm(
         let subscriber = subscriptions::subscriber_by_id(conn, subscription.subscriber_id)?;
         if let Ok(email) = SubscriberEmail::parse(&subscriber.email) {
             let unsubscribe = issue_token(conn, subscription.id, Purpose::Unsubscribe, now, None)?;
-            let message = ctx
-                .composer
-                .welcome(&email, &list_info(&list), &unsubscribe)?;
-            outbox::enqueue(conn, &message, Some(subscription.id), now)?;
+            let to = Recipient {
+                subscription_id: subscription.id,
+                email: &email,
+                sender: &ctx.composer.sender(),
+            };
+            outbox::enqueue(conn, &Draft::Welcome { unsubscribe }, &to, now)?;
         }
         Ok(ConfirmState::Confirmed {
             list: ListSummary::from(&list),
@@ -359,7 +350,6 @@ pub(crate) fn queue_confirmation(
     ctx: &FlowContext,
     subscription_id: i64,
     email: &SubscriberEmail,
-    list: &List,
     now: i64,
     send_at: i64,
 ) -> Result<(), FlowError> {
@@ -371,10 +361,16 @@ pub(crate) fn queue_confirmation(
         Some(ctx.confirm_ttl),
     )?;
     let unsubscribe = issue_token(conn, subscription_id, Purpose::Unsubscribe, now, None)?;
-    let message = ctx
-        .composer
-        .confirmation(email, &list_info(list), &confirm, &unsubscribe)?;
-    outbox::enqueue_at(conn, &message, Some(subscription_id), now, send_at)?;
+    let to = Recipient {
+        subscription_id,
+        email,
+        sender: &ctx.composer.sender(),
+    };
+    let draft = Draft::Confirmation {
+        confirm,
+        unsubscribe,
+    };
+    outbox::enqueue_at(conn, &draft, &to, now, send_at)?;
     Ok(())
 }
 
@@ -422,12 +418,4 @@ fn issue_token(
         expires_at,
     )?;
     Ok(LinkToken::new(id, secret))
-}
-
-fn list_info(list: &List) -> ListInfo<'_> {
-    ListInfo {
-        name: &list.name,
-        slug: &list.slug,
-        description: &list.description,
-    }
 }

@@ -65,7 +65,7 @@ pub fn resend_confirmation(
             return Ok(Outcome::NotApplicable);
         };
         let list = lists::by_id(conn, subscription.list_id)?;
-        queue_confirmation(conn, ctx, subscription.id, &email, &list, now, now)?;
+        queue_confirmation(conn, ctx, subscription.id, &email, now, now)?;
         append_event(
             conn,
             subscription.id,
@@ -195,6 +195,6 @@ pub fn import_address(
         Some((list.consent_version, &wording_hash(&list.consent_wording))),
         now,
     )?;
-    queue_confirmation(conn, ctx, subscription.id, email, list, now, send_at)?;
+    queue_confirmation(conn, ctx, subscription.id, email, now, send_at)?;
     Ok(ImportResult::Added)
 }

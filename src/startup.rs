@@ -111,28 +111,18 @@ impl Application {
         let addr = listener
             .local_addr()
             .map_err(|e| StartupError::Other(e.to_string()))?;
-        let base_url = match &settings.base_url {
-            Some(url) => url.clone(),
-            None => Url::parse(&format!("http://{addr}"))
-                .map_err(|e| StartupError::Other(e.to_string()))?,
-        };
+        let base_url = base_url(&settings, addr)?;
         tracing::info!(%addr, %base_url, "listening");
 
         let mailer = Arc::new(build_mailer(&settings)?);
         tracing::info!("{}", mailer.describe());
         let wake = Arc::new(Notify::new());
 
-        let composer = Composer::new(
-            settings.mail_from.clone(),
-            base_url.clone(),
-            settings.org_name.clone(),
-            settings.org_address.clone(),
-            settings.confirm_ttl,
-        );
+        let composer = composer(&settings, &base_url);
         let state = web::Data::new(AppState {
             db: db.clone(),
             flow: FlowContext {
-                composer,
+                composer: composer.clone(),
                 confirm_ttl: settings.confirm_ttl,
                 default_list: slugify(&settings.default_list),
             },
@@ -174,7 +164,7 @@ impl Application {
             port: addr.port(),
             base_url,
             server,
-            worker: DeliveryWorker::new(db, mailer, wake),
+            worker: DeliveryWorker::new(db, mailer, wake, composer),
         })
     }
 
@@ -198,6 +188,26 @@ impl Application {
     }
 }
 
+/// `ASSENT_BASE_URL`, or the address the server listens on.
+fn base_url(settings: &Settings, addr: std::net::SocketAddr) -> Result<Url, StartupError> {
+    match &settings.base_url {
+        Some(url) => Ok(url.clone()),
+        None => {
+            Url::parse(&format!("http://{addr}")).map_err(|e| StartupError::Other(e.to_string()))
+        }
+    }
+}
+
+fn composer(settings: &Settings, base_url: &Url) -> Composer {
+    Composer::new(
+        settings.mail_from.clone(),
+        base_url.clone(),
+        settings.org_name.clone(),
+        settings.org_address.clone(),
+        settings.confirm_ttl,
+    )
+}
+
 /// `assent worker`: delivery and scheduled jobs without HTTP, until SIGINT or
 /// SIGTERM.
 pub async fn run_worker(settings: Settings) -> Result<(), StartupError> {
@@ -211,7 +221,10 @@ pub async fn run_worker(settings: Settings) -> Result<(), StartupError> {
     let mailer = Arc::new(build_mailer(&settings)?);
     tracing::info!("{}", mailer.describe());
     tracing::info!("delivery worker started");
-    let worker = DeliveryWorker::new(db.clone(), mailer, Arc::new(Notify::new()));
+    // Messages are composed as they are sent: with the links and names the
+    // servers would use.
+    let composer = composer(&settings, &base_url(&settings, settings.bind)?);
+    let worker = DeliveryWorker::new(db.clone(), mailer, Arc::new(Notify::new()), composer);
     tokio::select! {
         _ = worker.run() => {}
         _ = crate::jobs::run(db) => {}

@@ -18,6 +18,14 @@ pub struct List {
     pub archived_at: Option<i64>,
 }
 
+/// What a message says of its list.
+#[derive(Debug, Clone, Queryable)]
+pub struct ListLabel {
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = subscribers)]
 pub struct Subscriber {
@@ -106,4 +114,6 @@ pub struct OutboxRow {
     pub claimed_until: Option<i64>,
     pub created_at: i64,
     pub sent_at: Option<i64>,
+    pub confirm_link: Option<String>,
+    pub unsubscribe_link: Option<String>,
 }

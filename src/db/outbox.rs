@@ -3,43 +3,51 @@
 
 use diesel::prelude::*;
 
-use super::models::OutboxRow;
-use super::schema::outbox;
+use super::models::{ListLabel, OutboxRow};
+use super::schema::{lists, outbox, subscriptions};
 use super::{DbConn, backend};
-use crate::mail::OutgoingMessage;
+use crate::domain::SubscriberEmail;
+use crate::mail::Draft;
 
 pub const QUEUED: &str = "queued";
 pub const SENT: &str = "sent";
 pub const FAILED: &str = "failed";
 pub const CANCELLED: &str = "cancelled";
 
-/// Queues a composed message. Only an [`OutgoingMessage`] can be queued, and
-/// only `mail::compose` makes one, so every queued message carries its
-/// unsubscribe link and List-* headers.
-pub fn enqueue(
-    conn: &mut DbConn,
-    message: &OutgoingMessage,
-    subscription_id: Option<i64>,
-    now: i64,
-) -> QueryResult<()> {
-    enqueue_at(conn, message, subscription_id, now, now)
+/// Queues a message for a subscription. Only its [`Draft`] is stored, which
+/// always holds an unsubscribe link; the worker composes the message with
+/// its List-* headers when it sends it.
+pub fn enqueue(conn: &mut DbConn, draft: &Draft, to: &Recipient<'_>, now: i64) -> QueryResult<()> {
+    enqueue_at(conn, draft, to, now, now)
+}
+
+/// Who a message goes to.
+pub struct Recipient<'a> {
+    pub subscription_id: i64,
+    pub email: &'a SubscriberEmail,
+    /// The envelope sender, as configured when the message is queued.
+    pub sender: &'a str,
 }
 
 /// Queues a message that is not to be sent before `send_at`.
 pub fn enqueue_at(
     conn: &mut DbConn,
-    message: &OutgoingMessage,
-    subscription_id: Option<i64>,
+    draft: &Draft,
+    to: &Recipient<'_>,
     now: i64,
     send_at: i64,
 ) -> QueryResult<()> {
+    let confirm_link = draft.confirm_link().map(ToString::to_string);
+    let unsubscribe_link = draft.unsubscribe_link().to_string();
     on_backend!(conn, |c| diesel::insert_into(outbox::table)
         .values((
-            outbox::subscription_id.eq(subscription_id),
-            outbox::kind.eq(message.kind()),
-            outbox::sender.eq(message.sender()),
-            outbox::recipient.eq(message.recipient()),
-            outbox::message.eq(message.bytes()),
+            outbox::subscription_id.eq(to.subscription_id),
+            outbox::kind.eq(draft.kind()),
+            outbox::sender.eq(to.sender),
+            outbox::recipient.eq(to.email.as_str()),
+            outbox::message.eq(&[] as &[u8]),
+            outbox::confirm_link.eq(&confirm_link),
+            outbox::unsubscribe_link.eq(&unsubscribe_link),
             outbox::status.eq(QUEUED),
             outbox::attempts.eq(0),
             outbox::next_attempt_at.eq(send_at),
@@ -76,32 +84,38 @@ pub fn cancel_for_subscription(conn: &mut DbConn, subscription_id: i64) -> Query
     .set((
         outbox::status.eq(CANCELLED),
         outbox::message.eq(Vec::<u8>::new()),
+        outbox::confirm_link.eq(None::<String>),
+        outbox::unsubscribe_link.eq(None::<String>),
     ))
     .execute(conn)
 }
 
-/// Claims due messages for one delivery round and loads them.
+/// Claims due messages for one delivery round and loads them, each with
+/// the list its subscription is to, which its message names.
 pub fn claim_due(
     conn: &mut DbConn,
     claim: &str,
     now: i64,
     lease_ms: i64,
     limit: i64,
-) -> QueryResult<Vec<OutboxRow>> {
+) -> QueryResult<Vec<(OutboxRow, Option<ListLabel>)>> {
     let ids = backend::claim_due_messages(conn, claim, now, now + lease_ms, limit)?;
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    outbox::table
+    let list = (lists::name, lists::slug, lists::description);
+    on_backend!(conn, |c| outbox::table
+        .left_join(subscriptions::table.inner_join(lists::table))
         .filter(outbox::id.eq_any(&ids))
         .filter(outbox::claimed_by.eq(claim))
         .order(outbox::id)
-        .select(OutboxRow::as_select())
-        .load(conn)
+        .select((OutboxRow::as_select(), list.nullable()))
+        .load(c))
 }
 
-/// Records the SMTP server's acceptance. The body is dropped: it holds live
-/// link tokens, which the database otherwise keeps only as hashes.
+/// Records the SMTP server's acceptance. The links (or the body of a message
+/// queued whole) are dropped: they are live link tokens, which the database
+/// otherwise keeps only as hashes.
 pub fn mark_sent(conn: &mut DbConn, id: i64, claim: &str, now: i64) -> QueryResult<()> {
     diesel::update(
         outbox::table
@@ -113,6 +127,8 @@ pub fn mark_sent(conn: &mut DbConn, id: i64, claim: &str, now: i64) -> QueryResu
         outbox::sent_at.eq(now),
         outbox::attempts.eq(outbox::attempts + 1),
         outbox::message.eq(Vec::<u8>::new()),
+        outbox::confirm_link.eq(None::<String>),
+        outbox::unsubscribe_link.eq(None::<String>),
         outbox::claimed_by.eq(None::<String>),
         outbox::claimed_until.eq(None::<i64>),
     ))

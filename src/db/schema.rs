@@ -105,6 +105,8 @@ diesel::table! {
         claimed_until -> Nullable<BigInt>,
         created_at -> BigInt,
         sent_at -> Nullable<BigInt>,
+        confirm_link -> Nullable<Text>,
+        unsubscribe_link -> Nullable<Text>,
     }
 }
 

@@ -1,9 +1,12 @@
-//! Turning an email's content into the bytes the outbox stores.
+//! Turning an email's content into the bytes handed to the transport.
 //!
-//! [`OutgoingMessage`] has private fields and one constructor,
+//! The outbox keeps a [`Draft`]: the kind of message and the links it
+//! carries, of which an unsubscribe link is always one. The delivery worker
+//! has [`Composer::compose_draft`] make the message when it sends it.
+//! [`OutgoingMessage`] has private fields and is made only here, by
 //! [`Composer::compose`], which takes the List-* headers from the content's
 //! [`Footer`]: a message without an unsubscribe link and its headers cannot
-//! be built, so it cannot be queued or reach a transport.
+//! be built, so it cannot reach a transport.
 
 use std::time::Duration;
 
@@ -20,7 +23,7 @@ use super::templates::{
     Confirmation, ConfirmationHtml, ConfirmationText, Footer, Welcome, WelcomeHtml, WelcomeText,
 };
 use crate::config::describe_duration;
-use crate::domain::{LinkToken, SubscriberEmail};
+use crate::domain::{LinkRef, LinkToken, SubscriberEmail};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ComposeError {
@@ -109,6 +112,57 @@ impl OutgoingMessage {
     }
 }
 
+/// A message as the outbox keeps it until it is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Draft {
+    Confirmation {
+        confirm: LinkToken,
+        unsubscribe: LinkToken,
+    },
+    Welcome {
+        unsubscribe: LinkToken,
+    },
+}
+
+impl Draft {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Draft::Confirmation { .. } => Confirmation::KIND,
+            Draft::Welcome { .. } => Welcome::KIND,
+        }
+    }
+
+    pub fn confirm_link(&self) -> Option<&LinkToken> {
+        match self {
+            Draft::Confirmation { confirm, .. } => Some(confirm),
+            Draft::Welcome { .. } => None,
+        }
+    }
+
+    pub fn unsubscribe_link(&self) -> &LinkToken {
+        match self {
+            Draft::Confirmation { unsubscribe, .. } | Draft::Welcome { unsubscribe } => unsubscribe,
+        }
+    }
+
+    /// A draft from its stored kind and links; `None` when they do not make one.
+    pub fn from_stored(kind: &str, confirm: Option<&str>, unsubscribe: &str) -> Option<Self> {
+        let link = |text: &str| match LinkRef::parse(text)? {
+            LinkRef::Named(token) => Some(token),
+            LinkRef::Bare(_) => None,
+        };
+        let unsubscribe = link(unsubscribe)?;
+        match (kind, confirm) {
+            (Confirmation::KIND, Some(confirm)) => Some(Draft::Confirmation {
+                confirm: link(confirm)?,
+                unsubscribe,
+            }),
+            (Welcome::KIND, None) => Some(Draft::Welcome { unsubscribe }),
+            _ => None,
+        }
+    }
+}
+
 /// The list a message is about, as the composer needs it.
 #[derive(Debug, Clone)]
 pub struct ListInfo<'a> {
@@ -180,6 +234,27 @@ impl Composer {
         self.compose(to, &content)
     }
 
+    /// The message a draft stands for.
+    pub fn compose_draft(
+        &self,
+        draft: &Draft,
+        to: &SubscriberEmail,
+        list: &ListInfo<'_>,
+    ) -> Result<OutgoingMessage, ComposeError> {
+        match draft {
+            Draft::Confirmation {
+                confirm,
+                unsubscribe,
+            } => self.confirmation(to, list, confirm, unsubscribe),
+            Draft::Welcome { unsubscribe } => self.welcome(to, list, unsubscribe),
+        }
+    }
+
+    /// The envelope sender of every message.
+    pub fn sender(&self) -> String {
+        self.from.email.to_string()
+    }
+
     pub fn welcome(
         &self,
         to: &SubscriberEmail,
@@ -238,7 +313,7 @@ impl Composer {
 
         Ok(OutgoingMessage {
             kind: C::KIND,
-            sender: self.from.email.to_string(),
+            sender: self.sender(),
             recipient: recipient.to_string(),
             bytes: message.formatted(),
         })
@@ -345,6 +420,39 @@ mod tests {
                 },
             ),
         ]
+    }
+
+    #[test]
+    fn a_draft_comes_back_from_what_the_outbox_stores() {
+        let link = |id| LinkToken::new(id, crate::domain::Token::generate().expect("entropy"));
+        let confirmation = Draft::Confirmation {
+            confirm: link(1),
+            unsubscribe: link(2),
+        };
+        let welcome = Draft::Welcome {
+            unsubscribe: link(3),
+        };
+        for draft in [&confirmation, &welcome] {
+            let confirm = draft.confirm_link().map(ToString::to_string);
+            let unsubscribe = draft.unsubscribe_link().to_string();
+            let back = Draft::from_stored(draft.kind(), confirm.as_deref(), &unsubscribe);
+            assert_eq!(back.as_ref(), Some(draft));
+        }
+        let bare = crate::domain::Token::generate().expect("entropy");
+        let named = link(4).to_string();
+        for (kind, confirm, unsubscribe) in [
+            ("welcome", Some(named.as_str()), named.as_str()),
+            ("confirmation", None, named.as_str()),
+            ("newsletter", None, named.as_str()),
+            ("welcome", None, bare.as_str()),
+            ("welcome", None, "nonsense"),
+        ] {
+            assert_eq!(
+                Draft::from_stored(kind, confirm, unsubscribe),
+                None,
+                "{kind} {confirm:?} {unsubscribe}"
+            );
+        }
     }
 
     #[test]

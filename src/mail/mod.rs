@@ -7,5 +7,5 @@ pub mod templates;
 pub mod transport;
 pub mod worker;
 
-pub use compose::{ComposeError, Composer, EmailContent, OutgoingMessage};
+pub use compose::{ComposeError, Composer, Draft, EmailContent, OutgoingMessage};
 pub use transport::Mailer;

@@ -15,10 +15,12 @@ use futures_util::StreamExt;
 use futures_util::stream;
 use tokio::sync::Notify;
 
+use super::compose::ListInfo;
 use super::transport::{Mailer, SendError};
-use crate::db::models::OutboxRow;
+use super::{Composer, Draft, OutgoingMessage};
+use crate::db::models::{ListLabel, OutboxRow};
 use crate::db::{Database, DbError, now_ms, outbox};
-use crate::domain::Token;
+use crate::domain::{SubscriberEmail, Token};
 
 /// How many messages one round claims.
 const BATCH: i64 = 128;
@@ -48,11 +50,17 @@ pub struct DeliveryWorker {
     db: Database,
     mailer: Arc<Mailer>,
     wake: Arc<Notify>,
+    composer: Composer,
 }
 
 impl DeliveryWorker {
-    pub fn new(db: Database, mailer: Arc<Mailer>, wake: Arc<Notify>) -> Self {
-        Self { db, mailer, wake }
+    pub fn new(db: Database, mailer: Arc<Mailer>, wake: Arc<Notify>, composer: Composer) -> Self {
+        Self {
+            db,
+            mailer,
+            wake,
+            composer,
+        }
     }
 
     pub fn database(&self) -> &Database {
@@ -116,7 +124,7 @@ impl DeliveryWorker {
         // Each result is recorded in the first write after its send ends,
         // together with whatever else ended meanwhile.
         let mut results = stream::iter(rows)
-            .map(|row| self.send(row))
+            .map(|(row, list)| self.send(row, list))
             .buffer_unordered(CONCURRENCY)
             .ready_chunks(CONCURRENCY);
         let mut round = Round {
@@ -153,13 +161,26 @@ impl DeliveryWorker {
         Ok(round)
     }
 
-    /// Hands one message to the transport and decides what to record.
-    async fn send(&self, row: OutboxRow) -> Outcome {
+    /// Composes one message, hands it to the transport and decides what to
+    /// record.
+    async fn send(&self, row: OutboxRow, list: Option<ListLabel>) -> Outcome {
         let id = row.id;
-        let result = self
-            .mailer
-            .send(&row.sender, &row.recipient, &row.message)
-            .await;
+        let composed = match self.compose(&row, list.as_ref()) {
+            Ok(composed) => composed,
+            Err(error) => {
+                tracing::error!(id, kind = %row.kind, %error, "message cannot be composed");
+                return Outcome::Failed { id, error };
+            }
+        };
+        let (sender, recipient, bytes) = match &composed {
+            Some(message) => (message.sender(), message.recipient(), message.bytes()),
+            None => (
+                row.sender.as_str(),
+                row.recipient.as_str(),
+                &row.message[..],
+            ),
+        };
+        let result = self.mailer.send(sender, recipient, bytes).await;
         let attempts = u32::try_from(row.attempts)
             .unwrap_or(u32::MAX)
             .saturating_add(1);
@@ -190,6 +211,33 @@ impl DeliveryWorker {
                 }
             }
         }
+    }
+}
+
+impl DeliveryWorker {
+    /// The message a row stands for, composed from its draft; `None` for a
+    /// row queued before drafts, which holds its message whole.
+    fn compose(
+        &self,
+        row: &OutboxRow,
+        list: Option<&ListLabel>,
+    ) -> Result<Option<OutgoingMessage>, String> {
+        let Some(unsubscribe) = &row.unsubscribe_link else {
+            return Ok(None);
+        };
+        let draft = Draft::from_stored(&row.kind, row.confirm_link.as_deref(), unsubscribe)
+            .ok_or("its stored links do not make a message")?;
+        let list = list.ok_or("it belongs to no subscription")?;
+        let to = SubscriberEmail::parse(&row.recipient).map_err(|e| e.to_string())?;
+        let list = ListInfo {
+            name: &list.name,
+            slug: &list.slug,
+            description: &list.description,
+        };
+        self.composer
+            .compose_draft(&draft, &to, &list)
+            .map(Some)
+            .map_err(|e| e.to_string())
     }
 }
 

@@ -6,7 +6,7 @@ use assent::db::DbConn;
 use assent::db::schema::{outbox, tokens};
 use diesel::prelude::*;
 
-use crate::support::app::{MAIL_WAIT, TestApp, client, spawn_app, test_env};
+use crate::support::app::{MAIL_WAIT, TestApp, client, link, spawn_app, test_env};
 use crate::support::process::{free_port, spawn, wait_until_up};
 use crate::support::smtp::{Behaviour, SmtpServer};
 
@@ -260,4 +260,40 @@ async fn a_claim_left_by_a_dead_process_is_taken_over_when_its_lease_ends() {
     let mails = app.smtp.wait_for_async(1, Duration::from_secs(10)).await;
     assert_eq!(mails.len(), 1, "and taken over once it lapses");
     assert_eq!(mails[0].rcpt_to, ["orphan@example.com"]);
+}
+
+/// A queued message holds the links it is to carry, not the composed
+/// message, and once the relay has it the database keeps no live link.
+#[tokio::test]
+async fn a_queued_message_holds_only_its_links_and_none_once_sent() {
+    let app = spawn_app().await;
+    app.smtp.set_behaviour(Behaviour::TempFail);
+    assert_eq!(app.signup("ada@example.com").await.status(), 200);
+    outbox_until(&app, |o| o.iter().any(|(_, attempts, _)| *attempts >= 1)).await;
+    let stored = || -> (Vec<u8>, Option<String>, Option<String>) {
+        outbox::table
+            .select((
+                outbox::message,
+                outbox::confirm_link,
+                outbox::unsubscribe_link,
+            ))
+            .first(&mut *app.conn() as &mut DbConn)
+            .expect("the queued message")
+    };
+    let (message, confirm, unsubscribe) = stored();
+    assert!(message.is_empty(), "no composed message is stored");
+    let (confirm, unsubscribe) = (
+        confirm.expect("a confirm link"),
+        unsubscribe.expect("an unsubscribe link"),
+    );
+
+    app.smtp.set_behaviour(Behaviour::Accept);
+    let mail = app.mails(1).await.swap_remove(0);
+    assert_eq!(link(&mail, "confirm"), format!("/confirm/{confirm}"));
+    assert_eq!(
+        link(&mail, "unsubscribe"),
+        format!("/unsubscribe/{unsubscribe}")
+    );
+    outbox_until(&app, |o| o.iter().all(|(status, _, _)| status == "sent")).await;
+    assert_eq!(stored(), (Vec::new(), None, None));
 }

@@ -1,7 +1,7 @@
-//! A database written by the previous schema keeps working after the
-//! server that migrates it starts.
+//! A database written before links named their token row and before the
+//! outbox kept drafts keeps working once a server has migrated it.
 
-use assent::db::schema::{lists, subscribers, subscriptions, tokens};
+use assent::db::schema::{lists, outbox, subscribers, subscriptions, tokens};
 use assent::db::{DbConn, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
 use assent::domain::Token;
 use diesel::prelude::*;
@@ -9,8 +9,18 @@ use diesel_migrations::MigrationHarness;
 
 use crate::support::app::{fresh_database_url, link, spawn_app_with};
 
-/// Migrations up to and including the last one before links named their row.
-const BEFORE_LINK_ROWS: usize = 2;
+/// Migrations up to and including the last one before links named their row
+/// and the outbox kept drafts.
+const EARLIER_MIGRATIONS: usize = 2;
+
+/// A message as the outbox held it then: composed whole.
+const QUEUED_WHOLE: &str = "From: Test News <news@assent.test>\r\n\
+    To: early@example.com\r\n\
+    Subject: Queued whole\r\n\
+    List-Unsubscribe: <http://localhost/unsubscribe/x>\r\n\
+    List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n\
+    \r\n\
+    Composed before drafts.\r\n";
 
 fn connect(url: &str) -> DbConn {
     match url.strip_prefix("sqlite://") {
@@ -21,16 +31,16 @@ fn connect(url: &str) -> DbConn {
 
 /// Links mailed before links named their token row carry the secret alone,
 /// and stay in people's inboxes: after the upgrade they still confirm and
-/// unsubscribe.
+/// unsubscribe. A message queued whole is sent as it was.
 #[tokio::test]
-async fn links_mailed_before_links_named_their_row_still_work() {
+async fn links_mailed_and_messages_queued_before_the_upgrade_still_work() {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = fresh_database_url(&dir);
     let confirm = Token::generate().expect("entropy");
     let unsubscribe = Token::generate().expect("entropy");
     {
         let mut conn = connect(&url);
-        for _ in 0..BEFORE_LINK_ROWS {
+        for _ in 0..EARLIER_MIGRATIONS {
             match &mut conn {
                 DbConn::Sqlite(c) => c.run_next_migration(SQLITE_MIGRATIONS).map(|_| ()),
                 DbConn::Postgres(c) => c.run_next_migration(POSTGRES_MIGRATIONS).map(|_| ()),
@@ -87,9 +97,26 @@ async fn links_mailed_before_links_named_their_row_still_work() {
                 .execute(&mut conn)
                 .expect("a token");
         }
+        diesel::insert_into(outbox::table)
+            .values((
+                outbox::subscription_id.eq(subscription),
+                outbox::kind.eq("confirmation"),
+                outbox::sender.eq("news@assent.test"),
+                outbox::recipient.eq("early@example.com"),
+                outbox::message.eq(QUEUED_WHOLE.as_bytes()),
+                outbox::status.eq("queued"),
+                outbox::next_attempt_at.eq(now),
+                outbox::created_at.eq(now),
+            ))
+            .execute(&mut conn)
+            .expect("a queued message");
     }
 
     let app = spawn_app_with(&[("ASSENT_DATABASE_URL", &url)]).await;
+    let queued = app.mails(1).await.swap_remove(0);
+    assert_eq!(queued.header("Subject").as_deref(), Some("Queued whole"));
+    assert_eq!(queued.rcpt_to, ["early@example.com"]);
+
     let confirm = format!("/confirm/{}", confirm.as_str());
     let page = app.get(&confirm).await;
     assert_eq!(page.status(), 200);
@@ -109,7 +136,7 @@ async fn links_mailed_before_links_named_their_row_still_work() {
     );
 
     // The welcome carries a link of the new form; the old one works as well.
-    let welcome = app.mails(1).await.swap_remove(0);
+    let welcome = app.mails(2).await.swap_remove(1);
     assert!(link(&welcome, "unsubscribe").contains('.'));
     let unsubscribe = format!("/unsubscribe/{}", unsubscribe.as_str());
     assert_eq!(

@@ -1,0 +1,2 @@
+ALTER TABLE outbox DROP COLUMN unsubscribe_link;
+ALTER TABLE outbox DROP COLUMN confirm_link;
