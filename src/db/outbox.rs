@@ -104,8 +104,12 @@ pub fn claim_due(
         return Ok(Vec::new());
     }
     let list = (lists::name, lists::slug, lists::description);
+    // Two flat joins: SQLite would read the whole of a nested
+    // `subscriptions JOIN lists` on the right of a LEFT JOIN first.
+    let of_subscription = lists::id.nullable().eq(subscriptions::list_id.nullable());
     on_backend!(conn, |c| outbox::table
-        .left_join(subscriptions::table.inner_join(lists::table))
+        .left_join(subscriptions::table)
+        .left_join(lists::table.on(of_subscription))
         .filter(outbox::id.eq_any(&ids))
         .filter(outbox::claimed_by.eq(claim))
         .order(outbox::id)
