@@ -94,7 +94,7 @@ fn record_signup(
     let Some(list) = list else {
         return Ok(SignupOutcome::UnknownList);
     };
-    let (subscriber, _) = subscriptions::insert_or_get_subscriber(
+    let subscriber = subscriptions::insert_or_get_subscriber(
         conn,
         request.email.as_str(),
         request.name.as_ref().map(SubscriberName::as_str),

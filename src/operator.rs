@@ -176,7 +176,7 @@ pub fn import_address(
     if suppressions::contains(conn, &hash)? {
         return Ok(ImportResult::Suppressed);
     }
-    let (subscriber, _) = subscriptions::insert_or_get_subscriber(
+    let subscriber = subscriptions::insert_or_get_subscriber(
         conn,
         email.as_str(),
         name.map(SubscriberName::as_str),

@@ -23,15 +23,15 @@ pub fn subscriber_by_id(conn: &mut DbConn, id: i64) -> QueryResult<Subscriber> {
     )
 }
 
-/// The subscriber with this address, inserted if there was none; `true`
-/// when this call inserted it. One statement for a new address; a
-/// concurrent insert of the same address is waited for, then read.
+/// The subscriber with this address, inserted if there was none. One
+/// statement for a new address; a concurrent insert of the same address is
+/// waited for, then read.
 pub fn insert_or_get_subscriber(
     conn: &mut DbConn,
     email: &str,
     name: Option<&str>,
     now: i64,
-) -> QueryResult<(Subscriber, bool)> {
+) -> QueryResult<Subscriber> {
     let inserted = on_backend!(conn, |c| {
         diesel::insert_into(subscribers::table)
             .values((
@@ -44,13 +44,10 @@ pub fn insert_or_get_subscriber(
             .returning(Subscriber::as_returning())
             .load(c)
     })?;
-    if let Some(subscriber) = inserted.into_iter().next() {
-        return Ok((subscriber, true));
+    match inserted.into_iter().next() {
+        Some(subscriber) => Ok(subscriber),
+        None => subscriber_by_email(conn, email)?.ok_or(diesel::result::Error::NotFound),
     }
-    let existing = subscriber_by_email(conn, email)?;
-    existing
-        .map(|s| (s, false))
-        .ok_or(diesel::result::Error::NotFound)
 }
 
 pub fn find(
