@@ -85,19 +85,15 @@ impl EmailContent for Welcome {
     }
 }
 
-/// A message ready for the outbox.
+/// A message ready for the transport.
 #[derive(Debug, Clone)]
 pub struct OutgoingMessage {
-    kind: &'static str,
     sender: String,
     recipient: String,
     bytes: Vec<u8>,
 }
 
 impl OutgoingMessage {
-    pub fn kind(&self) -> &'static str {
-        self.kind
-    }
     /// The envelope sender.
     pub fn sender(&self) -> &str {
         &self.sender
@@ -312,7 +308,6 @@ impl Composer {
             .map_err(|e| ComposeError::Message(e.to_string()))?;
 
         Ok(OutgoingMessage {
-            kind: C::KIND,
             sender: self.sender(),
             recipient: recipient.to_string(),
             bytes: message.formatted(),

@@ -128,7 +128,7 @@ async fn a_link_naming_a_real_row_with_another_secret_is_a_404_and_confirms_noth
     let forged = format!("{row}.{}", secret.as_str());
 
     assert_eq!(app.get(&forged).await.status(), 404);
-    let post = app.client.post(app.url(&forged)).send().await.unwrap();
+    let post = app.post(&forged).await;
     assert_eq!(post.status(), 404);
     assert_eq!(app.status("ada@example.com").as_deref(), Some("pending"));
     assert_eq!(app.get(&confirm).await.status(), 200);
@@ -150,7 +150,7 @@ async fn an_expired_link_is_a_410_with_a_way_to_sign_up_again() {
             .unwrap()
             .contains(r#"href="/subscribe?list=newsletter""#)
     );
-    let post = app.client.post(app.url(&confirm)).send().await.unwrap();
+    let post = app.post(&confirm).await;
     assert_eq!(post.status(), 410);
     assert_eq!(app.status("late@example.com").as_deref(), Some("pending"));
 }
