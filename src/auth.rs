@@ -9,7 +9,30 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
 use hmac::{KeyInit, Mac};
+use secrecy::{ExposeSecret, SecretSlice};
 use sha2::Sha256;
+
+/// The secret key (`ASSENT_SECRET_KEY`, or the one kept in the database):
+/// keys cookies, the suppression list's hashes and signatures. Its `Debug`
+/// prints nothing.
+#[derive(Clone)]
+pub struct SecretKey(SecretSlice<u8>);
+
+impl SecretKey {
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Self(bytes.into())
+    }
+
+    pub fn expose(&self) -> &[u8] {
+        self.0.expose_secret()
+    }
+}
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey(…)")
+    }
+}
 
 /// OWASP's minimum for argon2id: 19 MiB, two passes, one lane.
 const MEMORY_KIB: u32 = 19 * 1024;
@@ -80,8 +103,8 @@ pub fn verify_password(stored: Option<&str>, candidate: &str) -> bool {
 
 /// The keyed hash of an address kept on the suppression list: without the
 /// secret key it cannot be reversed by hashing guesses.
-pub fn suppression_hash(secret_key: &[u8], email: &str) -> String {
-    let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(secret_key)
+pub fn suppression_hash(secret_key: &SecretKey, email: &str) -> String {
+    let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(secret_key.expose())
         .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
     mac.update(b"suppression\0");
     mac.update(email.to_ascii_lowercase().as_bytes());
@@ -126,15 +149,18 @@ mod tests {
 
     #[test]
     fn suppression_hashes_are_keyed_and_ignore_case() {
-        let a = suppression_hash(b"key one, at least thirty-two bytes", "Ada@Example.com");
-        assert_eq!(
-            a,
-            suppression_hash(b"key one, at least thirty-two bytes", "ada@example.com")
-        );
+        let key = |k: &[u8]| SecretKey::new(k.to_vec());
+        let one = key(b"key one, at least thirty-two bytes");
+        let a = suppression_hash(&one, "Ada@Example.com");
+        assert_eq!(a, suppression_hash(&one, "ada@example.com"));
         assert_ne!(
             a,
-            suppression_hash(b"key two, at least thirty-two bytes", "ada@example.com")
+            suppression_hash(
+                &key(b"key two, at least thirty-two bytes"),
+                "ada@example.com"
+            )
         );
+        assert!(!format!("{one:?}").contains("key one"));
         assert!(!a.contains("ada"));
     }
 

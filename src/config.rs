@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use lettre::message::Mailbox;
+use secrecy::SecretString;
 use url::Url;
 
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +36,10 @@ pub enum DatabaseUrl {
 }
 
 impl DatabaseUrl {
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Self::Sqlite(_))
+    }
+
     pub fn parse(value: &str) -> Result<Self, String> {
         if value.starts_with("postgres://") || value.starts_with("postgresql://") {
             Ok(Self::Postgres(value.to_owned()))
@@ -56,12 +61,13 @@ pub struct Settings {
     /// `None` means "derive it from the bound address".
     pub base_url: Option<Url>,
     /// `None` means "write `.eml` files into `mail_dir`".
-    pub smtp_url: Option<String>,
+    pub smtp: Option<SmtpUrl>,
     pub mail_dir: PathBuf,
     pub mail_from: Mailbox,
     pub org_name: String,
     pub org_address: String,
-    pub secret_key: Option<Vec<u8>>,
+    /// `None`: the key kept in the database (made on first start).
+    pub secret_key: Option<SecretString>,
     pub confirm_ttl: Duration,
     pub default_list: String,
     /// Signups a minute per client address; 0 turns the limit off.
@@ -104,11 +110,17 @@ impl Settings {
             .transpose()
             .map_err(|m| ConfigError::new("ASSENT_BASE_URL", m))?;
 
-        let smtp_url = get("ASSENT_SMTP_URL").map(|v| v.trim().to_owned());
-        if let Some(url) = &smtp_url {
-            crate::mail::transport::validate_smtp_url(url)
-                .map_err(|m| ConfigError::new("ASSENT_SMTP_URL", m))?;
-        }
+        let smtp = get("ASSENT_SMTP_URL")
+            .map(|v| SmtpUrl::parse(v.trim()))
+            .transpose()
+            .map_err(|e| {
+                ConfigError::new(
+                    "ASSENT_SMTP_URL",
+                    format!(
+                        "expected smtp://[user:pass@]host[:port][?tls=required] or smtps://… ({e})"
+                    ),
+                )
+            })?;
 
         let mail_dir = PathBuf::from(get("ASSENT_MAIL_DIR").unwrap_or_else(|| "./mail".into()));
 
@@ -133,7 +145,7 @@ impl Settings {
                     format!("must be at least 32 bytes, got {}", v.len()),
                 ));
             }
-            Some(v) => Some(v.into_bytes()),
+            Some(v) => Some(SecretString::from(v)),
             None => None,
         };
 
@@ -197,7 +209,7 @@ impl Settings {
             database_url,
             bind,
             base_url,
-            smtp_url,
+            smtp,
             mail_dir,
             mail_from,
             org_name,
@@ -211,6 +223,80 @@ impl Settings {
             log,
         })
     }
+}
+
+/// `ASSENT_SMTP_URL`, read: where the relay is and how to speak to it.
+#[derive(Debug, Clone)]
+pub struct SmtpUrl {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    /// User name and password for AUTH, percent-decoded.
+    pub credentials: Option<(String, SecretString)>,
+    /// The name to greet with (the URL's path), if one is given.
+    pub hello_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    Plain,
+    /// `STARTTLS` after the greeting; `required: false` only if offered.
+    StartTls {
+        required: bool,
+    },
+    /// TLS from the first byte (`smtps://`).
+    Implicit,
+}
+
+impl SmtpUrl {
+    /// `smtp://[user:pass@]host[:port][/hello-name][?tls=required]` or
+    /// `smtps://…`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let url = Url::parse(text).map_err(|e| e.to_string())?;
+        let host = url
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or("the URL names no host")?
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned();
+        let tls = url
+            .query_pairs()
+            .find(|(key, _)| key == "tls")
+            .map(|(_, value)| value.into_owned());
+        let (tls, default_port) = match (url.scheme(), tls.as_deref()) {
+            ("smtp", None) => (SmtpTls::Plain, 25),
+            ("smtp", Some("required")) => (SmtpTls::StartTls { required: true }, 587),
+            ("smtp", Some("opportunistic")) => (SmtpTls::StartTls { required: false }, 587),
+            ("smtps", None) => (SmtpTls::Implicit, 465),
+            (scheme, None) => return Err(format!("unknown scheme {scheme:?}")),
+            (_, Some(tls)) => return Err(format!("unknown tls={tls:?}")),
+        };
+        let credentials = match url.password() {
+            Some(password) => Some((
+                percent_decode(url.username())?,
+                SecretString::from(percent_decode(password)?),
+            )),
+            None => None,
+        };
+        let hello_name = Some(url.path().trim_matches('/'))
+            .filter(|name| !name.is_empty())
+            .map(str::to_owned);
+        Ok(Self {
+            port: url.port().unwrap_or(default_port),
+            host,
+            tls,
+            credentials,
+            hello_name,
+        })
+    }
+}
+
+fn percent_decode(text: &str) -> Result<String, String> {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .map(|s| s.into_owned())
+        .map_err(|e| format!("the user or password is not UTF-8: {e}"))
 }
 
 fn parse_base_url(value: &str) -> Result<Url, String> {
@@ -297,7 +383,7 @@ mod tests {
         assert_eq!(s.confirm_ttl, Duration::from_secs(48 * 3600));
         assert_eq!(s.signup_rate, 20);
         assert_eq!(s.mail_from.email.to_string(), "newsletter@localhost");
-        assert!(s.smtp_url.is_none());
+        assert!(s.smtp.is_none());
     }
 
     #[test]
@@ -336,6 +422,51 @@ mod tests {
         assert_eq!(describe_duration(Duration::from_secs(7 * 86_400)), "7 days");
         assert_eq!(describe_duration(Duration::from_secs(3600)), "1 hour");
         assert_eq!(describe_duration(Duration::from_secs(90)), "90 seconds");
+    }
+
+    #[test]
+    fn smtp_urls_of_the_contract_are_read() {
+        use secrecy::ExposeSecret;
+
+        let plain = SmtpUrl::parse("smtp://relay.example").unwrap();
+        assert_eq!((plain.host.as_str(), plain.port), ("relay.example", 25));
+        assert_eq!(plain.tls, SmtpTls::Plain);
+        assert!(plain.credentials.is_none());
+
+        let starttls =
+            SmtpUrl::parse("smtp://api%40key:p%2Fss@relay.example?tls=required").unwrap();
+        assert_eq!(starttls.port, 587);
+        assert_eq!(starttls.tls, SmtpTls::StartTls { required: true });
+        let (user, password) = starttls.credentials.expect("credentials");
+        assert_eq!(
+            (user.as_str(), password.expose_secret()),
+            ("api@key", "p/ss")
+        );
+        assert!(
+            !format!("{password:?}").contains("p/ss"),
+            "Debug hides the password"
+        );
+
+        let implicit = SmtpUrl::parse("smtps://relay.example:2465/mx.example").unwrap();
+        assert_eq!(implicit.port, 2465);
+        assert_eq!(implicit.tls, SmtpTls::Implicit);
+        assert_eq!(implicit.hello_name.as_deref(), Some("mx.example"));
+
+        let v6 = SmtpUrl::parse("smtp://[::1]:2525").unwrap();
+        assert_eq!((v6.host.as_str(), v6.port), ("::1", 2525));
+    }
+
+    #[test]
+    fn other_smtp_urls_are_refused() {
+        for url in [
+            "http://relay.example",
+            "smtp://",
+            "smtp://relay.example?tls=maybe",
+            "smtps://relay.example?tls=required",
+            "relay.example:25",
+        ] {
+            assert!(SmtpUrl::parse(url).is_err(), "{url}");
+        }
     }
 
     #[test]

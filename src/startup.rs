@@ -7,18 +7,21 @@ use actix_web::dev::Server;
 use actix_web::middleware::{DefaultHeaders, ErrorHandlers};
 use actix_web::{App, HttpServer, web};
 use base64::Engine;
-use tokio::sync::Notify;
+use secrecy::ExposeSecret;
+use tracing_actix_web::TracingLogger;
 use url::Url;
 
-use crate::config::{Settings, describe_duration};
-use crate::db::{Database, DbError, lists, now_ms, outbox, settings as stored_settings};
+use crate::auth::SecretKey;
+use crate::config::Settings;
+use crate::db::{Database, DbError, lists, now_ms, settings as stored_settings};
 use crate::domain::list::slugify;
-use crate::double_opt_in::FlowContext;
-use crate::mail::worker::DeliveryWorker;
+use crate::jobs::{self, Role, Runtime};
 use crate::mail::{Composer, Mailer};
 use crate::pages::Site;
 use crate::rate_limit::RateLimiter;
 use crate::routes::{self, AppState};
+use crate::services::{Services, Wake};
+use crate::telemetry::RequestSpan;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -37,7 +40,7 @@ pub enum StartupError {
 
 /// Opens the database, applies pending migrations, and makes sure the state
 /// a first start needs exists: the default list and the secret key.
-pub async fn prepare_database(settings: &Settings) -> Result<(Database, Vec<u8>), StartupError> {
+pub async fn prepare_database(settings: &Settings) -> Result<(Database, SecretKey), StartupError> {
     let url = settings.database_url.clone();
     let default_list = settings.default_list.clone();
     let org_name = settings.org_name.clone();
@@ -52,7 +55,7 @@ pub async fn prepare_database(settings: &Settings) -> Result<(Database, Vec<u8>)
         lists::ensure_default(&mut conn, &default_list, &org_name, now_ms())
             .map_err(DbError::from)?;
         let key = match configured_key {
-            Some(key) => key,
+            Some(key) => key.expose_secret().as_bytes().to_vec(),
             None => stored_settings::secret_key(&mut conn, generate_key)
                 .map_err(DbError::from)?
                 .into_bytes(),
@@ -62,7 +65,7 @@ pub async fn prepare_database(settings: &Settings) -> Result<(Database, Vec<u8>)
                 "the secret key stored in the database is shorter than 32 bytes; set ASSENT_SECRET_KEY".into(),
             ));
         }
-        Ok((db, key))
+        Ok((db, SecretKey::new(key)))
     })
     .await
     .map_err(|e| StartupError::Other(e.to_string()))?
@@ -76,8 +79,8 @@ fn generate_key() -> String {
         .unwrap_or_else(|e| panic!("no entropy for the secret key: {e}"))
 }
 
-pub fn build_mailer(settings: &Settings) -> Result<Mailer, StartupError> {
-    match &settings.smtp_url {
+fn build_mailer(settings: &Settings) -> Result<Mailer, StartupError> {
+    match &settings.smtp {
         Some(url) => Mailer::smtp(url).map_err(StartupError::Mail),
         None => Mailer::files(settings.mail_dir.clone()).map_err(|e| {
             StartupError::Mail(format!(
@@ -88,22 +91,49 @@ pub fn build_mailer(settings: &Settings) -> Result<Mailer, StartupError> {
     }
 }
 
-/// The HTTP server and the delivery worker, ready to run.
+/// The database, the services and the background runtime, as `serve` and
+/// `worker` both start them.
+async fn start_services(
+    settings: &Settings,
+    base_url: Url,
+    role: Role,
+) -> Result<(Arc<Services>, Runtime), StartupError> {
+    let (db, secret_key) = prepare_database(settings).await?;
+    let mailer = Arc::new(build_mailer(settings)?);
+    tracing::info!("{}", mailer.describe());
+    let composer = Composer::new(
+        settings.mail_from.clone(),
+        base_url,
+        settings.org_name.clone(),
+        settings.org_address.clone(),
+        settings.confirm_ttl,
+    );
+    let checks = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    let services = Arc::new(Services {
+        db,
+        composer,
+        secret_key,
+        default_list: slugify(&settings.default_list),
+        wake: Wake::default(),
+        password_checks: tokio::sync::Semaphore::new(checks),
+    });
+    let runtime = Runtime::register(Arc::clone(&services), mailer, role).await?;
+    Ok((services, runtime))
+}
+
+/// Imports being uploaded at once; more are told to come back.
+const MAX_UPLOADS: usize = 2;
+
+/// The HTTP server and the background runtime, ready to run.
 pub struct Application {
     port: u16,
     base_url: Url,
     server: Server,
-    worker: DeliveryWorker,
+    background: jobs::Handle,
 }
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
-        let (db, secret_key) = prepare_database(&settings).await?;
-        if db.is_sqlite() {
-            release_stale_claims(&db).await?;
-            crate::routes::admin::fail_unfinished_imports(&db).await;
-        }
-
         let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
             addr: settings.bind,
             source,
@@ -112,30 +142,19 @@ impl Application {
             .local_addr()
             .map_err(|e| StartupError::Other(e.to_string()))?;
         let base_url = base_url(&settings, addr)?;
+        let (services, runtime) = start_services(&settings, base_url.clone(), Role::Serve).await?;
         tracing::info!(%addr, %base_url, "listening");
 
-        let mailer = Arc::new(build_mailer(&settings)?);
-        tracing::info!("{}", mailer.describe());
-        let wake = Arc::new(Notify::new());
-
-        let composer = composer(&settings, &base_url);
         let state = web::Data::new(AppState {
-            db: db.clone(),
-            flow: FlowContext {
-                composer: composer.clone(),
-                confirm_ttl: settings.confirm_ttl,
-                default_list: slugify(&settings.default_list),
-            },
+            cookie_key: actix_web::cookie::Key::derive_from(services.secret_key.expose()),
+            services,
             site: Site {
                 org_name: settings.org_name.clone(),
             },
             limiter: RateLimiter::new(settings.signup_rate),
-            wake: wake.clone(),
-            confirm_ttl: describe_duration(settings.confirm_ttl),
             trusted_proxies: settings.trusted_proxies.clone(),
-            cookie_key: actix_web::cookie::Key::derive_from(&secret_key),
             secure_cookies: base_url.scheme() == "https",
-            secret_key,
+            uploads: tokio::sync::Semaphore::new(MAX_UPLOADS),
         });
 
         let cors_origins = settings.cors_origins.clone();
@@ -153,7 +172,7 @@ impl Application {
                             "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
                         )),
                 )
-                .wrap(access_log())
+                .wrap(TracingLogger::<RequestSpan>::new())
                 .configure(|cfg| routes::configure(cfg, &origins))
         })
         .listen(listener)
@@ -164,7 +183,7 @@ impl Application {
             port: addr.port(),
             base_url,
             server,
-            worker: DeliveryWorker::new(db, mailer, wake, composer),
+            background: runtime.start(),
         })
     }
 
@@ -176,14 +195,16 @@ impl Application {
         &self.base_url
     }
 
-    /// Serves until the process is told to stop (SIGINT, SIGTERM).
+    /// A probe on the background runtime, for tests that wait for it.
+    pub fn background(&self) -> jobs::Probe {
+        self.background.probe()
+    }
+
+    /// Serves until the process is told to stop (SIGINT, SIGTERM), then
+    /// stops the background work and gives back what it held.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let db = self.worker.database().clone();
-        let worker = tokio::spawn(self.worker.run());
-        let jobs = tokio::spawn(crate::jobs::run(db));
         let result = self.server.await;
-        worker.abort();
-        jobs.abort();
+        self.background.stop().await;
         result
     }
 }
@@ -198,38 +219,22 @@ fn base_url(settings: &Settings, addr: std::net::SocketAddr) -> Result<Url, Star
     }
 }
 
-fn composer(settings: &Settings, base_url: &Url) -> Composer {
-    Composer::new(
-        settings.mail_from.clone(),
-        base_url.clone(),
-        settings.org_name.clone(),
-        settings.org_address.clone(),
-        settings.confirm_ttl,
-    )
-}
-
-/// `assent worker`: delivery and scheduled jobs without HTTP, until SIGINT or
+/// `assent worker`: the background runtime without HTTP, until SIGINT or
 /// SIGTERM.
 pub async fn run_worker(settings: Settings) -> Result<(), StartupError> {
-    let (db, _secret_key) = prepare_database(&settings).await?;
-    if db.is_sqlite() {
+    if settings.database_url.is_sqlite() {
         tracing::warn!(
             "on SQLite, run either `assent serve` or `assent worker` on a database, not both"
         );
-        release_stale_claims(&db).await?;
     }
-    let mailer = Arc::new(build_mailer(&settings)?);
-    tracing::info!("{}", mailer.describe());
-    tracing::info!("delivery worker started");
     // Messages are composed as they are sent: with the links and names the
     // servers would use.
-    let composer = composer(&settings, &base_url(&settings, settings.bind)?);
-    let worker = DeliveryWorker::new(db.clone(), mailer, Arc::new(Notify::new()), composer);
-    tokio::select! {
-        _ = worker.run() => {}
-        _ = crate::jobs::run(db) => {}
-        _ = shutdown_signal() => tracing::info!("stopping"),
-    }
+    let base_url = base_url(&settings, settings.bind)?;
+    let (_services, runtime) = start_services(&settings, base_url, Role::Worker).await?;
+    let background = runtime.start();
+    shutdown_signal().await;
+    tracing::info!("stopping");
+    background.stop().await;
     Ok(())
 }
 
@@ -253,33 +258,4 @@ async fn shutdown_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
-}
-
-/// One process owns an SQLite file: claims still held are from a process
-/// that died, and their messages can go now. (On PostgreSQL, claims lapse
-/// when their lease runs out.)
-async fn release_stale_claims(db: &Database) -> Result<(), StartupError> {
-    let released = db
-        .write(|c| outbox::release_all_claims(c).map_err(DbError::from))
-        .await?;
-    if released > 0 {
-        tracing::info!(released, "resuming deliveries left by the previous run");
-    }
-    Ok(())
-}
-
-/// Logs each request's method, path, status and duration. Link tokens are
-/// left out of the path and query strings are dropped: both are secrets or
-/// personal data.
-fn access_log() -> actix_web::middleware::Logger {
-    actix_web::middleware::Logger::new("%{REQUEST}xi %s %Dms")
-        .exclude("/healthz")
-        .custom_request_replace("REQUEST", |req| {
-            let path = req.path();
-            let shown = ["/confirm/", "/unsubscribe/"]
-                .iter()
-                .find(|prefix| path.starts_with(*prefix))
-                .map_or(path, |prefix| prefix.trim_end_matches('/'));
-            format!("{} {shown}", req.method())
-        })
 }

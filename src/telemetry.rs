@@ -1,7 +1,19 @@
-//! Logging to stderr, filtered by `ASSENT_LOG`.
+//! Logging to stderr, filtered by `ASSENT_LOG`, and a span per request.
+//!
+//! Every request runs in a span that carries a request id, so every line it
+//! causes (its database work included, on whichever thread it runs) names
+//! the request. A request's line names its route's pattern, never its path:
+//! paths carry link tokens, and query strings carry addresses.
 
 use std::io::IsTerminal;
+use std::time::Instant;
 
+use actix_web::Error;
+use actix_web::HttpMessage;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use tracing::Span;
+use tracing_actix_web::{RequestId, RootSpanBuilder};
 use tracing_subscriber::EnvFilter;
 
 /// Installs the subscriber; fails on a filter that does not parse.
@@ -13,4 +25,60 @@ pub fn init(filter: &str) -> Result<(), String> {
         .with_ansi(std::io::stderr().is_terminal())
         .try_init()
         .map_err(|e| e.to_string())
+}
+
+/// The span of each request, and its line in the log when it ends.
+pub struct RequestSpan;
+
+/// When the request began, for its duration.
+struct Started(Instant);
+
+impl RootSpanBuilder for RequestSpan {
+    fn on_request_start(request: &ServiceRequest) -> Span {
+        request.extensions_mut().insert(Started(Instant::now()));
+        let request_id = request
+            .extensions()
+            .get::<RequestId>()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let route = request
+            .match_pattern()
+            .unwrap_or_else(|| "unmatched".into());
+        tracing::info_span!(
+            "request",
+            request_id = %request_id,
+            method = %request.method(),
+            route = %route,
+        )
+    }
+
+    fn on_request_end<B: MessageBody>(span: Span, outcome: &Result<ServiceResponse<B>, Error>) {
+        let Ok(response) = outcome else {
+            return;
+        };
+        let request = response.request();
+        if request.path() == "/healthz" {
+            return;
+        }
+        let ms = request
+            .extensions()
+            .get::<Started>()
+            .map(|s| s.0.elapsed().as_secs_f64() * 1000.0)
+            .unwrap_or_default();
+        let status = response.status().as_u16();
+        let _entered = span.enter();
+        if status >= 500 {
+            tracing::warn!(status, ms = format_args!("{ms:.1}"), "answered");
+        } else {
+            tracing::info!(status, ms = format_args!("{ms:.1}"), "answered");
+        }
+    }
+}
+
+/// The request id of the request being handled, for work it queues.
+pub fn current_request_id(request: &actix_web::HttpRequest) -> Option<String> {
+    request
+        .extensions()
+        .get::<RequestId>()
+        .map(ToString::to_string)
 }

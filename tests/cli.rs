@@ -256,6 +256,20 @@ async fn without_smtp_mail_is_written_as_eml_files_and_the_log_says_so() {
     let log = String::from_utf8_lossy(&output.stderr);
     assert!(log.contains(".eml files"), "{log}");
     assert!(log.contains(&bind), "the bound address is logged: {log}");
+    // Each request has its line, with a request id and the route's pattern.
+    let signup = log
+        .lines()
+        .find(|l| l.contains("route=/subscribe") && l.contains("answered"))
+        .unwrap_or_else(|| panic!("a line for the signup: {log}"));
+    assert!(signup.contains("request_id="), "{signup}");
+    assert!(
+        signup.contains("method=POST") && signup.contains("status=200"),
+        "{signup}"
+    );
+    assert!(
+        !log.contains("laptop@example.com"),
+        "no address in the log: {log}"
+    );
 }
 
 #[test]

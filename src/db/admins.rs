@@ -4,11 +4,12 @@ use diesel::prelude::*;
 
 use super::schema::{admin_sessions, admins, login_failures};
 use super::{DbConn, at_most_one, is_unique_violation};
+use crate::domain::{AdminId, SessionId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = admins)]
 pub struct Admin {
-    pub id: i64,
+    pub id: AdminId,
     pub email: String,
     pub password_hash: String,
     pub created_at: i64,
@@ -18,8 +19,8 @@ pub struct Admin {
 /// A signed-in operator, as a request sees them.
 #[derive(Debug, Clone)]
 pub struct Session {
-    pub id: i64,
-    pub admin_id: i64,
+    pub id: SessionId,
+    pub admin_id: AdminId,
     pub email: String,
     pub csrf_token: String,
     pub last_seen_at: i64,
@@ -92,7 +93,7 @@ pub fn by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<Admin>> {
 
 pub fn create_session(
     conn: &mut DbConn,
-    admin_id: i64,
+    admin_id: AdminId,
     token_hash: &[u8],
     csrf_token: &str,
     now: i64,
@@ -126,7 +127,7 @@ pub fn session(
             admin_sessions::csrf_token,
             admin_sessions::last_seen_at,
         ))
-        .first::<(i64, i64, String, String, i64)>(conn)
+        .first::<(SessionId, AdminId, String, String, i64)>(conn)
         .optional()
         .map(|row| {
             row.map(|(id, admin_id, email, csrf_token, last_seen_at)| Session {
@@ -139,14 +140,14 @@ pub fn session(
         })
 }
 
-pub fn touch_session(conn: &mut DbConn, id: i64, now: i64) -> QueryResult<()> {
+pub fn touch_session(conn: &mut DbConn, id: SessionId, now: i64) -> QueryResult<()> {
     diesel::update(admin_sessions::table.find(id))
         .set(admin_sessions::last_seen_at.eq(now))
         .execute(conn)
         .map(|_| ())
 }
 
-pub fn delete_session(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+pub fn delete_session(conn: &mut DbConn, id: SessionId) -> QueryResult<()> {
     diesel::delete(admin_sessions::table.find(id))
         .execute(conn)
         .map(|_| ())
@@ -158,18 +159,26 @@ pub fn delete_idle_sessions(conn: &mut DbConn, idle_since: i64) -> QueryResult<u
         .execute(conn)
 }
 
+/// Counts a sign-in attempt as failed; returns the row, which a successful
+/// attempt deletes again.
 pub fn record_failure(
     conn: &mut DbConn,
     email: &str,
     client_ip: &str,
     now: i64,
-) -> QueryResult<()> {
-    diesel::insert_into(login_failures::table)
+) -> QueryResult<i64> {
+    on_backend!(conn, |c| diesel::insert_into(login_failures::table)
         .values((
             login_failures::email.eq(email),
             login_failures::client_ip.eq(client_ip),
             login_failures::occurred_at.eq(now),
         ))
+        .returning(login_failures::id)
+        .get_result(c))
+}
+
+pub fn delete_failure(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+    diesel::delete(login_failures::table.find(id))
         .execute(conn)
         .map(|_| ())
 }

@@ -4,11 +4,12 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::audit_log;
+use crate::domain::AuditId;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = audit_log)]
 pub struct AuditEntry {
-    pub id: i64,
+    pub id: AuditId,
     pub admin_email: String,
     pub action: String,
     pub target: String,
@@ -39,7 +40,11 @@ pub fn record(
 }
 
 /// Newest first, `limit` entries older than entry `before` (if given).
-pub fn page(conn: &mut DbConn, before: Option<i64>, limit: i64) -> QueryResult<Vec<AuditEntry>> {
+pub fn page(
+    conn: &mut DbConn,
+    before: Option<AuditId>,
+    limit: i64,
+) -> QueryResult<Vec<AuditEntry>> {
     let mut query = audit_log::table
         .order(audit_log::id.desc())
         .limit(limit)

@@ -6,6 +6,7 @@ use diesel::connection::SimpleConnection;
 
 use super::schema::{outbox, subscriptions};
 use super::{DbConn, DbError};
+use crate::domain::{MessageId, MessageStatus, SubscriptionId};
 
 /// Set on every SQLite connection. WAL lets readers work while the writer
 /// commits; `synchronous = NORMAL` keeps commits durable across a process
@@ -57,38 +58,44 @@ pub fn checkpoint(conn: &mut DbConn, mode: Checkpoint) -> QueryResult<i64> {
 /// Holds the subscription's row until the transaction ends, so that two
 /// processes handling signups for one address take turns and the resend caps
 /// hold. SQLite serialises writers already.
-pub fn lock_subscription(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+pub fn lock_subscription(conn: &mut DbConn, id: SubscriptionId) -> QueryResult<()> {
     match conn {
         DbConn::Postgres(pg) => subscriptions::table
             .find(id)
             .select(subscriptions::id)
             .for_update()
-            .first::<i64>(pg)
+            .first::<SubscriptionId>(pg)
             .map(|_| ()),
         DbConn::Sqlite(_) => Ok(()),
     }
 }
 
-/// Marks up to `limit` due messages as claimed by `claim` until `until`, and
+/// Makes sign-in attempts take turns from here to the end of the
+/// transaction, so that each sees the failures counted before it. SQLite
+/// serialises writers already.
+pub fn lock_logins(conn: &mut DbConn) -> QueryResult<()> {
+    // An arbitrary constant that names "assent sign-ins" among advisory locks.
+    match conn {
+        DbConn::Postgres(pg) => pg.batch_execute("SELECT pg_advisory_xact_lock(7283940013)"),
+        DbConn::Sqlite(_) => Ok(()),
+    }
+}
+
+/// Marks up to `limit` due, unclaimed messages as claimed by `claim`, and
 /// returns their ids. On PostgreSQL, rows another process is claiming at
 /// the same moment are skipped rather than waited for.
 pub fn claim_due_messages(
     conn: &mut DbConn,
     claim: &str,
     now: i64,
-    until: i64,
     limit: i64,
-) -> QueryResult<Vec<i64>> {
+) -> QueryResult<Vec<MessageId>> {
     macro_rules! due {
         () => {
             outbox::table
-                .filter(outbox::status.eq("queued"))
+                .filter(outbox::status.eq(MessageStatus::Queued))
                 .filter(outbox::next_attempt_at.le(now))
-                .filter(
-                    outbox::claimed_until
-                        .is_null()
-                        .or(outbox::claimed_until.lt(now)),
-                )
+                .filter(outbox::claimed_by.is_null())
                 // The order of the (status, next_attempt_at) index: the oldest
                 // due first, read off the index without sorting the backlog.
                 .order(outbox::next_attempt_at)
@@ -97,20 +104,44 @@ pub fn claim_due_messages(
         };
     }
     conn.transaction(|conn| {
-        let ids: Vec<i64> = match conn {
+        let ids: Vec<MessageId> = match conn {
             DbConn::Postgres(pg) => due!().for_update().skip_locked().load(pg)?,
             DbConn::Sqlite(sqlite) => due!().load(sqlite)?,
         };
         if !ids.is_empty() {
             diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
-                .set((
-                    outbox::claimed_by.eq(claim),
-                    outbox::claimed_until.eq(until),
-                ))
+                .set(outbox::claimed_by.eq(claim))
                 .execute(conn)?;
         }
         Ok(ids)
     })
+}
+
+/// The plan the database chooses for the claim query, one line per step,
+/// for the test that keeps it on the due index.
+pub fn claim_plan(conn: &mut DbConn, now: i64, limit: i64) -> QueryResult<Vec<String>> {
+    #[derive(QueryableByName)]
+    struct SqlitePlan {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        detail: String,
+    }
+    #[derive(QueryableByName)]
+    struct PgPlan {
+        #[diesel(sql_type = diesel::sql_types::Text, column_name = "QUERY PLAN")]
+        line: String,
+    }
+    let query = format!(
+        "SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= {now} \
+         AND claimed_by IS NULL ORDER BY next_attempt_at LIMIT {limit}"
+    );
+    match conn {
+        DbConn::Sqlite(c) => diesel::sql_query(format!("EXPLAIN QUERY PLAN {query}"))
+            .load::<SqlitePlan>(c)
+            .map(|rows| rows.into_iter().map(|r| r.detail).collect()),
+        DbConn::Postgres(c) => diesel::sql_query(format!("EXPLAIN {query}"))
+            .load::<PgPlan>(c)
+            .map(|rows| rows.into_iter().map(|r| r.line).collect()),
+    }
 }
 
 /// Runs `f` while holding a lock that other processes starting on the same

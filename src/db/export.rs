@@ -4,14 +4,15 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{lists, subscribers, subscriptions};
+use crate::domain::{Status, SubscriptionId};
 
 /// One row of `assent export`.
 #[derive(Debug, Clone, Queryable)]
 pub struct ExportRow {
-    pub id: i64,
+    pub id: SubscriptionId,
     pub email: String,
     pub list: String,
-    pub status: String,
+    pub status: Status,
     pub created_at: i64,
     pub confirmed_at: Option<i64>,
     pub unsubscribed_at: Option<i64>,
@@ -21,8 +22,8 @@ pub struct ExportRow {
 pub fn page(
     conn: &mut DbConn,
     list_slug: Option<&str>,
-    status: Option<&str>,
-    after: i64,
+    status: Option<Status>,
+    after: SubscriptionId,
     limit: i64,
 ) -> QueryResult<Vec<ExportRow>> {
     let mut query = subscriptions::table
@@ -45,7 +46,7 @@ pub fn page(
         query = query.filter(lists::slug.eq(slug.to_owned()));
     }
     if let Some(status) = status {
-        query = query.filter(subscriptions::status.eq(status.to_owned()));
+        query = query.filter(subscriptions::status.eq(status));
     }
     query.load(conn)
 }

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use super::models::List;
 use super::schema::{consent_wordings, lists};
 use super::{DbConn, at_most_one, exactly_one, is_unique_violation};
+use crate::domain::ListId;
 use crate::domain::list::{default_wording, slugify, wording_hash};
 
 /// Creates the default list when the database has none.
@@ -71,7 +72,7 @@ pub fn by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<List>> {
         .load(c)))
 }
 
-pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<List> {
+pub fn by_id(conn: &mut DbConn, id: ListId) -> QueryResult<List> {
     exactly_one(lists::table.find(id).select(List::as_select()).load(conn))
 }
 
@@ -97,7 +98,7 @@ pub fn all(conn: &mut DbConn) -> QueryResult<Vec<List>> {
         .load(conn)
 }
 
-pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<List>> {
+pub fn find(conn: &mut DbConn, id: ListId) -> QueryResult<Option<List>> {
     at_most_one(lists::table.find(id).select(List::as_select()).load(conn))
 }
 
@@ -109,7 +110,7 @@ pub fn slug_taken(conn: &mut DbConn, slug: &str) -> QueryResult<bool> {
 }
 
 /// Subscriptions per list id.
-pub fn subscription_counts(conn: &mut DbConn) -> QueryResult<Vec<(i64, i64)>> {
+pub fn subscription_counts(conn: &mut DbConn) -> QueryResult<Vec<(ListId, i64)>> {
     use super::schema::subscriptions;
     subscriptions::table
         .group_by(subscriptions::list_id)
@@ -118,7 +119,7 @@ pub fn subscription_counts(conn: &mut DbConn) -> QueryResult<Vec<(i64, i64)>> {
 }
 
 /// Renames a list or changes its description.
-pub fn update(conn: &mut DbConn, id: i64, name: &str, description: &str) -> QueryResult<()> {
+pub fn update(conn: &mut DbConn, id: ListId, name: &str, description: &str) -> QueryResult<()> {
     diesel::update(lists::table.find(id))
         .set((lists::name.eq(name), lists::description.eq(description)))
         .execute(conn)
@@ -128,7 +129,7 @@ pub fn update(conn: &mut DbConn, id: i64, name: &str, description: &str) -> Quer
 /// Makes `wording` the list's next consent wording version, which new
 /// signups will see; earlier events keep pointing at theirs. Returns the
 /// new version.
-pub fn new_wording(conn: &mut DbConn, id: i64, wording: &str, now: i64) -> QueryResult<i32> {
+pub fn new_wording(conn: &mut DbConn, id: ListId, wording: &str, now: i64) -> QueryResult<i32> {
     let current: i32 = lists::table
         .find(id)
         .select(lists::consent_version)
@@ -152,7 +153,7 @@ pub fn new_wording(conn: &mut DbConn, id: i64, wording: &str, now: i64) -> Query
     Ok(version)
 }
 
-pub fn set_archived(conn: &mut DbConn, id: i64, archived_at: Option<i64>) -> QueryResult<()> {
+pub fn set_archived(conn: &mut DbConn, id: ListId, archived_at: Option<i64>) -> QueryResult<()> {
     diesel::update(lists::table.find(id))
         .set(lists::archived_at.eq(archived_at))
         .execute(conn)
@@ -160,7 +161,7 @@ pub fn set_archived(conn: &mut DbConn, id: i64, archived_at: Option<i64>) -> Que
 }
 
 /// (version, created_at, sha256, wording), newest first.
-pub fn versions(conn: &mut DbConn, id: i64) -> QueryResult<Vec<(i32, i64, String, String)>> {
+pub fn versions(conn: &mut DbConn, id: ListId) -> QueryResult<Vec<(i32, i64, String, String)>> {
     consent_wordings::table
         .filter(consent_wordings::list_id.eq(id))
         .order(consent_wordings::version.desc())
@@ -169,6 +170,22 @@ pub fn versions(conn: &mut DbConn, id: i64) -> QueryResult<Vec<(i32, i64, String
             consent_wordings::created_at,
             consent_wordings::sha256,
             consent_wordings::wording,
+        ))
+        .load(conn)
+}
+
+/// (list, version, wording, sha256) of every wording of the lists `ids`.
+pub fn wordings_of(
+    conn: &mut DbConn,
+    ids: &[ListId],
+) -> QueryResult<Vec<(ListId, i32, String, String)>> {
+    consent_wordings::table
+        .filter(consent_wordings::list_id.eq_any(ids))
+        .select((
+            consent_wordings::list_id,
+            consent_wordings::version,
+            consent_wordings::wording,
+            consent_wordings::sha256,
         ))
         .load(conn)
 }

@@ -28,9 +28,11 @@ pub mod backend;
 pub mod export;
 mod group_commit;
 pub mod imports;
+pub mod jobs;
 pub mod lists;
 pub mod models;
 pub mod outbox;
+pub mod processes;
 pub mod schema;
 pub mod settings;
 pub mod stats;
@@ -197,20 +199,23 @@ impl Database {
         })
     }
 
-    /// Runs `f` on the write connection, off the async runtime.
+    /// Runs `f` on the write connection, off the async runtime, inside the
+    /// caller's tracing span.
     pub async fn write<R, E, F>(&self, f: F) -> Result<R, E>
     where
         F: FnOnce(&mut DbConn) -> Result<R, E> + Send + 'static,
         R: Send + 'static,
         E: From<DbError> + Send + 'static,
     {
+        let f = in_current_span(f);
         match &self.inner.writer {
             Writer::Pool(pool) => run_blocking(pool.clone(), f).await,
             Writer::Batched(writer) => writer.run(f).await,
         }
     }
 
-    /// Runs `f` on a read connection, off the async runtime.
+    /// Runs `f` on a read connection, off the async runtime, inside the
+    /// caller's tracing span.
     pub async fn read<R, E, F>(&self, f: F) -> Result<R, E>
     where
         F: FnOnce(&mut DbConn) -> Result<R, E> + Send + 'static,
@@ -218,7 +223,13 @@ impl Database {
         E: From<DbError> + Send + 'static,
     {
         let pool = self.inner.reader.clone();
-        run_blocking(pool, f).await
+        run_blocking(pool, in_current_span(f)).await
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        self.read(|c| c.batch_execute("SELECT 1").map_err(DbError::from))
+            .await
     }
 
     /// A read connection for code that is already off the runtime (the CLI).
@@ -234,6 +245,16 @@ impl Database {
             Writer::Batched(_) => Ok(self.inner.reader.get()?),
         }
     }
+}
+
+/// `f`, run inside the span that is current now: the log lines of work done
+/// on another thread keep the request id of the request that caused it.
+fn in_current_span<R, F>(f: F) -> impl FnOnce(&mut DbConn) -> R + Send + 'static
+where
+    F: FnOnce(&mut DbConn) -> R + Send + 'static,
+{
+    let span = tracing::Span::current();
+    move |conn| span.in_scope(|| f(conn))
 }
 
 async fn run_blocking<R, E, F>(pool: DbPool, f: F) -> Result<R, E>

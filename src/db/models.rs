@@ -1,14 +1,20 @@
-//! Rows as they are read and written.
+//! Rows as they are read and written, with typed ids and states.
 
 use diesel::prelude::*;
 
-use super::schema::{consent_events, lists, outbox, subscribers, subscriptions, tokens};
-use crate::domain::Status;
+use super::schema::{
+    consent_events, imports, jobs, lists, outbox, subscribers, subscriptions, tokens,
+};
+use crate::domain::sql::text_enum;
+use crate::domain::{
+    Act, Channel, EventId, ImportId, JobId, ListId, MessageId, MessageKind, MessageStatus, Status,
+    SubscriberId, SubscriptionId, TokenId, TokenPurpose,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = lists)]
 pub struct List {
-    pub id: i64,
+    pub id: ListId,
     pub slug: String,
     pub name: String,
     pub description: String,
@@ -29,7 +35,7 @@ pub struct ListLabel {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = subscribers)]
 pub struct Subscriber {
-    pub id: i64,
+    pub id: SubscriberId,
     pub email: String,
     pub name: Option<String>,
     pub created_at: i64,
@@ -38,30 +44,22 @@ pub struct Subscriber {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = subscriptions)]
 pub struct Subscription {
-    pub id: i64,
-    pub subscriber_id: i64,
-    pub list_id: i64,
-    pub status: String,
+    pub id: SubscriptionId,
+    pub subscriber_id: SubscriberId,
+    pub list_id: ListId,
+    pub status: Status,
     pub created_at: i64,
     pub confirmed_at: Option<i64>,
     pub unsubscribed_at: Option<i64>,
 }
 
-impl Subscription {
-    pub fn status(&self) -> Status {
-        // The column has a CHECK constraint; should it ever hold something
-        // else, treat it as the state that sends nothing.
-        Status::parse(&self.status).unwrap_or(Status::Unsubscribed)
-    }
-}
-
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = tokens)]
 pub struct TokenRow {
-    pub id: i64,
+    pub id: TokenId,
     pub token_hash: Vec<u8>,
-    pub purpose: String,
-    pub subscription_id: i64,
+    pub purpose: TokenPurpose,
+    pub subscription_id: SubscriptionId,
     pub created_at: i64,
     pub expires_at: Option<i64>,
     pub used_at: Option<i64>,
@@ -71,9 +69,9 @@ pub struct TokenRow {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = consent_events)]
 pub struct NewConsentEvent<'a> {
-    pub subscription_id: i64,
-    pub act: &'a str,
-    pub channel: &'a str,
+    pub subscription_id: SubscriptionId,
+    pub act: Act,
+    pub channel: Channel,
     pub occurred_at: i64,
     pub client_ip: Option<&'a str>,
     pub user_agent: Option<&'a str>,
@@ -85,10 +83,10 @@ pub struct NewConsentEvent<'a> {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = consent_events)]
 pub struct ConsentEvent {
-    pub id: i64,
-    pub subscription_id: i64,
-    pub act: String,
-    pub channel: String,
+    pub id: EventId,
+    pub subscription_id: SubscriptionId,
+    pub act: Act,
+    pub channel: Channel,
     pub occurred_at: i64,
     pub client_ip: Option<String>,
     pub user_agent: Option<String>,
@@ -100,20 +98,87 @@ pub struct ConsentEvent {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = outbox)]
 pub struct OutboxRow {
-    pub id: i64,
-    pub subscription_id: Option<i64>,
-    pub kind: String,
+    pub id: MessageId,
+    pub subscription_id: Option<SubscriptionId>,
+    pub kind: MessageKind,
     pub sender: String,
     pub recipient: String,
+    /// The whole message, for rows queued before the outbox kept drafts.
     pub message: Vec<u8>,
-    pub status: String,
+    pub status: MessageStatus,
     pub attempts: i32,
     pub next_attempt_at: i64,
     pub last_error: Option<String>,
     pub claimed_by: Option<String>,
-    pub claimed_until: Option<i64>,
     pub created_at: i64,
     pub sent_at: Option<i64>,
     pub confirm_link: Option<String>,
     pub unsubscribe_link: Option<String>,
+}
+
+text_enum!(
+    /// Where an import stands.
+    ImportStatus {
+        /// The file is still arriving.
+        Uploading => "uploading",
+        /// Its job is working through the file.
+        Running => "running",
+        Done => "done",
+        Failed => "failed",
+    }
+);
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = imports)]
+pub struct Import {
+    pub id: ImportId,
+    pub list_id: ListId,
+    pub admin_email: String,
+    pub status: ImportStatus,
+    pub total: i32,
+    pub processed: i32,
+    pub added: i32,
+    pub skipped: i32,
+    pub file_size: i64,
+    /// Where the next unread line of the file starts…
+    pub cursor_offset: i64,
+    /// …and the number of the line before it.
+    pub cursor_line: i64,
+    pub created_at: i64,
+    pub finished_at: Option<i64>,
+}
+
+text_enum!(
+    /// The kinds of background work; each has its module under `jobs/`.
+    JobKind {
+        /// Works through an uploaded CSV file.
+        Import => "import",
+        /// Deletes finished messages and dead links (hourly).
+        Housekeeping => "housekeeping",
+    }
+);
+
+text_enum!(
+    /// Where a job stands. A queued job is running while a process holds it.
+    JobStatus {
+        Queued => "queued",
+        Done => "done",
+        Failed => "failed",
+    }
+);
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = jobs)]
+pub struct Job {
+    pub id: JobId,
+    pub kind: JobKind,
+    pub payload: String,
+    pub status: JobStatus,
+    pub run_at: i64,
+    pub claimed_by: Option<String>,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub request_id: Option<String>,
+    pub created_at: i64,
+    pub finished_at: Option<i64>,
 }

@@ -1,36 +1,30 @@
 //! The mail outbox: messages are written here in the same transaction as the
-//! change that causes them, and the delivery worker sends them from here.
+//! change that causes them, and the delivery job sends them from here.
+//!
+//! A message is claimed by the process that sends it; the claim is given
+//! back when that process's heartbeat stops (see [`super::processes`]).
 
 use diesel::prelude::*;
 
 use super::models::{ListLabel, OutboxRow};
 use super::schema::{lists, outbox, subscriptions};
 use super::{DbConn, backend};
-use crate::domain::SubscriberEmail;
-use crate::mail::Draft;
-
-pub const QUEUED: &str = "queued";
-pub const SENT: &str = "sent";
-pub const FAILED: &str = "failed";
-pub const CANCELLED: &str = "cancelled";
-
-/// Queues a message for a subscription. Only its [`Draft`] is stored, which
-/// always holds an unsubscribe link; the worker composes the message with
-/// its List-* headers when it sends it.
-pub fn enqueue(conn: &mut DbConn, draft: &Draft, to: &Recipient<'_>, now: i64) -> QueryResult<()> {
-    enqueue_at(conn, draft, to, now, now)
-}
+use crate::domain::{
+    Draft, MessageId, MessageKind, MessageStatus, SubscriberEmail, SubscriptionId,
+};
 
 /// Who a message goes to.
 pub struct Recipient<'a> {
-    pub subscription_id: i64,
+    pub subscription_id: SubscriptionId,
     pub email: &'a SubscriberEmail,
     /// The envelope sender, as configured when the message is queued.
     pub sender: &'a str,
 }
 
-/// Queues a message that is not to be sent before `send_at`.
-pub fn enqueue_at(
+/// Queues a message that is not to be sent before `send_at`. Only its
+/// [`Draft`] is stored, which always holds an unsubscribe link; the delivery
+/// job composes the message with its List-* headers when it sends it.
+pub fn enqueue(
     conn: &mut DbConn,
     draft: &Draft,
     to: &Recipient<'_>,
@@ -48,7 +42,7 @@ pub fn enqueue_at(
             outbox::message.eq(&[] as &[u8]),
             outbox::confirm_link.eq(&confirm_link),
             outbox::unsubscribe_link.eq(&unsubscribe_link),
-            outbox::status.eq(QUEUED),
+            outbox::status.eq(MessageStatus::Queued),
             outbox::attempts.eq(0),
             outbox::next_attempt_at.eq(send_at),
             outbox::created_at.eq(now),
@@ -61,8 +55,8 @@ pub fn enqueue_at(
 /// `since`, newest first; the resend caps are counted from these.
 pub fn queued_times(
     conn: &mut DbConn,
-    subscription_id: i64,
-    kind: &str,
+    subscription_id: SubscriptionId,
+    kind: MessageKind,
     since: i64,
 ) -> QueryResult<Vec<i64>> {
     outbox::table
@@ -74,15 +68,19 @@ pub fn queued_times(
         .load(conn)
 }
 
-/// Drops what is still waiting for a subscription that just ended.
-pub fn cancel_for_subscription(conn: &mut DbConn, subscription_id: i64) -> QueryResult<usize> {
+/// Drops what is still waiting for a subscription that just ended, and the
+/// live links it held.
+pub fn cancel_for_subscription(
+    conn: &mut DbConn,
+    subscription_id: SubscriptionId,
+) -> QueryResult<usize> {
     diesel::update(
         outbox::table
             .filter(outbox::subscription_id.eq(subscription_id))
-            .filter(outbox::status.eq(QUEUED)),
+            .filter(outbox::status.eq(MessageStatus::Queued)),
     )
     .set((
-        outbox::status.eq(CANCELLED),
+        outbox::status.eq(MessageStatus::Cancelled),
         outbox::message.eq(Vec::<u8>::new()),
         outbox::confirm_link.eq(None::<String>),
         outbox::unsubscribe_link.eq(None::<String>),
@@ -90,16 +88,18 @@ pub fn cancel_for_subscription(conn: &mut DbConn, subscription_id: i64) -> Query
     .execute(conn)
 }
 
-/// Claims due messages for one delivery round and loads them, each with
-/// the list its subscription is to, which its message names.
+/// A message claimed for sending, with the list its subscription is to,
+/// which its message names.
+pub type Claimed = (OutboxRow, Option<ListLabel>);
+
+/// Claims up to `limit` due messages for the process `claim` and loads them.
 pub fn claim_due(
     conn: &mut DbConn,
     claim: &str,
     now: i64,
-    lease_ms: i64,
     limit: i64,
-) -> QueryResult<Vec<(OutboxRow, Option<ListLabel>)>> {
-    let ids = backend::claim_due_messages(conn, claim, now, now + lease_ms, limit)?;
+) -> QueryResult<Vec<Claimed>> {
+    let ids = backend::claim_due_messages(conn, claim, now, limit)?;
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -117,33 +117,34 @@ pub fn claim_due(
         .load(c))
 }
 
-/// Records the SMTP server's acceptance. The links (or the body of a message
-/// queued whole) are dropped: they are live link tokens, which the database
-/// otherwise keeps only as hashes.
-pub fn mark_sent(conn: &mut DbConn, id: i64, claim: &str, now: i64) -> QueryResult<()> {
-    diesel::update(
+/// Records the SMTP server's acceptance, whoever holds the claim now: the
+/// message has gone. The links (or the body of a message queued whole) are
+/// dropped: they are live link tokens, which the database otherwise keeps
+/// only as hashes.
+pub fn mark_sent(conn: &mut DbConn, id: MessageId, now: i64) -> QueryResult<()> {
+    on_backend!(conn, |c| diesel::update(
         outbox::table
             .filter(outbox::id.eq(id))
-            .filter(outbox::claimed_by.eq(claim)),
+            .filter(outbox::status.eq(MessageStatus::Queued)),
     )
     .set((
-        outbox::status.eq(SENT),
+        outbox::status.eq(MessageStatus::Sent),
         outbox::sent_at.eq(now),
         outbox::attempts.eq(outbox::attempts + 1),
         outbox::message.eq(Vec::<u8>::new()),
         outbox::confirm_link.eq(None::<String>),
         outbox::unsubscribe_link.eq(None::<String>),
         outbox::claimed_by.eq(None::<String>),
-        outbox::claimed_until.eq(None::<i64>),
     ))
-    .execute(conn)
+    .execute(c))
     .map(|_| ())
 }
 
-/// Records a failed attempt and when to try again.
+/// Records a failed attempt and when to try again, if `claim` still holds
+/// the message.
 pub fn mark_retry(
     conn: &mut DbConn,
-    id: i64,
+    id: MessageId,
     claim: &str,
     next_attempt_at: i64,
     error: &str,
@@ -158,52 +159,44 @@ pub fn mark_retry(
         outbox::next_attempt_at.eq(next_attempt_at),
         outbox::last_error.eq(error),
         outbox::claimed_by.eq(None::<String>),
-        outbox::claimed_until.eq(None::<i64>),
     ))
     .execute(conn)
     .map(|_| ())
 }
 
-/// Records a failure that retrying cannot fix.
-pub fn mark_failed(conn: &mut DbConn, id: i64, claim: &str, error: &str) -> QueryResult<()> {
+/// Records a failure that retrying cannot fix, if `claim` still holds the
+/// message.
+pub fn mark_failed(conn: &mut DbConn, id: MessageId, claim: &str, error: &str) -> QueryResult<()> {
     diesel::update(
         outbox::table
             .filter(outbox::id.eq(id))
             .filter(outbox::claimed_by.eq(claim)),
     )
     .set((
-        outbox::status.eq(FAILED),
+        outbox::status.eq(MessageStatus::Failed),
         outbox::attempts.eq(outbox::attempts + 1),
         outbox::last_error.eq(error),
         outbox::claimed_by.eq(None::<String>),
-        outbox::claimed_until.eq(None::<i64>),
     ))
     .execute(conn)
     .map(|_| ())
 }
 
-/// When the next queued message falls due, if any.
+/// When the next queued message that no process holds falls due, if any.
 pub fn next_due(conn: &mut DbConn) -> QueryResult<Option<i64>> {
     outbox::table
-        .filter(outbox::status.eq(QUEUED))
+        .filter(outbox::status.eq(MessageStatus::Queued))
+        .filter(outbox::claimed_by.is_null())
         .select(diesel::dsl::min(outbox::next_attempt_at))
         .first(conn)
 }
 
-/// Releases every claim. Only for a database that no other process uses
-/// (SQLite), where claims left over can only be from a process that died.
-pub fn release_all_claims(conn: &mut DbConn) -> QueryResult<usize> {
-    diesel::update(outbox::table.filter(outbox::claimed_by.is_not_null()))
-        .set((
-            outbox::claimed_by.eq(None::<String>),
-            outbox::claimed_until.eq(None::<i64>),
-        ))
-        .execute(conn)
-}
-
-pub fn by_status_count(conn: &mut DbConn, status: &str) -> QueryResult<i64> {
-    outbox::table
-        .filter(outbox::status.eq(status))
-        .count()
-        .get_result(conn)
+/// Deletes finished messages queued before `before`.
+pub fn delete_finished_before(conn: &mut DbConn, before: i64) -> QueryResult<usize> {
+    diesel::delete(
+        outbox::table
+            .filter(outbox::status.ne(MessageStatus::Queued))
+            .filter(outbox::created_at.lt(before)),
+    )
+    .execute(conn)
 }

@@ -38,6 +38,8 @@ diesel::table! {
         email -> Text,
         name -> Nullable<Text>,
         created_at -> BigInt,
+        /// See `SubscriberEmail::key`.
+        email_key -> Text,
     }
 }
 
@@ -102,7 +104,6 @@ diesel::table! {
         next_attempt_at -> BigInt,
         last_error -> Nullable<Text>,
         claimed_by -> Nullable<Text>,
-        claimed_until -> Nullable<BigInt>,
         created_at -> BigInt,
         sent_at -> Nullable<BigInt>,
         confirm_link -> Nullable<Text>,
@@ -169,9 +170,63 @@ diesel::table! {
         processed -> Integer,
         added -> Integer,
         skipped -> Integer,
-        report -> Text,
+        file_size -> BigInt,
+        cursor_offset -> BigInt,
+        cursor_line -> BigInt,
         created_at -> BigInt,
         finished_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// The uploaded file of an import, until the import has read it.
+    import_chunks (import_id, seq) {
+        import_id -> BigInt,
+        seq -> Integer,
+        data -> Binary,
+    }
+}
+
+diesel::table! {
+    /// The lines an import refused, and why.
+    import_problems (id) {
+        id -> BigInt,
+        import_id -> BigInt,
+        line -> BigInt,
+        reason -> Text,
+    }
+}
+
+diesel::table! {
+    /// The processes running background work, and their heartbeats.
+    processes (id) {
+        id -> Text,
+        role -> Text,
+        started_at -> BigInt,
+        heartbeat_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> BigInt,
+        kind -> Text,
+        payload -> Text,
+        status -> Text,
+        run_at -> BigInt,
+        claimed_by -> Nullable<Text>,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        created_at -> BigInt,
+        finished_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    schedules (name) {
+        name -> Text,
+        next_run_at -> BigInt,
     }
 }
 
@@ -184,6 +239,8 @@ diesel::joinable!(consent_events -> subscriptions (subscription_id));
 diesel::joinable!(outbox -> subscriptions (subscription_id));
 diesel::joinable!(admin_sessions -> admins (admin_id));
 diesel::joinable!(imports -> lists (list_id));
+diesel::joinable!(import_chunks -> imports (import_id));
+diesel::joinable!(import_problems -> imports (import_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
@@ -201,4 +258,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     suppressions,
     imports,
+    import_chunks,
+    import_problems,
+    processes,
+    jobs,
+    schedules,
 );

@@ -5,11 +5,12 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{consent_events, outbox, subscriptions};
+use crate::domain::{Act, ListId, MessageKind, MessageStatus, Status};
 
 pub const DAY_MS: i64 = 86_400_000;
 
 /// Subscriptions per (list id, status).
-pub fn status_counts(conn: &mut DbConn) -> QueryResult<Vec<(i64, String, i64)>> {
+pub fn status_counts(conn: &mut DbConn) -> QueryResult<Vec<(ListId, Status, i64)>> {
     subscriptions::table
         .group_by((subscriptions::list_id, subscriptions::status))
         .select((subscriptions::list_id, subscriptions::status, count_star()))
@@ -17,7 +18,7 @@ pub fn status_counts(conn: &mut DbConn) -> QueryResult<Vec<(i64, String, i64)>> 
 }
 
 /// Per list id: (subscriptions, of which ever confirmed).
-pub fn confirmation_counts(conn: &mut DbConn) -> QueryResult<Vec<(i64, i64)>> {
+pub fn confirmation_counts(conn: &mut DbConn) -> QueryResult<Vec<(ListId, i64)>> {
     subscriptions::table
         .filter(subscriptions::confirmed_at.is_not_null())
         .group_by(subscriptions::list_id)
@@ -26,7 +27,7 @@ pub fn confirmation_counts(conn: &mut DbConn) -> QueryResult<Vec<(i64, i64)>> {
 }
 
 /// Consent events per act during the day that starts at `day_start`.
-pub fn acts_on_day(conn: &mut DbConn, day_start: i64) -> QueryResult<Vec<(String, i64)>> {
+pub fn acts_on_day(conn: &mut DbConn, day_start: i64) -> QueryResult<Vec<(Act, i64)>> {
     consent_events::table
         .filter(consent_events::occurred_at.ge(day_start))
         .filter(consent_events::occurred_at.lt(day_start + DAY_MS))
@@ -41,30 +42,30 @@ pub struct Delivery {
     pub failed: i64,
     pub sent_since: i64,
     /// (kind, attempts, last error, next attempt) of retrying messages, newest first.
-    pub errors: Vec<(String, i32, Option<String>, i64)>,
+    pub errors: Vec<(MessageKind, i32, Option<String>, i64)>,
 }
 
 pub fn delivery(conn: &mut DbConn, sent_since: i64) -> QueryResult<Delivery> {
-    let count = |conn: &mut DbConn, status: &str| -> QueryResult<i64> {
+    let count = |conn: &mut DbConn, status: MessageStatus| -> QueryResult<i64> {
         outbox::table
             .filter(outbox::status.eq(status))
             .count()
             .get_result(conn)
     };
-    let queued = count(conn, super::outbox::QUEUED)?;
-    let failed = count(conn, super::outbox::FAILED)?;
+    let queued = count(conn, MessageStatus::Queued)?;
+    let failed = count(conn, MessageStatus::Failed)?;
     let retrying = outbox::table
-        .filter(outbox::status.eq(super::outbox::QUEUED))
+        .filter(outbox::status.eq(MessageStatus::Queued))
         .filter(outbox::attempts.gt(0))
         .count()
         .get_result(conn)?;
     let sent_since = outbox::table
-        .filter(outbox::status.eq(super::outbox::SENT))
+        .filter(outbox::status.eq(MessageStatus::Sent))
         .filter(outbox::sent_at.ge(sent_since))
         .count()
         .get_result(conn)?;
     let errors = outbox::table
-        .filter(outbox::status.eq(super::outbox::QUEUED))
+        .filter(outbox::status.eq(MessageStatus::Queued))
         .filter(outbox::attempts.gt(0))
         .order(outbox::id.desc())
         .limit(10)

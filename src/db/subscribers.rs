@@ -6,14 +6,15 @@ use diesel::prelude::*;
 use super::DbConn;
 use super::models::{Subscriber, Subscription};
 use super::schema::{consent_events, lists, subscribers, subscriptions};
+use crate::domain::{Status, SubscriberId};
 
 pub struct Search<'a> {
     /// A substring of the address; empty for all.
     pub q: &'a str,
     pub list_slug: Option<&'a str>,
-    pub status: Option<&'a str>,
+    pub status: Option<Status>,
     /// Keyset pagination: only subscribers with a smaller id.
-    pub before: Option<i64>,
+    pub before: Option<SubscriberId>,
     pub limit: i64,
 }
 
@@ -40,12 +41,12 @@ pub fn search(conn: &mut DbConn, search: &Search<'_>) -> QueryResult<Vec<Subscri
         (Some(slug), Some(status)) => query.filter(exists(
             theirs
                 .filter(lists::slug.eq(slug.to_owned()))
-                .filter(subscriptions::status.eq(status.to_owned())),
+                .filter(subscriptions::status.eq(status)),
         )),
         (Some(slug), None) => query.filter(exists(theirs.filter(lists::slug.eq(slug.to_owned())))),
-        (None, Some(status)) => query.filter(exists(
-            theirs.filter(subscriptions::status.eq(status.to_owned())),
-        )),
+        (None, Some(status)) => {
+            query.filter(exists(theirs.filter(subscriptions::status.eq(status))))
+        }
         (None, None) => query,
     };
     query.load(conn)
@@ -61,7 +62,10 @@ fn like_pattern(q: &str) -> String {
 }
 
 /// (list name, status) of each subscription of each subscriber in `ids`.
-pub fn statuses(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, String, String)>> {
+pub fn statuses(
+    conn: &mut DbConn,
+    ids: &[SubscriberId],
+) -> QueryResult<Vec<(SubscriberId, String, Status)>> {
     subscriptions::table
         .inner_join(lists::table)
         .filter(subscriptions::subscriber_id.eq_any(ids))
@@ -74,7 +78,7 @@ pub fn statuses(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, String,
         .load(conn)
 }
 
-pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<Subscriber>> {
+pub fn by_id(conn: &mut DbConn, id: SubscriberId) -> QueryResult<Option<Subscriber>> {
     subscribers::table
         .find(id)
         .select(Subscriber::as_select())
@@ -85,7 +89,7 @@ pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<Subscriber>> {
 /// A subscriber's subscriptions with their list's name and slug.
 pub fn subscriptions_of(
     conn: &mut DbConn,
-    subscriber_id: i64,
+    subscriber_id: SubscriberId,
 ) -> QueryResult<Vec<(Subscription, String, String)>> {
     subscriptions::table
         .inner_join(lists::table)
@@ -98,7 +102,7 @@ pub fn subscriptions_of(
 /// Deletes the person: their subscriptions, links, queued mail and consent
 /// events go with them (the foreign keys cascade). Returns false when there
 /// was no such subscriber.
-pub fn erase(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
+pub fn erase(conn: &mut DbConn, id: SubscriberId) -> QueryResult<bool> {
     // Consent events are deleted explicitly: they are append-only for updates,
     // but erasure is the one case where the law asks for them to go.
     let subscription_ids = subscriptions::table

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use super::models::{ConsentEvent, NewConsentEvent, Subscriber, Subscription};
 use super::schema::{consent_events, subscribers, subscriptions};
 use super::{DbConn, at_most_one, exactly_one};
-use crate::domain::{Act, Status};
+use crate::domain::{Act, ListId, Status, SubscriberEmail, SubscriberId, SubscriptionId};
 
 pub fn subscriber_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<Subscriber>> {
     at_most_one(on_backend!(conn, |c| subscribers::table
@@ -14,7 +14,20 @@ pub fn subscriber_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option
         .load(c)))
 }
 
-pub fn subscriber_by_id(conn: &mut DbConn, id: i64) -> QueryResult<Subscriber> {
+/// The subscribers whose address is `email` but for the case of its letters.
+pub fn same_address(conn: &mut DbConn, email: &SubscriberEmail) -> QueryResult<Vec<Subscriber>> {
+    let found: Vec<Subscriber> = subscribers::table
+        .filter(subscribers::email_key.eq(email.key()))
+        .order(subscribers::id)
+        .select(Subscriber::as_select())
+        .load(conn)?;
+    Ok(found
+        .into_iter()
+        .filter(|s| s.email.eq_ignore_ascii_case(email.as_str()))
+        .collect())
+}
+
+pub fn subscriber_by_id(conn: &mut DbConn, id: SubscriberId) -> QueryResult<Subscriber> {
     exactly_one(
         subscribers::table
             .find(id)
@@ -28,16 +41,19 @@ pub fn subscriber_by_id(conn: &mut DbConn, id: i64) -> QueryResult<Subscriber> {
 /// waited for, then read.
 pub fn insert_or_get_subscriber(
     conn: &mut DbConn,
-    email: &str,
+    email: &SubscriberEmail,
     name: Option<&str>,
     now: i64,
 ) -> QueryResult<Subscriber> {
+    let key = email.key();
+    let email = email.as_str();
     let inserted = on_backend!(conn, |c| {
         diesel::insert_into(subscribers::table)
             .values((
                 subscribers::email.eq(email),
                 subscribers::name.eq(name),
                 subscribers::created_at.eq(now),
+                subscribers::email_key.eq(&key),
             ))
             .on_conflict(subscribers::email)
             .do_nothing()
@@ -52,8 +68,8 @@ pub fn insert_or_get_subscriber(
 
 pub fn find(
     conn: &mut DbConn,
-    subscriber_id: i64,
-    list_id: i64,
+    subscriber_id: SubscriberId,
+    list_id: ListId,
 ) -> QueryResult<Option<Subscription>> {
     at_most_one(on_backend!(conn, |c| subscriptions::table
         .filter(subscriptions::subscriber_id.eq(subscriber_id))
@@ -62,7 +78,7 @@ pub fn find(
         .load(c)))
 }
 
-pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<Subscription> {
+pub fn by_id(conn: &mut DbConn, id: SubscriptionId) -> QueryResult<Subscription> {
     exactly_one(on_backend!(conn, |c| subscriptions::table
         .find(id)
         .select(Subscription::as_select())
@@ -73,8 +89,8 @@ pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<Subscription> {
 /// was none; `true` when this call inserted it.
 pub fn insert_or_get(
     conn: &mut DbConn,
-    subscriber_id: i64,
-    list_id: i64,
+    subscriber_id: SubscriberId,
+    list_id: ListId,
     now: i64,
 ) -> QueryResult<(Subscription, bool)> {
     let inserted = on_backend!(conn, |c| {
@@ -82,7 +98,7 @@ pub fn insert_or_get(
             .values((
                 subscriptions::subscriber_id.eq(subscriber_id),
                 subscriptions::list_id.eq(list_id),
-                subscriptions::status.eq(Status::Pending.as_str()),
+                subscriptions::status.eq(Status::Pending),
                 subscriptions::created_at.eq(now),
             ))
             .on_conflict((subscriptions::subscriber_id, subscriptions::list_id))
@@ -101,10 +117,10 @@ pub fn insert_or_get(
 
 /// A new signup after an unsubscribe starts a fresh request; the history
 /// stays in the consent events.
-pub fn reopen(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+pub fn reopen(conn: &mut DbConn, id: SubscriptionId) -> QueryResult<()> {
     diesel::update(subscriptions::table.find(id))
         .set((
-            subscriptions::status.eq(Status::Pending.as_str()),
+            subscriptions::status.eq(Status::Pending),
             subscriptions::confirmed_at.eq(None::<i64>),
             subscriptions::unsubscribed_at.eq(None::<i64>),
         ))
@@ -112,20 +128,20 @@ pub fn reopen(conn: &mut DbConn, id: i64) -> QueryResult<()> {
         .map(|_| ())
 }
 
-pub fn mark_confirmed(conn: &mut DbConn, id: i64, now: i64) -> QueryResult<()> {
+pub fn mark_confirmed(conn: &mut DbConn, id: SubscriptionId, now: i64) -> QueryResult<()> {
     diesel::update(subscriptions::table.find(id))
         .set((
-            subscriptions::status.eq(Status::Confirmed.as_str()),
+            subscriptions::status.eq(Status::Confirmed),
             subscriptions::confirmed_at.eq(now),
         ))
         .execute(conn)
         .map(|_| ())
 }
 
-pub fn mark_unsubscribed(conn: &mut DbConn, id: i64, now: i64) -> QueryResult<()> {
+pub fn mark_unsubscribed(conn: &mut DbConn, id: SubscriptionId, now: i64) -> QueryResult<()> {
     diesel::update(subscriptions::table.find(id))
         .set((
-            subscriptions::status.eq(Status::Unsubscribed.as_str()),
+            subscriptions::status.eq(Status::Unsubscribed),
             subscriptions::unsubscribed_at.eq(now),
         ))
         .execute(conn)
@@ -141,7 +157,10 @@ pub fn append_event(conn: &mut DbConn, event: &NewConsentEvent<'_>) -> QueryResu
     .map(|_| ())
 }
 
-pub fn events(conn: &mut DbConn, subscription_id: i64) -> QueryResult<Vec<ConsentEvent>> {
+pub fn events(
+    conn: &mut DbConn,
+    subscription_id: SubscriptionId,
+) -> QueryResult<Vec<ConsentEvent>> {
     consent_events::table
         .filter(consent_events::subscription_id.eq(subscription_id))
         .order(consent_events::id)
@@ -150,10 +169,13 @@ pub fn events(conn: &mut DbConn, subscription_id: i64) -> QueryResult<Vec<Consen
 }
 
 /// The most recent signup request, whose wording a confirmation agrees to.
-pub fn last_request(conn: &mut DbConn, subscription_id: i64) -> QueryResult<Option<ConsentEvent>> {
+pub fn last_request(
+    conn: &mut DbConn,
+    subscription_id: SubscriptionId,
+) -> QueryResult<Option<ConsentEvent>> {
     consent_events::table
         .filter(consent_events::subscription_id.eq(subscription_id))
-        .filter(consent_events::act.eq(Act::Requested.as_str()))
+        .filter(consent_events::act.eq(Act::Requested))
         .order(consent_events::id.desc())
         .select(ConsentEvent::as_select())
         .first(conn)

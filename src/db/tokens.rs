@@ -5,36 +5,21 @@ use diesel::prelude::*;
 use super::models::TokenRow;
 use super::schema::{old_link_hashes, tokens};
 use super::{DbConn, at_most_one};
-use crate::domain::{LinkRef, TokenHash};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
-    Confirm,
-    Unsubscribe,
-}
-
-impl Purpose {
-    fn as_str(self) -> &'static str {
-        match self {
-            Purpose::Confirm => "confirm",
-            Purpose::Unsubscribe => "unsubscribe",
-        }
-    }
-}
+use crate::domain::{LinkRef, SubscriptionId, TokenHash, TokenId, TokenPurpose};
 
 /// Stores a token's hash; returns the row's id, which its link names.
 pub fn insert(
     conn: &mut DbConn,
-    subscription_id: i64,
-    purpose: Purpose,
+    subscription_id: SubscriptionId,
+    purpose: TokenPurpose,
     hash: &TokenHash,
     now: i64,
     expires_at: Option<i64>,
-) -> QueryResult<i64> {
+) -> QueryResult<TokenId> {
     on_backend!(conn, |c| diesel::insert_into(tokens::table)
         .values((
             tokens::token_hash.eq(hash.as_bytes()),
-            tokens::purpose.eq(purpose.as_str()),
+            tokens::purpose.eq(purpose),
             tokens::subscription_id.eq(subscription_id),
             tokens::created_at.eq(now),
             tokens::expires_at.eq(expires_at),
@@ -44,18 +29,22 @@ pub fn insert(
 }
 
 /// The token a link names, if its secret is the one that was mailed.
-pub fn find(conn: &mut DbConn, link: &LinkRef, purpose: Purpose) -> QueryResult<Option<TokenRow>> {
+pub fn find(
+    conn: &mut DbConn,
+    link: &LinkRef,
+    purpose: TokenPurpose,
+) -> QueryResult<Option<TokenRow>> {
     let row = match link {
         LinkRef::Named(token) => at_most_one(on_backend!(conn, |c| tokens::table
             .find(token.id())
-            .filter(tokens::purpose.eq(purpose.as_str()))
+            .filter(tokens::purpose.eq(purpose))
             .select(TokenRow::as_select())
             .load(c)))?,
         LinkRef::Bare(secret) => at_most_one(
             tokens::table
                 .inner_join(old_link_hashes::table)
                 .filter(old_link_hashes::token_hash.eq(secret.hash().as_bytes()))
-                .filter(tokens::purpose.eq(purpose.as_str()))
+                .filter(tokens::purpose.eq(purpose))
                 .select(TokenRow::as_select())
                 .load(conn),
         )?,
@@ -66,7 +55,7 @@ pub fn find(conn: &mut DbConn, link: &LinkRef, purpose: Purpose) -> QueryResult<
     Ok(row.filter(|row| row.token_hash == hash.as_bytes()))
 }
 
-pub fn mark_used(conn: &mut DbConn, id: i64, now: i64) -> QueryResult<()> {
+pub fn mark_used(conn: &mut DbConn, id: TokenId, now: i64) -> QueryResult<()> {
     diesel::update(tokens::table.find(id))
         .set(tokens::used_at.eq(now))
         .execute(conn)
@@ -74,14 +63,28 @@ pub fn mark_used(conn: &mut DbConn, id: i64, now: i64) -> QueryResult<()> {
 }
 
 /// After an unsubscribe, no confirmation link sent before it may confirm.
-pub fn revoke_confirm_tokens(conn: &mut DbConn, subscription_id: i64, now: i64) -> QueryResult<()> {
+pub fn revoke_confirm_tokens(
+    conn: &mut DbConn,
+    subscription_id: SubscriptionId,
+    now: i64,
+) -> QueryResult<()> {
     diesel::update(
         tokens::table
             .filter(tokens::subscription_id.eq(subscription_id))
-            .filter(tokens::purpose.eq(Purpose::Confirm.as_str()))
+            .filter(tokens::purpose.eq(TokenPurpose::Confirm))
             .filter(tokens::revoked_at.is_null()),
     )
     .set(tokens::revoked_at.eq(now))
     .execute(conn)
     .map(|_| ())
+}
+
+/// Deletes confirmation links that ran out before `before`.
+pub fn delete_expired_confirmations(conn: &mut DbConn, before: i64) -> QueryResult<usize> {
+    diesel::delete(
+        tokens::table
+            .filter(tokens::purpose.eq(TokenPurpose::Confirm))
+            .filter(tokens::expires_at.lt(before)),
+    )
+    .execute(conn)
 }

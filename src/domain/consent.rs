@@ -2,87 +2,44 @@
 //! appended event that says what was done, how, from where, and under which
 //! wording.
 
-use std::fmt;
+use super::sql::text_enum;
 
-/// A subscription's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Pending,
-    Confirmed,
-    Unsubscribed,
-}
+text_enum!(
+    /// A subscription's state.
+    Status {
+        Pending => "pending",
+        Confirmed => "confirmed",
+        Unsubscribed => "unsubscribed",
+    }
+);
 
-/// The kind of act an event records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Act {
-    /// A signup asked for the subscription; it stays pending until confirmed.
-    Requested,
-    /// The recipient pressed the confirm button: the positive act of consent.
-    Confirmed,
-    /// The recipient said a pending request wasn't theirs.
-    Declined,
-    Unsubscribed,
-    /// An operator sent the confirmation request again.
-    ConfirmationResent,
-}
+text_enum!(
+    /// The kind of act an event records.
+    Act {
+        /// A signup asked for the subscription; it stays pending until confirmed.
+        Requested => "requested",
+        /// The recipient pressed the confirm button: the positive act of consent.
+        Confirmed => "confirmed",
+        /// The recipient said a pending request wasn't theirs.
+        Declined => "declined",
+        Unsubscribed => "unsubscribed",
+        /// An operator sent the confirmation request again.
+        ConfirmationResent => "confirmation_resent",
+    }
+);
 
-/// How the act reached us.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Channel {
-    Form,
-    Api,
-    ConfirmButton,
-    OneClick,
-    UnsubscribePage,
-    Operator,
-    Import,
-}
-
-macro_rules! text_enum {
-    ($ty:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        impl $ty {
-            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($ty::$variant => $text),+ }
-            }
-
-            pub fn parse(text: &str) -> Option<Self> {
-                match text { $($text => Some($ty::$variant),)+ _ => None }
-            }
-        }
-
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-text_enum!(Status {
-    Pending => "pending",
-    Confirmed => "confirmed",
-    Unsubscribed => "unsubscribed",
-});
-
-text_enum!(Act {
-    Requested => "requested",
-    Confirmed => "confirmed",
-    Declined => "declined",
-    Unsubscribed => "unsubscribed",
-    ConfirmationResent => "confirmation_resent",
-});
-
-text_enum!(Channel {
-    Form => "form",
-    Api => "api",
-    ConfirmButton => "confirm_button",
-    OneClick => "one_click",
-    UnsubscribePage => "unsubscribe_page",
-    Operator => "operator",
-    Import => "import",
-});
+text_enum!(
+    /// How the act reached us.
+    Channel {
+        Form => "form",
+        Api => "api",
+        ConfirmButton => "confirm_button",
+        OneClick => "one_click",
+        UnsubscribePage => "unsubscribe_page",
+        Operator => "operator",
+        Import => "import",
+    }
+);
 
 /// Where an act came from, as the request showed it.
 #[derive(Debug, Clone, Default)]

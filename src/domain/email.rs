@@ -108,6 +108,18 @@ impl SubscriberEmail {
     pub fn domain(&self) -> &str {
         self.0.split_once('@').map_or("", |(_, domain)| domain)
     }
+
+    /// The mailbox this address most likely reaches, for counting what is
+    /// sent to it: lowercase, without a `+tag`. `Ada+news@Example.com` and
+    /// `ada@example.com` have one key. The address itself is stored as typed.
+    pub fn key(&self) -> String {
+        let local = self.local_part();
+        let untagged = match local.split_once('+') {
+            Some((base, _)) if !base.is_empty() => base,
+            _ => local,
+        };
+        format!("{untagged}@{}", self.domain()).to_ascii_lowercase()
+    }
 }
 
 impl AsRef<str> for SubscriberEmail {
@@ -242,6 +254,25 @@ mod tests {
         assert_eq!(email.as_str(), "ursula@example.com");
         assert_eq!(email.local_part(), "ursula");
         assert_eq!(email.domain(), "example.com");
+    }
+
+    #[test]
+    fn the_key_is_lowercase_and_untagged() {
+        for (typed, key) in [
+            ("Victim@Example.com", "victim@example.com"),
+            ("VICTIM@example.com", "victim@example.com"),
+            ("victim+1@example.com", "victim@example.com"),
+            ("Victim+a+b@example.com", "victim@example.com"),
+            ("+tag@example.com", "+tag@example.com"),
+        ] {
+            let email = parse_ok(typed);
+            assert_eq!(email.key(), key, "{typed}");
+            assert_eq!(
+                email.as_str(),
+                typed.replace("Example", "example"),
+                "stored as typed"
+            );
+        }
     }
 
     #[test]

@@ -1,12 +1,21 @@
 //! The vocabulary of assent: values that can only exist in a valid state.
 
+pub(crate) mod sql;
+
 pub mod consent;
 pub mod email;
+pub mod ids;
 pub mod list;
+pub mod message;
 pub mod name;
 pub mod token;
 
 pub use consent::{Act, Channel, Evidence, Status};
 pub use email::{EmailError, SubscriberEmail};
+pub use ids::{
+    AdminId, AuditId, EventId, ImportId, JobId, ListId, MessageId, SessionId, SubscriberId,
+    SubscriptionId, TokenId,
+};
+pub use message::{Draft, MessageKind, MessageStatus};
 pub use name::{NameError, SubscriberName};
-pub use token::{LinkRef, LinkToken, Token, TokenHash};
+pub use token::{LinkRef, LinkToken, Token, TokenHash, TokenPurpose};

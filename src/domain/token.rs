@@ -15,21 +15,36 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::TryRng;
 use rand::rngs::SysRng;
+use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
+
+use super::TokenId;
+use super::sql::text_enum;
+
+text_enum!(
+    /// What a link token does.
+    TokenPurpose {
+        /// Confirms a pending subscription; expires.
+        Confirm => "confirm",
+        /// Ends a subscription; works for as long as the subscription exists.
+        Unsubscribe => "unsubscribe",
+    }
+);
 
 const TOKEN_BYTES: usize = 32;
 /// Length of 32 bytes in unpadded base64.
 const TOKEN_CHARS: usize = 43;
 
-#[derive(Clone, PartialEq, Eq)]
-pub struct Token(String);
+/// A secret whose `Debug` prints nothing, so that it cannot reach a log.
+#[derive(Clone)]
+pub struct Token(SecretString);
 
 impl Token {
     /// A fresh token. Fails only if the operating system has no entropy to give.
     pub fn generate() -> Result<Self, rand::rngs::SysError> {
         let mut bytes = [0u8; TOKEN_BYTES];
         SysRng.try_fill_bytes(&mut bytes)?;
-        Ok(Self(URL_SAFE_NO_PAD.encode(bytes)))
+        Ok(Self(URL_SAFE_NO_PAD.encode(bytes).into()))
     }
 
     /// A token as it arrives in a URL; `None` when it cannot be one of ours.
@@ -38,19 +53,27 @@ impl Token {
             && URL_SAFE_NO_PAD
                 .decode(text)
                 .is_ok_and(|b| b.len() == TOKEN_BYTES);
-        well_formed.then(|| Self(text.to_owned()))
+        well_formed.then(|| Self(text.into()))
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
+    /// The secret itself, for the one place it belongs: a link or a cookie.
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
     }
 
     pub fn hash(&self) -> TokenHash {
-        TokenHash(Sha256::digest(self.0.as_bytes()).into())
+        TokenHash(Sha256::digest(self.expose().as_bytes()).into())
     }
 }
 
-// Never print a live token into a log.
+impl PartialEq for Token {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash() == other.hash()
+    }
+}
+
+impl Eq for Token {}
+
 impl std::fmt::Debug for Token {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Token(…)")
@@ -60,17 +83,17 @@ impl std::fmt::Debug for Token {
 /// What a confirmation or unsubscribe link carries: `ID.SECRET`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct LinkToken {
-    id: i64,
+    id: TokenId,
     secret: Token,
 }
 
 impl LinkToken {
     /// The token of row `id`, whose stored hash is `secret`'s.
-    pub fn new(id: i64, secret: Token) -> Self {
+    pub fn new(id: TokenId, secret: Token) -> Self {
         Self { id, secret }
     }
 
-    pub fn id(&self) -> i64 {
+    pub fn id(&self) -> TokenId {
         self.id
     }
 
@@ -81,7 +104,7 @@ impl LinkToken {
 
 impl std::fmt::Display for LinkToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}.{}", self.id, self.secret.as_str())
+        write!(f, "{}.{}", self.id, self.secret.expose())
     }
 }
 
@@ -110,7 +133,10 @@ impl LinkRef {
             return None;
         }
         let id = id.parse().ok().filter(|id| *id > 0)?;
-        Some(LinkRef::Named(LinkToken::new(id, Token::parse(secret)?)))
+        Some(LinkRef::Named(LinkToken::new(
+            TokenId(id),
+            Token::parse(secret)?,
+        )))
     }
 
     /// The secret whose hash the token's row holds.
@@ -141,16 +167,16 @@ mod tests {
         let a = Token::generate().expect("entropy");
         let b = Token::generate().expect("entropy");
         assert_ne!(a, b);
-        assert_eq!(a.as_str().len(), TOKEN_CHARS);
+        assert_eq!(a.expose().len(), TOKEN_CHARS);
         assert!(
-            a.as_str()
+            a.expose()
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         );
-        assert_eq!(Token::parse(a.as_str()), Some(a.clone()));
+        assert_eq!(Token::parse(a.expose()), Some(a.clone()));
         assert_eq!(
             a.hash(),
-            Token::parse(a.as_str()).map(|t| t.hash()).expect("parses")
+            Token::parse(a.expose()).map(|t| t.hash()).expect("parses")
         );
         assert_ne!(a.hash(), b.hash());
     }
@@ -172,17 +198,17 @@ mod tests {
     #[test]
     fn debug_output_hides_the_secret() {
         let t = Token::generate().expect("entropy");
-        assert!(!format!("{t:?}").contains(t.as_str()));
-        let link = LinkToken::new(7, t.clone());
-        assert!(!format!("{link:?}").contains(t.as_str()));
+        assert!(!format!("{t:?}").contains(t.expose()));
+        let link = LinkToken::new(TokenId(7), t.clone());
+        assert!(!format!("{link:?}").contains(t.expose()));
     }
 
     #[test]
     fn a_link_token_names_its_row_and_parses_back() {
         let secret = Token::generate().expect("entropy");
-        let link = LinkToken::new(1234, secret.clone());
+        let link = LinkToken::new(TokenId(1234), secret.clone());
         let text = link.to_string();
-        assert_eq!(text, format!("1234.{}", secret.as_str()));
+        assert_eq!(text, format!("1234.{}", secret.expose()));
         assert_eq!(LinkRef::parse(&text), Some(LinkRef::Named(link)));
         assert_eq!(
             LinkRef::parse(&text).map(|l| l.secret().hash()),
@@ -194,7 +220,7 @@ mod tests {
     fn a_bare_secret_is_an_old_link() {
         let secret = Token::generate().expect("entropy");
         assert_eq!(
-            LinkRef::parse(secret.as_str()),
+            LinkRef::parse(secret.expose()),
             Some(LinkRef::Bare(secret.clone()))
         );
     }
@@ -202,7 +228,7 @@ mod tests {
     #[test]
     fn malformed_link_tokens_are_refused() {
         let secret = Token::generate().expect("entropy");
-        let s = secret.as_str();
+        let s = secret.expose();
         for bad in [
             format!("1.{s}."),
             format!(".{s}"),

@@ -1,7 +1,7 @@
 //! Turning an email's content into the bytes handed to the transport.
 //!
 //! The outbox keeps a [`Draft`]: the kind of message and the links it
-//! carries, of which an unsubscribe link is always one. The delivery worker
+//! carries, of which an unsubscribe link is always one. The delivery job
 //! has [`Composer::compose_draft`] make the message when it sends it.
 //! [`OutgoingMessage`] has private fields and is made only here, by
 //! [`Composer::compose`], which takes the List-* headers from the content's
@@ -23,7 +23,7 @@ use super::templates::{
     Confirmation, ConfirmationHtml, ConfirmationText, Footer, Welcome, WelcomeHtml, WelcomeText,
 };
 use crate::config::describe_duration;
-use crate::domain::{LinkRef, LinkToken, SubscriberEmail};
+use crate::domain::{Draft, LinkToken, MessageKind, SubscriberEmail};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ComposeError {
@@ -38,8 +38,8 @@ pub enum ComposeError {
 /// What a kind of email must provide. The footer is required, and the
 /// message's List-* headers are read from it.
 pub trait EmailContent {
-    /// Stored with the queued message, e.g. `confirmation`.
-    const KIND: &'static str;
+    /// Stored with the queued message.
+    const KIND: MessageKind;
     fn subject(&self) -> String;
     fn footer(&self) -> &Footer;
     fn text(&self) -> askama::Result<String>;
@@ -51,7 +51,7 @@ pub trait EmailContent {
 }
 
 impl EmailContent for Confirmation {
-    const KIND: &'static str = "confirmation";
+    const KIND: MessageKind = MessageKind::Confirmation;
     fn subject(&self) -> String {
         format!("Please confirm your subscription to {}", self.list_name)
     }
@@ -70,7 +70,7 @@ impl EmailContent for Confirmation {
 }
 
 impl EmailContent for Welcome {
-    const KIND: &'static str = "welcome";
+    const KIND: MessageKind = MessageKind::Welcome;
     fn subject(&self) -> String {
         format!("Welcome to {}", self.list_name)
     }
@@ -108,57 +108,6 @@ impl OutgoingMessage {
     }
 }
 
-/// A message as the outbox keeps it until it is sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Draft {
-    Confirmation {
-        confirm: LinkToken,
-        unsubscribe: LinkToken,
-    },
-    Welcome {
-        unsubscribe: LinkToken,
-    },
-}
-
-impl Draft {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Draft::Confirmation { .. } => Confirmation::KIND,
-            Draft::Welcome { .. } => Welcome::KIND,
-        }
-    }
-
-    pub fn confirm_link(&self) -> Option<&LinkToken> {
-        match self {
-            Draft::Confirmation { confirm, .. } => Some(confirm),
-            Draft::Welcome { .. } => None,
-        }
-    }
-
-    pub fn unsubscribe_link(&self) -> &LinkToken {
-        match self {
-            Draft::Confirmation { unsubscribe, .. } | Draft::Welcome { unsubscribe } => unsubscribe,
-        }
-    }
-
-    /// A draft from its stored kind and links; `None` when they do not make one.
-    pub fn from_stored(kind: &str, confirm: Option<&str>, unsubscribe: &str) -> Option<Self> {
-        let link = |text: &str| match LinkRef::parse(text)? {
-            LinkRef::Named(token) => Some(token),
-            LinkRef::Bare(_) => None,
-        };
-        let unsubscribe = link(unsubscribe)?;
-        match (kind, confirm) {
-            (Confirmation::KIND, Some(confirm)) => Some(Draft::Confirmation {
-                confirm: link(confirm)?,
-                unsubscribe,
-            }),
-            (Welcome::KIND, None) => Some(Draft::Welcome { unsubscribe }),
-            _ => None,
-        }
-    }
-}
-
 /// The list a message is about, as the composer needs it.
 #[derive(Debug, Clone)]
 pub struct ListInfo<'a> {
@@ -167,7 +116,9 @@ pub struct ListInfo<'a> {
     pub description: &'a str,
 }
 
-/// Builds every message assent sends, from settings fixed at start.
+/// Builds every message assent sends, from settings fixed at start: the
+/// one holder of the sender, the public origin and the confirmation
+/// lifetime, which the flows and the pages ask it for.
 #[derive(Debug, Clone)]
 pub struct Composer {
     from: Mailbox,
@@ -198,6 +149,22 @@ impl Composer {
         &self.base_url
     }
 
+    /// How long a confirmation link works.
+    pub fn confirm_ttl(&self) -> Duration {
+        self.confirm_ttl
+    }
+
+    /// The same, in words: "48 hours".
+    pub fn confirm_ttl_words(&self) -> String {
+        describe_duration(self.confirm_ttl)
+    }
+
+    /// `BASE_URL/PATH`, for the pages that point at this server.
+    pub fn url(&self, path: &str) -> String {
+        let base = self.base_url.as_str().trim_end_matches('/');
+        format!("{base}{path}")
+    }
+
     /// `BASE_URL/PATH/TOKEN`, keeping any path prefix of the base URL.
     pub fn link(&self, path: &str, token: &LinkToken) -> String {
         let base = self.base_url.as_str().trim_end_matches('/');
@@ -224,7 +191,7 @@ impl Composer {
         let content = Confirmation {
             list_name: list.name.to_owned(),
             confirm_url: self.link("confirm", confirm),
-            confirm_ttl: describe_duration(self.confirm_ttl),
+            confirm_ttl: self.confirm_ttl_words(),
             footer: self.footer(list, unsubscribe),
         };
         self.compose(to, &content)
@@ -357,7 +324,7 @@ mod tests {
     use super::*;
 
     struct Sample {
-        kind: &'static str,
+        kind: MessageKind,
         text: String,
         html: String,
         message: OutgoingMessage,
@@ -389,7 +356,12 @@ mod tests {
     /// without an entry here fails `every_email_template_is_checked`.
     fn every_kind() -> Vec<Sample> {
         let composer = composer();
-        let token = || LinkToken::new(1, crate::domain::Token::generate().expect("entropy"));
+        let token = || {
+            LinkToken::new(
+                crate::domain::TokenId(1),
+                crate::domain::Token::generate().expect("entropy"),
+            )
+        };
         let list = ListInfo {
             name: "Weekly News",
             slug: "weekly-news",
@@ -418,39 +390,6 @@ mod tests {
     }
 
     #[test]
-    fn a_draft_comes_back_from_what_the_outbox_stores() {
-        let link = |id| LinkToken::new(id, crate::domain::Token::generate().expect("entropy"));
-        let confirmation = Draft::Confirmation {
-            confirm: link(1),
-            unsubscribe: link(2),
-        };
-        let welcome = Draft::Welcome {
-            unsubscribe: link(3),
-        };
-        for draft in [&confirmation, &welcome] {
-            let confirm = draft.confirm_link().map(ToString::to_string);
-            let unsubscribe = draft.unsubscribe_link().to_string();
-            let back = Draft::from_stored(draft.kind(), confirm.as_deref(), &unsubscribe);
-            assert_eq!(back.as_ref(), Some(draft));
-        }
-        let bare = crate::domain::Token::generate().expect("entropy");
-        let named = link(4).to_string();
-        for (kind, confirm, unsubscribe) in [
-            ("welcome", Some(named.as_str()), named.as_str()),
-            ("confirmation", None, named.as_str()),
-            ("newsletter", None, named.as_str()),
-            ("welcome", None, bare.as_str()),
-            ("welcome", None, "nonsense"),
-        ] {
-            assert_eq!(
-                Draft::from_stored(kind, confirm, unsubscribe),
-                None,
-                "{kind} {confirm:?} {unsubscribe}"
-            );
-        }
-    }
-
-    #[test]
     fn every_email_template_is_checked() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/email");
         let on_disk: BTreeSet<String> = std::fs::read_dir(dir)
@@ -458,7 +397,10 @@ mod tests {
             .filter_map(|e| e.ok()?.path().file_stem()?.to_str().map(str::to_owned))
             .filter(|stem| stem != "footer")
             .collect();
-        let checked: BTreeSet<String> = every_kind().iter().map(|s| s.kind.to_owned()).collect();
+        let checked: BTreeSet<String> = every_kind()
+            .iter()
+            .map(|s| s.kind.as_str().to_owned())
+            .collect();
         assert_eq!(
             on_disk, checked,
             "every email template needs a sample in every_kind()"
@@ -530,7 +472,7 @@ mod tests {
         for s in every_kind() {
             let raw = String::from_utf8(s.message.bytes().to_vec()).expect("utf-8");
             let marked = raw.contains("\r\nAuto-Submitted: auto-generated\r\n");
-            assert_eq!(marked, s.kind == "confirmation", "{}", s.kind);
+            assert_eq!(marked, s.kind == MessageKind::Confirmation, "{}", s.kind);
         }
     }
 

@@ -1,11 +1,15 @@
-//! Mail: composing messages, the transports that carry them, and the worker
-//! that delivers the outbox.
+//! Mail: composing messages (the only place that knows the templates and
+//! the mail settings) and the transports that carry them. The delivery job
+//! in `jobs::delivery` moves messages from the outbox to a transport.
 
 pub mod compose;
 mod smtp;
 pub mod templates;
 pub mod transport;
-pub mod worker;
 
-pub use compose::{ComposeError, Composer, Draft, EmailContent, OutgoingMessage};
-pub use transport::Mailer;
+pub use compose::{ComposeError, Composer, EmailContent, ListInfo, OutgoingMessage};
+pub use transport::{Mailer, SendError};
+
+/// SMTP transactions in flight at once: the delivery job hands over this
+/// many messages at a time, and as many connections are kept open.
+pub const CONCURRENCY: usize = 32;

@@ -21,6 +21,7 @@ use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, AsyncTokioStream, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
+use secrecy::ExposeSecret;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
@@ -28,10 +29,11 @@ use tokio_rustls::rustls::pki_types::ServerName;
 use tokio_rustls::rustls::{self, ClientConfig, RootCertStore};
 
 use super::transport::SendError;
+use crate::config::{SmtpTls, SmtpUrl};
 
 /// The most connections kept open while unused: as many as the worker
 /// uses at once.
-const MAX_IDLE: usize = super::worker::CONCURRENCY;
+const MAX_IDLE: usize = super::CONCURRENCY;
 /// An unused connection older than this is closed rather than reused.
 /// RFC 5321 asks servers to wait at least 5 minutes; some wait less.
 const MAX_IDLE_TIME: Duration = Duration::from_secs(60);
@@ -106,50 +108,27 @@ impl From<Failure> for SendError {
 }
 
 impl SmtpRelay {
-    /// Reads `smtp://[user:pass@]host[:port][/hello-name][?tls=required]` or
-    /// `smtps://…`, without connecting.
-    pub fn from_url(text: &str) -> Result<Self, String> {
-        let url = url::Url::parse(text).map_err(|e| e.to_string())?;
-        let host = url
-            .host_str()
-            .filter(|h| !h.is_empty())
-            .ok_or("the URL names no host")?
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_owned();
-        let tls = url
-            .query_pairs()
-            .find(|(key, _)| key == "tls")
-            .map(|(_, value)| value.into_owned());
-        let starttls = |required| -> Result<Security, String> {
-            let parameters = TlsParameters::new(host.clone()).map_err(|e| e.to_string())?;
-            Ok(Security::StartTls {
-                parameters,
+    /// The relay of `ASSENT_SMTP_URL`, without connecting yet.
+    pub fn new(url: &SmtpUrl) -> Result<Self, String> {
+        let host = url.host.clone();
+        let security = match url.tls {
+            SmtpTls::Plain => Security::Plain,
+            SmtpTls::StartTls { required } => Security::StartTls {
+                parameters: TlsParameters::new(host.clone()).map_err(|e| e.to_string())?,
                 required,
-            })
+            },
+            SmtpTls::Implicit => implicit_tls(&host)?,
         };
-        let (security, default_port) = match (url.scheme(), tls.as_deref()) {
-            ("smtp", None) => (Security::Plain, 25),
-            ("smtp", Some("required")) => (starttls(true)?, 587),
-            ("smtp", Some("opportunistic")) => (starttls(false)?, 587),
-            ("smtps", None) => (implicit_tls(&host)?, 465),
-            (scheme, None) => return Err(format!("unknown scheme {scheme:?}")),
-            (_, Some(tls)) => return Err(format!("unknown tls={tls:?}")),
-        };
-        let credentials = match url.password() {
-            Some(password) => Some(Credentials::new(
-                percent_decode(url.username())?,
-                percent_decode(password)?,
-            )),
-            None => None,
-        };
-        let hello = match url.path().trim_matches('/') {
-            "" => ClientId::default(),
-            name => ClientId::Domain(name.to_owned()),
+        let credentials = url.credentials.as_ref().map(|(user, password)| {
+            Credentials::new(user.clone(), password.expose_secret().to_owned())
+        });
+        let hello = match &url.hello_name {
+            None => ClientId::default(),
+            Some(name) => ClientId::Domain(name.clone()),
         };
         Ok(Self {
-            port: url.port().unwrap_or(default_port),
             host,
+            port: url.port,
             security,
             credentials,
             hello,
@@ -279,13 +258,6 @@ fn implicit_tls(host: &str) -> Result<Security, String> {
     })
 }
 
-fn percent_decode(text: &str) -> Result<String, String> {
-    percent_encoding::percent_decode_str(text)
-        .decode_utf8()
-        .map(|s| s.into_owned())
-        .map_err(|e| format!("the user or password is not UTF-8: {e}"))
-}
-
 /// A TLS stream in the shape lettre takes.
 #[derive(Debug)]
 struct TlsStream(tokio_rustls::client::TlsStream<TcpStream>);
@@ -321,50 +293,5 @@ impl AsyncWrite for TlsStream {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.0).poll_shutdown(cx)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn urls_of_the_contract_are_read() {
-        let plain = SmtpRelay::from_url("smtp://relay.example").unwrap();
-        assert_eq!((plain.host.as_str(), plain.port), ("relay.example", 25));
-        assert!(matches!(plain.security, Security::Plain));
-        assert!(plain.credentials.is_none());
-
-        let starttls =
-            SmtpRelay::from_url("smtp://api%40key:p%2Fss@relay.example?tls=required").unwrap();
-        assert_eq!(starttls.port, 587);
-        assert!(matches!(
-            starttls.security,
-            Security::StartTls { required: true, .. }
-        ));
-        assert_eq!(
-            starttls.credentials,
-            Some(Credentials::new("api@key".into(), "p/ss".into()))
-        );
-
-        let implicit = SmtpRelay::from_url("smtps://relay.example:2465").unwrap();
-        assert_eq!(implicit.port, 2465);
-        assert!(matches!(implicit.security, Security::Implicit { .. }));
-
-        let v6 = SmtpRelay::from_url("smtp://[::1]:2525").unwrap();
-        assert_eq!((v6.host.as_str(), v6.port), ("::1", 2525));
-    }
-
-    #[test]
-    fn other_urls_are_refused() {
-        for url in [
-            "http://relay.example",
-            "smtp://",
-            "smtp://relay.example?tls=maybe",
-            "smtps://relay.example?tls=required",
-            "relay.example:25",
-        ] {
-            assert!(SmtpRelay::from_url(url).is_err(), "{url}");
-        }
     }
 }

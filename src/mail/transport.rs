@@ -9,6 +9,7 @@ use lettre::address::Envelope;
 use lettre::{Address, AsyncFileTransport, AsyncTransport, Tokio1Executor};
 
 use super::smtp::SmtpRelay;
+use crate::config::SmtpUrl;
 
 pub enum Mailer {
     Smtp(SmtpRelay),
@@ -27,16 +28,9 @@ pub enum SendError {
     Permanent(String),
 }
 
-/// Checks an `ASSENT_SMTP_URL` without connecting.
-pub fn validate_smtp_url(url: &str) -> Result<(), String> {
-    SmtpRelay::from_url(url).map(|_| ()).map_err(|e| {
-        format!("expected smtp://[user:pass@]host[:port][?tls=required] or smtps://… ({e})")
-    })
-}
-
 impl Mailer {
-    pub fn smtp(url: &str) -> Result<Self, String> {
-        SmtpRelay::from_url(url).map(Self::Smtp)
+    pub fn smtp(url: &SmtpUrl) -> Result<Self, String> {
+        SmtpRelay::new(url).map(Self::Smtp)
     }
 
     pub fn files(dir: PathBuf) -> Result<Self, std::io::Error> {

@@ -6,10 +6,10 @@ use serde_json::{Value, json};
 
 use super::body::{self, BodyError};
 use super::{AppState, evidence};
-use crate::db::now_ms;
 use crate::domain::list::is_slug;
 use crate::domain::{Channel, SubscriberEmail, SubscriberName};
-use crate::double_opt_in::{self, FlowError, SignupOutcome, SignupRequest};
+use crate::services::ServiceError;
+use crate::services::double_opt_in::{self, SignupOutcome, SignupRequest};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -27,7 +27,7 @@ pub enum ApiError {
     #[error("too many signups from this client; retry in {0} s")]
     RateLimited(u64),
     #[error("internal error")]
-    Unexpected(#[from] FlowError),
+    Unexpected(#[from] ServiceError),
 }
 
 impl ResponseError for ApiError {
@@ -141,16 +141,8 @@ pub async fn subscribe(
         channel: Channel::Api,
         evidence: evidence(&req, "/api/v1/subscribe"),
     };
-    let ctx = state.flow.clone();
-    let outcome = state
-        .db
-        .write(move |c| double_opt_in::signup(c, &ctx, &request, now_ms()))
-        .await?;
-    match outcome {
-        SignupOutcome::Accepted { queued, .. } => {
-            if queued {
-                state.wake.notify_one();
-            }
+    match double_opt_in::signup(&state.services, request).await? {
+        SignupOutcome::Accepted { .. } => {
             Ok(HttpResponse::Accepted().json(json!({"status": "pending"})))
         }
         SignupOutcome::UnknownList => Err(unknown_list()),

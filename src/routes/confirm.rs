@@ -4,10 +4,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::{AppState, ServerError, error_page, evidence, render, with_token_headers};
-use crate::db::now_ms;
 use crate::domain::LinkRef;
-use crate::double_opt_in::{self, ConfirmState};
 use crate::pages::{ConfirmPage, ConfirmedPage};
+use crate::services::double_opt_in::{self, ConfirmState};
 
 pub async fn page(
     state: web::Data<AppState>,
@@ -16,10 +15,7 @@ pub async fn page(
     let Some(link) = LinkRef::parse(&token) else {
         return Ok(with_token_headers(not_found(&state)));
     };
-    let found = state
-        .db
-        .read(move |c| double_opt_in::inspect_confirmation(c, &link, now_ms()))
-        .await?;
+    let found = double_opt_in::inspect_confirmation(&state.services, link).await?;
     let response = match found {
         ConfirmState::Confirmed { list } => render(
             StatusCode::OK,
@@ -44,14 +40,7 @@ pub async fn submit(
         return Ok(with_token_headers(not_found(&state)));
     };
     let proof = evidence(&req, "/confirm");
-    let ctx = state.flow.clone();
-    let outcome = state
-        .db
-        .write(move |c| double_opt_in::confirm(c, &ctx, &link, &proof, now_ms()))
-        .await?;
-    if matches!(outcome, ConfirmState::Confirmed { .. }) {
-        state.wake.notify_one();
-    }
+    let outcome = double_opt_in::confirm(&state.services, link, proof).await?;
     Ok(with_token_headers(answer(&state, outcome)))
 }
 

@@ -19,32 +19,25 @@ use actix_web::http::{StatusCode, header};
 use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, ResponseError, web};
 use askama::Template;
-use tokio::sync::Notify;
 
-use crate::db::Database;
 use crate::domain::Evidence;
-use crate::double_opt_in::{FlowContext, FlowError};
 use crate::pages::{ErrorPage, Site};
 use crate::rate_limit::RateLimiter;
+use crate::services::{ServiceError, Services};
 
 /// What every handler can reach.
 pub struct AppState {
-    pub db: Database,
-    pub flow: FlowContext,
+    pub services: Arc<Services>,
     pub site: Site,
     pub limiter: RateLimiter,
-    /// Wakes the delivery worker when a message is queued.
-    pub wake: Arc<Notify>,
-    /// The confirmation link's lifetime in words, for the pages.
-    pub confirm_ttl: String,
     /// Reverse proxies whose `X-Forwarded-For` names the real client.
     pub trusted_proxies: Vec<IpAddr>,
     /// Encrypts and signs the operators' cookies.
     pub cookie_key: actix_web::cookie::Key,
     /// Mark cookies Secure: the public origin is https.
     pub secure_cookies: bool,
-    /// Keys the suppression list's hashes.
-    pub secret_key: Vec<u8>,
+    /// Bounds the imports being uploaded at once.
+    pub uploads: tokio::sync::Semaphore,
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig, cors_origins: &[String]) {
@@ -203,11 +196,11 @@ pub fn evidence(req: &HttpRequest, source: &str) -> Evidence {
 /// A failure of ours, not the client's: logged, answered with the 500 page.
 #[derive(Debug, thiserror::Error)]
 #[error(transparent)]
-pub struct ServerError(#[from] FlowError);
+pub struct ServerError(#[from] ServiceError);
 
 impl ServerError {
-    /// The 500 answer, for error types that wrap a `FlowError`.
-    pub fn from_flow(error: &FlowError) -> HttpResponse<BoxBody> {
+    /// The 500 answer, for error types that wrap a `ServiceError`.
+    pub fn from_service(error: &ServiceError) -> HttpResponse<BoxBody> {
         tracing::error!(%error, "request failed");
         HttpResponse::InternalServerError()
             .content_type("text/plain; charset=utf-8")
@@ -221,7 +214,7 @@ impl ResponseError for ServerError {
     }
 
     fn error_response(&self) -> HttpResponse<BoxBody> {
-        Self::from_flow(&self.0)
+        Self::from_service(&self.0)
     }
 }
 

@@ -6,11 +6,11 @@ use serde::Deserialize;
 
 use super::body::{self, BodyError};
 use super::{AppState, ServerError, error_page, evidence, render};
-use crate::db::{DbError, lists, now_ms};
 use crate::domain::list::is_slug;
 use crate::domain::{Channel, SubscriberEmail, SubscriberName};
-use crate::double_opt_in::{self, FlowError, SignupOutcome, SignupRequest};
 use crate::pages::{CheckInboxPage, ListView, SignupErrors, SignupPage, SignupValues};
+use crate::services::double_opt_in::{self, SignupOutcome, SignupRequest};
+use crate::services::lists;
 
 #[derive(Deserialize)]
 pub struct ListQuery {
@@ -73,33 +73,23 @@ pub async fn submit(
     };
 
     let request = SignupRequest {
-        email,
+        email: email.clone(),
         name,
         list: slug.map(str::to_owned),
         channel: Channel::Form,
         evidence: evidence(&req, "/subscribe"),
     };
-    let ctx = state.flow.clone();
-    let outcome = state
-        .db
-        .write(move |c| double_opt_in::signup(c, &ctx, &request, now_ms()).map(|o| (o, request)))
-        .await?;
-    match outcome {
-        (SignupOutcome::Accepted { list_name, queued }, request) => {
-            if queued {
-                state.wake.notify_one();
-            }
-            Ok(render(
-                StatusCode::OK,
-                &CheckInboxPage {
-                    site: &state.site,
-                    email: request.email.as_str(),
-                    list_name: &list_name,
-                    confirm_ttl: &state.confirm_ttl,
-                },
-            ))
-        }
-        (SignupOutcome::UnknownList, _) => {
+    match double_opt_in::signup(&state.services, request).await? {
+        SignupOutcome::Accepted { list_name } => Ok(render(
+            StatusCode::OK,
+            &CheckInboxPage {
+                site: &state.site,
+                email: email.as_str(),
+                list_name: &list_name,
+                confirm_ttl: &state.services.composer.confirm_ttl_words(),
+            },
+        )),
+        SignupOutcome::UnknownList => {
             let errors = SignupErrors {
                 list: Some(UNKNOWN_LIST.into()),
                 ..SignupErrors::default()
@@ -161,17 +151,7 @@ async fn load_list(
     if slug.as_deref().is_some_and(|s| !is_slug(s)) {
         return Ok(None);
     }
-    let default = state.flow.default_list.clone();
-    let list = state
-        .db
-        .read(move |c| {
-            match &slug {
-                Some(slug) => lists::by_slug(c, slug),
-                None => lists::default_list(c, &default),
-            }
-            .map_err(|e| FlowError::Db(DbError::from(e)))
-        })
-        .await?;
+    let list = lists::open_list(&state.services, slug).await?;
     Ok(list.map(|l| ListView {
         slug: l.slug,
         name: l.name,

@@ -6,10 +6,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::body::{self, BodyError};
 use super::{AppState, ServerError, error_page, evidence, render, with_token_headers};
-use crate::db::now_ms;
 use crate::domain::{Channel, LinkRef};
-use crate::double_opt_in::{self, UnsubscribeState};
 use crate::pages::{UnsubscribePage, UnsubscribedPage};
+use crate::services::double_opt_in::{self, UnsubscribeState};
 
 pub async fn page(
     state: web::Data<AppState>,
@@ -18,10 +17,7 @@ pub async fn page(
     let Some(link) = LinkRef::parse(&token) else {
         return Ok(with_token_headers(not_found(&state)));
     };
-    let found = state
-        .db
-        .read(move |c| double_opt_in::inspect_unsubscribe(c, &link))
-        .await?;
+    let found = double_opt_in::inspect_unsubscribe(&state.services, link).await?;
     let response = match found {
         UnsubscribeState::Subscribed { list } => render(
             StatusCode::OK,
@@ -76,10 +72,7 @@ pub async fn submit(
         _ => "/unsubscribe",
     };
     let proof = evidence(&req, source);
-    let outcome = state
-        .db
-        .write(move |c| double_opt_in::unsubscribe(c, &link, channel, &proof, now_ms()))
-        .await?;
+    let outcome = double_opt_in::unsubscribe(&state.services, link, channel, proof).await?;
     let response = match outcome {
         UnsubscribeState::Subscribed { list } | UnsubscribeState::AlreadyUnsubscribed { list } => {
             let signup_url = format!("/subscribe?list={}", list.slug);

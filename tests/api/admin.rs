@@ -1,6 +1,6 @@
 //! The operators' area (contract §6), over HTTP.
 
-use std::time::Duration;
+use assent::domain::Channel;
 
 use crate::support::admin::{OPERATOR, PASSWORD, csrf_of};
 use crate::support::app::{link, spawn_app, spawn_app_with};
@@ -431,41 +431,27 @@ async fn erasing_deletes_the_person_and_keeps_only_a_keyed_hash() {
     assert!(!csv.contains("erase.me"));
 
     // An import cannot bring the address back.
-    let report = import(&operator, "email\nerase.me@example.com\n").await;
+    let report = import(&app, &operator, "email\nerase.me@example.com\n").await;
     assert!(report.contains("line 2: erased earlier"), "{report}");
     assert_eq!(app.status("erase.me@example.com"), None);
 }
 
 /// Uploads a CSV into the default list and returns the finished import's page.
-async fn import(operator: &crate::support::admin::Operator, csv: &str) -> String {
-    let csrf = csrf_of(&operator.html("/admin/import").await);
-    let form = reqwest::multipart::Form::new()
-        .text("csrf_token", csrf)
-        .text("list", "newsletter")
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec())
-                .file_name("list.csv")
-                .mime_str("text/csv")
-                .unwrap(),
-        );
-    let response = operator
-        .client
-        .post(operator.url("/admin/import"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+async fn import(
+    app: &crate::support::app::TestApp,
+    operator: &crate::support::admin::Operator,
+    csv: &str,
+) -> String {
+    let response = operator.upload(csv.as_bytes().to_vec()).await;
     assert_eq!(response.status(), 303);
     let status_page = response.headers()["location"].to_str().unwrap().to_owned();
-    for _ in 0..100 {
-        let html = operator.html(&status_page).await;
-        if !html.contains("http-equiv=\"refresh\"") {
-            return html;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the import did not finish");
+    app.settle().await;
+    let html = operator.html(&status_page).await;
+    assert!(
+        !html.contains("http-equiv=\"refresh\""),
+        "the import has finished"
+    );
+    html
 }
 
 #[tokio::test]
@@ -474,7 +460,7 @@ async fn an_import_adds_pending_addresses_and_reports_every_refused_line() {
     app.signup_and_get_mail("already@example.com").await;
     let operator = app.signed_in().await;
     let csv = "email,name\nnew.one@example.com,New One\nnot-an-address\nnew.two@example.com\nNEW.ONE@example.com\nalready@example.com\n";
-    let report = import(&operator, csv).await;
+    let report = import(&app, &operator, csv).await;
     assert!(report.contains("line 3: invalid address"), "{report}");
     assert!(report.contains("line 5: duplicate of line 2"), "{report}");
     assert!(report.contains("line 6: already on the list"), "{report}");
@@ -491,7 +477,10 @@ async fn an_import_adds_pending_addresses_and_reports_every_refused_line() {
         app.status("new.two@example.com").as_deref(),
         Some("pending")
     );
-    assert_eq!(app.events("new.one@example.com")[0].channel, "import");
+    assert_eq!(
+        app.events("new.one@example.com")[0].channel,
+        Channel::Import
+    );
     // Both get their confirmation request, paced but promptly.
     let mails = app.mails(3).await;
     let mut to: Vec<&str> = mails[1..].iter().map(|m| m.rcpt_to[0].as_str()).collect();

@@ -1,5 +1,7 @@
 use std::time::Duration;
 
+use assent::domain::{Act, Channel};
+
 use crate::support::app::{link, spawn_app, spawn_app_with};
 
 fn assert_token_headers(response: &reqwest::Response) {
@@ -59,8 +61,8 @@ async fn pressing_confirm_records_the_act_and_sends_a_welcome() {
 
     let events = app.events("ada@example.com");
     let act = events.last().unwrap();
-    assert_eq!(act.act, "confirmed");
-    assert_eq!(act.channel, "confirm_button");
+    assert_eq!(act.act, Act::Confirmed);
+    assert_eq!(act.channel, Channel::ConfirmButton);
     assert_eq!(act.user_agent.as_deref(), Some("Test Browser/1.0"));
     assert_eq!(act.client_ip.as_deref(), Some("127.0.0.1"));
     assert_eq!(act.wording_version, events[0].wording_version);
@@ -99,8 +101,7 @@ async fn a_second_confirm_answers_the_same_and_records_nothing() {
     assert_eq!(second.status(), 200);
     assert_eq!(second.text().await.unwrap(), first);
     assert_eq!(app.events("ada@example.com").len(), 2);
-    app.mails(2).await;
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    app.settle().await;
     assert_eq!(app.smtp.messages().len(), 2, "one welcome only");
 }
 
@@ -125,7 +126,7 @@ async fn a_link_naming_a_real_row_with_another_secret_is_a_404_and_confirms_noth
     let confirm = link(&mail, "confirm");
     let (row, _) = confirm.rsplit_once('.').expect("/confirm/ID.SECRET");
     let secret = assent::domain::Token::generate().expect("entropy");
-    let forged = format!("{row}.{}", secret.as_str());
+    let forged = format!("{row}.{}", secret.expose());
 
     assert_eq!(app.get(&forged).await.status(), 404);
     let post = app.post(&forged).await;

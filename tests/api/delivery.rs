@@ -1,14 +1,25 @@
 //! Nothing is lost: the outbox survives an SMTP outage and a killed process.
 
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use assent::db::DbConn;
-use assent::db::schema::{outbox, tokens};
+use assent::db::schema::{outbox, processes, tokens};
+use assent::db::{DbConn, now_ms};
+use assent::domain::MessageStatus;
 use diesel::prelude::*;
+use futures_util::StreamExt;
 
-use crate::support::app::{MAIL_WAIT, TestApp, client, link, spawn_app, test_env};
+use crate::support::app::{MAIL_WAIT, TestApp, client, connect, link, spawn_app, test_env};
 use crate::support::process::{free_port, spawn, wait_until_up};
 use crate::support::smtp::{Behaviour, SmtpServer};
+
+/// Makes every queued message due now, as if its backoff had passed.
+fn make_due(app: &TestApp) {
+    diesel::update(outbox::table.filter(outbox::status.eq(MessageStatus::Queued)))
+        .set(outbox::next_attempt_at.eq(0))
+        .execute(&mut *app.conn() as &mut DbConn)
+        .expect("make due");
+}
 
 #[tokio::test]
 async fn signups_made_while_smtp_is_down_are_all_delivered_when_it_is_back() {
@@ -19,7 +30,7 @@ async fn signups_made_while_smtp_is_down_are_all_delivered_when_it_is_back() {
     for i in 0..5 {
         assert_eq!(app.signup(&format!("d{i}@example.com")).await.status(), 200);
     }
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    app.settle().await;
     let failing = app.outbox();
     assert!(
         failing
@@ -31,8 +42,13 @@ async fn signups_made_while_smtp_is_down_are_all_delivered_when_it_is_back() {
     );
 
     let back = SmtpServer::start_on(port);
-    let mails = back.wait_for_async(5, Duration::from_secs(30)).await;
-    let mut to: Vec<String> = mails.iter().map(|m| m.rcpt_to[0].clone()).collect();
+    make_due(&app);
+    app.settle().await;
+    let mut to: Vec<String> = back
+        .messages()
+        .iter()
+        .map(|m| m.rcpt_to[0].clone())
+        .collect();
     to.sort();
     assert_eq!(
         to,
@@ -44,7 +60,6 @@ async fn signups_made_while_smtp_is_down_are_all_delivered_when_it_is_back() {
             "d4@example.com"
         ]
     );
-    tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(app.outbox().iter().all(|(status, _, _)| status == "sent"));
 }
 
@@ -53,8 +68,9 @@ async fn one_smtp_connection_carries_message_after_message() {
     let app = spawn_app().await;
     for i in 0..3 {
         app.signup(&format!("c{i}@example.com")).await;
-        app.mails(i + 1).await;
+        app.settle().await;
     }
+    assert_eq!(app.smtp.messages().len(), 3);
     assert_eq!(app.smtp.connection_count(), 1);
 }
 
@@ -66,12 +82,12 @@ async fn a_connection_the_server_closed_is_replaced_at_once() {
     app.smtp.close_connections();
 
     app.signup("second@example.com").await;
-    let mails = app.mails(2).await;
+    app.settle().await;
+    let mails = app.smtp.messages();
     assert_eq!(mails[1].rcpt_to, ["second@example.com"]);
     // Sent on the first attempt: the closed connection cost no retry.
-    let outbox = outbox_until(&app, |o| o.iter().all(|(status, ..)| status != "queued")).await;
     assert_eq!(
-        outbox,
+        app.outbox(),
         [("sent".to_owned(), 1, None), ("sent".to_owned(), 1, None)]
     );
     assert_eq!(app.smtp.connection_count(), 2);
@@ -82,41 +98,32 @@ async fn a_temporary_refusal_is_retried_and_a_permanent_one_is_not() {
     let app = spawn_app().await;
     app.smtp.set_behaviour(Behaviour::TempFail);
     app.signup("later@example.com").await;
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    app.settle().await;
+    let (status, attempts, error) = app.outbox().swap_remove(0);
+    assert_eq!((status.as_str(), attempts), ("queued", 1));
+    assert!(error.unwrap_or_default().contains("451"));
+    // The retry is not made before its time…
     app.smtp.set_behaviour(Behaviour::Accept);
-    // The first retry comes within 10 seconds.
-    let mails = app.smtp.wait_for_async(1, Duration::from_secs(10)).await;
-    assert_eq!(mails.len(), 1);
+    app.settle().await;
+    assert!(app.smtp.messages().is_empty(), "backing off");
+    // …and is made once it is due.
+    make_due(&app);
+    app.settle().await;
+    assert_eq!(app.smtp.messages().len(), 1);
 
     app.smtp.set_behaviour(Behaviour::PermFail);
     app.signup("nobody@example.com").await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    let outbox = app.outbox();
-    let (status, attempts, error) = outbox.last().unwrap();
-    assert_eq!(status, "failed");
-    assert_eq!(*attempts, 1);
+    app.settle().await;
+    let (status, attempts, error) = app.outbox().pop().unwrap();
+    assert_eq!((status.as_str(), attempts), ("failed", 1));
     assert!(
         error.as_deref().unwrap_or_default().contains("550"),
         "{error:?}"
     );
     app.smtp.set_behaviour(Behaviour::Accept);
-    tokio::time::sleep(Duration::from_secs(6)).await;
+    make_due(&app);
+    app.settle().await;
     assert_eq!(app.smtp.messages().len(), 1, "never retried");
-}
-
-/// Polls the outbox until `done` holds for it, at most `MAIL_WAIT`.
-async fn outbox_until(
-    app: &TestApp,
-    done: impl Fn(&[(String, i32, Option<String>)]) -> bool,
-) -> Vec<(String, i32, Option<String>)> {
-    let deadline = Instant::now() + MAIL_WAIT;
-    loop {
-        let outbox = app.outbox();
-        if done(&outbox) || Instant::now() >= deadline {
-            return outbox;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 #[tokio::test]
@@ -124,22 +131,17 @@ async fn a_message_still_refused_after_three_days_is_given_up() {
     let app = spawn_app().await;
     app.smtp.set_behaviour(Behaviour::TempFail);
     app.signup("patient@example.com").await;
-    outbox_until(&app, |o| {
-        o.first().is_some_and(|(_, attempts, _)| *attempts >= 1)
-    })
-    .await;
+    app.settle().await;
 
     // As if it had been queued four days ago, and its next try were due.
-    let four_days_ago = assent::db::now_ms() - 4 * 86_400_000;
+    let four_days_ago = now_ms() - 4 * 86_400_000;
     diesel::update(outbox::table)
-        .set((
-            outbox::created_at.eq(four_days_ago),
-            outbox::next_attempt_at.eq(0),
-        ))
+        .set(outbox::created_at.eq(four_days_ago))
         .execute(&mut *app.conn() as &mut DbConn)
         .unwrap();
-    let outbox = outbox_until(&app, |o| o[0].0 != "queued").await;
-    let (status, _, error) = &outbox[0];
+    make_due(&app);
+    app.settle().await;
+    let (status, _, error) = app.outbox().swap_remove(0);
     assert_eq!(status, "failed");
     assert!(
         error
@@ -149,7 +151,8 @@ async fn a_message_still_refused_after_three_days_is_given_up() {
         "{error:?}"
     );
     app.smtp.set_behaviour(Behaviour::Accept);
-    tokio::time::sleep(Duration::from_secs(6)).await;
+    make_due(&app);
+    app.settle().await;
     assert!(app.smtp.messages().is_empty(), "not tried again");
 }
 
@@ -157,13 +160,13 @@ async fn a_message_still_refused_after_three_days_is_given_up() {
 async fn housekeeping_deletes_what_is_older_than_thirty_days_and_done() {
     let app = spawn_app().await;
     app.signup("old@example.com").await;
-    app.mails(1).await;
-    outbox_until(&app, |o| o[0].0 == "sent").await;
+    app.settle().await;
     app.smtp.set_behaviour(Behaviour::TempFail);
     app.signup("stuck@example.com").await;
+    app.settle().await;
 
     let day: i64 = 86_400_000;
-    let now = assent::db::now_ms();
+    let now = now_ms();
     let mut conn = app.conn();
     let conn: &mut DbConn = &mut conn;
     // Everything is 31 days old; only the sent message is finished.
@@ -183,10 +186,12 @@ async fn housekeeping_deletes_what_is_older_than_thirty_days_and_done() {
         .execute(conn)
         .unwrap();
 
-    assert_eq!(assent::jobs::prune(conn, now).unwrap(), (1, 1));
+    let pruned = assent::jobs::housekeeping::prune(conn, now).unwrap();
+    assert_eq!((pruned.messages, pruned.links), (1, 1));
     let left: Vec<String> = outbox::table.select(outbox::recipient).load(conn).unwrap();
     assert_eq!(left, ["stuck@example.com"], "a queued message is kept");
-    assert_eq!(assent::jobs::prune(conn, now).unwrap(), (0, 0));
+    let again = assent::jobs::housekeeping::prune(conn, now).unwrap();
+    assert_eq!((again.messages, again.links), (0, 0));
 }
 
 #[tokio::test]
@@ -222,44 +227,69 @@ async fn a_process_killed_before_delivery_delivers_after_restart() {
     let smtp = SmtpServer::start_on(smtp_port);
     let _server = spawn(&vars, &["serve"]);
     wait_until_up(&base).await;
+    // The failed attempt set the next one five seconds later.
     let mails = smtp.wait_for_async(1, MAIL_WAIT).await;
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0].rcpt_to, ["survivor@example.com"]);
 }
 
+/// A message claimed by another process is left alone while that process's
+/// heartbeat goes on, and taken over within seconds once it stops.
 #[tokio::test]
-async fn a_claim_left_by_a_dead_process_is_taken_over_when_its_lease_ends() {
-    use assent::db::schema::outbox;
-    use diesel::prelude::*;
-
+async fn a_claim_is_respected_while_its_process_lives_and_taken_over_when_it_dies() {
     let app = spawn_app().await;
     app.smtp.set_behaviour(Behaviour::TempFail);
     app.signup("orphan@example.com").await;
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while app.outbox()[0].1 == 0 && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    // As if another process had claimed the message and died, with two
-    // seconds of its lease left.
-    let now = assent::db::now_ms();
-    diesel::update(outbox::table)
-        .set((
-            outbox::claimed_by.eq("a-process-that-died"),
-            outbox::claimed_until.eq(now + 2000),
-            outbox::next_attempt_at.eq(now),
-        ))
-        .execute(&mut *app.conn())
-        .unwrap();
+    app.settle().await;
     app.smtp.set_behaviour(Behaviour::Accept);
 
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let beat = |conn: &mut DbConn| {
+        diesel::update(processes::table.find("another-process"))
+            .set(processes::heartbeat_at.eq(now_ms()))
+            .execute(conn)
+            .unwrap();
+    };
+    {
+        let mut conn = app.conn();
+        let conn: &mut DbConn = &mut conn;
+        let now = now_ms();
+        diesel::insert_into(processes::table)
+            .values((
+                processes::id.eq("another-process"),
+                processes::role.eq("worker"),
+                processes::started_at.eq(now),
+                processes::heartbeat_at.eq(now),
+            ))
+            .execute(conn)
+            .unwrap();
+        diesel::update(outbox::table)
+            .set((
+                outbox::claimed_by.eq("another-process"),
+                outbox::next_attempt_at.eq(0),
+            ))
+            .execute(conn)
+            .unwrap();
+    }
+    // The other process lives on for six seconds: its claim holds.
+    for _ in 0..6 {
+        beat(&mut app.conn());
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        app.settle().await;
+    }
     assert!(
         app.smtp.messages().is_empty(),
-        "the claim is respected while it lasts"
+        "the claim is respected while its process lives"
     );
-    let mails = app.smtp.wait_for_async(1, Duration::from_secs(10)).await;
-    assert_eq!(mails.len(), 1, "and taken over once it lapses");
+    // Then it dies: within the grace period and a heartbeat, the message goes.
+    let died = Instant::now();
+    let mails = app.smtp.wait_for_async(1, Duration::from_secs(15)).await;
+    assert_eq!(mails.len(), 1, "and taken over once it is dead");
     assert_eq!(mails[0].rcpt_to, ["orphan@example.com"]);
+    let waited = died.elapsed();
+    assert!(
+        waited >= Duration::from_secs(5),
+        "not before the grace period: {waited:?}"
+    );
 }
 
 /// A queued message holds the links it is to carry, not the composed
@@ -269,7 +299,7 @@ async fn a_queued_message_holds_only_its_links_and_none_once_sent() {
     let app = spawn_app().await;
     app.smtp.set_behaviour(Behaviour::TempFail);
     assert_eq!(app.signup("ada@example.com").await.status(), 200);
-    outbox_until(&app, |o| o.iter().any(|(_, attempts, _)| *attempts >= 1)).await;
+    app.settle().await;
     let stored = || -> (Vec<u8>, Option<String>, Option<String>) {
         outbox::table
             .select((
@@ -288,12 +318,187 @@ async fn a_queued_message_holds_only_its_links_and_none_once_sent() {
     );
 
     app.smtp.set_behaviour(Behaviour::Accept);
-    let mail = app.mails(1).await.swap_remove(0);
+    make_due(&app);
+    app.settle().await;
+    let mail = app.smtp.messages().swap_remove(0);
     assert_eq!(link(&mail, "confirm"), format!("/confirm/{confirm}"));
     assert_eq!(
         link(&mail, "unsubscribe"),
         format!("/unsubscribe/{unsubscribe}")
     );
-    outbox_until(&app, |o| o.iter().all(|(status, _, _)| status == "sent")).await;
     assert_eq!(stored(), (Vec::new(), None, None));
+}
+
+/// A message cancelled before it went (its request declined) keeps no live
+/// link either.
+#[tokio::test]
+async fn a_cancelled_message_keeps_no_link() {
+    let app = spawn_app().await;
+    let mail = app.signup_and_get_mail("twice@example.com").await;
+    // The second request waits out the ten-minute cap…
+    app.smtp.set_behaviour(Behaviour::TempFail);
+    diesel::update(outbox::table)
+        .set(outbox::created_at.eq(now_ms() - 11 * 60_000))
+        .execute(&mut *app.conn() as &mut DbConn)
+        .unwrap();
+    app.signup("twice@example.com").await;
+    app.settle().await;
+    let links = || -> Vec<(MessageStatus, Option<String>, Option<String>)> {
+        outbox::table
+            .order(outbox::id)
+            .select((
+                outbox::status,
+                outbox::confirm_link,
+                outbox::unsubscribe_link,
+            ))
+            .load(&mut *app.conn() as &mut DbConn)
+            .unwrap()
+    };
+    assert!(links()[1].1.is_some(), "queued with its links");
+    // …and the person says it was not them.
+    assert_eq!(app.post(&link(&mail, "unsubscribe")).await.status(), 200);
+    assert_eq!(
+        links()[1],
+        (MessageStatus::Cancelled, None, None),
+        "cancelled, without its links"
+    );
+}
+
+/// While the relay refuses everything, the worker tries one round of
+/// messages a second instead of going through the whole backlog at once.
+#[tokio::test]
+async fn while_the_relay_refuses_everything_one_round_is_tried_a_second() {
+    let batch = assent::jobs::delivery::BATCH as usize;
+    let app = spawn_app().await;
+    app.smtp.set_behaviour(Behaviour::TempFail);
+    let signups = futures_util::stream::iter(0..3 * batch)
+        .map(|i| {
+            let app = &app;
+            async move { app.signup(&format!("r{i}@example.com")).await.status() }
+        })
+        .buffer_unordered(16)
+        .collect::<Vec<_>>()
+        .await;
+    assert!(signups.iter().all(|s| *s == 200));
+    app.settle().await;
+    // Everything falls due at once, as when the relay's outage began hours ago.
+    let before = app.smtp.transaction_count();
+    make_due(&app);
+    app.wake();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let in_one_round = app.smtp.transaction_count() - before;
+    assert_eq!(in_one_round, batch, "one round, then a pause");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let after_the_pause = app.smtp.transaction_count() - before;
+    assert_eq!(after_the_pause, 2 * batch, "the next round after the pause");
+}
+
+/// The claim reads the due index in its order: no sort of the backlog.
+#[tokio::test]
+async fn the_claim_query_reads_the_due_index_in_order() {
+    let app = spawn_app().await;
+    let plan = assent::db::backend::claim_plan(&mut app.conn(), now_ms(), 128)
+        .unwrap()
+        .join("\n");
+    if app.database_url.starts_with("sqlite:") {
+        assert!(plan.contains("USING INDEX outbox_due"), "{plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+    } else {
+        assert!(plan.contains("outbox_due"), "{plan}");
+        assert!(!plan.contains("Sort"), "{plan}");
+    }
+}
+
+/// A process killed by SIGKILL in the middle of a burst of signups: after
+/// the restart every accepted signup gets its confirmation within 15 s, and
+/// the only messages sent twice are the ones the SMTP server had accepted
+/// while the process had not yet recorded them.
+#[tokio::test]
+async fn a_process_killed_under_load_resends_only_what_was_in_flight() {
+    const SIGNUPS: usize = 600;
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start();
+    // A slow relay, so that a backlog is being sent when the kill comes.
+    smtp.set_delay(Duration::from_millis(50));
+    let bind = format!("127.0.0.1:{}", free_port());
+    let vars = test_env(&dir, Some(&smtp), &[("ASSENT_BIND", &bind)]);
+    let base = format!("http://{bind}");
+    let mut server = spawn(&vars, &["serve"]);
+    wait_until_up(&base).await;
+
+    let http = client();
+    let load = futures_util::stream::iter(0..SIGNUPS)
+        .map(|i| {
+            let (http, base) = (http.clone(), base.clone());
+            async move {
+                let email = format!("load{i}@example.com");
+                let answer = http
+                    .post(format!("{base}/subscribe"))
+                    .form(&[("email", email.as_str())])
+                    .send()
+                    .await;
+                matches!(answer, Ok(r) if r.status() == 200).then_some(email)
+            }
+        })
+        .buffer_unordered(32)
+        .collect::<Vec<_>>();
+    let kill = async {
+        while smtp.messages().len() < 40 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        server.0.kill().unwrap();
+        server.0.wait().unwrap();
+    };
+    let (accepted, ()) = tokio::join!(load, kill);
+    let accepted: HashSet<String> = accepted.into_iter().flatten().collect();
+    // What the relay had before the kill, against what the process recorded.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let received_before = smtp.messages().len();
+    let recorded_sent: i64 = {
+        let mut conn = connect(&vars["ASSENT_DATABASE_URL"]);
+        outbox::table
+            .filter(outbox::status.eq(MessageStatus::Sent))
+            .count()
+            .get_result(&mut conn)
+            .unwrap()
+    };
+    let in_flight = received_before - recorded_sent as usize;
+    eprintln!(
+        "killed with {received_before} messages received, {recorded_sent} recorded as sent, {} of {SIGNUPS} signups accepted",
+        accepted.len()
+    );
+    assert!(
+        in_flight <= assent::mail::CONCURRENCY,
+        "at most one round of transactions was open: {in_flight}"
+    );
+
+    smtp.set_delay(Duration::ZERO);
+    let restarted = Instant::now();
+    let _server = spawn(&vars, &["serve"]);
+    loop {
+        let got: HashSet<String> = smtp
+            .messages()
+            .iter()
+            .map(|m| m.rcpt_to[0].clone())
+            .collect();
+        if accepted.is_subset(&got) {
+            break;
+        }
+        assert!(
+            restarted.elapsed() < Duration::from_secs(15),
+            "{} of {} accepted signups mailed 15 s after the restart",
+            accepted.intersection(&got).count(),
+            accepted.len()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Anything sent twice more would go within the next rounds.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let messages = smtp.messages();
+    let recipients: HashSet<&String> = messages.iter().map(|m| &m.rcpt_to[0]).collect();
+    let duplicates = messages.len() - recipients.len();
+    assert_eq!(
+        duplicates, in_flight,
+        "only the messages accepted but not yet recorded at the kill went twice"
+    );
 }

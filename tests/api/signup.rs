@@ -1,3 +1,4 @@
+use assent::domain::{Act, Channel};
 use serde_json::json;
 
 use crate::support::app::{link, spawn_app, spawn_app_with};
@@ -69,8 +70,8 @@ async fn a_signup_stores_a_pending_subscription_and_mails_a_confirmation() {
 
     let events = app.events("ada@example.com");
     assert_eq!(events.len(), 1);
-    assert_eq!(events[0].act, "requested");
-    assert_eq!(events[0].channel, "form");
+    assert_eq!(events[0].act, Act::Requested);
+    assert_eq!(events[0].channel, Channel::Form);
     assert_eq!(events[0].client_ip.as_deref(), Some("127.0.0.1"));
     assert_eq!(events[0].wording_version, Some(1));
     assert_eq!(events[0].wording_sha256.as_ref().map(String::len), Some(64));
@@ -184,7 +185,7 @@ async fn a_pending_address_is_not_mailed_again_within_ten_minutes() {
             .status(),
         202
     );
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    app.settle().await;
     assert_eq!(app.smtp.messages().len(), 1);
     // Each request is still on record.
     assert_eq!(app.events("twice@example.com").len(), 3);
@@ -201,7 +202,7 @@ async fn a_confirmed_address_is_sent_nothing_new() {
         .unwrap();
     app.mails(2).await; // the welcome message
     assert_eq!(app.signup("done@example.com").await.status(), 200);
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    app.settle().await;
     assert_eq!(app.smtp.messages().len(), 2);
     assert_eq!(app.status("done@example.com").as_deref(), Some("confirmed"));
 }
@@ -217,7 +218,7 @@ async fn the_api_accepts_json_and_records_its_channel() {
         response.json::<serde_json::Value>().await.unwrap(),
         json!({"status": "pending"})
     );
-    assert_eq!(app.events("api@example.com")[0].channel, "api");
+    assert_eq!(app.events("api@example.com")[0].channel, Channel::Api);
     app.mails(1).await;
 }
 

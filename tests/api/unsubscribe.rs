@@ -1,4 +1,4 @@
-use std::time::Duration;
+use assent::domain::{Act, Channel};
 
 use crate::support::app::{link, spawn_app};
 use crate::support::smtp::ReceivedMail;
@@ -108,9 +108,9 @@ async fn the_page_button_and_multipart_and_empty_bodies_work() {
         );
         let channel = app.events(&email).pop().unwrap().channel;
         let expected = if *body == "multipart" {
-            "one_click"
+            Channel::OneClick
         } else {
-            "unsubscribe_page"
+            Channel::UnsubscribePage
         };
         assert_eq!(channel, expected, "{body}");
     }
@@ -136,7 +136,7 @@ async fn the_confirmation_mails_unsubscribe_link_declines_the_request() {
     );
     assert_eq!(
         app.events("notme@example.com").pop().unwrap().act,
-        "declined"
+        Act::Declined
     );
 
     // The confirm link no longer confirms.
@@ -154,7 +154,7 @@ async fn the_confirmation_mails_unsubscribe_link_declines_the_request() {
         app.status("notme@example.com").as_deref(),
         Some("unsubscribed")
     );
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    app.settle().await;
     assert_eq!(app.smtp.messages().len(), 1, "no welcome, nothing more");
 }
 

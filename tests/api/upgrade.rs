@@ -7,7 +7,7 @@ use assent::domain::Token;
 use diesel::prelude::*;
 use diesel_migrations::MigrationHarness;
 
-use crate::support::app::{fresh_database_url, link, spawn_app_with};
+use crate::support::app::{connect, fresh_database_url, link, spawn_app_with};
 
 /// Migrations up to and including the last one before links named their row
 /// and the outbox kept drafts.
@@ -21,13 +21,6 @@ const QUEUED_WHOLE: &str = "From: Test News <news@assent.test>\r\n\
     List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n\
     \r\n\
     Composed before drafts.\r\n";
-
-fn connect(url: &str) -> DbConn {
-    match url.strip_prefix("sqlite://") {
-        Some(path) => DbConn::Sqlite(SqliteConnection::establish(path).expect("sqlite")),
-        None => DbConn::Postgres(PgConnection::establish(url).expect("postgres")),
-    }
-}
 
 /// Links mailed before links named their token row carry the secret alone,
 /// and stay in people's inboxes: after the upgrade they still confirm and
@@ -117,7 +110,7 @@ async fn links_mailed_and_messages_queued_before_the_upgrade_still_work() {
     assert_eq!(queued.header("Subject").as_deref(), Some("Queued whole"));
     assert_eq!(queued.rcpt_to, ["early@example.com"]);
 
-    let confirm = format!("/confirm/{}", confirm.as_str());
+    let confirm = format!("/confirm/{}", confirm.expose());
     let page = app.get(&confirm).await;
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("Newsletter"));
@@ -130,7 +123,7 @@ async fn links_mailed_and_messages_queued_before_the_upgrade_still_work() {
     // The welcome carries a link of the new form; the old one works as well.
     let welcome = app.mails(2).await.swap_remove(1);
     assert!(link(&welcome, "unsubscribe").contains('.'));
-    let unsubscribe = format!("/unsubscribe/{}", unsubscribe.as_str());
+    let unsubscribe = format!("/unsubscribe/{}", unsubscribe.expose());
     assert_eq!(app.post(&unsubscribe).await.status(), 200);
     assert_eq!(
         app.status("early@example.com").as_deref(),

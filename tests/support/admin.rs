@@ -22,14 +22,7 @@ impl TestApp {
     }
 
     pub fn operator_client(&self) -> Operator {
-        Operator {
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .cookie_store(true)
-                .build()
-                .expect("client"),
-            base: self.address.clone(),
-        }
+        Operator::at(&self.address)
     }
 
     /// An operator client signed in as [`OPERATOR`].
@@ -49,7 +42,29 @@ pub fn csrf_of(html: &str) -> String {
     html[start..].chars().take_while(|c| *c != '"').collect()
 }
 
+/// Creates the operator account the tests sign in with, in the database
+/// at `url` (a server started as a process of its own, say).
+pub fn create_operator_in(url: &str) {
+    let password = assent::auth::NewPassword::parse(PASSWORD).expect("long enough");
+    let hash = assent::auth::hash_password(&password).expect("hashes");
+    let mut conn = super::app::connect(url);
+    assent::db::admins::create(&mut conn, OPERATOR, &hash, assent::db::now_ms())
+        .expect("operator created");
+}
+
 impl Operator {
+    /// A client for the server at `base`, not signed in yet.
+    pub fn at(base: &str) -> Self {
+        Operator {
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .cookie_store(true)
+                .build()
+                .expect("client"),
+            base: base.to_owned(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -74,6 +89,28 @@ impl Operator {
                 ("password", password),
                 ("csrf_token", &csrf_of(&page)),
             ])
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Uploads `csv` into the list `newsletter` from the import page's form;
+    /// returns the answer.
+    pub async fn upload(&self, csv: Vec<u8>) -> reqwest::Response {
+        let csrf = csrf_of(&self.html("/admin/import").await);
+        let form = reqwest::multipart::Form::new()
+            .text("csrf_token", csrf)
+            .text("list", "newsletter")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(csv)
+                    .file_name("list.csv")
+                    .mime_str("text/csv")
+                    .expect("a mime type"),
+            );
+        self.client
+            .post(self.url("/admin/import"))
+            .multipart(form)
             .send()
             .await
             .expect("POST")

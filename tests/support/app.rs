@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use assent::config::Settings;
 use assent::db::{Database, DbConn, PooledConn, models::ConsentEvent, subscriptions};
+use assent::domain::SubscriptionId;
+use assent::jobs::Probe;
 use assent::startup::Application;
 use diesel::prelude::*;
 use tempfile::TempDir;
@@ -23,6 +25,7 @@ pub struct TestApp {
     pub database_url: String,
     pub client: reqwest::Client,
     db: Database,
+    background: Probe,
 }
 
 /// Whether the tests run on PostgreSQL: `ASSENT_TEST_DATABASE_URL` names a
@@ -49,6 +52,14 @@ pub fn fresh_database_url(dir: &TempDir) -> String {
     let mut url = url::Url::parse(&server).expect("ASSENT_TEST_DATABASE_URL is a URL");
     url.set_path(&name);
     url.to_string()
+}
+
+/// A connection of the test's own to a database, outside the server's pools.
+pub fn connect(url: &str) -> DbConn {
+    match url.strip_prefix("sqlite://") {
+        Some(path) => DbConn::Sqlite(diesel::SqliteConnection::establish(path).expect("sqlite")),
+        None => DbConn::Postgres(diesel::PgConnection::establish(url).expect("postgres")),
+    }
 }
 
 /// The environment a test server starts with; `extra` entries override it.
@@ -109,6 +120,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         .await
         .expect("the application starts");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let background = app.background();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
@@ -117,6 +129,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         database_url,
         client: client(),
         db,
+        background,
     }
 }
 
@@ -182,6 +195,22 @@ impl TestApp {
         self.mails(before + 1).await.swap_remove(before)
     }
 
+    /// Waits until the server's background work has nothing left to do now:
+    /// every due message handed to the SMTP server, every due job run.
+    pub async fn settle(&self) {
+        self.background.settle().await;
+    }
+
+    /// Wakes the background work, as a queued message or job does.
+    pub fn wake(&self) {
+        self.background.wake();
+    }
+
+    /// The id this server's process claims work under.
+    pub fn process_id(&self) -> String {
+        self.background.process().to_owned()
+    }
+
     pub fn conn(&self) -> PooledConn {
         self.db.read_conn().expect("database connection")
     }
@@ -199,7 +228,8 @@ impl TestApp {
     /// `assent export`'s rows, without the header.
     pub fn export(&self) -> Vec<Vec<String>> {
         let mut out = Vec::new();
-        assent::export::write_csv(&mut self.conn(), None, None, &mut out).expect("export");
+        let filter = assent::services::export::Filter::default();
+        assent::services::export::write_csv(&mut self.conn(), &filter, &mut out).expect("export");
         let mut reader = csv::Reader::from_reader(out.as_slice());
         reader
             .records()
@@ -211,7 +241,7 @@ impl TestApp {
     pub fn events(&self, email: &str) -> Vec<ConsentEvent> {
         use assent::db::schema::{subscribers, subscriptions as subs};
         let mut conn = self.conn();
-        let ids: Vec<i64> = subs::table
+        let ids: Vec<SubscriptionId> = subs::table
             .inner_join(subscribers::table)
             .filter(subscribers::email.eq(email))
             .select(subs::id)
@@ -228,8 +258,13 @@ impl TestApp {
         outbox::table
             .order(outbox::id)
             .select((outbox::status, outbox::attempts, outbox::last_error))
-            .load(&mut *self.conn() as &mut DbConn)
+            .load::<(assent::domain::MessageStatus, i32, Option<String>)>(
+                &mut *self.conn() as &mut DbConn
+            )
             .expect("outbox")
+            .into_iter()
+            .map(|(status, attempts, error)| (status.as_str().to_owned(), attempts, error))
+            .collect()
     }
 }
 

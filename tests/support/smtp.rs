@@ -91,6 +91,10 @@ struct Shared {
     connections: Mutex<HashMap<u64, TcpStream>>,
     handles: Mutex<Vec<JoinHandle<()>>>,
     connection_count: AtomicUsize,
+    /// Mail transactions that reached the end of DATA, whatever the answer.
+    transaction_count: AtomicUsize,
+    /// How long the server thinks before answering the end of DATA.
+    delay: Mutex<Duration>,
 }
 
 /// A running SMTP server; stopped by `stop` or when dropped.
@@ -124,6 +128,8 @@ impl SmtpServer {
             connections: Mutex::new(HashMap::new()),
             handles: Mutex::new(Vec::new()),
             connection_count: AtomicUsize::new(0),
+            transaction_count: AtomicUsize::new(0),
+            delay: Mutex::new(Duration::ZERO),
         });
         let acceptor = {
             let shared = Arc::clone(&shared);
@@ -161,6 +167,17 @@ impl SmtpServer {
     /// Forgets the messages accepted so far.
     pub fn clear_messages(&self) {
         lock(&self.shared.messages).clear();
+    }
+
+    /// Makes the server wait this long before it answers each message, as
+    /// a slow relay does.
+    pub fn set_delay(&self, delay: Duration) {
+        *lock(&self.shared.delay) = delay;
+    }
+
+    /// How many messages the client tried to hand over, accepted or not.
+    pub fn transaction_count(&self) -> usize {
+        self.shared.transaction_count.load(Ordering::SeqCst)
     }
 
     /// How many client connections have been accepted so far.
@@ -371,6 +388,11 @@ fn serve(stream: TcpStream, shared: &Shared) -> io::Result<()> {
                 let Some(data) = read_data(&mut reader, shared)? else {
                     return Ok(());
                 };
+                shared.transaction_count.fetch_add(1, Ordering::SeqCst);
+                let delay = *lock(&shared.delay);
+                if !delay.is_zero() {
+                    thread::sleep(delay);
+                }
                 let behaviour = *lock(&shared.behaviour);
                 match behaviour {
                     Behaviour::Accept => {

@@ -4,12 +4,11 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::{SignedIn, admin_page};
-use crate::db::{audit, rfc3339};
-use crate::double_opt_in::FlowError;
+use crate::db::rfc3339;
+use crate::domain::AuditId;
 use crate::pages::admin::{AuditPage, AuditRow};
 use crate::routes::ServerError;
-
-const PAGE: i64 = 100;
+use crate::services::audit::{self, PAGE};
 
 #[derive(Deserialize)]
 pub struct Before {
@@ -20,12 +19,7 @@ pub async fn index(
     signed_in: SignedIn,
     query: web::Query<Before>,
 ) -> Result<HttpResponse, ServerError> {
-    let before = query.before;
-    let entries = signed_in
-        .state
-        .db
-        .read(move |c| Ok::<_, FlowError>(audit::page(c, before, PAGE)?))
-        .await?;
+    let entries = audit::page(&signed_in.state.services, query.before.map(AuditId)).await?;
     let next_url = (entries.len() as i64 == PAGE)
         .then(|| {
             entries

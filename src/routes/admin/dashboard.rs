@@ -1,90 +1,48 @@
 //! `GET /admin`: lists, the last 30 days, delivery health.
 
-use std::collections::HashMap;
-
 use actix_web::HttpResponse;
 
 use super::{SignedIn, admin_page};
-use crate::db::stats::{self, DAY_MS};
-use crate::db::{lists, now_ms, rfc3339};
-use crate::double_opt_in::FlowError;
+use crate::db::rfc3339;
 use crate::pages::admin::{
     Chart, ChartDay, ChartLabel, ChartSeries, DashboardPage, DeliveryError, DeliveryHealth,
     ListStats,
 };
 use crate::routes::ServerError;
-
-const DAYS: i64 = 30;
+use crate::services::dashboard;
 
 pub async fn show(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
-    let today = now_ms() / DAY_MS * DAY_MS;
-    let (all_lists, by_status, confirmed, days, delivery) = signed_in
-        .state
-        .db
-        .read(move |c| {
-            let all_lists = lists::all(c)?;
-            let by_status = stats::status_counts(c)?;
-            let confirmed = stats::confirmation_counts(c)?;
-            let mut days = Vec::new();
-            for back in (0..DAYS).rev() {
-                let start = today - back * DAY_MS;
-                days.push((start, stats::acts_on_day(c, start)?));
-            }
-            let delivery = stats::delivery(c, today)?;
-            Ok::<_, FlowError>((all_lists, by_status, confirmed, days, delivery))
-        })
-        .await?;
-
-    let count = |list: i64, status: &str| {
-        by_status
-            .iter()
-            .find(|(l, s, _)| *l == list && s == status)
-            .map_or(0, |(_, _, n)| *n)
-    };
-    let confirmed: HashMap<i64, i64> = confirmed.into_iter().collect();
-    let list_stats = all_lists
-        .iter()
-        .map(|l| {
-            let (pending, yes, gone) = (
-                count(l.id, "pending"),
-                count(l.id, "confirmed"),
-                count(l.id, "unsubscribed"),
-            );
-            let total = pending + yes + gone;
-            let ever = confirmed.get(&l.id).copied().unwrap_or(0);
+    let figures = dashboard::figures(&signed_in.state.services).await?;
+    let lists = figures
+        .lists
+        .into_iter()
+        .map(|f| {
+            let total = f.pending + f.confirmed + f.unsubscribed;
             ListStats {
-                name: l.name.clone(),
-                slug: l.slug.clone(),
-                pending,
-                confirmed: yes,
-                unsubscribed: gone,
+                name: f.list.name,
+                slug: f.list.slug,
+                pending: f.pending,
+                confirmed: f.confirmed,
+                unsubscribed: f.unsubscribed,
                 confirm_rate: if total == 0 {
                     "–".into()
                 } else {
-                    format!("{} %", ever * 100 / total)
+                    format!("{} %", f.ever_confirmed * 100 / total)
                 },
             }
         })
         .collect();
-
-    let days: Vec<ChartDay> = days
+    let days = figures
+        .days
         .into_iter()
-        .map(|(start, acts)| {
-            let n = |names: &[&str]| {
-                acts.iter()
-                    .filter(|(a, _)| names.contains(&a.as_str()))
-                    .map(|(_, n)| n)
-                    .sum()
-            };
-            ChartDay {
-                date: rfc3339(start).get(..10).unwrap_or_default().to_owned(),
-                signups: n(&["requested"]),
-                confirmations: n(&["confirmed"]),
-                unsubscribes: n(&["unsubscribed", "declined"]),
-            }
+        .map(|d| ChartDay {
+            date: rfc3339(d.start).get(..10).unwrap_or_default().to_owned(),
+            signups: d.signups,
+            confirmations: d.confirmations,
+            unsubscribes: d.unsubscribes,
         })
         .collect();
-
+    let delivery = figures.delivery;
     let health = DeliveryHealth {
         queued: delivery.queued,
         retrying: delivery.retrying,
@@ -94,7 +52,7 @@ pub async fn show(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
             .errors
             .into_iter()
             .map(|(kind, attempts, error, next)| DeliveryError {
-                kind,
+                kind: kind.as_str().to_owned(),
                 attempts,
                 last_error: error.unwrap_or_default(),
                 next_attempt: rfc3339(next),
@@ -104,7 +62,7 @@ pub async fn show(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
     Ok(admin_page(&DashboardPage {
         site: &signed_in.state.site,
         nav: signed_in.nav("dashboard"),
-        lists: list_stats,
+        lists,
         chart: chart(days),
         delivery: health,
     }))

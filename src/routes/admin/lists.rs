@@ -1,7 +1,5 @@
 //! `/admin/lists`: create, edit, archive; every wording kept as a version.
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -9,19 +7,20 @@ use serde::Deserialize;
 
 use super::{SignedIn, admin_page, csrf_refused, not_found, see_other};
 use crate::db::models::List;
-use crate::db::{audit, lists, now_ms, rfc3339};
+use crate::db::rfc3339;
+use crate::domain::ListId;
 use crate::domain::list::{is_slug, slugify};
-use crate::double_opt_in::FlowError;
 use crate::pages::admin::{
     EmbedSnippet, ListForm, ListFormErrors, ListPage, ListRow, ListsPage, WordingVersion,
 };
 use crate::routes::body::field;
 use crate::routes::{ServerError, render};
+use crate::services::lists::{self, ListFields};
 
 fn row(list: List, subscribers: i64, base: &str) -> ListRow {
     ListRow {
         signup_url: format!("{base}/subscribe?list={}", list.slug),
-        id: list.id,
+        id: list.id.0,
         name: list.name,
         slug: list.slug,
         description: list.description,
@@ -32,30 +31,15 @@ fn row(list: List, subscribers: i64, base: &str) -> ListRow {
 }
 
 fn base_url(signed_in: &SignedIn) -> String {
-    signed_in
-        .state
-        .flow
-        .composer
-        .base_url()
-        .as_str()
-        .trim_end_matches('/')
-        .to_owned()
+    signed_in.state.services.composer.url("")
 }
 
 async fn list_rows(signed_in: &SignedIn) -> Result<Vec<ListRow>, ServerError> {
-    let (all, counts) = signed_in
-        .state
-        .db
-        .read(|c| Ok::<_, FlowError>((lists::all(c)?, lists::subscription_counts(c)?)))
-        .await?;
-    let counts: HashMap<i64, i64> = counts.into_iter().collect();
     let base = base_url(signed_in);
-    Ok(all
+    Ok(lists::all_with_counts(&signed_in.state.services)
+        .await?
         .into_iter()
-        .map(|l| {
-            let n = counts.get(&l.id).copied().unwrap_or(0);
-            row(l, n, &base)
-        })
+        .map(|(l, n)| row(l, n, &base))
         .collect())
 }
 
@@ -115,29 +99,12 @@ pub async fn create(
     };
     let (form, mut errors) = validate(&fields, true);
     if !errors.any() {
-        let f = form.clone();
-        let email = signed_in.session.email.clone();
-        let created = signed_in
-            .state
-            .db
-            .write(move |c| {
-                if lists::slug_taken(c, &f.slug)? {
-                    return Ok::<_, FlowError>(None);
-                }
-                let now = now_ms();
-                let list =
-                    lists::create(c, &f.name, &f.slug, &f.description, &f.consent_wording, now)?;
-                audit::record(
-                    c,
-                    &email,
-                    "create_list",
-                    &format!("list {}", list.slug),
-                    &f.name,
-                    now,
-                )?;
-                Ok(Some(list.id))
-            })
-            .await?;
+        let created = lists::create(
+            &signed_in.state.services,
+            &signed_in.operator(),
+            fields_of(&form),
+        )
+        .await?;
         match created {
             Some(id) => return Ok(see_other(&format!("/admin/lists/{id}?done=created"))),
             None => errors.slug = Some("Another list already has this slug.".into()),
@@ -161,32 +128,27 @@ pub struct Done {
     done: Option<String>,
 }
 
+fn fields_of(form: &ListForm) -> ListFields {
+    ListFields {
+        name: form.name.clone(),
+        slug: form.slug.clone(),
+        description: form.description.clone(),
+        consent_wording: form.consent_wording.clone(),
+    }
+}
+
 async fn list_page(
     signed_in: &SignedIn,
-    id: i64,
+    id: ListId,
     status: StatusCode,
     form: Option<ListForm>,
     errors: ListFormErrors,
     flash: Option<&str>,
 ) -> Result<HttpResponse, ServerError> {
-    let found = signed_in
-        .state
-        .db
-        .read(move |c| {
-            let Some(list) = lists::find(c, id)? else {
-                return Ok::<_, FlowError>(None);
-            };
-            let versions = lists::versions(c, id)?;
-            let count = lists::subscription_counts(c)?
-                .into_iter()
-                .find(|(l, _)| *l == id)
-                .map_or(0, |(_, n)| n);
-            Ok(Some((list, versions, count)))
-        })
-        .await?;
-    let Some((list, versions, count)) = found else {
+    let Some(detail) = lists::detail(&signed_in.state.services, id).await? else {
         return Ok(not_found(&signed_in.state));
     };
+    let (list, versions, count) = (detail.list, detail.versions, detail.subscriptions);
     let base = base_url(signed_in);
     let action = format!("{base}/subscribe");
     let embed_snippet = EmbedSnippet {
@@ -196,7 +158,7 @@ async fn list_page(
         wording: &list.consent_wording,
     }
     .render()
-    .map_err(|e| FlowError::from(crate::mail::ComposeError::from(e)))?;
+    .unwrap_or_default();
     let form = form.unwrap_or_else(|| ListForm {
         name: list.name.clone(),
         slug: list.slug.clone(),
@@ -213,11 +175,11 @@ async fn list_page(
             errors,
             versions: versions
                 .into_iter()
-                .map(|(version, at, sha256, wording)| WordingVersion {
-                    version,
-                    created_at: rfc3339(at),
-                    sha256,
-                    wording,
+                .map(|v| WordingVersion {
+                    version: v.version,
+                    created_at: rfc3339(v.created_at),
+                    sha256: v.sha256,
+                    wording: v.wording,
                 })
                 .collect(),
             embed_snippet,
@@ -233,7 +195,7 @@ async fn list_page(
 
 pub async fn show(
     signed_in: SignedIn,
-    id: web::Path<i64>,
+    id: web::Path<ListId>,
     done: web::Query<Done>,
 ) -> Result<HttpResponse, ServerError> {
     let flash = match done.done.as_deref() {
@@ -256,7 +218,7 @@ pub async fn show(
 
 pub async fn update(
     signed_in: SignedIn,
-    id: web::Path<i64>,
+    id: web::Path<ListId>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
@@ -276,35 +238,13 @@ pub async fn update(
         )
         .await;
     }
-    let email = signed_in.session.email.clone();
-    let saved = signed_in
-        .state
-        .db
-        .write(move |c| {
-            use diesel::Connection;
-            c.transaction(|c| {
-                let Some(list) = lists::find(c, id)? else {
-                    return Ok::<_, FlowError>(false);
-                };
-                let now = now_ms();
-                lists::update(c, id, &form.name, &form.description)?;
-                let mut detail = String::from("name and description");
-                if form.consent_wording != list.consent_wording {
-                    let version = lists::new_wording(c, id, &form.consent_wording, now)?;
-                    detail = format!("consent wording version {version}");
-                }
-                audit::record(
-                    c,
-                    &email,
-                    "edit_list",
-                    &format!("list {}", list.slug),
-                    &detail,
-                    now,
-                )?;
-                Ok(true)
-            })
-        })
-        .await?;
+    let saved = lists::update(
+        &signed_in.state.services,
+        &signed_in.operator(),
+        id,
+        fields_of(&form),
+    )
+    .await?;
     Ok(if saved {
         see_other(&format!("/admin/lists/{id}?done=saved"))
     } else {
@@ -314,7 +254,7 @@ pub async fn update(
 
 pub async fn archive(
     signed_in: SignedIn,
-    id: web::Path<i64>,
+    id: web::Path<ListId>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
@@ -324,28 +264,13 @@ pub async fn archive(
     };
     // The form says which state it wants, so a second press changes nothing.
     let archive = field(&fields, "archive") != Some("no");
-    let email = signed_in.session.email.clone();
-    let outcome = signed_in
-        .state
-        .db
-        .write(move |c| {
-            let Some(list) = lists::find(c, id)? else {
-                return Ok::<_, FlowError>(None);
-            };
-            let now = now_ms();
-            if list.archived_at.is_some() == archive {
-                return Ok(Some(archive));
-            }
-            lists::set_archived(c, id, archive.then_some(now))?;
-            let action = if archive {
-                "archive_list"
-            } else {
-                "reopen_list"
-            };
-            audit::record(c, &email, action, &format!("list {}", list.slug), "", now)?;
-            Ok(Some(archive))
-        })
-        .await?;
+    let outcome = lists::set_archived(
+        &signed_in.state.services,
+        &signed_in.operator(),
+        id,
+        archive,
+    )
+    .await?;
     Ok(match outcome {
         Some(true) => see_other(&format!("/admin/lists/{id}?done=archived")),
         Some(false) => see_other(&format!("/admin/lists/{id}?done=reopened")),

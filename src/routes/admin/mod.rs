@@ -22,19 +22,12 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 
 use super::{AppState, ServerError, error_page};
 use crate::auth::constant_time_eq;
-use crate::db::{DbError, admins, now_ms};
+use crate::db::admins::Session;
 use crate::domain::{Evidence, Token};
-use crate::double_opt_in::FlowError;
-use crate::operator::Operator;
 use crate::pages::admin::Nav;
-
-pub use import::fail_unfinished as fail_unfinished_imports;
+use crate::services::{Operator, ServiceError, sessions};
 
 pub const SESSION_COOKIE: &str = "assent_session";
-/// A session ends after this long without use.
-pub const SESSION_IDLE_MS: i64 = 12 * 3600 * 1000;
-/// `last_seen_at` is written at most this often, to spare the database.
-const TOUCH_EVERY_MS: i64 = 60 * 1000;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -78,7 +71,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// The signed-in operator of a request. Without a valid session, the
 /// request is answered with a redirect to the login page.
 pub struct SignedIn {
-    pub session: admins::Session,
+    pub session: Session,
     pub state: web::Data<AppState>,
     pub evidence: Evidence,
 }
@@ -92,9 +85,10 @@ impl SignedIn {
         }
     }
 
-    pub fn operator(&self) -> Operator<'_> {
+    /// Who acts, for the services: this operator, from this request.
+    pub fn operator(&self) -> Operator {
         Operator {
-            email: &self.session.email,
+            email: self.session.email.clone(),
             evidence: self.evidence.clone(),
         }
     }
@@ -122,7 +116,7 @@ pub enum AccessError {
     #[error("sign-in required")]
     SignInRequired { next: String },
     #[error(transparent)]
-    Server(#[from] FlowError),
+    Server(#[from] ServiceError),
 }
 
 impl ResponseError for AccessError {
@@ -146,7 +140,7 @@ impl ResponseError for AccessError {
                     .insert_header((header::CACHE_CONTROL, "no-store"))
                     .finish()
             }
-            AccessError::Server(e) => ServerError::from_flow(e),
+            AccessError::Server(e) => ServerError::from_service(e),
         }
     }
 }
@@ -174,26 +168,9 @@ impl FromRequest for SignedIn {
             let token = read_private_cookie(&req, &state, SESSION_COOKIE)
                 .and_then(|v| Token::parse(&v))
                 .ok_or_else(denied)?;
-            let hash = token.hash();
-            let now = now_ms();
-            let session = state
-                .db
-                .read(move |c| {
-                    admins::session(c, hash.as_bytes(), now - SESSION_IDLE_MS)
-                        .map_err(|e| FlowError::from(DbError::from(e)))
-                })
+            let session = sessions::current(&state.services, token)
                 .await?
                 .ok_or_else(denied)?;
-            if now - session.last_seen_at > TOUCH_EVERY_MS {
-                let id = session.id;
-                state
-                    .db
-                    .write(move |c| {
-                        admins::touch_session(c, id, now)
-                            .map_err(|e| FlowError::from(DbError::from(e)))
-                    })
-                    .await?;
-            }
             let evidence = super::evidence(&req, "/admin");
             Ok(SignedIn {
                 session,
@@ -270,11 +247,13 @@ pub fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
-/// Only paths inside the operators' area may be a `next` target, so the
-/// login form cannot be used to send someone elsewhere.
+/// Only plain paths inside the operators' area may be a `next` target, so
+/// the login form cannot be used to send someone elsewhere, nor put a line
+/// break into a `Location` header.
 pub fn safe_next(next: &str) -> &str {
     let inside = next == "/admin" || next.starts_with("/admin/") || next.starts_with("/admin?");
-    if inside && !next.contains("//") && !next.contains('\\') {
+    let plain = next.bytes().all(|b| b.is_ascii_graphic());
+    if inside && plain && !next.contains("//") && !next.contains('\\') {
         next
     } else {
         "/admin"

@@ -1,6 +1,40 @@
-//! The command line (contract §1).
+//! The command line (contract §1): its grammar, and one module per command
+//! that does more than start the server.
+
+pub mod admin;
+pub mod export;
+
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::domain::Status;
+
+/// Bad configuration or usage, as contract §1 says.
+pub const USAGE: u8 = 2;
+
+/// How a command ended: the line to print and the exit code.
+pub enum Failure {
+    /// Bad usage or configuration: exit 2.
+    Usage(String),
+    /// Anything else: exit 1.
+    Failed(String),
+}
+
+impl Failure {
+    pub fn exit(self) -> ExitCode {
+        match self {
+            Failure::Usage(line) => {
+                eprintln!("assent: {line}");
+                ExitCode::from(USAGE)
+            }
+            Failure::Failed(line) => {
+                eprintln!("assent: {line}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -59,12 +93,12 @@ pub enum StatusArg {
     Unsubscribed,
 }
 
-impl StatusArg {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StatusArg::Pending => "pending",
-            StatusArg::Confirmed => "confirmed",
-            StatusArg::Unsubscribed => "unsubscribed",
+impl From<StatusArg> for Status {
+    fn from(arg: StatusArg) -> Self {
+        match arg {
+            StatusArg::Pending => Status::Pending,
+            StatusArg::Confirmed => Status::Confirmed,
+            StatusArg::Unsubscribed => Status::Unsubscribed,
         }
     }
 }

@@ -1,0 +1,13 @@
+DROP INDEX subscribers_mailbox;
+ALTER TABLE subscribers DROP COLUMN email_key;
+DROP TABLE import_chunks;
+DROP TABLE import_problems;
+ALTER TABLE imports ADD COLUMN report TEXT NOT NULL DEFAULT '';
+ALTER TABLE imports DROP COLUMN file_size;
+ALTER TABLE imports DROP COLUMN cursor_offset;
+ALTER TABLE imports DROP COLUMN cursor_line;
+DROP INDEX outbox_claimed;
+ALTER TABLE outbox ADD COLUMN claimed_until BIGINT;
+DROP TABLE schedules;
+DROP TABLE jobs;
+DROP TABLE processes;

@@ -1,0 +1,69 @@
+//! `assent admin create|reset-password EMAIL`.
+
+use super::{AdminCommand, Failure};
+use crate::auth::{self, NewPassword};
+use crate::config::Settings;
+use crate::db::{admins, now_ms};
+use crate::domain::SubscriberEmail;
+use crate::startup;
+
+pub async fn run(settings: Settings, command: AdminCommand) -> Result<String, Failure> {
+    let (email, create) = match &command {
+        AdminCommand::Create { email } => (email.as_str(), true),
+        AdminCommand::ResetPassword { email } => (email.as_str(), false),
+    };
+    let email = SubscriberEmail::parse(email)
+        .map(|e| e.as_str().to_owned())
+        .map_err(|e| Failure::Usage(format!("EMAIL: {e}")))?;
+    let password = read_password().map_err(Failure::Usage)?;
+    let (db, _) = startup::prepare_database(&settings)
+        .await
+        .map_err(|e| Failure::Failed(e.to_string()))?;
+    tokio::task::spawn_blocking(move || {
+        let hash = auth::hash_password(&password).map_err(Failure::Failed)?;
+        let mut conn = db
+            .write_conn()
+            .map_err(|e| Failure::Failed(e.to_string()))?;
+        let now = now_ms();
+        if create {
+            admins::create(&mut conn, &email, &hash, now)
+                .map_err(|e| Failure::Failed(e.to_string()))?;
+            Ok(format!("operator {email} created"))
+        } else if admins::set_password(&mut conn, &email, &hash, now)
+            .map_err(|e| Failure::Failed(e.to_string()))?
+        {
+            Ok(format!(
+                "password of {email} changed; their sessions have ended"
+            ))
+        } else {
+            Err(Failure::Failed(format!(
+                "no operator has the address {email}"
+            )))
+        }
+    })
+    .await
+    .map_err(|e| Failure::Failed(e.to_string()))?
+}
+
+/// From ASSENT_ADMIN_PASSWORD, or typed twice at a prompt that does not echo.
+fn read_password() -> Result<NewPassword, String> {
+    use std::io::IsTerminal;
+    if let Ok(value) = std::env::var("ASSENT_ADMIN_PASSWORD") {
+        return NewPassword::parse(&value).map_err(|e| format!("ASSENT_ADMIN_PASSWORD: {e}"));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(
+            "ASSENT_ADMIN_PASSWORD: not set, and there is no terminal to ask for the password"
+                .into(),
+        );
+    }
+    let first = rpassword::prompt_password("Password (at least 12 characters): ")
+        .map_err(|e| format!("password: {e}"))?;
+    let password = NewPassword::parse(&first).map_err(|e| format!("password: {e}"))?;
+    let second = rpassword::prompt_password("The same password again: ")
+        .map_err(|e| format!("password: {e}"))?;
+    if first != second {
+        return Err("password: the two passwords differ".into());
+    }
+    Ok(password)
+}

@@ -1,0 +1,36 @@
+//! `assent export [--list SLUG] [--status STATUS]`: CSV on stdout.
+
+use std::io::Write;
+
+use super::Failure;
+use crate::config::Settings;
+use crate::domain::Status;
+use crate::services::export::{self, Filter};
+use crate::startup;
+
+pub async fn run(
+    settings: Settings,
+    list: Option<String>,
+    status: Option<Status>,
+) -> Result<(), Failure> {
+    let (db, _) = startup::prepare_database(&settings)
+        .await
+        .map_err(|e| Failure::Failed(e.to_string()))?;
+    tokio::task::spawn_blocking(move || {
+        let failed = |e: export::ExportError| Failure::Failed(e.to_string());
+        let mut conn = db.read_conn().map_err(|e| Failure::Failed(e.to_string()))?;
+        if let Some(slug) = &list
+            && !export::list_exists(&mut conn, slug).map_err(failed)?
+        {
+            return Err(Failure::Usage(format!(
+                "--list: no list has the slug {slug:?}"
+            )));
+        }
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        export::write_csv(&mut conn, &Filter { list, status }, &mut out).map_err(failed)?;
+        out.flush()
+            .map_err(|e| Failure::Failed(format!("writing: {e}")))
+    })
+    .await
+    .map_err(|e| Failure::Failed(e.to_string()))?
+}

@@ -1,0 +1,56 @@
+//! The process's heartbeat, and the reaper that gives back the claims of
+//! processes whose heartbeat stopped.
+//!
+//! A heartbeat was chosen over claims that die with a PostgreSQL session
+//! (advisory locks): it works the same on both databases, survives a
+//! connection pool that reconnects, and lets a person see in `processes`
+//! who holds what.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::Ctx;
+use crate::db::{DbError, now_ms, processes};
+
+/// How often each process renews its heartbeat and looks for dead ones.
+pub const EVERY: Duration = Duration::from_secs(2);
+/// A process whose heartbeat is older than this is taken for dead. Long
+/// enough that a busy machine's slow round does not lose a live process its
+/// claims; short enough that a killed one's messages go out within seconds.
+pub const GRACE: Duration = Duration::from_secs(8);
+
+pub async fn run(ctx: Arc<Ctx>) -> Result<(), String> {
+    let mut ticks = tokio::time::interval(EVERY);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let (id, role) = (ctx.process.clone(), ctx.role);
+        let grace = GRACE.as_millis() as i64;
+        let outcome = ctx
+            .services
+            .db
+            .write(move |c| {
+                let now = now_ms();
+                if !processes::beat(c, &id, now)? {
+                    // Taken for dead after a stall: what it held is gone.
+                    tracing::warn!(process = %id, "this process's heartbeat lapsed; registering again");
+                    processes::register(c, &id, role, now)?;
+                }
+                processes::reap(c, now - grace).map_err(DbError::from)
+            })
+            .await;
+        match outcome {
+            Ok((0, 0)) => {}
+            Ok((messages, jobs)) => {
+                tracing::info!(
+                    messages,
+                    jobs,
+                    "took over the work of a process that stopped"
+                );
+                ctx.services.wake.delivery();
+                ctx.services.wake.jobs();
+            }
+            Err(e) => tracing::warn!(error = %e, "heartbeat"),
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! Housekeeping, hourly: finished messages, dead links, finished jobs and
+//! abandoned uploads older than their retention are deleted.
+
+use std::sync::Arc;
+
+use super::Ctx;
+use super::runner::Finish;
+use crate::db::{DbConn, DbError, imports, jobs, now_ms, outbox, tokens};
+
+/// Finished messages and dead links are kept this long for the operators;
+/// the resend caps only need the last day.
+const KEEP_MS: i64 = 30 * 86_400_000;
+/// An upload still unfinished after this long was broken off.
+const UPLOAD_MS: i64 = 86_400_000;
+
+pub async fn run(ctx: &Arc<Ctx>) -> Result<Finish, String> {
+    let pruned = ctx
+        .services
+        .db
+        .write(|c| prune(c, now_ms()).map_err(DbError::from))
+        .await
+        .map_err(|e| e.to_string())?;
+    if pruned != Pruned::default() {
+        tracing::info!(
+            messages = pruned.messages,
+            links = pruned.links,
+            jobs = pruned.jobs,
+            uploads = pruned.uploads,
+            "housekeeping"
+        );
+    }
+    Ok(Finish::Done)
+}
+
+/// What one run deleted.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Pruned {
+    pub messages: usize,
+    pub links: usize,
+    pub jobs: usize,
+    pub uploads: usize,
+}
+
+pub fn prune(conn: &mut DbConn, now: i64) -> diesel::QueryResult<Pruned> {
+    let cutoff = now - KEEP_MS;
+    Ok(Pruned {
+        messages: outbox::delete_finished_before(conn, cutoff)?,
+        links: tokens::delete_expired_confirmations(conn, cutoff)?,
+        jobs: jobs::delete_finished_before(conn, cutoff)?,
+        uploads: imports::delete_abandoned_uploads(conn, now - UPLOAD_MS)?,
+    })
+}

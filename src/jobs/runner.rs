@@ -1,0 +1,162 @@
+//! The job runner: claims due jobs, runs each on a task of its own, and
+//! records how it ended. A job that fails is tried again with backoff; one
+//! that keeps failing is marked failed, with its error, for the operators.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::task::JoinSet;
+use tracing::Instrument;
+
+use super::{Ctx, housekeeping, import, supervisor};
+use crate::db::models::{Job, JobKind, JobStatus};
+use crate::db::{DbError, jobs, now_ms};
+use crate::domain::JobId;
+use crate::services::ServiceError;
+
+/// Jobs one process runs at once.
+const MAX_RUNNING: usize = 4;
+/// Attempts before a failing job is given up.
+const MAX_ATTEMPTS: i32 = 5;
+/// How often an idle runner looks for jobs queued by other processes.
+const IDLE_POLL: Duration = Duration::from_secs(1);
+
+/// How a job's run ended.
+pub enum Finish {
+    Done,
+    /// Not finished: run it again from this time on.
+    Later(i64),
+}
+
+pub async fn run(ctx: Arc<Ctx>) -> Result<(), String> {
+    let mut running: JoinSet<()> = JoinSet::new();
+    let mut ids = std::collections::HashMap::new();
+    loop {
+        let free = MAX_RUNNING - running.len();
+        let claimed = if free > 0 {
+            let claim = ctx.process.clone();
+            ctx.services
+                .db
+                .write(move |c| {
+                    jobs::claim_due(c, &claim, now_ms(), free as i64).map_err(DbError::from)
+                })
+                .await
+                .map_err(|e| e.to_string())?
+        } else {
+            Vec::new()
+        };
+        for job in claimed {
+            let (id, kind) = (job.id, job.kind);
+            let span = tracing::info_span!(
+                "job",
+                id = %id,
+                kind = %kind,
+                request_id = job.request_id.as_deref().unwrap_or_default()
+            );
+            let handle = running.spawn(run_one(Arc::clone(&ctx), job).instrument(span));
+            ids.insert(handle.id(), (id, kind));
+        }
+        if running.is_empty() {
+            ctx.jobs_idle();
+        }
+        let wait = next_wait(&ctx).await;
+        tokio::select! {
+            _ = ctx.services.wake.jobs_called() => {}
+            _ = tokio::time::sleep(wait) => {}
+            Some(ended) = running.join_next_with_id(), if !running.is_empty() => {
+                let id = match &ended {
+                    Ok((id, ())) => *id,
+                    Err(e) => e.id(),
+                };
+                let job = ids.remove(&id);
+                if let (Err(e), Some((job, kind))) = (ended, job) {
+                    // The job's own task died: record it like any failure.
+                    let error = match e.try_into_panic() {
+                        Ok(panic) => format!("panicked: {}", supervisor::panic_message(&*panic)),
+                        Err(e) => e.to_string(),
+                    };
+                    tracing::error!(job = %job, %kind, %error, "job failed");
+                    failed(&ctx, job, kind, &error).await;
+                }
+            }
+        }
+    }
+}
+
+async fn next_wait(ctx: &Ctx) -> Duration {
+    let next = ctx
+        .services
+        .db
+        .read(|c| jobs::next_due(c).map_err(DbError::from))
+        .await;
+    match next {
+        Ok(Some(due)) => {
+            Duration::from_millis(due.saturating_sub(now_ms()).max(0) as u64).min(IDLE_POLL)
+        }
+        _ => IDLE_POLL,
+    }
+}
+
+/// Runs one job to its end and records how it ended.
+async fn run_one(ctx: Arc<Ctx>, job: Job) {
+    let (id, kind) = (job.id, job.kind);
+    let outcome = match kind {
+        JobKind::Import => import::run(&ctx, &job).await,
+        JobKind::Housekeeping => housekeeping::run(&ctx).await,
+    };
+    ctx.worked();
+    let recorded = match outcome {
+        Ok(Finish::Done) => {
+            ctx.services
+                .db
+                .write(move |c| {
+                    jobs::finish(c, id, JobStatus::Done, None, now_ms()).map_err(DbError::from)
+                })
+                .await
+        }
+        Ok(Finish::Later(at)) => {
+            ctx.services
+                .db
+                .write(move |c| jobs::release(c, id, at, None).map_err(DbError::from))
+                .await
+        }
+        Err(error) => {
+            tracing::error!(%error, "job failed");
+            failed(&ctx, id, kind, &error).await;
+            Ok(())
+        }
+    };
+    if let Err(e) = recorded {
+        tracing::error!(error = %e, "recording the end of a job");
+    }
+}
+
+/// Counts a failed attempt: the job runs again after a pause, or, after
+/// [`MAX_ATTEMPTS`], is marked failed.
+async fn failed(ctx: &Arc<Ctx>, id: JobId, kind: JobKind, error: &str) {
+    let error = error.to_owned();
+    let recorded = ctx
+        .services
+        .db
+        .write(move |c| {
+            let now = now_ms();
+            let Some(job) = jobs::by_id(c, id)? else {
+                return Ok(());
+            };
+            let attempts = job.attempts + 1;
+            if attempts < MAX_ATTEMPTS {
+                let pause = super::delivery::backoff(attempts as u32);
+                jobs::release(c, id, now + pause.as_millis() as i64, Some(&error))?;
+            } else {
+                jobs::finish(c, id, JobStatus::Failed, Some(&error), now)?;
+                if kind == JobKind::Import {
+                    import::given_up(c, &job)?;
+                }
+            }
+            Ok::<_, ServiceError>(())
+        })
+        .await;
+    if let Err(e) = recorded {
+        tracing::error!(error = %e, "recording a failed job");
+    }
+}

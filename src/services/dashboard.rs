@@ -1,0 +1,88 @@
+//! The figures of the operators' dashboard.
+
+use std::collections::HashMap;
+
+use super::{ServiceError, Services};
+use crate::db::models::List;
+use crate::db::stats::{self, DAY_MS, Delivery};
+use crate::db::{lists, now_ms};
+use crate::domain::{Act, ListId, Status};
+
+/// Days of activity the dashboard shows.
+pub const DAYS: i64 = 30;
+
+pub struct ListFigures {
+    pub list: List,
+    pub pending: i64,
+    pub confirmed: i64,
+    pub unsubscribed: i64,
+    /// Subscriptions that were ever confirmed.
+    pub ever_confirmed: i64,
+}
+
+/// Acts of one day.
+pub struct Day {
+    /// Unix milliseconds of 00:00 UTC.
+    pub start: i64,
+    pub signups: i64,
+    pub confirmations: i64,
+    pub unsubscribes: i64,
+}
+
+pub struct Dashboard {
+    pub lists: Vec<ListFigures>,
+    /// Oldest first.
+    pub days: Vec<Day>,
+    pub delivery: Delivery,
+}
+
+pub async fn figures(services: &Services) -> Result<Dashboard, ServiceError> {
+    let today = now_ms() / DAY_MS * DAY_MS;
+    services
+        .db
+        .read(move |c| {
+            let by_status = stats::status_counts(c)?;
+            let confirmed: HashMap<ListId, i64> =
+                stats::confirmation_counts(c)?.into_iter().collect();
+            let count = |list: ListId, status: Status| {
+                by_status
+                    .iter()
+                    .find(|(l, s, _)| *l == list && *s == status)
+                    .map_or(0, |(_, _, n)| *n)
+            };
+            let lists = lists::all(c)?
+                .into_iter()
+                .map(|list| ListFigures {
+                    pending: count(list.id, Status::Pending),
+                    confirmed: count(list.id, Status::Confirmed),
+                    unsubscribed: count(list.id, Status::Unsubscribed),
+                    ever_confirmed: confirmed.get(&list.id).copied().unwrap_or(0),
+                    list,
+                })
+                .collect();
+            let mut days = Vec::new();
+            for back in (0..DAYS).rev() {
+                let start = today - back * DAY_MS;
+                let acts = stats::acts_on_day(c, start)?;
+                let n = |wanted: &[Act]| {
+                    acts.iter()
+                        .filter(|(a, _)| wanted.contains(a))
+                        .map(|(_, n)| n)
+                        .sum()
+                };
+                days.push(Day {
+                    start,
+                    signups: n(&[Act::Requested]),
+                    confirmations: n(&[Act::Confirmed]),
+                    unsubscribes: n(&[Act::Unsubscribed, Act::Declined]),
+                });
+            }
+            let delivery = stats::delivery(c, today)?;
+            Ok(Dashboard {
+                lists,
+                days,
+                delivery,
+            })
+        })
+        .await
+}

@@ -1,0 +1,521 @@
+//! The double opt-in path: signup, confirmation, unsubscribe.
+//!
+//! Each step is one database transaction that changes the subscription,
+//! appends its consent event and queues the message it causes, so either all
+//! of it is stored or none of it is.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use diesel::Connection;
+
+use super::{ServiceError, Services};
+use crate::db::models::{List, NewConsentEvent, Subscription, TokenRow};
+use crate::db::outbox::Recipient;
+use crate::db::{self, DbConn, lists, now_ms, outbox, subscriptions, tokens};
+use crate::domain::list::wording_hash;
+use crate::domain::{
+    Act, Channel, Draft, Evidence, LinkRef, LinkToken, MessageKind, Status, SubscriberEmail,
+    SubscriberName, SubscriptionId, Token, TokenPurpose,
+};
+
+/// A pending address is sent its confirmation at most this often…
+pub const RESEND_INTERVAL: Duration = Duration::from_secs(10 * 60);
+/// …and at most this many times a day.
+pub const RESENDS_PER_DAY: usize = 5;
+const DAY_MS: i64 = 86_400_000;
+
+pub struct SignupRequest {
+    pub email: SubscriberEmail,
+    pub name: Option<SubscriberName>,
+    /// `None`: the default list.
+    pub list: Option<String>,
+    pub channel: Channel,
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignupOutcome {
+    /// Stored, whether or not a confirmation was queued: the visitor is
+    /// never told which.
+    Accepted {
+        list_name: String,
+    },
+    UnknownList,
+}
+
+/// Records a signup and, when the caps allow, queues its confirmation.
+pub async fn signup(
+    services: &Arc<Services>,
+    request: SignupRequest,
+) -> Result<SignupOutcome, ServiceError> {
+    let ctx = Arc::clone(services);
+    let (outcome, queued) = services
+        .db
+        .write(move |c| c.transaction(|c| record_signup(c, &ctx, &request, now_ms())))
+        .await?;
+    if queued {
+        services.wake.delivery();
+    }
+    Ok(outcome)
+}
+
+/// The signup's transaction; also says whether a confirmation was queued.
+fn record_signup(
+    conn: &mut DbConn,
+    services: &Services,
+    request: &SignupRequest,
+    now: i64,
+) -> Result<(SignupOutcome, bool), ServiceError> {
+    let list = match &request.list {
+        Some(slug) => lists::by_slug(conn, slug)?,
+        None => lists::default_list(conn, &services.default_list)?,
+    };
+    let Some(list) = list else {
+        return Ok((SignupOutcome::UnknownList, false));
+    };
+    let subscriber = subscriptions::insert_or_get_subscriber(
+        conn,
+        &request.email,
+        request.name.as_ref().map(SubscriberName::as_str),
+        now,
+    )?;
+    let (subscription, created) = subscriptions::insert_or_get(conn, subscriber.id, list.id, now)?;
+    let subscription = if created {
+        subscription
+    } else {
+        db::backend::lock_subscription(conn, subscription.id)?;
+        // Read again under the lock: another process may have just changed it.
+        subscriptions::by_id(conn, subscription.id)?
+    };
+
+    let accepted = SignupOutcome::Accepted {
+        list_name: list.name.clone(),
+    };
+    match subscription.status {
+        // Nothing new to send, and nothing to record.
+        Status::Confirmed => return Ok((accepted, false)),
+        Status::Unsubscribed => subscriptions::reopen(conn, subscription.id)?,
+        Status::Pending => {}
+    }
+    append_event(
+        conn,
+        subscription.id,
+        Act::Requested,
+        request.channel,
+        &request.evidence,
+        Some((list.consent_version, &wording_hash(&list.consent_wording))),
+        now,
+    )?;
+    // A subscription created just now has had nothing sent yet.
+    if !created && !may_send_confirmation(conn, subscription.id, now)? {
+        return Ok((accepted, false));
+    }
+    queue_confirmation(conn, services, subscription.id, &request.email, now, now)?;
+    Ok((accepted, true))
+}
+
+/// The resend caps, counted from the outbox so they hold across processes.
+fn may_send_confirmation(
+    conn: &mut DbConn,
+    subscription_id: SubscriptionId,
+    now: i64,
+) -> Result<bool, ServiceError> {
+    let sent = outbox::queued_times(
+        conn,
+        subscription_id,
+        MessageKind::Confirmation,
+        now - DAY_MS,
+    )?;
+    let interval_ms = RESEND_INTERVAL.as_millis() as i64;
+    let too_soon = sent.first().is_some_and(|last| now - last < interval_ms);
+    Ok(!too_soon && sent.len() < RESENDS_PER_DAY)
+}
+
+/// A list as the pages of a link show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListSummary {
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+}
+
+impl From<&List> for ListSummary {
+    fn from(list: &List) -> Self {
+        Self {
+            name: list.name.clone(),
+            slug: list.slug.clone(),
+            description: list.description.clone(),
+        }
+    }
+}
+
+/// What a confirmation link leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfirmState {
+    /// Waiting for the button.
+    Pending {
+        list: ListSummary,
+    },
+    /// Confirmed, by this press or an earlier one.
+    Confirmed {
+        list: ListSummary,
+    },
+    /// The link's time ran out before it was used.
+    Expired {
+        list: ListSummary,
+    },
+    /// The request was declined or the subscription ended since.
+    Withdrawn {
+        list: ListSummary,
+    },
+    NotFound,
+}
+
+/// Looks at a confirmation link without changing anything (`GET`).
+pub async fn inspect_confirmation(
+    services: &Services,
+    link: LinkRef,
+) -> Result<ConfirmState, ServiceError> {
+    services
+        .db
+        .read(move |conn| {
+            let Some(token) = tokens::find(conn, &link, TokenPurpose::Confirm)? else {
+                return Ok(ConfirmState::NotFound);
+            };
+            let subscription = subscriptions::by_id(conn, token.subscription_id)?;
+            let list = ListSummary::from(&lists::by_id(conn, subscription.list_id)?);
+            Ok(confirm_state(&token, &subscription, list, now_ms()))
+        })
+        .await
+}
+
+fn confirm_state(
+    token: &TokenRow,
+    subscription: &Subscription,
+    list: ListSummary,
+    now: i64,
+) -> ConfirmState {
+    if token.revoked_at.is_some() {
+        return ConfirmState::Withdrawn { list };
+    }
+    match subscription.status {
+        Status::Confirmed => ConfirmState::Confirmed { list },
+        Status::Unsubscribed => ConfirmState::Withdrawn { list },
+        Status::Pending if token.expires_at.is_some_and(|t| t <= now) => {
+            ConfirmState::Expired { list }
+        }
+        Status::Pending => ConfirmState::Pending { list },
+    }
+}
+
+/// The positive act: confirms the subscription, records it, and queues the
+/// welcome message. A second press finds it confirmed and changes nothing.
+pub async fn confirm(
+    services: &Arc<Services>,
+    link: LinkRef,
+    evidence: Evidence,
+) -> Result<ConfirmState, ServiceError> {
+    let ctx = Arc::clone(services);
+    let (state, queued) = services
+        .db
+        .write(move |c| c.transaction(|c| record_confirmation(c, &ctx, &link, &evidence, now_ms())))
+        .await?;
+    if queued {
+        services.wake.delivery();
+    }
+    Ok(state)
+}
+
+fn record_confirmation(
+    conn: &mut DbConn,
+    services: &Services,
+    link: &LinkRef,
+    evidence: &Evidence,
+    now: i64,
+) -> Result<(ConfirmState, bool), ServiceError> {
+    let Some(token) = tokens::find(conn, link, TokenPurpose::Confirm)? else {
+        return Ok((ConfirmState::NotFound, false));
+    };
+    db::backend::lock_subscription(conn, token.subscription_id)?;
+    let subscription = subscriptions::by_id(conn, token.subscription_id)?;
+    let list = lists::by_id(conn, subscription.list_id)?;
+    let state = confirm_state(&token, &subscription, ListSummary::from(&list), now);
+    if !matches!(state, ConfirmState::Pending { .. }) {
+        return Ok((state, false));
+    }
+    subscriptions::mark_confirmed(conn, subscription.id, now)?;
+    tokens::mark_used(conn, token.id, now)?;
+    // The act confirms the request, under the wording that request showed.
+    let request = subscriptions::last_request(conn, subscription.id)?;
+    let wording = request
+        .as_ref()
+        .and_then(|r| Some((r.wording_version?, r.wording_sha256.as_deref()?)));
+    append_event(
+        conn,
+        subscription.id,
+        Act::Confirmed,
+        Channel::ConfirmButton,
+        evidence,
+        wording,
+        now,
+    )?;
+
+    let subscriber = subscriptions::subscriber_by_id(conn, subscription.subscriber_id)?;
+    let queued = match SubscriberEmail::parse(&subscriber.email) {
+        Ok(email) => {
+            let unsubscribe =
+                issue_token(conn, subscription.id, TokenPurpose::Unsubscribe, now, None)?;
+            let to = Recipient {
+                subscription_id: subscription.id,
+                email: &email,
+                sender: &services.composer.sender(),
+            };
+            outbox::enqueue(conn, &Draft::Welcome { unsubscribe }, &to, now, now)?;
+            true
+        }
+        Err(_) => false,
+    };
+    Ok((
+        ConfirmState::Confirmed {
+            list: ListSummary::from(&list),
+        },
+        queued,
+    ))
+}
+
+/// What an unsubscribe link leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnsubscribeState {
+    Subscribed { list: ListSummary },
+    AlreadyUnsubscribed { list: ListSummary },
+    NotFound,
+}
+
+/// Looks at an unsubscribe link without changing anything (`GET`).
+pub async fn inspect_unsubscribe(
+    services: &Services,
+    link: LinkRef,
+) -> Result<UnsubscribeState, ServiceError> {
+    services
+        .db
+        .read(move |conn| {
+            let Some(token) = tokens::find(conn, &link, TokenPurpose::Unsubscribe)? else {
+                return Ok(UnsubscribeState::NotFound);
+            };
+            let subscription = subscriptions::by_id(conn, token.subscription_id)?;
+            let list = ListSummary::from(&lists::by_id(conn, subscription.list_id)?);
+            Ok(match subscription.status {
+                Status::Unsubscribed => UnsubscribeState::AlreadyUnsubscribed { list },
+                _ => UnsubscribeState::Subscribed { list },
+            })
+        })
+        .await
+}
+
+/// Ends the subscription. From a pending one this declines the request:
+/// its confirmation links stop working and nothing more is sent until a
+/// new signup. Idempotent.
+pub async fn unsubscribe(
+    services: &Services,
+    link: LinkRef,
+    channel: Channel,
+    evidence: Evidence,
+) -> Result<UnsubscribeState, ServiceError> {
+    services
+        .db
+        .write(move |c| {
+            c.transaction(|conn| {
+                let Some(token) = tokens::find(conn, &link, TokenPurpose::Unsubscribe)? else {
+                    return Ok(UnsubscribeState::NotFound);
+                };
+                db::backend::lock_subscription(conn, token.subscription_id)?;
+                let subscription = subscriptions::by_id(conn, token.subscription_id)?;
+                let list = ListSummary::from(&lists::by_id(conn, subscription.list_id)?);
+                if end_subscription(conn, &subscription, channel, &evidence, now_ms())? {
+                    Ok(UnsubscribeState::Subscribed { list })
+                } else {
+                    Ok(UnsubscribeState::AlreadyUnsubscribed { list })
+                }
+            })
+        })
+        .await
+}
+
+/// Unsubscribes, or declines a pending request, inside the caller's
+/// transaction; false when it had ended already.
+pub(crate) fn end_subscription(
+    conn: &mut DbConn,
+    subscription: &Subscription,
+    channel: Channel,
+    evidence: &Evidence,
+    now: i64,
+) -> Result<bool, ServiceError> {
+    let act = match subscription.status {
+        Status::Unsubscribed => return Ok(false),
+        Status::Pending => Act::Declined,
+        Status::Confirmed => Act::Unsubscribed,
+    };
+    subscriptions::mark_unsubscribed(conn, subscription.id, now)?;
+    tokens::revoke_confirm_tokens(conn, subscription.id, now)?;
+    outbox::cancel_for_subscription(conn, subscription.id)?;
+    append_event(conn, subscription.id, act, channel, evidence, None, now)?;
+    Ok(true)
+}
+
+/// Issues fresh links and queues a confirmation for a pending subscription,
+/// to be sent no earlier than `send_at`.
+pub(crate) fn queue_confirmation(
+    conn: &mut DbConn,
+    services: &Services,
+    subscription_id: SubscriptionId,
+    email: &SubscriberEmail,
+    now: i64,
+    send_at: i64,
+) -> Result<(), ServiceError> {
+    let confirm = issue_token(
+        conn,
+        subscription_id,
+        TokenPurpose::Confirm,
+        now,
+        Some(services.composer.confirm_ttl()),
+    )?;
+    let unsubscribe = issue_token(conn, subscription_id, TokenPurpose::Unsubscribe, now, None)?;
+    let to = Recipient {
+        subscription_id,
+        email,
+        sender: &services.composer.sender(),
+    };
+    let draft = Draft::Confirmation {
+        confirm,
+        unsubscribe,
+    };
+    outbox::enqueue(conn, &draft, &to, now, send_at)?;
+    Ok(())
+}
+
+pub(crate) fn append_event(
+    conn: &mut DbConn,
+    subscription_id: SubscriptionId,
+    act: Act,
+    channel: Channel,
+    evidence: &Evidence,
+    wording: Option<(i32, &str)>,
+    now: i64,
+) -> Result<(), ServiceError> {
+    subscriptions::append_event(
+        conn,
+        &NewConsentEvent {
+            subscription_id,
+            act,
+            channel,
+            occurred_at: now,
+            client_ip: evidence.client_ip.as_deref(),
+            user_agent: evidence.user_agent.as_deref(),
+            source: evidence.source.as_deref(),
+            wording_version: wording.map(|(v, _)| v),
+            wording_sha256: wording.map(|(_, h)| h),
+        },
+    )?;
+    Ok(())
+}
+
+fn issue_token(
+    conn: &mut DbConn,
+    subscription_id: SubscriptionId,
+    purpose: TokenPurpose,
+    now: i64,
+    ttl: Option<Duration>,
+) -> Result<LinkToken, ServiceError> {
+    let secret = Token::generate()?;
+    let expires_at = ttl.map(|ttl| now + ttl.as_millis() as i64);
+    let id = tokens::insert(
+        conn,
+        subscription_id,
+        purpose,
+        &secret.hash(),
+        now,
+        expires_at,
+    )?;
+    Ok(LinkToken::new(id, secret))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::auth::SecretKey;
+    use crate::config::{DatabaseUrl, Settings};
+    use crate::db::Database;
+    use crate::services::Wake;
+
+    const MINUTE: i64 = 60_000;
+
+    /// Services on a fresh SQLite file with the default list.
+    fn services(dir: &tempfile::TempDir, start: i64) -> Services {
+        let url = DatabaseUrl::Sqlite(dir.path().join("caps.db"));
+        let db = Database::connect(&url).expect("database");
+        db.migrate().expect("migrations");
+        let mut conn = db.write_conn().expect("connection");
+        lists::ensure_default(&mut conn, "Newsletter", "Example Org", start).expect("list");
+        let settings = Settings::from_lookup(|_| None).expect("defaults");
+        Services {
+            db,
+            composer: crate::mail::Composer::new(
+                settings.mail_from,
+                url::Url::parse("http://127.0.0.1:8080").expect("url"),
+                "Example Org".into(),
+                String::new(),
+                Duration::from_secs(48 * 3600),
+            ),
+            secret_key: SecretKey::new(vec![7; 32]),
+            default_list: "newsletter".into(),
+            wake: Wake::default(),
+            password_checks: tokio::sync::Semaphore::new(1),
+        }
+    }
+
+    fn request(email: &str) -> SignupRequest {
+        SignupRequest {
+            email: SubscriberEmail::parse(email).expect("address"),
+            name: None,
+            list: None,
+            channel: Channel::Form,
+            evidence: Evidence::default(),
+        }
+    }
+
+    /// Whether a signup at `now` queued a confirmation.
+    fn queued(services: &Services, request: &SignupRequest, now: i64) -> bool {
+        let mut conn = services.db.write_conn().expect("connection");
+        let (outcome, queued) = conn
+            .transaction(|c| record_signup(c, services, request, now))
+            .expect("signup");
+        assert!(matches!(outcome, SignupOutcome::Accepted { .. }));
+        queued
+    }
+
+    #[test]
+    fn a_pending_address_gets_at_most_one_mail_per_ten_minutes_and_five_a_day() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let start: i64 = 1_800_000_000_000;
+        let services = services(&dir, start);
+        let request = request("caps@example.com");
+        let mut queued_at = Vec::new();
+        // A signup every 4 minutes for a day.
+        for step in 0..(24 * 60 / 4) {
+            let now = start + step * 4 * MINUTE;
+            if queued(&services, &request, now) {
+                queued_at.push(now);
+            }
+        }
+        assert_eq!(queued_at.len(), 5, "five a day");
+        for pair in queued_at.windows(2) {
+            assert!(pair[1] - pair[0] >= 10 * MINUTE, "ten minutes apart");
+        }
+        // The next day the address may be mailed again.
+        let tomorrow = start + 24 * 60 * MINUTE + MINUTE;
+        assert!(queued(&services, &request, tomorrow));
+    }
+}

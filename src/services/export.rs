@@ -1,0 +1,146 @@
+//! Every subscription as CSV (contract §1): `assent export` and the
+//! operators' `export.csv`, read in keyset pages so memory stays flat.
+
+use std::io::Write;
+
+use futures_util::Stream;
+
+use super::{Operator, ServiceError, Services};
+use crate::db::export::{self, ExportRow};
+use crate::db::{DbConn, audit, now_ms, rfc3339};
+use crate::domain::{Status, SubscriptionId};
+
+pub const HEADER: [&str; 6] = [
+    "email",
+    "list",
+    "status",
+    "created_at",
+    "confirmed_at",
+    "unsubscribed_at",
+];
+const PAGE: i64 = 1000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("database: {0}")]
+    Db(#[from] diesel::result::Error),
+    #[error("writing: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("writing: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Which subscriptions to export.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub list: Option<String>,
+    pub status: Option<Status>,
+}
+
+/// Writes the CSV page by page, for code already off the async runtime (the
+/// command line); returns the number of rows.
+pub fn write_csv(conn: &mut DbConn, filter: &Filter, out: impl Write) -> Result<u64, ExportError> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(HEADER)?;
+    let mut after = SubscriptionId(0);
+    let mut count = 0;
+    loop {
+        let rows = export::page(conn, filter.list.as_deref(), filter.status, after, PAGE)?;
+        let Some(last) = rows.last() else { break };
+        after = last.id;
+        for row in &rows {
+            writer.write_record(record(row))?;
+        }
+        count += rows.len() as u64;
+        writer.flush()?;
+    }
+    writer.flush()?;
+    Ok(count)
+}
+
+fn record(row: &ExportRow) -> [String; 6] {
+    let time = |t: Option<i64>| t.map(rfc3339).unwrap_or_default();
+    [
+        row.email.clone(),
+        row.list.clone(),
+        row.status.as_str().to_owned(),
+        rfc3339(row.created_at),
+        time(row.confirmed_at),
+        time(row.unsubscribed_at),
+    ]
+}
+
+/// Whether a list with this slug exists (open or archived).
+pub fn list_exists(conn: &mut DbConn, slug: &str) -> Result<bool, ExportError> {
+    Ok(export::list_exists(conn, slug)?)
+}
+
+/// The operators' download: audited, then the CSV as a stream of pieces,
+/// the header first, each further piece one page of rows.
+pub async fn stream(
+    services: &Services,
+    operator: &Operator,
+    filter: Filter,
+) -> Result<impl Stream<Item = Result<Vec<u8>, ServiceError>> + use<>, ServiceError> {
+    let email = operator.email.clone();
+    let detail = format!(
+        "list={} status={}",
+        filter.list.as_deref().unwrap_or("all"),
+        filter.status.map_or("all", Status::as_str)
+    );
+    services
+        .db
+        .write(move |c| {
+            Ok::<_, ServiceError>(audit::record(
+                c,
+                &email,
+                "export",
+                "subscribers",
+                &detail,
+                now_ms(),
+            )?)
+        })
+        .await?;
+    let header = format!("{}\n", HEADER.join(",")).into_bytes();
+    let db = services.db.clone();
+    let pages = futures_util::stream::unfold(Some(SubscriptionId(0)), move |after| {
+        let (db, filter) = (db.clone(), filter.clone());
+        async move {
+            let after = after?;
+            let page = db
+                .read(move |c| {
+                    Ok::<_, ServiceError>(export::page(
+                        c,
+                        filter.list.as_deref(),
+                        filter.status,
+                        after,
+                        PAGE,
+                    )?)
+                })
+                .await;
+            match page {
+                Ok(rows) if rows.is_empty() => None,
+                Ok(rows) => {
+                    let next = rows.last().map(|r| r.id);
+                    Some((rows_csv(&rows), next))
+                }
+                Err(e) => Some((Err(e), None)),
+            }
+        }
+    });
+    let first = futures_util::stream::once(async move { Ok(header) });
+    Ok(futures_util::StreamExt::chain(first, pages))
+}
+
+/// Rows without the header.
+fn rows_csv(rows: &[ExportRow]) -> Result<Vec<u8>, ServiceError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer
+            .write_record(record(row))
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| ServiceError::Internal(e.to_string()))
+}

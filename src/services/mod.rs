@@ -1,0 +1,101 @@
+//! What people do: visitors and recipients ([`double_opt_in`]), operators
+//! (one module per area of the admin pages). Each step is one transaction
+//! that changes the state, appends its consent event or audit entry and
+//! queues the work it causes. Route handlers call these and render; they
+//! never open a transaction or name a table.
+
+pub mod audit;
+pub mod consent;
+pub mod dashboard;
+pub mod double_opt_in;
+pub mod export;
+pub mod imports;
+pub mod lists;
+pub mod sessions;
+pub mod subscribers;
+
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+
+use crate::auth::SecretKey;
+use crate::db::{Database, DbError};
+use crate::domain::Evidence;
+use crate::mail::Composer;
+
+/// What the services need, built once at start and shared.
+pub struct Services {
+    pub db: Database,
+    /// Holds the mail settings: sender, public origin, link lifetimes.
+    pub composer: Composer,
+    /// Keys the suppression list's hashes.
+    pub secret_key: SecretKey,
+    /// The slug `GET /` offers when a signup names no list.
+    pub default_list: String,
+    pub wake: Wake,
+    /// Bounds the password checks running at once: each holds 19 MiB.
+    pub password_checks: tokio::sync::Semaphore,
+}
+
+/// Wakes the background runtime when a service has queued work for it, so
+/// that a confirmation goes out at once rather than at the next poll.
+#[derive(Clone, Default)]
+pub struct Wake {
+    delivery: Arc<Notify>,
+    jobs: Arc<Notify>,
+}
+
+impl Wake {
+    /// A message was queued.
+    pub fn delivery(&self) {
+        self.delivery.notify_one();
+    }
+
+    /// A job was queued.
+    pub fn jobs(&self) {
+        self.jobs.notify_one();
+    }
+
+    /// Resolves once [`Wake::delivery`] is called (or was, since the last wait).
+    pub async fn delivery_called(&self) {
+        self.delivery.notified().await;
+    }
+
+    /// Resolves once [`Wake::jobs`] is called (or was, since the last wait).
+    pub async fn jobs_called(&self) {
+        self.jobs.notified().await;
+    }
+}
+
+/// Who acts in the operators' area, and from where.
+#[derive(Debug, Clone)]
+pub struct Operator {
+    pub email: String,
+    pub evidence: Evidence,
+}
+
+/// A failure of ours, never of the client's: the database, or the system.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("no entropy for a token: {0}")]
+    Entropy(#[from] rand::rngs::SysError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<diesel::result::Error> for ServiceError {
+    fn from(e: diesel::result::Error) -> Self {
+        ServiceError::Db(DbError::Query(e))
+    }
+}
+
+/// What an operator's action on one thing came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Done,
+    /// The thing is not in a state the action applies to.
+    NotApplicable,
+    NotFound,
+}

@@ -1,0 +1,238 @@
+//! What operators do to subscribers: find them, read their record, resend a
+//! confirmation, unsubscribe them, erase them.
+//!
+//! Each action is one transaction that also appends its consent event (with
+//! the operator as channel) and its audit entry.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use diesel::Connection;
+
+use super::consent::{self, ConsentRecord};
+use super::double_opt_in::{append_event, end_subscription, queue_confirmation};
+use super::{Operator, Outcome, ServiceError, Services};
+use crate::db::models::{Subscriber, Subscription};
+use crate::db::{self, DbConn, audit, lists, now_ms, subscribers, subscriptions, suppressions};
+use crate::domain::{Act, Channel, Status, SubscriberEmail, SubscriberId, SubscriptionId};
+
+/// One page of the search.
+pub const PAGE: i64 = 50;
+
+pub struct Filter {
+    /// A substring of the address; empty for all.
+    pub q: String,
+    pub list: Option<String>,
+    pub status: Option<Status>,
+    /// Keyset pagination: only subscribers older than this one.
+    pub before: Option<SubscriberId>,
+}
+
+/// A subscriber found by a search, with (list name, status) of each of their
+/// subscriptions.
+pub struct Found {
+    pub subscriber: Subscriber,
+    pub subscriptions: Vec<(String, Status)>,
+}
+
+/// Newest first, [`PAGE`] at a time.
+pub async fn search(services: &Services, filter: Filter) -> Result<Vec<Found>, ServiceError> {
+    services
+        .db
+        .read(move |c| {
+            let found = subscribers::search(
+                c,
+                &subscribers::Search {
+                    q: &filter.q,
+                    list_slug: filter.list.as_deref(),
+                    status: filter.status,
+                    before: filter.before,
+                    limit: PAGE,
+                },
+            )?;
+            let ids: Vec<SubscriberId> = found.iter().map(|s| s.id).collect();
+            let mut by_subscriber: HashMap<SubscriberId, Vec<(String, Status)>> = HashMap::new();
+            for (id, list_name, status) in subscribers::statuses(c, &ids)? {
+                by_subscriber
+                    .entry(id)
+                    .or_default()
+                    .push((list_name, status));
+            }
+            Ok(found
+                .into_iter()
+                .map(|subscriber| Found {
+                    subscriptions: by_subscriber.remove(&subscriber.id).unwrap_or_default(),
+                    subscriber,
+                })
+                .collect())
+        })
+        .await
+}
+
+/// The consent record, for download; the download is audited.
+pub async fn consent_export(
+    services: &Services,
+    operator: &Operator,
+    id: SubscriberId,
+) -> Result<Option<ConsentRecord>, ServiceError> {
+    let Some(record) = consent::record(services, id).await? else {
+        return Ok(None);
+    };
+    let email = operator.email.clone();
+    services
+        .db
+        .write(move |c| {
+            Ok::<_, ServiceError>(audit::record(
+                c,
+                &email,
+                "consent_export",
+                &format!("subscriber #{id}"),
+                "",
+                now_ms(),
+            )?)
+        })
+        .await?;
+    Ok(Some(record))
+}
+
+/// Loads a subscription of `subscriber_id` under a lock.
+fn locked(
+    conn: &mut DbConn,
+    subscriber_id: SubscriberId,
+    subscription_id: SubscriptionId,
+) -> Result<Option<Subscription>, ServiceError> {
+    let Ok(subscription) = subscriptions::by_id(conn, subscription_id) else {
+        return Ok(None);
+    };
+    if subscription.subscriber_id != subscriber_id {
+        return Ok(None);
+    }
+    db::backend::lock_subscription(conn, subscription_id)?;
+    Ok(Some(subscriptions::by_id(conn, subscription_id)?))
+}
+
+/// Sends a pending subscription's confirmation request again.
+pub async fn resend_confirmation(
+    services: &Arc<Services>,
+    operator: &Operator,
+    subscriber_id: SubscriberId,
+    subscription_id: SubscriptionId,
+) -> Result<Outcome, ServiceError> {
+    let (ctx, operator) = (Arc::clone(services), operator.clone());
+    let outcome = services
+        .db
+        .write(move |c| {
+            c.transaction::<_, ServiceError, _>(|conn| {
+                let now = now_ms();
+                let Some(subscription) = locked(conn, subscriber_id, subscription_id)? else {
+                    return Ok(Outcome::NotFound);
+                };
+                if subscription.status != Status::Pending {
+                    return Ok(Outcome::NotApplicable);
+                }
+                let subscriber = subscriptions::subscriber_by_id(conn, subscriber_id)?;
+                let Ok(email) = SubscriberEmail::parse(&subscriber.email) else {
+                    return Ok(Outcome::NotApplicable);
+                };
+                let list = lists::by_id(conn, subscription.list_id)?;
+                queue_confirmation(conn, &ctx, subscription.id, &email, now, now)?;
+                append_event(
+                    conn,
+                    subscription.id,
+                    Act::ConfirmationResent,
+                    Channel::Operator,
+                    &operator.evidence,
+                    None,
+                    now,
+                )?;
+                audit::record(
+                    conn,
+                    &operator.email,
+                    "resend_confirmation",
+                    &format!("subscriber #{subscriber_id}"),
+                    &format!("confirmation sent again for list {}", list.slug),
+                    now,
+                )?;
+                Ok(Outcome::Done)
+            })
+        })
+        .await?;
+    if outcome == Outcome::Done {
+        services.wake.delivery();
+    }
+    Ok(outcome)
+}
+
+/// Ends a subscription on the subscriber's behalf.
+pub async fn unsubscribe(
+    services: &Services,
+    operator: &Operator,
+    subscriber_id: SubscriberId,
+    subscription_id: SubscriptionId,
+) -> Result<Outcome, ServiceError> {
+    let operator = operator.clone();
+    services
+        .db
+        .write(move |c| {
+            c.transaction(|conn| {
+                let now = now_ms();
+                let Some(subscription) = locked(conn, subscriber_id, subscription_id)? else {
+                    return Ok(Outcome::NotFound);
+                };
+                if !end_subscription(
+                    conn,
+                    &subscription,
+                    Channel::Operator,
+                    &operator.evidence,
+                    now,
+                )? {
+                    return Ok(Outcome::NotApplicable);
+                }
+                let list = lists::by_id(conn, subscription.list_id)?;
+                audit::record(
+                    conn,
+                    &operator.email,
+                    "unsubscribe",
+                    &format!("subscriber #{subscriber_id}"),
+                    &format!("unsubscribed from list {}", list.slug),
+                    now,
+                )?;
+                Ok(Outcome::Done)
+            })
+        })
+        .await
+}
+
+/// Erases a person (GDPR art. 17): their data goes, a keyed hash of the
+/// address stays on the suppression list, and the audit log records the
+/// erasure by id only.
+pub async fn erase(
+    services: &Services,
+    operator: &Operator,
+    subscriber_id: SubscriberId,
+) -> Result<Outcome, ServiceError> {
+    let (key, email) = (services.secret_key.clone(), operator.email.clone());
+    services
+        .db
+        .write(move |c| {
+            c.transaction(|conn| {
+                let now = now_ms();
+                let Some(subscriber) = subscribers::by_id(conn, subscriber_id)? else {
+                    return Ok(Outcome::NotFound);
+                };
+                let hash = crate::auth::suppression_hash(&key, &subscriber.email);
+                suppressions::add(conn, &hash, now)?;
+                subscribers::erase(conn, subscriber_id)?;
+                audit::record(
+                    conn,
+                    &email,
+                    "erase",
+                    &format!("subscriber #{subscriber_id}"),
+                    "personal data deleted; the address is kept only as a keyed hash on the suppression list",
+                    now,
+                )?;
+                Ok(Outcome::Done)
+            })
+        })
+        .await
+}

@@ -1,0 +1,128 @@
+//! CSV imports as background jobs: refused uploads leave nothing, and an
+//! import cut short by a killed process resumes where it stopped.
+
+use std::time::{Duration, Instant};
+
+use assent::db::DbConn;
+use assent::db::schema::{import_chunks, imports, subscriptions};
+use diesel::prelude::*;
+
+use crate::support::admin::{OPERATOR, Operator, PASSWORD, create_operator_in};
+use crate::support::app::{connect, spawn_app, test_env};
+use crate::support::process::{free_port, spawn, wait_until_up};
+
+fn count_imports(conn: &mut DbConn) -> i64 {
+    imports::table.count().get_result(conn).unwrap()
+}
+
+#[tokio::test]
+async fn a_refused_upload_says_why_and_keeps_nothing() {
+    let app = spawn_app().await;
+    let operator = app.signed_in().await;
+    let long_line = format!("email\nada@example.com\n{}\n", "x".repeat(5000));
+    for (file, says) in [
+        (b"ada@example.com\n\xff\xfe\n".to_vec(), "not UTF-8"),
+        (b"email\n\n   \n".to_vec(), "holds no addresses"),
+        (long_line.into_bytes(), "Line 3 is longer than 4 KiB"),
+        // A character cut by the end of the file.
+        (b"ada@example.com\n\xc3".to_vec(), "not UTF-8"),
+    ] {
+        let response = operator.upload(file).await;
+        assert_eq!(response.status(), 422, "{says}");
+        let page = response.text().await.unwrap();
+        assert!(page.contains(says), "{says}: {page}");
+    }
+    let mut conn = app.conn();
+    assert_eq!(count_imports(&mut conn), 0, "no import was kept");
+    let chunks: i64 = import_chunks::table
+        .count()
+        .get_result(&mut *conn as &mut DbConn)
+        .unwrap();
+    assert_eq!(chunks, 0, "nor any part of a file");
+    assert!(app.export().is_empty());
+}
+
+#[tokio::test]
+async fn an_upload_without_the_csrf_token_first_is_refused_before_anything_is_read() {
+    let app = spawn_app().await;
+    let operator = app.signed_in().await;
+    let form = reqwest::multipart::Form::new()
+        .text("list", "newsletter")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"ada@example.com\n".to_vec()),
+        );
+    let response = operator
+        .client
+        .post(operator.url("/admin/import"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    assert_eq!(count_imports(&mut app.conn()), 0);
+}
+
+/// The job keeps its place in the file in the database: killed with
+/// SIGKILL half-way, the import carries on after the restart and each
+/// address is added exactly once.
+#[tokio::test]
+async fn an_import_cut_short_by_a_killed_process_resumes_where_it_stopped() {
+    const LINES: usize = 20_000;
+    let dir = tempfile::tempdir().unwrap();
+    let bind = format!("127.0.0.1:{}", free_port());
+    // Confirmations wait in the outbox: nothing listens on the relay's port.
+    let smtp_url = format!("smtp://127.0.0.1:{}", free_port());
+    let vars = test_env(
+        &dir,
+        None,
+        &[("ASSENT_BIND", &bind), ("ASSENT_SMTP_URL", &smtp_url)],
+    );
+    let url = vars["ASSENT_DATABASE_URL"].clone();
+    let base = format!("http://{bind}");
+    let mut server = spawn(&vars, &["serve"]);
+    wait_until_up(&base).await;
+    create_operator_in(&url);
+    let operator = Operator::at(&base);
+    assert_eq!(operator.login(OPERATOR, PASSWORD).await.status(), 303);
+
+    let mut csv = String::from("email,name\n");
+    for i in 0..LINES {
+        csv.push_str(&format!("reader{i}@example.com,Reader {i}\n"));
+    }
+    assert_eq!(operator.upload(csv.into_bytes()).await.status(), 303);
+    let progress = |conn: &mut DbConn| -> (String, i32, i32) {
+        imports::table
+            .select((imports::status, imports::processed, imports::added))
+            .first(conn)
+            .unwrap()
+    };
+    let mut conn = connect(&url);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while progress(&mut conn).1 == 0 {
+        assert!(Instant::now() < deadline, "the import did not start");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    server.0.kill().unwrap();
+    server.0.wait().unwrap();
+    let (status, processed, _) = progress(&mut conn);
+    assert_eq!(status, "running");
+    assert!(processed < LINES as i32, "killed half-way: {processed}");
+
+    let _server = spawn(&vars, &["serve"]);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let (status, processed, added) = progress(&mut conn);
+        if status == "done" {
+            assert_eq!((processed, added), (LINES as i32, LINES as i32));
+            break;
+        }
+        assert_eq!(status, "running");
+        assert!(Instant::now() < deadline, "the import did not finish");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let subscriptions: i64 = subscriptions::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(subscriptions, LINES as i64, "each address added once");
+    let chunks: i64 = import_chunks::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(chunks, 0, "the file is gone once read");
+}
