@@ -1,67 +1,72 @@
 //! The per-client signup limit (`ASSENT_SIGNUP_RATE`), shared by the form and
 //! the API. Counters live in the process: behind several processes each
 //! one counts on its own.
+//!
+//! An IPv6 client is counted by its /64, the block one customer is given,
+//! so that an attacker cannot make a fresh key of every address it owns. The
+//! counters are a sharded map (governor's GCRA over DashMap): a check costs
+//! the same however many clients are tracked, and clients idle for a full
+//! window are forgotten by [`RateLimiter::forget_idle`], off the request path.
 
-use std::collections::HashMap;
-use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::net::{IpAddr, Ipv6Addr};
+use std::num::NonZeroU32;
+use std::time::Duration;
 
-/// A token bucket per client address: `per_minute` signups in a burst, then
-/// one more every `60 / per_minute` seconds.
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota};
+
+/// A burst of `per_minute` signups, then one more every `60 / per_minute`
+/// seconds.
 pub struct RateLimiter {
-    per_minute: u32,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    clock: DefaultClock,
 }
-
-#[derive(Clone, Copy)]
-struct Bucket {
-    tokens: f64,
-    updated: Instant,
-}
-
-/// Bounds the map: idle clients are forgotten once it grows this large.
-const SWEEP_AT: usize = 10_000;
 
 impl RateLimiter {
+    /// `per_minute = 0` turns the limit off.
     pub fn new(per_minute: u32) -> Self {
         Self {
-            per_minute,
-            buckets: Mutex::new(HashMap::new()),
+            limiter: NonZeroU32::new(per_minute)
+                .map(|n| DefaultKeyedRateLimiter::dashmap(Quota::per_minute(n))),
+            clock: DefaultClock::default(),
         }
     }
 
     /// `Ok` to go ahead, or how long the client must wait.
     pub fn check(&self, client: IpAddr) -> Result<(), Duration> {
-        self.check_at(client, Instant::now())
+        let Some(limiter) = &self.limiter else {
+            return Ok(());
+        };
+        limiter
+            .check_key(&bucket(client))
+            .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
     }
 
-    fn check_at(&self, client: IpAddr, now: Instant) -> Result<(), Duration> {
-        if self.per_minute == 0 {
-            return Ok(());
+    /// Forgets the clients whose bucket is full again; run now and then.
+    pub fn forget_idle(&self) {
+        if let Some(limiter) = &self.limiter {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
         }
-        let capacity = f64::from(self.per_minute);
-        let per_second = capacity / 60.0;
-        // A poisoned lock only means another request panicked mid-update;
-        // the counters are still usable.
-        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        if buckets.len() >= SWEEP_AT {
-            buckets
-                .retain(|_, b| now.duration_since(b.updated).as_secs_f64() * per_second < capacity);
-        }
-        let bucket = buckets.entry(client).or_insert(Bucket {
-            tokens: capacity,
-            updated: now,
-        });
-        let elapsed = now.duration_since(bucket.updated).as_secs_f64();
-        bucket.tokens = (bucket.tokens + elapsed * per_second).min(capacity);
-        bucket.updated = now;
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
-            Ok(())
-        } else {
-            Err(Duration::from_secs_f64((1.0 - bucket.tokens) / per_second))
-        }
+    }
+
+    /// How many clients are being counted.
+    pub fn tracked(&self) -> usize {
+        self.limiter.as_ref().map_or(0, |l| l.len())
+    }
+}
+
+/// The key a client is counted under: its IPv4 address, or its IPv6 /64.
+fn bucket(client: IpAddr) -> IpAddr {
+    match client {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+                IpAddr::V6(Ipv6Addr::from(prefix))
+            }
+        },
     }
 }
 
@@ -74,23 +79,51 @@ mod tests {
         let limiter = RateLimiter::new(3);
         let ip: IpAddr = [192, 0, 2, 1].into();
         let other: IpAddr = [192, 0, 2, 2].into();
-        let t0 = Instant::now();
         for _ in 0..3 {
-            assert!(limiter.check_at(ip, t0).is_ok());
+            assert!(limiter.check(ip).is_ok());
         }
-        let wait = limiter.check_at(ip, t0).expect_err("over the limit");
+        let wait = limiter.check(ip).expect_err("over the limit");
         assert!(
-            wait > Duration::from_secs(19) && wait <= Duration::from_secs(20),
+            wait > Duration::from_secs(15) && wait <= Duration::from_secs(20),
             "{wait:?}"
         );
+        assert!(limiter.check(other).is_ok(), "clients are counted apart");
+    }
+
+    #[test]
+    fn an_ipv6_client_is_counted_by_its_slash_64() {
+        let limiter = RateLimiter::new(2);
+        let same_block: [IpAddr; 3] = [
+            "2001:db8:1:2::1".parse().unwrap(),
+            "2001:db8:1:2:ffff::9".parse().unwrap(),
+            "2001:db8:1:2:dead:beef:0:1".parse().unwrap(),
+        ];
+        assert!(limiter.check(same_block[0]).is_ok());
+        assert!(limiter.check(same_block[1]).is_ok());
+        assert!(limiter.check(same_block[2]).is_err(), "one /64, one bucket");
+        let next_block: IpAddr = "2001:db8:1:3::1".parse().unwrap();
         assert!(
-            limiter.check_at(other, t0).is_ok(),
-            "clients are counted apart"
+            limiter.check(next_block).is_ok(),
+            "another /64 counts apart"
         );
-        assert!(
-            limiter.check_at(ip, t0 + Duration::from_secs(20)).is_ok(),
-            "refills"
-        );
+        // An IPv4 client reaching an IPv6 socket is still itself.
+        let mapped: IpAddr = "::ffff:192.0.2.7".parse().unwrap();
+        assert_eq!(bucket(mapped), IpAddr::from([192, 0, 2, 7]));
+    }
+
+    #[test]
+    fn idle_clients_are_forgotten_and_the_map_stays_small() {
+        // One signup every 100 ms refills a bucket.
+        let limiter = RateLimiter::new(600);
+        for i in 0..20_000u32 {
+            let ip = IpAddr::from(i.to_be_bytes());
+            assert!(limiter.check(ip).is_ok());
+        }
+        assert_eq!(limiter.tracked(), 20_000);
+        // Once each bucket is as full as a new one, the client is forgotten.
+        std::thread::sleep(Duration::from_millis(300));
+        limiter.forget_idle();
+        assert_eq!(limiter.tracked(), 0);
     }
 
     #[test]

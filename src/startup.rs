@@ -123,6 +123,8 @@ async fn start_services(
 
 /// Imports being uploaded at once; more are told to come back.
 const MAX_UPLOADS: usize = 2;
+/// How often the signup limiter forgets the clients it no longer needs.
+const LIMITER_SWEEP: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The HTTP server and the background runtime, ready to run.
 pub struct Application {
@@ -130,6 +132,7 @@ pub struct Application {
     base_url: Url,
     server: Server,
     background: jobs::Handle,
+    sweeper: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -155,7 +158,18 @@ impl Application {
             trusted_proxies: settings.trusted_proxies.clone(),
             secure_cookies: base_url.scheme() == "https",
             uploads: tokio::sync::Semaphore::new(MAX_UPLOADS),
+            in_flight: Default::default(),
         });
+        let sweeper = {
+            let state = state.clone();
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(LIMITER_SWEEP);
+                loop {
+                    every.tick().await;
+                    state.limiter.forget_idle();
+                }
+            })
+        };
 
         let cors_origins = settings.cors_origins.clone();
         let server = HttpServer::new(move || {
@@ -172,6 +186,7 @@ impl Application {
                             "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
                         )),
                 )
+                .wrap(actix_web::middleware::from_fn(routes::client_cap::cap))
                 .wrap(TracingLogger::<RequestSpan>::new())
                 .configure(|cfg| routes::configure(cfg, &origins))
         })
@@ -184,6 +199,7 @@ impl Application {
             base_url,
             server,
             background: runtime.start(),
+            sweeper,
         })
     }
 
@@ -204,6 +220,7 @@ impl Application {
     /// stops the background work and gives back what it held.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
+        self.sweeper.abort();
         self.background.stop().await;
         result
     }

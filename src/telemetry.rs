@@ -12,19 +12,56 @@ use actix_web::Error;
 use actix_web::HttpMessage;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use tracing::Span;
+use tracing::{Level, Span};
 use tracing_actix_web::{RequestId, RootSpanBuilder};
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer};
 
 /// Installs the subscriber; fails on a filter that does not parse.
 pub fn init(filter: &str) -> Result<(), String> {
     let filter = EnvFilter::try_new(filter).map_err(|e| e.to_string())?;
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let lines = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
+        .with_filter(tracing_subscriber::filter::filter_fn(|meta| {
+            !is_connection_fault(meta)
+        }));
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(lines)
+        .with(ConnectionFaults)
         .try_init()
         .map_err(|e| e.to_string())
+}
+
+/// The HTTP/1 codec logs at ERROR what a client got wrong on its connection:
+/// a request that does not parse, a body cut short. The client's fault, not
+/// the server's: such lines are logged again at WARN, so that ERROR keeps
+/// meaning something for the operator to look at.
+struct ConnectionFaults;
+
+fn is_connection_fault(meta: &tracing::Metadata<'_>) -> bool {
+    *meta.level() == Level::ERROR && meta.target().starts_with("actix_http::h1")
+}
+
+impl<S: tracing::Subscriber> Layer<S> for ConnectionFaults {
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        if !is_connection_fault(event.metadata()) {
+            return;
+        }
+        struct Message(String);
+        impl tracing::field::Visit for Message {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                if field.name() == "message" {
+                    self.0 = format!("{value:?}");
+                }
+            }
+        }
+        let mut message = Message(String::new());
+        event.record(&mut message);
+        tracing::warn!(target: "assent::http", "connection: {}", message.0);
+    }
 }
 
 /// The span of each request, and its line in the log when it ends.

@@ -7,10 +7,10 @@
 use diesel::prelude::*;
 
 use super::models::{ListLabel, OutboxRow};
-use super::schema::{lists, outbox, subscriptions};
+use super::schema::{lists, outbox, subscribers, subscriptions};
 use super::{DbConn, backend};
 use crate::domain::{
-    Draft, MessageId, MessageKind, MessageStatus, SubscriberEmail, SubscriptionId,
+    Draft, ListId, MessageId, MessageKind, MessageStatus, SubscriberEmail, SubscriptionId,
 };
 
 /// Who a message goes to.
@@ -51,21 +51,25 @@ pub fn enqueue(
     .map(|_| ())
 }
 
-/// Times at which messages of `kind` were queued for a subscription since
-/// `since`, newest first; the resend caps are counted from these.
-pub fn queued_times(
+/// Times at which messages of `kind` were queued since `since`, newest
+/// first, for the subscriptions to `list` of every address with the mailbox
+/// key `key` (`SubscriberEmail::key`); the resend caps are counted from these.
+pub fn queued_times_for_mailbox(
     conn: &mut DbConn,
-    subscription_id: SubscriptionId,
+    key: &str,
+    list: ListId,
     kind: MessageKind,
     since: i64,
 ) -> QueryResult<Vec<i64>> {
-    outbox::table
-        .filter(outbox::subscription_id.eq(subscription_id))
+    on_backend!(conn, |c| outbox::table
+        .inner_join(subscriptions::table.inner_join(subscribers::table))
+        .filter(subscribers::email_key.eq(key))
+        .filter(subscriptions::list_id.eq(list))
         .filter(outbox::kind.eq(kind))
         .filter(outbox::created_at.ge(since))
         .order(outbox::created_at.desc())
         .select(outbox::created_at)
-        .load(conn)
+        .load(c))
 }
 
 /// Drops what is still waiting for a subscription that just ended, and the

@@ -24,6 +24,8 @@ pub enum ApiError {
     UnsupportedType,
     #[error("the body is larger than 16 KiB")]
     TooLarge,
+    #[error("the body did not arrive in time")]
+    TimedOut,
     #[error("too many signups from this client; retry in {0} s")]
     RateLimited(u64),
     #[error("internal error")]
@@ -37,6 +39,7 @@ impl ResponseError for ApiError {
             ApiError::MalformedJson => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TimedOut => StatusCode::REQUEST_TIMEOUT,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -68,6 +71,7 @@ impl From<BodyError> for ApiError {
             BodyError::TooLarge => ApiError::TooLarge,
             BodyError::UnsupportedType => ApiError::UnsupportedType,
             BodyError::Malformed => ApiError::MalformedJson,
+            BodyError::TimedOut => ApiError::TimedOut,
         }
     }
 }

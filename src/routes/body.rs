@@ -1,5 +1,7 @@
 //! Reading request bodies within the 16 KiB that any public POST may send.
 
+use std::time::Duration;
+
 use actix_web::HttpRequest;
 use actix_web::http::header;
 use actix_web::web::{self, Bytes, BytesMut};
@@ -7,6 +9,9 @@ use futures_util::StreamExt;
 
 /// The most any public form or API body may weigh.
 pub const MAX_BODY: usize = 16 * 1024;
+/// A body must have arrived whole by then: 16 KiB take no longer on any
+/// link, and a client that sends a byte at a time holds no worker for long.
+pub const BODY_DEADLINE: Duration = Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
 pub enum BodyError {
@@ -16,10 +21,19 @@ pub enum BodyError {
     UnsupportedType,
     #[error("the form data could not be read")]
     Malformed,
+    #[error("the request body did not arrive in time")]
+    TimedOut,
 }
 
-/// Reads the whole body, refusing it as soon as it passes [`MAX_BODY`].
-pub async fn read_limited(
+/// Reads the whole body, refusing it as soon as it passes [`MAX_BODY`] or
+/// once [`BODY_DEADLINE`] has passed.
+pub async fn read_limited(req: &HttpRequest, payload: web::Payload) -> Result<Bytes, BodyError> {
+    tokio::time::timeout(BODY_DEADLINE, read_within_limit(req, payload))
+        .await
+        .map_err(|_| BodyError::TimedOut)?
+}
+
+async fn read_within_limit(
     req: &HttpRequest,
     mut payload: web::Payload,
 ) -> Result<Bytes, BodyError> {

@@ -4,6 +4,7 @@ pub mod admin;
 mod api;
 mod assets;
 pub mod body;
+pub mod client_cap;
 mod confirm;
 mod health;
 mod signup;
@@ -17,7 +18,7 @@ use actix_web::body::BoxBody;
 use actix_web::dev::ServiceResponse;
 use actix_web::http::{StatusCode, header};
 use actix_web::middleware::ErrorHandlerResponse;
-use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, ResponseError, web};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, ResponseError, guard, web};
 use askama::Template;
 
 use crate::domain::Evidence;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Bounds the imports being uploaded at once.
     pub uploads: tokio::sync::Semaphore,
+    /// Requests in progress per client.
+    pub in_flight: client_cap::InFlight,
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig, cors_origins: &[String]) {
@@ -48,35 +51,74 @@ pub fn configure(cfg: &mut web::ServiceConfig, cors_origins: &[String]) {
     for origin in cors_origins {
         cors = cors.allowed_origin(origin);
     }
-    cfg.route("/", web::get().to(signup::page))
-        .route("/", web::head().to(signup::page))
-        .service(
-            web::resource("/subscribe")
-                .route(web::get().to(signup::page))
-                .route(web::head().to(signup::page))
-                .route(web::post().to(signup::submit)),
+    cfg.app_data(web::PathConfig::default().error_handler(|error, req| {
+        // A path that names no row: an id that is not a number, say.
+        refused_extraction(error.into(), req, StatusCode::NOT_FOUND)
+    }))
+    .app_data(
+        web::QueryConfig::default().error_handler(|error, req| {
+            refused_extraction(error.into(), req, StatusCode::BAD_REQUEST)
+        }),
+    )
+    .route("/", read().to(signup::page))
+    .service(
+        web::resource("/subscribe")
+            .route(read().to(signup::page))
+            .route(web::post().to(signup::submit)),
+    )
+    .service(
+        web::resource("/api/v1/subscribe")
+            .wrap(cors)
+            .route(web::post().to(api::subscribe)),
+    )
+    .service(
+        web::resource("/confirm/{token}")
+            .route(read().to(confirm::page))
+            .route(web::post().to(confirm::submit)),
+    )
+    .service(
+        web::resource("/unsubscribe/{token}")
+            .route(read().to(unsubscribe::page))
+            .route(web::post().to(unsubscribe::submit)),
+    )
+    .configure(admin::configure)
+    .route("/healthz", read().to(health::check))
+    .route("/static/{file}", read().to(assets::serve))
+    .default_service(web::to(not_found));
+}
+
+/// A route for `GET` and `HEAD`: whatever a page answers to one it answers
+/// to the other, without the body.
+pub fn read() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
+/// The page for a request whose path or query does not parse, instead of
+/// the parser's own words in plain text.
+fn refused_extraction(
+    error: actix_web::Error,
+    req: &HttpRequest,
+    status: StatusCode,
+) -> actix_web::Error {
+    let (title, message) = if status == StatusCode::NOT_FOUND {
+        ("Page not found", "There is nothing at this address.")
+    } else {
+        (
+            "Unreadable request",
+            "The address of this page has a value that could not be read.",
         )
-        .service(
-            web::resource("/api/v1/subscribe")
-                .wrap(cors)
-                .route(web::post().to(api::subscribe)),
-        )
-        .service(
-            web::resource("/confirm/{token}")
-                .route(web::get().to(confirm::page))
-                .route(web::head().to(confirm::page))
-                .route(web::post().to(confirm::submit)),
-        )
-        .service(
-            web::resource("/unsubscribe/{token}")
-                .route(web::get().to(unsubscribe::page))
-                .route(web::head().to(unsubscribe::page))
-                .route(web::post().to(unsubscribe::submit)),
-        )
-        .configure(admin::configure)
-        .route("/healthz", web::get().to(health::check))
-        .route("/static/{file}", web::get().to(assets::serve))
-        .default_service(web::to(not_found));
+    };
+    let response = match req.app_data::<web::Data<AppState>>() {
+        Some(state) => error_page(
+            &state.site,
+            status,
+            title,
+            message,
+            Some(("/", "Go to the signup page")),
+        ),
+        None => HttpResponse::build(status).finish(),
+    };
+    actix_web::error::InternalError::from_response(error, response).into()
 }
 
 async fn not_found(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {

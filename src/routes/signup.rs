@@ -202,6 +202,11 @@ fn body_error(state: &AppState, error: &BodyError) -> HttpResponse {
             "Unreadable form",
             "The form data could not be read. Please go back and try again.",
         ),
+        BodyError::TimedOut => (
+            StatusCode::REQUEST_TIMEOUT,
+            "The form took too long to arrive",
+            "The form data did not arrive in time. Please go back and try again.",
+        ),
     };
     error_page(
         &state.site,

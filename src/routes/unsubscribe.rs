@@ -64,6 +64,15 @@ pub async fn submit(
                 None,
             )));
         }
+        Err(BodyError::TimedOut) => {
+            return Ok(with_token_headers(error_page(
+                &state.site,
+                StatusCode::REQUEST_TIMEOUT,
+                "The request took too long to arrive",
+                "Nothing was changed. Please press the button again.",
+                None,
+            )));
+        }
         // The act is the POST itself; whatever else the body holds does not matter.
         _ => Channel::UnsubscribePage,
     };

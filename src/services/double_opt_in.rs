@@ -15,8 +15,8 @@ use crate::db::outbox::Recipient;
 use crate::db::{self, DbConn, lists, now_ms, outbox, subscriptions, tokens};
 use crate::domain::list::wording_hash;
 use crate::domain::{
-    Act, Channel, Draft, Evidence, LinkRef, LinkToken, MessageKind, Status, SubscriberEmail,
-    SubscriberName, SubscriptionId, Token, TokenPurpose,
+    Act, Channel, Draft, Evidence, LinkRef, LinkToken, ListId, MessageKind, Status,
+    SubscriberEmail, SubscriberName, SubscriptionId, Token, TokenPurpose,
 };
 
 /// A pending address is sent its confirmation at most this often…
@@ -107,23 +107,26 @@ fn record_signup(
         Some((list.consent_version, &wording_hash(&list.consent_wording))),
         now,
     )?;
-    // A subscription created just now has had nothing sent yet.
-    if !created && !may_send_confirmation(conn, subscription.id, now)? {
+    if !may_send_confirmation(conn, &request.email, list.id, now)? {
         return Ok((accepted, false));
     }
     queue_confirmation(conn, services, subscription.id, &request.email, now, now)?;
     Ok((accepted, true))
 }
 
-/// The resend caps, counted from the outbox so they hold across processes.
+/// The resend caps, counted from the outbox so they hold across processes,
+/// for the mailbox rather than the address as typed: `Victim@`, `VICTIM@`
+/// and `victim+1@` share one cap.
 fn may_send_confirmation(
     conn: &mut DbConn,
-    subscription_id: SubscriptionId,
+    email: &SubscriberEmail,
+    list: ListId,
     now: i64,
 ) -> Result<bool, ServiceError> {
-    let sent = outbox::queued_times(
+    let sent = outbox::queued_times_for_mailbox(
         conn,
-        subscription_id,
+        &email.key(),
+        list,
         MessageKind::Confirmation,
         now - DAY_MS,
     )?;
@@ -517,5 +520,46 @@ mod tests {
         // The next day the address may be mailed again.
         let tomorrow = start + 24 * 60 * MINUTE + MINUTE;
         assert!(queued(&services, &request, tomorrow));
+    }
+
+    #[test]
+    fn the_caps_count_the_mailbox_not_the_address_as_typed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let start: i64 = 1_800_000_000_000;
+        let services = services(&dir, start);
+        let variants = [
+            "victim@example.com",
+            "Victim@example.com",
+            "VICTIM@EXAMPLE.COM",
+            "victim+1@example.com",
+            "victim+news@example.com",
+            "Victim+2@Example.com",
+        ];
+        let mut queued_at = Vec::new();
+        // Every variant, one after the other, every 11 minutes for a day.
+        for step in 0..(24 * 60 / 11) {
+            let now = start + step * 11 * MINUTE;
+            let request = request(variants[step as usize % variants.len()]);
+            if queued(&services, &request, now) {
+                queued_at.push(now);
+            }
+        }
+        assert_eq!(queued_at.len(), 5, "five a day for the one mailbox");
+        // A minute after a variant was mailed, another variant gets nothing.
+        let soon = start + 24 * 60 * MINUTE + 2 * MINUTE;
+        assert!(queued(&services, &request("other@example.com"), soon));
+        assert!(queued(&services, &request("victim@example.com"), soon));
+        assert!(!queued(
+            &services,
+            &request("VICTIM+x@example.com"),
+            soon + MINUTE
+        ));
+        // Each address is still stored as it was typed.
+        let mut conn = services.db.read_conn().expect("connection");
+        for typed in variants {
+            let parsed = SubscriberEmail::parse(typed).expect("address");
+            let stored = subscriptions::subscriber_by_email(&mut conn, parsed.as_str());
+            assert!(stored.expect("query").is_some(), "{typed} stored as typed");
+        }
     }
 }

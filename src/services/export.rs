@@ -61,13 +61,24 @@ pub fn write_csv(conn: &mut DbConn, filter: &Filter, out: impl Write) -> Result<
 fn record(row: &ExportRow) -> [String; 6] {
     let time = |t: Option<i64>| t.map(rfc3339).unwrap_or_default();
     [
-        row.email.clone(),
+        spreadsheet_safe(&row.email),
         row.list.clone(),
         row.status.as_str().to_owned(),
         rfc3339(row.created_at),
         time(row.confirmed_at),
         time(row.unsubscribed_at),
     ]
+}
+
+/// A field a spreadsheet will not run as a formula (OWASP, CSV injection):
+/// one that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is
+/// written after a `'`. An address may begin with `=`, `+` or `-`.
+fn spreadsheet_safe(field: &str) -> String {
+    if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{field}")
+    } else {
+        field.to_owned()
+    }
 }
 
 /// Whether a list with this slug exists (open or archived).
@@ -143,4 +154,24 @@ fn rows_csv(rows: &[ExportRow]) -> Result<Vec<u8>, ServiceError> {
     writer
         .into_inner()
         .map_err(|e| ServiceError::Internal(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_a_spreadsheet_would_run_is_written_as_text() {
+        for (field, written) in [
+            ("=1+1@example.com", "'=1+1@example.com"),
+            ("+cmd@example.com", "'+cmd@example.com"),
+            ("-2@example.com", "'-2@example.com"),
+            ("@sum", "'@sum"),
+            ("\tx", "'\tx"),
+            ("ada@example.com", "ada@example.com"),
+            ("a=b@example.com", "a=b@example.com"),
+        ] {
+            assert_eq!(spreadsheet_safe(field), written, "{field:?}");
+        }
+    }
 }

@@ -8,6 +8,7 @@ mod admin;
 mod bad_input;
 mod confirm;
 mod delivery;
+mod hardening;
 mod imports;
 mod messages;
 mod signup;

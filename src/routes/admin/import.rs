@@ -7,6 +7,8 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 
+use std::time::Duration;
+
 use super::{SignedIn, admin_page, csrf_refused, not_found, see_other};
 use crate::db::models::{Import, ImportStatus};
 use crate::db::rfc3339;
@@ -72,10 +74,22 @@ pub async fn page(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
     form(&signed_in, StatusCode::OK, None).await
 }
 
+/// An upload that sends nothing for this long is given up, so that a
+/// stalled or deliberately slow client does not hold an upload slot.
+const STALL: Duration = Duration::from_secs(30);
+
+/// The next item of a stream, or `None` once it has stalled for [`STALL`].
+async fn next_within<S: futures_util::Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
+    tokio::time::timeout(STALL, stream.next())
+        .await
+        .ok()
+        .flatten()
+}
+
 /// A short text field of the form, read whole; `None` past `limit` bytes.
 async fn small_field(field: &mut Field, limit: usize) -> Option<String> {
     let mut value = Vec::new();
-    while let Some(chunk) = field.next().await {
+    while let Some(chunk) = next_within(field).await {
         value.extend_from_slice(&chunk.ok()?);
         if value.len() > limit {
             return None;
@@ -94,7 +108,7 @@ pub async fn upload(
 ) -> Result<HttpResponse, ServerError> {
     let state = &signed_in.state;
     let mut multipart = Multipart::new(req.headers(), payload);
-    let csrf = match multipart.next().await {
+    let csrf = match next_within(&mut multipart).await {
         Some(Ok(mut field)) if field.name() == Some("csrf_token") => {
             small_field(&mut field, 256).await
         }
@@ -117,11 +131,11 @@ pub async fn upload(
             .insert(header::RETRY_AFTER, header::HeaderValue::from_static("30"));
         return Ok(response);
     };
-    let slug = match multipart.next().await {
+    let slug = match next_within(&mut multipart).await {
         Some(Ok(mut field)) if field.name() == Some("list") => small_field(&mut field, 200).await,
         _ => None,
     };
-    let (Some(slug), Some(Ok(mut file))) = (slug, multipart.next().await) else {
+    let (Some(slug), Some(Ok(mut file))) = (slug, next_within(&mut multipart).await) else {
         return refused(&signed_in, UploadError::Unreadable).await;
     };
     if file.name() != Some("file") {
@@ -132,10 +146,11 @@ pub async fn upload(
         Ok(upload) => upload,
         Err(e) => return refused(&signed_in, e).await,
     };
-    while let Some(chunk) = file.next().await {
-        let pushed = match chunk {
-            Ok(bytes) => upload.push(&state.services, &bytes).await,
-            Err(_) => Err(UploadError::Unreadable),
+    loop {
+        let pushed = match tokio::time::timeout(STALL, file.next()).await {
+            Ok(None) => break,
+            Ok(Some(Ok(bytes))) => upload.push(&state.services, &bytes).await,
+            Ok(Some(Err(_))) | Err(_) => Err(UploadError::Unreadable),
         };
         if let Err(e) = pushed {
             upload.abandon(&state.services).await?;

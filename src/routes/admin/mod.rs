@@ -20,7 +20,7 @@ use actix_web::dev::Payload;
 use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 
-use super::{AppState, ServerError, error_page};
+use super::{AppState, ServerError, error_page, read};
 use crate::auth::constant_time_eq;
 use crate::db::admins::Session;
 use crate::domain::{Evidence, Token};
@@ -32,16 +32,16 @@ pub const SESSION_COOKIE: &str = "assent_session";
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/admin")
-            .route("", web::get().to(dashboard::show))
-            .route("/", web::get().to(dashboard::show))
-            .route("/login", web::get().to(login::page))
+            .route("", read().to(dashboard::show))
+            .route("/", read().to(dashboard::show))
+            .route("/login", read().to(login::page))
             .route("/login", web::post().to(login::submit))
             .route("/logout", web::post().to(login::logout))
-            .route("/subscribers", web::get().to(subscribers::search))
-            .route("/subscribers/{id}", web::get().to(subscribers::show))
+            .route("/subscribers", read().to(subscribers::search))
+            .route("/subscribers/{id}", read().to(subscribers::show))
             .route(
                 "/subscribers/{id}/consent.json",
-                web::get().to(subscribers::consent_json),
+                read().to(subscribers::consent_json),
             )
             .route(
                 "/subscribers/{id}/erase",
@@ -55,16 +55,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/subscribers/{id}/subscriptions/{sid}/unsubscribe",
                 web::post().to(subscribers::unsubscribe),
             )
-            .route("/export.csv", web::get().to(subscribers::export_csv))
-            .route("/lists", web::get().to(lists::index))
+            .route("/export.csv", read().to(subscribers::export_csv))
+            .route("/lists", read().to(lists::index))
             .route("/lists", web::post().to(lists::create))
-            .route("/lists/{id}", web::get().to(lists::show))
+            .route("/lists/{id}", read().to(lists::show))
             .route("/lists/{id}", web::post().to(lists::update))
             .route("/lists/{id}/archive", web::post().to(lists::archive))
-            .route("/import", web::get().to(import::page))
+            .route("/import", read().to(import::page))
             .route("/import", web::post().to(import::upload))
-            .route("/import/{id}", web::get().to(import::status))
-            .route("/audit", web::get().to(audit::index)),
+            .route("/import/{id}", read().to(import::status))
+            .route("/audit", read().to(audit::index)),
     );
 }
 

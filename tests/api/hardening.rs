@@ -1,0 +1,391 @@
+//! What a probe of the server found, each fault kept fixed: sign-in bursts,
+//! slow bodies, a `next` with a line break, formulas in the export, resend
+//! caps dodged by letter case, slow uploads, HEAD, unreadable paths, and
+//! the level a client's mistake is logged at.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::support::admin::{OPERATOR, PASSWORD, csrf_of};
+use crate::support::app::{spawn_app, test_env};
+use crate::support::process::{free_port, wait_until_up};
+
+/// 100 wrong passwords sent at once from one client: the limit of 10 holds,
+/// because each attempt is counted before its password is checked.
+#[tokio::test]
+async fn a_burst_of_wrong_passwords_gets_no_more_than_ten_tries() {
+    let app = spawn_app().await;
+    app.create_operator(OPERATOR, PASSWORD);
+    // One login page, its CSRF token and cookie, for every attempt.
+    let page = app
+        .client
+        .get(app.url("/admin/login"))
+        .send()
+        .await
+        .unwrap();
+    let cookie = page
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+        .find(|c| c.starts_with("assent_login="))
+        .expect("the login cookie");
+    let csrf = csrf_of(&page.text().await.unwrap());
+    let statuses: Vec<u16> = futures_util::stream::iter(0..100)
+        .map(|_| {
+            let (client, cookie, csrf, url) = (
+                app.client.clone(),
+                cookie.clone(),
+                csrf.clone(),
+                app.url("/admin/login"),
+            );
+            async move {
+                client
+                    .post(url)
+                    .header("cookie", cookie)
+                    .form(&[
+                        ("email", OPERATOR),
+                        ("password", "not the password at all"),
+                        ("csrf_token", &csrf),
+                    ])
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            }
+        })
+        .buffer_unordered(100)
+        .collect()
+        .await;
+    let refused = statuses.iter().filter(|s| **s == 401).count();
+    let held_back = statuses.iter().filter(|s| matches!(s, 429 | 503)).count();
+    assert_eq!(refused, 10, "{statuses:?}");
+    assert_eq!(held_back, 90, "{statuses:?}");
+    // The real operator is held back too, for now.
+    let operator = app.operator_client();
+    assert_eq!(operator.login(OPERATOR, PASSWORD).await.status(), 429);
+}
+
+/// Sends a request's head and the first byte of its body, then waits.
+async fn slow_body(address: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(
+            b"POST /subscribe HTTP/1.1\r\nHost: localhost\r\n\
+              Content-Type: application/x-www-form-urlencoded\r\n\
+              Content-Length: 100\r\n\r\ne",
+        )
+        .await
+        .unwrap();
+    stream
+}
+
+async fn status_line(stream: &mut TcpStream) -> String {
+    let mut answer = vec![0u8; 512];
+    let n = tokio::time::timeout(Duration::from_secs(20), stream.read(&mut answer))
+        .await
+        .expect("an answer")
+        .unwrap();
+    String::from_utf8_lossy(&answer[..n])
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A body sent a byte at a time is cut off at its deadline, and one client
+/// cannot hold more than 64 requests open at once.
+#[tokio::test]
+async fn slow_bodies_end_at_their_deadline_and_one_client_holds_at_most_64() {
+    let app = spawn_app().await;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let mut slow = Vec::new();
+    for _ in 0..assent::routes::client_cap::MAX_IN_FLIGHT {
+        slow.push(slow_body(&address).await);
+    }
+    // Let the server see every one of them start.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let extra = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(extra.status(), 429, "the 65th request waits its turn");
+    assert!(extra.headers().contains_key("retry-after"));
+
+    for stream in &mut slow {
+        assert_eq!(status_line(stream).await, "HTTP/1.1 408 Request Timeout");
+    }
+    assert!(app.export().is_empty(), "nothing was stored");
+    assert_eq!(app.get("/healthz").await.status(), 200, "free again");
+}
+
+#[tokio::test]
+async fn a_next_with_a_line_break_goes_to_the_dashboard() {
+    let app = spawn_app().await;
+    app.create_operator(OPERATOR, PASSWORD);
+    let operator = app.operator_client();
+    for next in [
+        "/admin/\n",
+        "/admin/\r\nSet-Cookie: x=y",
+        "/admin/ lists",
+        "/admin/%0A",
+    ] {
+        let page = operator.html("/admin/login").await;
+        let response = operator
+            .client
+            .post(operator.url("/admin/login"))
+            .form(&[
+                ("email", OPERATOR),
+                ("password", PASSWORD),
+                ("csrf_token", &csrf_of(&page)),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "{next:?}");
+        let location = &response.headers()["location"];
+        assert!(
+            location == "/admin" || location == "/admin/%0A",
+            "{next:?}: {location:?}"
+        );
+    }
+    // And as the login page's own query.
+    let page = operator.get("/admin/login?next=/admin/%0A").await;
+    assert_eq!(page.status(), 200);
+}
+
+/// An address that begins like a formula reaches the export as text.
+#[tokio::test]
+async fn the_export_does_not_hand_a_spreadsheet_a_formula() {
+    let app = spawn_app().await;
+    for email in ["=1+2@example.com", "+sum@example.com", "-x@example.com"] {
+        assert_eq!(app.signup(email).await.status(), 200);
+    }
+    let operator = app.signed_in().await;
+    let csv = operator
+        .get("/admin/export.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    for written in ["'=1+2@example.com", "'+sum@example.com", "'-x@example.com"] {
+        assert!(csv.contains(&format!("\n{written},")), "{csv}");
+    }
+    let command = app.export();
+    assert!(command.iter().any(|row| row[0] == "'=1+2@example.com"));
+}
+
+/// `Victim@`, `VICTIM@` and `victim+1@` are one mailbox: one confirmation.
+#[tokio::test]
+async fn letter_case_and_tags_do_not_buy_more_confirmations() {
+    let app = spawn_app().await;
+    for email in [
+        "victim@example.com",
+        "Victim@example.com",
+        "VICTIM@example.com",
+        "victim+1@example.com",
+        "victim+2@EXAMPLE.com",
+    ] {
+        assert_eq!(app.signup(email).await.status(), 200);
+    }
+    app.settle().await;
+    assert_eq!(app.smtp.messages().len(), 1);
+    assert_eq!(app.export().len(), 5, "each address is stored as typed");
+}
+
+/// Two uploads at once; a third is asked to come back, before its file is read.
+#[tokio::test]
+async fn a_third_upload_at_once_is_asked_to_come_back() {
+    let app = spawn_app().await;
+    let operator = app.signed_in().await;
+    let mut held = Vec::new();
+    let mut pending = Vec::new();
+    for _ in 0..2 {
+        let csrf = csrf_of(&operator.html("/admin/import").await);
+        // The first lines at once, the end of the file when `sender` goes.
+        let (sender, end) = tokio::sync::oneshot::channel::<()>();
+        let first = futures_util::stream::once(async {
+            Ok::<_, std::io::Error>(b"email\nslow@example.com\n".to_vec())
+        });
+        let rest = futures_util::stream::once(async move {
+            let _ = end.await;
+        })
+        .filter_map(|()| async { None });
+        let chunks = first.chain(rest);
+        let form = reqwest::multipart::Form::new()
+            .text("csrf_token", csrf)
+            .text("list", "newsletter")
+            .part(
+                "file",
+                reqwest::multipart::Part::stream(reqwest::Body::wrap_stream(chunks))
+                    .file_name("slow.csv"),
+            );
+        let request = operator
+            .client
+            .post(operator.url("/admin/import"))
+            .multipart(form)
+            .send();
+        pending.push(tokio::spawn(request));
+        held.push(sender);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let third = operator
+        .upload(b"email\nthird@example.com\n".to_vec())
+        .await;
+    assert_eq!(third.status(), 503);
+    assert!(third.headers().contains_key("retry-after"));
+    // Once they are through, an upload goes ahead.
+    drop(held);
+    for request in pending {
+        assert_eq!(request.await.unwrap().unwrap().status(), 303);
+    }
+    assert_eq!(
+        operator
+            .upload(b"email\nlater@example.com\n".to_vec())
+            .await
+            .status(),
+        303
+    );
+}
+
+#[tokio::test]
+async fn head_answers_wherever_get_does() {
+    let app = spawn_app().await;
+    let operator = app.signed_in().await;
+    for path in [
+        "/static/style.css",
+        "/healthz",
+        "/admin/login",
+        "/admin",
+        "/admin/lists",
+        "/",
+    ] {
+        let get = operator.get(path).await.status();
+        let head = operator
+            .client
+            .head(operator.url(path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(head.status(), get, "{path}");
+        assert_eq!(head.status(), 200, "{path}");
+        assert!(head.text().await.unwrap().is_empty(), "{path}: no body");
+    }
+}
+
+#[tokio::test]
+async fn an_unreadable_id_or_query_gets_a_page_not_a_parser_message() {
+    let app = spawn_app().await;
+    let operator = app.signed_in().await;
+    for (path, status) in [
+        ("/admin/subscribers/abc", 404),
+        ("/admin/subscribers/99999999999999999999", 404),
+        ("/admin/lists/-", 404),
+        ("/admin/import/1e3", 404),
+        ("/admin/subscribers?before=abc", 400),
+        ("/admin/audit?before=%00", 400),
+    ] {
+        let response = operator.get(path).await;
+        assert_eq!(response.status(), status, "{path}");
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            content_type.starts_with("text/html"),
+            "{path}: {content_type}"
+        );
+        let page = response.text().await.unwrap();
+        assert!(page.contains("<html lang=\"en\">"), "{path}: {page}");
+    }
+}
+
+/// A client's mistakes are the client's: logged at WARN at most, never at
+/// ERROR, which is kept for faults of the server.
+#[tokio::test]
+async fn malformed_requests_are_not_logged_as_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let bind = format!("127.0.0.1:{}", free_port());
+    let vars = test_env(
+        &dir,
+        None,
+        &[("ASSENT_BIND", &bind), ("ASSENT_LOG", "info")],
+    );
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_assent"))
+        .env_clear()
+        .envs(&vars)
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://{bind}");
+    wait_until_up(&base).await;
+    let client = crate::support::app::client();
+    let post = |path: &str, content_type: &str, body: &'static [u8]| {
+        client
+            .post(format!("{base}{path}"))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    post("/api/v1/subscribe", "application/json", b"{not json")
+        .await
+        .unwrap();
+    post("/api/v1/subscribe", "text/plain", b"email=a@b.c")
+        .await
+        .unwrap();
+    post(
+        "/subscribe",
+        "multipart/form-data; boundary=x",
+        b"--x\r\nbroken",
+    )
+    .await
+    .unwrap();
+    post(
+        "/subscribe",
+        "application/x-www-form-urlencoded",
+        b"email=%ZZ",
+    )
+    .await
+    .unwrap();
+    post(
+        "/subscribe",
+        "application/x-www-form-urlencoded",
+        &[b'a'; 20_000],
+    )
+    .await
+    .unwrap();
+    post("/confirm/%00", "application/x-www-form-urlencoded", b"")
+        .await
+        .unwrap();
+    client
+        .get(format!("{base}/admin/subscribers/abc"))
+        .send()
+        .await
+        .unwrap();
+    client.get(format!("{base}/nowhere")).send().await.unwrap();
+    client
+        .delete(format!("{base}/subscribe"))
+        .send()
+        .await
+        .unwrap();
+    let mut raw = TcpStream::connect(&bind).await.unwrap();
+    raw.write_all(b"GARBAGE / HTTP/9\r\n\r\n").await.unwrap();
+    let _ = status_line(&mut raw).await;
+    assert_eq!(
+        client
+            .get(format!("{base}/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let _ = server.kill();
+    let output = server.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(log.contains("answered"), "requests were logged: {log}");
+    assert!(!log.contains("ERROR"), "{log}");
+}
