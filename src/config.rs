@@ -20,7 +20,7 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    fn new(variable: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(variable: &'static str, message: impl Into<String>) -> Self {
         Self {
             variable,
             message: message.into(),
@@ -73,6 +73,12 @@ pub struct Settings {
     /// Signups a minute per client address; 0 turns the limit off.
     pub signup_rate: u32,
     pub cors_origins: Vec<String>,
+    /// Broadcast copies a second across every process; 0 for no limit.
+    pub send_rate: u32,
+    /// `ASSENT_DKIM_*`: sign every message, when all three are set.
+    pub dkim: Option<DkimSettings>,
+    /// `ASSENT_BOUNCE_SECRET`: the bounce webhook is on when it is set.
+    pub bounce_secret: Option<SecretString>,
     /// Reverse proxies trusted to name the client in `X-Forwarded-For`.
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub log: String,
@@ -176,6 +182,33 @@ impl Settings {
             None => 20,
         };
 
+        let send_rate = match get("ASSENT_SEND_RATE") {
+            Some(v) => v.trim().parse::<u32>().map_err(|_| {
+                ConfigError::new(
+                    "ASSENT_SEND_RATE",
+                    "expected a whole number of broadcast copies a second (0 for no limit)",
+                )
+            })?,
+            None => 50,
+        };
+
+        let dkim = DkimSettings::read(
+            get("ASSENT_DKIM_DOMAIN"),
+            get("ASSENT_DKIM_SELECTOR"),
+            get("ASSENT_DKIM_KEY"),
+        )?;
+
+        let bounce_secret = match get("ASSENT_BOUNCE_SECRET") {
+            Some(v) if v.trim().len() < 16 => {
+                return Err(ConfigError::new(
+                    "ASSENT_BOUNCE_SECRET",
+                    "must be at least 16 characters, so that it cannot be guessed",
+                ));
+            }
+            Some(v) => Some(SecretString::from(v.trim().to_owned())),
+            None => None,
+        };
+
         let cors_origins = get("ASSENT_CORS_ORIGINS")
             .map(|v| {
                 v.split(',')
@@ -219,9 +252,90 @@ impl Settings {
             default_list,
             signup_rate,
             cors_origins,
+            send_rate,
+            dkim,
+            bounce_secret,
             trusted_proxies,
             log,
         })
+    }
+}
+
+/// `ASSENT_DKIM_DOMAIN`, `ASSENT_DKIM_SELECTOR` and `ASSENT_DKIM_KEY`: one
+/// selector per key, in the same order. The keys are read at start.
+#[derive(Debug, Clone)]
+pub struct DkimSettings {
+    pub domain: String,
+    pub selectors: Vec<String>,
+    pub keys: Vec<PathBuf>,
+}
+
+impl DkimSettings {
+    fn read(
+        domain: Option<String>,
+        selector: Option<String>,
+        key: Option<String>,
+    ) -> Result<Option<Self>, ConfigError> {
+        let list = |v: &str| -> Vec<String> {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        match (domain, selector, key) {
+            (None, None, None) => Ok(None),
+            (Some(domain), Some(selector), Some(key)) => {
+                let domain = domain.trim().to_ascii_lowercase();
+                if !domain.contains('.') || domain.contains(|c: char| c.is_whitespace() || c == ';')
+                {
+                    return Err(ConfigError::new(
+                        "ASSENT_DKIM_DOMAIN",
+                        format!("{domain:?} is not a domain, e.g. example.com"),
+                    ));
+                }
+                let (selectors, keys) = (list(&selector), list(&key));
+                let valid = |s: &String| {
+                    s.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_')
+                };
+                if selectors.is_empty() || !selectors.iter().all(valid) {
+                    return Err(ConfigError::new(
+                        "ASSENT_DKIM_SELECTOR",
+                        "expected one or two selectors, e.g. mail2026 or rsa2026,ed2026",
+                    ));
+                }
+                if keys.is_empty() || keys.len() > 2 || keys.len() != selectors.len() {
+                    return Err(ConfigError::new(
+                        "ASSENT_DKIM_KEY",
+                        format!(
+                            "expected as many key files as ASSENT_DKIM_SELECTOR names selectors ({}), one or two",
+                            selectors.len()
+                        ),
+                    ));
+                }
+                Ok(Some(Self {
+                    domain,
+                    selectors,
+                    keys: keys.into_iter().map(PathBuf::from).collect(),
+                }))
+            }
+            (domain, selector, key) => {
+                let missing = [
+                    ("ASSENT_DKIM_DOMAIN", domain.is_none()),
+                    ("ASSENT_DKIM_SELECTOR", selector.is_none()),
+                    ("ASSENT_DKIM_KEY", key.is_none()),
+                ];
+                let variable = missing
+                    .iter()
+                    .find(|(_, absent)| *absent)
+                    .map_or("ASSENT_DKIM_KEY", |(name, _)| name);
+                Err(ConfigError::new(
+                    variable,
+                    "DKIM needs ASSENT_DKIM_DOMAIN, ASSENT_DKIM_SELECTOR and ASSENT_DKIM_KEY together; this one is missing",
+                ))
+            }
+        }
     }
 }
 
@@ -397,6 +511,9 @@ mod tests {
             ("ASSENT_SECRET_KEY", "short"),
             ("ASSENT_CONFIRM_TTL", "2 weeks"),
             ("ASSENT_SIGNUP_RATE", "-1"),
+            ("ASSENT_SEND_RATE", "fast"),
+            ("ASSENT_DKIM_DOMAIN", "example.com"),
+            ("ASSENT_BOUNCE_SECRET", "short"),
             ("ASSENT_CORS_ORIGINS", "https://ok.example, nonsense"),
             ("ASSENT_DEFAULT_LIST", "!!!"),
             ("ASSENT_TRUSTED_PROXIES", "10.0.0.1, proxy.local"),

@@ -41,7 +41,10 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return Failure::Failed(format!("cannot start the runtime: {e}")).exit(),
     };
-    let failed = |e: startup::StartupError| Failure::Failed(e.to_string());
+    let failed = |e: startup::StartupError| match e {
+        startup::StartupError::Config(e) => Failure::Usage(e.to_string()),
+        e => Failure::Failed(e.to_string()),
+    };
     let result = runtime.block_on(async {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => {
@@ -58,6 +61,7 @@ fn main() -> ExitCode {
             Command::Admin { command } => cli::admin::run(settings, command)
                 .await
                 .map(|done| eprintln!("assent: {done}")),
+            Command::Dkim { command } => cli::dkim::run(command),
             Command::Export { list, status } => {
                 cli::export::run(settings, list, status.map(Into::into)).await
             }

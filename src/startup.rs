@@ -12,10 +12,12 @@ use tracing_actix_web::TracingLogger;
 use url::Url;
 
 use crate::auth::SecretKey;
-use crate::config::Settings;
+use crate::config::{ConfigError, Settings};
+use crate::db::outbox::Pace;
 use crate::db::{Database, DbError, lists, now_ms, settings as stored_settings};
 use crate::domain::list::slugify;
 use crate::jobs::{self, Role, Runtime};
+use crate::mail::dkim::Dkim;
 use crate::mail::{Composer, Mailer};
 use crate::pages::Site;
 use crate::rate_limit::RateLimiter;
@@ -34,6 +36,9 @@ pub enum StartupError {
     },
     #[error("mail: {0}")]
     Mail(String),
+    /// A setting that turned out bad at start (a key file, say): exit 2.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
     #[error("{0}")]
     Other(String),
 }
@@ -98,16 +103,28 @@ async fn start_services(
     base_url: Url,
     role: Role,
 ) -> Result<(Arc<Services>, Runtime), StartupError> {
+    // Keys first: a bad one stops the start before anything is touched.
+    let dkim = match &settings.dkim {
+        Some(dkim) => {
+            let signer = Dkim::load(dkim).map_err(|e| ConfigError::new("ASSENT_DKIM_KEY", e))?;
+            tracing::info!(domain = %dkim.domain, keys = dkim.keys.len(), "messages are DKIM-signed");
+            Some(signer)
+        }
+        None => None,
+    };
     let (db, secret_key) = prepare_database(settings).await?;
     let mailer = Arc::new(build_mailer(settings)?);
     tracing::info!("{}", mailer.describe());
-    let composer = Composer::new(
+    let mut composer = Composer::new(
         settings.mail_from.clone(),
         base_url,
         settings.org_name.clone(),
         settings.org_address.clone(),
         settings.confirm_ttl,
     );
+    if let Some(signer) = dkim {
+        composer = composer.with_dkim(signer);
+    }
     let checks = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     let services = Arc::new(Services {
         db,
@@ -117,7 +134,8 @@ async fn start_services(
         wake: Wake::default(),
         password_checks: tokio::sync::Semaphore::new(checks),
     });
-    let runtime = Runtime::register(Arc::clone(&services), mailer, role).await?;
+    let pace = Pace(std::num::NonZeroU32::new(settings.send_rate));
+    let runtime = Runtime::register(Arc::clone(&services), mailer, role, pace).await?;
     Ok((services, runtime))
 }
 
@@ -159,6 +177,7 @@ impl Application {
             secure_cookies: base_url.scheme() == "https",
             uploads: tokio::sync::Semaphore::new(MAX_UPLOADS),
             in_flight: Default::default(),
+            bounce_secret: settings.bounce_secret.clone(),
         });
         let sweeper = {
             let state = state.clone();

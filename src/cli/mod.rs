@@ -2,6 +2,7 @@
 //! that does more than start the server.
 
 pub mod admin;
+pub mod dkim;
 pub mod export;
 
 use std::process::ExitCode;
@@ -61,6 +62,11 @@ pub enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// DKIM keys
+    Dkim {
+        #[command(subcommand)]
+        command: DkimCommand,
+    },
     /// Write every subscription as CSV to stdout
     Export {
         /// Only this list (its slug)
@@ -84,6 +90,30 @@ pub enum AdminCommand {
         /// The operator's email address
         email: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DkimCommand {
+    /// Write a new private key and print the DNS record that publishes it
+    Keygen {
+        /// The signing domain (d=), e.g. example.com
+        #[arg(long, value_name = "DOMAIN")]
+        domain: String,
+        /// The selector (s=) the record is published under, e.g. mail2026
+        #[arg(long, value_name = "SELECTOR")]
+        selector: String,
+        #[arg(long, value_enum, default_value = "rsa")]
+        algorithm: AlgorithmArg,
+        /// Where to write the key (PEM, mode 0600); an existing file is kept
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AlgorithmArg {
+    Rsa,
+    Ed25519,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -81,12 +81,12 @@ pub fn lock_logins(conn: &mut DbConn) -> QueryResult<()> {
     }
 }
 
-/// Marks up to `limit` due, unclaimed messages as claimed by `claim`, and
-/// returns their ids. On PostgreSQL, rows another process is claiming at
-/// the same moment are skipped rather than waited for.
-pub fn claim_due_messages(
+/// Up to `limit` due, unclaimed messages of one priority, oldest due
+/// first, locked until the transaction ends. On PostgreSQL, rows another
+/// process is claiming at the same moment are skipped rather than waited for.
+pub fn due_messages(
     conn: &mut DbConn,
-    claim: &str,
+    priority: i32,
     now: i64,
     limit: i64,
 ) -> QueryResult<Vec<MessageId>> {
@@ -94,27 +94,42 @@ pub fn claim_due_messages(
         () => {
             outbox::table
                 .filter(outbox::status.eq(MessageStatus::Queued))
+                .filter(outbox::priority.eq(priority))
                 .filter(outbox::next_attempt_at.le(now))
                 .filter(outbox::claimed_by.is_null())
-                // The order of the (status, next_attempt_at) index: the oldest
-                // due first, read off the index without sorting the backlog.
+                // The order of the (status, priority, next_attempt_at) index:
+                // read off the index without sorting the backlog.
                 .order(outbox::next_attempt_at)
                 .limit(limit)
                 .select(outbox::id)
         };
     }
-    conn.transaction(|conn| {
-        let ids: Vec<MessageId> = match conn {
-            DbConn::Postgres(pg) => due!().for_update().skip_locked().load(pg)?,
-            DbConn::Sqlite(sqlite) => due!().load(sqlite)?,
-        };
-        if !ids.is_empty() {
-            diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
-                .set(outbox::claimed_by.eq(claim))
-                .execute(conn)?;
-        }
-        Ok(ids)
-    })
+    match conn {
+        DbConn::Postgres(pg) => due!().for_update().skip_locked().load(pg),
+        DbConn::Sqlite(sqlite) => due!().load(sqlite),
+    }
+}
+
+/// When the next paced message may go out (microseconds), locked until the
+/// transaction ends so that processes take their slots in turn; made at
+/// `now` the first time.
+pub fn lock_pacing(conn: &mut DbConn, name: &str, now: i64) -> QueryResult<i64> {
+    use super::schema::pacing;
+    on_backend!(conn, |c| diesel::insert_into(pacing::table)
+        .values((pacing::name.eq(name), pacing::next_at.eq(now)))
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    match conn {
+        DbConn::Postgres(pg) => pacing::table
+            .find(name)
+            .select(pacing::next_at)
+            .for_update()
+            .first(pg),
+        DbConn::Sqlite(sqlite) => pacing::table
+            .find(name)
+            .select(pacing::next_at)
+            .first(sqlite),
+    }
 }
 
 /// The plan the database chooses for the claim query, one line per step,
@@ -131,8 +146,9 @@ pub fn claim_plan(conn: &mut DbConn, now: i64, limit: i64) -> QueryResult<Vec<St
         line: String,
     }
     let query = format!(
-        "SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= {now} \
-         AND claimed_by IS NULL ORDER BY next_attempt_at LIMIT {limit}"
+        "SELECT id FROM outbox WHERE status = 'queued' AND priority = 1 \
+         AND next_attempt_at <= {now} AND claimed_by IS NULL \
+         ORDER BY next_attempt_at LIMIT {limit}"
     );
     match conn {
         DbConn::Sqlite(c) => diesel::sql_query(format!("EXPLAIN QUERY PLAN {query}"))

@@ -25,6 +25,8 @@ macro_rules! on_backend {
 pub mod admins;
 pub mod audit;
 pub mod backend;
+pub mod bounces;
+pub mod broadcasts;
 pub mod export;
 mod group_commit;
 pub mod imports;

@@ -3,12 +3,12 @@
 use diesel::prelude::*;
 
 use super::schema::{
-    consent_events, imports, jobs, lists, outbox, subscribers, subscriptions, tokens,
+    broadcasts, consent_events, imports, jobs, lists, outbox, subscribers, subscriptions, tokens,
 };
 use crate::domain::sql::text_enum;
 use crate::domain::{
-    Act, Channel, EventId, ImportId, JobId, ListId, MessageId, MessageKind, MessageStatus, Status,
-    SubscriberId, SubscriptionId, TokenId, TokenPurpose,
+    Act, BroadcastId, Channel, EventId, ImportId, JobId, ListId, MessageId, MessageKind,
+    MessageStatus, Status, SubscriberId, SubscriptionId, TokenId, TokenPurpose,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -114,6 +114,8 @@ pub struct OutboxRow {
     pub sent_at: Option<i64>,
     pub confirm_link: Option<String>,
     pub unsubscribe_link: Option<String>,
+    pub priority: i32,
+    pub broadcast_id: Option<BroadcastId>,
 }
 
 text_enum!(
@@ -155,8 +157,46 @@ text_enum!(
         Import => "import",
         /// Deletes finished messages and dead links (hourly).
         Housekeeping => "housekeeping",
+        /// Queues a broadcast's copies and sees it to its end.
+        Broadcast => "broadcast",
     }
 );
+
+text_enum!(
+    /// Where a broadcast stands.
+    BroadcastStatus {
+        /// Being written; the only state in which it can be edited.
+        Draft => "draft",
+        /// Waits for its `send_at`.
+        Scheduled => "scheduled",
+        Sending => "sending",
+        /// Stopped for now; resumes where it was.
+        Paused => "paused",
+        /// Every copy went, or was skipped or failed.
+        Sent => "sent",
+        Cancelled => "cancelled",
+    }
+);
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = broadcasts)]
+pub struct Broadcast {
+    pub id: BroadcastId,
+    pub list_id: ListId,
+    pub subject: String,
+    /// Markdown.
+    pub body: String,
+    pub status: BroadcastStatus,
+    pub send_at: Option<i64>,
+    pub total: i32,
+    pub cursor: i64,
+    pub queued_all: bool,
+    pub created_by: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+}
 
 text_enum!(
     /// Where a job stands. A queued job is running while a process holds it.

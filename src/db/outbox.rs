@@ -10,12 +10,14 @@ use super::models::{ListLabel, OutboxRow};
 use super::schema::{lists, outbox, subscribers, subscriptions};
 use super::{DbConn, backend};
 use crate::domain::{
-    Draft, ListId, MessageId, MessageKind, MessageStatus, SubscriberEmail, SubscriptionId,
+    BroadcastId, Draft, ListId, MessageId, MessageKind, MessageStatus, Status, SubscriberEmail,
+    SubscriptionId,
 };
 
 /// Who a message goes to.
 pub struct Recipient<'a> {
-    pub subscription_id: SubscriptionId,
+    /// `None` only for a test copy sent to an operator's address.
+    pub subscription_id: Option<SubscriptionId>,
     pub email: &'a SubscriberEmail,
     /// The envelope sender, as configured when the message is queued.
     pub sender: &'a str,
@@ -32,11 +34,12 @@ pub fn enqueue(
     send_at: i64,
 ) -> QueryResult<()> {
     let confirm_link = draft.confirm_link().map(ToString::to_string);
-    let unsubscribe_link = draft.unsubscribe_link().to_string();
+    let unsubscribe_link = draft.unsubscribe().to_string();
+    let kind = draft.kind();
     on_backend!(conn, |c| diesel::insert_into(outbox::table)
         .values((
             outbox::subscription_id.eq(to.subscription_id),
-            outbox::kind.eq(draft.kind()),
+            outbox::kind.eq(kind),
             outbox::sender.eq(to.sender),
             outbox::recipient.eq(to.email.as_str()),
             outbox::message.eq(&[] as &[u8]),
@@ -46,9 +49,44 @@ pub fn enqueue(
             outbox::attempts.eq(0),
             outbox::next_attempt_at.eq(send_at),
             outbox::created_at.eq(now),
+            outbox::priority.eq(priority(kind)),
+            outbox::broadcast_id.eq(draft.broadcast()),
         ))
         .execute(c))
     .map(|_| ())
+}
+
+/// Records a broadcast recipient who was confirmed when sending started
+/// but is no longer: no copy goes, and the broadcast's counts say so.
+pub fn enqueue_skipped(
+    conn: &mut DbConn,
+    broadcast: BroadcastId,
+    subscription: SubscriptionId,
+    recipient: &str,
+    now: i64,
+) -> QueryResult<()> {
+    diesel::insert_into(outbox::table)
+        .values((
+            outbox::subscription_id.eq(subscription),
+            outbox::kind.eq(MessageKind::Broadcast),
+            outbox::sender.eq(""),
+            outbox::recipient.eq(recipient),
+            outbox::message.eq(&[] as &[u8]),
+            outbox::status.eq(MessageStatus::Skipped),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(now),
+            outbox::last_error.eq("no longer subscribed"),
+            outbox::created_at.eq(now),
+            outbox::priority.eq(1),
+            outbox::broadcast_id.eq(broadcast),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Transactional mail (0) goes before broadcast copies (1).
+pub fn priority(kind: MessageKind) -> i32 {
+    i32::from(kind.is_bulk())
 }
 
 /// Times at which messages of `kind` were queued since `since`, newest
@@ -92,33 +130,135 @@ pub fn cancel_for_subscription(
     .execute(conn)
 }
 
-/// A message claimed for sending, with the list its subscription is to,
-/// which its message names.
-pub type Claimed = (OutboxRow, Option<ListLabel>);
+/// A message claimed for sending, with what composing and checking it
+/// needs: the list its subscription is to (which its message names), and
+/// the subscription's status and the address's suppression, which a
+/// broadcast copy is checked against as it goes out.
+pub struct Claimed {
+    pub row: OutboxRow,
+    pub list: Option<ListLabel>,
+    pub status: Option<Status>,
+    pub bounced_at: Option<i64>,
+}
 
-/// Claims up to `limit` due messages for the process `claim` and loads them.
+/// A claimed row as the join reads it.
+type ClaimedRow = (OutboxRow, Option<ListLabel>, Option<Status>, Option<i64>);
+
+/// What one claim took.
+pub struct Claim {
+    pub messages: Vec<Claimed>,
+    /// Broadcast copies are due but the pace allows none before this time.
+    pub paced_until: Option<i64>,
+}
+
+/// Broadcast copies per second across every process; `None` for no limit.
+#[derive(Debug, Clone, Copy)]
+pub struct Pace(pub Option<std::num::NonZeroU32>);
+
+/// Idle time lets at most this much of the rate go out in a burst.
+const PACE_WINDOW_US: i64 = 1_000_000;
+const PACING: &str = "broadcasts";
+
+/// Claims up to `limit` due messages for the process `claim` and loads
+/// them: transactional mail first, then as many broadcast copies as the
+/// pace allows in the room left.
 pub fn claim_due(
     conn: &mut DbConn,
     claim: &str,
     now: i64,
     limit: i64,
-) -> QueryResult<Vec<Claimed>> {
-    let ids = backend::claim_due_messages(conn, claim, now, limit)?;
+    pace: Pace,
+) -> QueryResult<Claim> {
+    let (ids, paced_until) = conn.transaction(|conn| {
+        let mut ids = backend::due_messages(conn, 0, now, limit)?;
+        let room = limit - ids.len() as i64;
+        let mut paced_until = None;
+        if room > 0 {
+            let mut copies = backend::due_messages(conn, 1, now, room)?;
+            if let Some(rate) = pace.0
+                && !copies.is_empty()
+            {
+                let (allowed, next) = take_slots(conn, rate, copies.len(), now * 1000)?;
+                copies.truncate(allowed);
+                if allowed == 0 {
+                    paced_until = Some(next / 1000 + 1);
+                }
+            }
+            ids.extend(copies);
+        }
+        if !ids.is_empty() {
+            diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+                .set(outbox::claimed_by.eq(claim))
+                .execute(conn)?;
+        }
+        Ok::<_, diesel::result::Error>((ids, paced_until))
+    })?;
     if ids.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Claim {
+            messages: Vec::new(),
+            paced_until,
+        });
     }
     let list = (lists::name, lists::slug, lists::description);
-    // Two flat joins: SQLite would read the whole of a nested
+    // Flat joins: SQLite would read the whole of a nested
     // `subscriptions JOIN lists` on the right of a LEFT JOIN first.
     let of_subscription = lists::id.nullable().eq(subscriptions::list_id.nullable());
-    on_backend!(conn, |c| outbox::table
-        .left_join(subscriptions::table)
-        .left_join(lists::table.on(of_subscription))
-        .filter(outbox::id.eq_any(&ids))
-        .filter(outbox::claimed_by.eq(claim))
-        .order(outbox::id)
-        .select((OutboxRow::as_select(), list.nullable()))
-        .load(c))
+    let subscriber = subscribers::id
+        .nullable()
+        .eq(subscriptions::subscriber_id.nullable());
+    let rows: Vec<ClaimedRow> =
+        on_backend!(conn, |c| outbox::table
+            .left_join(subscriptions::table)
+            .left_join(lists::table.on(of_subscription))
+            .left_join(subscribers::table.on(subscriber))
+            .filter(outbox::id.eq_any(&ids))
+            .filter(outbox::claimed_by.eq(claim))
+            .order(outbox::id)
+            .select((
+                OutboxRow::as_select(),
+                list.nullable(),
+                subscriptions::status.nullable(),
+                subscribers::bounced_at.nullable(),
+            ))
+            .load(c))?;
+    Ok(Claim {
+        messages: rows
+            .into_iter()
+            .map(|(row, list, status, bounced_at)| Claimed {
+                row,
+                list,
+                status,
+                bounced_at,
+            })
+            .collect(),
+        paced_until,
+    })
+}
+
+/// Takes up to `want` send slots at `rate` a second, from `now` (µs);
+/// returns how many it took and when the next slot is.
+fn take_slots(
+    conn: &mut DbConn,
+    rate: std::num::NonZeroU32,
+    want: usize,
+    now: i64,
+) -> QueryResult<(usize, i64)> {
+    use super::schema::pacing;
+    let interval = (1_000_000 / i64::from(rate.get())).max(1);
+    let next_at = backend::lock_pacing(conn, PACING, now)?;
+    // Time left unused counts for at most one window's worth of slots.
+    let base = next_at.max(now - PACE_WINDOW_US);
+    let available = if base > now {
+        0
+    } else {
+        ((now - base) / interval + 1) as usize
+    };
+    let taken = available.min(want);
+    let next = base + taken as i64 * interval;
+    diesel::update(pacing::table.find(PACING))
+        .set(pacing::next_at.eq(next))
+        .execute(conn)?;
+    Ok((taken, next))
 }
 
 /// Records the SMTP server's acceptance, whoever holds the claim now: the
@@ -166,6 +306,98 @@ pub fn mark_retry(
     ))
     .execute(conn)
     .map(|_| ())
+}
+
+/// Records that a broadcast copy was not sent: its recipient was no longer
+/// confirmed, or the address was suppressed.
+pub fn mark_skipped(conn: &mut DbConn, id: MessageId, why: &str) -> QueryResult<()> {
+    diesel::update(
+        outbox::table
+            .filter(outbox::id.eq(id))
+            .filter(outbox::status.eq(MessageStatus::Queued)),
+    )
+    .set((
+        outbox::status.eq(MessageStatus::Skipped),
+        outbox::last_error.eq(why),
+        outbox::unsubscribe_link.eq(None::<String>),
+        outbox::claimed_by.eq(None::<String>),
+    ))
+    .execute(conn)
+    .map(|_| ())
+}
+
+/// Gives a claimed copy back unsent, as `held` (its broadcast was paused)
+/// or `cancelled`, if `claim` still holds it.
+pub fn put_back(
+    conn: &mut DbConn,
+    id: MessageId,
+    claim: &str,
+    status: MessageStatus,
+) -> QueryResult<()> {
+    diesel::update(
+        outbox::table
+            .filter(outbox::id.eq(id))
+            .filter(outbox::claimed_by.eq(claim)),
+    )
+    .set((
+        outbox::status.eq(status),
+        outbox::claimed_by.eq(None::<String>),
+    ))
+    .execute(conn)
+    .map(|_| ())
+}
+
+/// Holds the waiting copies of a paused broadcast; copies being sent right
+/// now are left to finish.
+pub fn hold_broadcast(conn: &mut DbConn, broadcast: BroadcastId) -> QueryResult<usize> {
+    diesel::update(
+        outbox::table
+            .filter(outbox::broadcast_id.eq(broadcast))
+            .filter(outbox::status.eq(MessageStatus::Queued))
+            .filter(outbox::claimed_by.is_null()),
+    )
+    .set(outbox::status.eq(MessageStatus::Held))
+    .execute(conn)
+}
+
+/// Lets a resumed broadcast's copies go again.
+pub fn release_broadcast(conn: &mut DbConn, broadcast: BroadcastId) -> QueryResult<usize> {
+    diesel::update(
+        outbox::table
+            .filter(outbox::broadcast_id.eq(broadcast))
+            .filter(outbox::status.eq(MessageStatus::Held)),
+    )
+    .set(outbox::status.eq(MessageStatus::Queued))
+    .execute(conn)
+}
+
+/// Drops every copy of a cancelled broadcast that has not gone, and its
+/// live links; copies being sent right now are left to finish.
+pub fn cancel_broadcast(conn: &mut DbConn, broadcast: BroadcastId) -> QueryResult<usize> {
+    diesel::update(
+        outbox::table
+            .filter(outbox::broadcast_id.eq(broadcast))
+            .filter(outbox::status.eq_any([MessageStatus::Queued, MessageStatus::Held]))
+            .filter(outbox::claimed_by.is_null()),
+    )
+    .set((
+        outbox::status.eq(MessageStatus::Cancelled),
+        outbox::unsubscribe_link.eq(None::<String>),
+    ))
+    .execute(conn)
+}
+
+/// How many copies of a broadcast are in each state (test copies aside).
+pub fn broadcast_counts(
+    conn: &mut DbConn,
+    broadcast: BroadcastId,
+) -> QueryResult<Vec<(MessageStatus, i64)>> {
+    outbox::table
+        .filter(outbox::broadcast_id.eq(broadcast))
+        .filter(outbox::kind.eq(MessageKind::Broadcast))
+        .group_by(outbox::status)
+        .select((outbox::status, diesel::dsl::count_star()))
+        .load(conn)
 }
 
 /// Records a failure that retrying cannot fix, if `claim` still holds the

@@ -40,6 +40,9 @@ diesel::table! {
         created_at -> BigInt,
         /// See `SubscriberEmail::key`.
         email_key -> Text,
+        /// Set by a hard bounce or a complaint, cleared by a confirmation:
+        /// no broadcast goes to the address meanwhile.
+        bounced_at -> Nullable<BigInt>,
     }
 }
 
@@ -108,6 +111,46 @@ diesel::table! {
         sent_at -> Nullable<BigInt>,
         confirm_link -> Nullable<Text>,
         unsubscribe_link -> Nullable<Text>,
+        /// 0 for transactional mail, 1 for broadcast copies: 0 goes first.
+        priority -> Integer,
+        broadcast_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    broadcasts (id) {
+        id -> BigInt,
+        list_id -> BigInt,
+        subject -> Text,
+        body -> Text,
+        status -> Text,
+        send_at -> Nullable<BigInt>,
+        total -> Integer,
+        cursor -> BigInt,
+        queued_all -> Bool,
+        created_by -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        started_at -> Nullable<BigInt>,
+        finished_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// When the next paced message may go out, in microseconds.
+    pacing (name) {
+        name -> Text,
+        next_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    bounces (id) {
+        id -> BigInt,
+        subscriber_id -> BigInt,
+        kind -> Text,
+        source -> Text,
+        occurred_at -> BigInt,
     }
 }
 
@@ -237,6 +280,9 @@ diesel::joinable!(tokens -> subscriptions (subscription_id));
 diesel::joinable!(old_link_hashes -> tokens (token_id));
 diesel::joinable!(consent_events -> subscriptions (subscription_id));
 diesel::joinable!(outbox -> subscriptions (subscription_id));
+diesel::joinable!(outbox -> broadcasts (broadcast_id));
+diesel::joinable!(broadcasts -> lists (list_id));
+diesel::joinable!(bounces -> subscribers (subscriber_id));
 diesel::joinable!(admin_sessions -> admins (admin_id));
 diesel::joinable!(imports -> lists (list_id));
 diesel::joinable!(import_chunks -> imports (import_id));
@@ -263,4 +309,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     processes,
     jobs,
     schedules,
+    broadcasts,
+    pacing,
+    bounces,
 );

@@ -38,6 +38,10 @@ text_enum!(
         UnsubscribePage => "unsubscribe_page",
         Operator => "operator",
         Import => "import",
+        /// The address bounced for good (or three times within a week).
+        Bounce => "bounce",
+        /// The recipient marked a message as spam.
+        Complaint => "complaint",
     }
 );
 

@@ -47,3 +47,7 @@ id_type!(
     /// A row of `audit_log`.
     AuditId
 );
+id_type!(
+    /// A row of `broadcasts`.
+    BroadcastId
+);

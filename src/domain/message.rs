@@ -1,5 +1,6 @@
 //! Messages as the outbox keeps them: a kind and the links it carries.
 
+use super::BroadcastId;
 use super::sql::text_enum;
 use super::token::{LinkRef, LinkToken};
 
@@ -11,8 +12,27 @@ text_enum!(
         Confirmation => "confirmation",
         /// Sent once the subscription is confirmed.
         Welcome => "welcome",
+        /// A subscriber's copy of a broadcast.
+        Broadcast => "broadcast",
+        /// A copy of a broadcast an operator sent to check it.
+        BroadcastTest => "broadcast_test",
     }
 );
+
+impl MessageKind {
+    /// The template pair under `templates/email/` that renders it.
+    pub fn template(self) -> &'static str {
+        match self {
+            MessageKind::Broadcast | MessageKind::BroadcastTest => "broadcast",
+            kind => kind.as_str(),
+        }
+    }
+
+    /// Broadcast copies wait behind every other message and are paced.
+    pub fn is_bulk(self) -> bool {
+        self == MessageKind::Broadcast
+    }
+}
 
 text_enum!(
     /// Where a message stands in the outbox.
@@ -23,10 +43,40 @@ text_enum!(
         Sent => "sent",
         /// Refused for good, or given up after days of failures.
         Failed => "failed",
-        /// Dropped before it went: its subscription ended.
+        /// Dropped before it went: its subscription ended, or its broadcast
+        /// was cancelled.
         Cancelled => "cancelled",
+        /// A broadcast copy waiting while its broadcast is paused.
+        Held => "held",
+        /// A broadcast copy not sent: when it was due, its recipient was no
+        /// longer confirmed, or the address was suppressed.
+        Skipped => "skipped",
     }
 );
+
+/// What a message's unsubscribe link is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unsubscribe<'a> {
+    /// A link that ends the recipient's subscription.
+    Link(&'a LinkToken),
+    /// A test copy's link, which explains that it is one: the operator who
+    /// asked for it has no subscription to end.
+    TestCopy,
+}
+
+impl Unsubscribe<'_> {
+    /// How the outbox stores it, and how the link's path ends.
+    pub const TEST_COPY: &'static str = "test-copy";
+}
+
+impl std::fmt::Display for Unsubscribe<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unsubscribe::Link(token) => token.fmt(f),
+            Unsubscribe::TestCopy => f.write_str(Self::TEST_COPY),
+        }
+    }
+}
 
 /// A message as the outbox keeps it until it is sent: its kind and its
 /// links, of which an unsubscribe link is always one. The delivery worker
@@ -40,6 +90,13 @@ pub enum Draft {
     Welcome {
         unsubscribe: LinkToken,
     },
+    Broadcast {
+        broadcast: BroadcastId,
+        unsubscribe: LinkToken,
+    },
+    BroadcastTest {
+        broadcast: BroadcastId,
+    },
 }
 
 impl Draft {
@@ -47,39 +104,67 @@ impl Draft {
         match self {
             Draft::Confirmation { .. } => MessageKind::Confirmation,
             Draft::Welcome { .. } => MessageKind::Welcome,
+            Draft::Broadcast { .. } => MessageKind::Broadcast,
+            Draft::BroadcastTest { .. } => MessageKind::BroadcastTest,
+        }
+    }
+
+    /// The broadcast a copy is of.
+    pub fn broadcast(&self) -> Option<BroadcastId> {
+        match self {
+            Draft::Broadcast { broadcast, .. } | Draft::BroadcastTest { broadcast } => {
+                Some(*broadcast)
+            }
+            _ => None,
         }
     }
 
     pub fn confirm_link(&self) -> Option<&LinkToken> {
         match self {
             Draft::Confirmation { confirm, .. } => Some(confirm),
-            Draft::Welcome { .. } => None,
+            _ => None,
         }
     }
 
-    pub fn unsubscribe_link(&self) -> &LinkToken {
+    /// Every message has one.
+    pub fn unsubscribe(&self) -> Unsubscribe<'_> {
         match self {
-            Draft::Confirmation { unsubscribe, .. } | Draft::Welcome { unsubscribe } => unsubscribe,
+            Draft::Confirmation { unsubscribe, .. }
+            | Draft::Welcome { unsubscribe }
+            | Draft::Broadcast { unsubscribe, .. } => Unsubscribe::Link(unsubscribe),
+            Draft::BroadcastTest { .. } => Unsubscribe::TestCopy,
         }
     }
 
-    /// A draft from its stored kind and links; `None` when they do not make one.
+    /// A draft from its stored kind, links and broadcast; `None` when they
+    /// do not make one.
     pub fn from_stored(
         kind: MessageKind,
         confirm: Option<&str>,
         unsubscribe: &str,
+        broadcast: Option<BroadcastId>,
     ) -> Option<Self> {
         let link = |text: &str| match LinkRef::parse(text)? {
             LinkRef::Named(token) => Some(token),
             LinkRef::Bare(_) => None,
         };
-        let unsubscribe = link(unsubscribe)?;
-        match (kind, confirm) {
-            (MessageKind::Confirmation, Some(confirm)) => Some(Draft::Confirmation {
+        match (kind, confirm, broadcast) {
+            (MessageKind::Confirmation, Some(confirm), None) => Some(Draft::Confirmation {
                 confirm: link(confirm)?,
-                unsubscribe,
+                unsubscribe: link(unsubscribe)?,
             }),
-            (MessageKind::Welcome, None) => Some(Draft::Welcome { unsubscribe }),
+            (MessageKind::Welcome, None, None) => Some(Draft::Welcome {
+                unsubscribe: link(unsubscribe)?,
+            }),
+            (MessageKind::Broadcast, None, Some(broadcast)) => Some(Draft::Broadcast {
+                broadcast,
+                unsubscribe: link(unsubscribe)?,
+            }),
+            (MessageKind::BroadcastTest, None, Some(broadcast))
+                if unsubscribe == Unsubscribe::TEST_COPY =>
+            {
+                Some(Draft::BroadcastTest { broadcast })
+            }
             _ => None,
         }
     }
@@ -105,22 +190,53 @@ mod tests {
         let welcome = Draft::Welcome {
             unsubscribe: link(3),
         };
-        for draft in [&confirmation, &welcome] {
+        let copy = Draft::Broadcast {
+            broadcast: BroadcastId(5),
+            unsubscribe: link(6),
+        };
+        let test = Draft::BroadcastTest {
+            broadcast: BroadcastId(5),
+        };
+        for draft in [&confirmation, &welcome, &copy, &test] {
             let confirm = draft.confirm_link().map(ToString::to_string);
-            let unsubscribe = draft.unsubscribe_link().to_string();
-            let back = Draft::from_stored(draft.kind(), confirm.as_deref(), &unsubscribe);
+            let unsubscribe = draft.unsubscribe().to_string();
+            let back = Draft::from_stored(
+                draft.kind(),
+                confirm.as_deref(),
+                &unsubscribe,
+                draft.broadcast(),
+            );
             assert_eq!(back.as_ref(), Some(draft));
         }
         let bare = Token::generate().expect("entropy");
         let named = link(4).to_string();
-        for (kind, confirm, unsubscribe) in [
-            (MessageKind::Welcome, Some(named.as_str()), named.as_str()),
-            (MessageKind::Confirmation, None, named.as_str()),
-            (MessageKind::Welcome, None, bare.expose()),
-            (MessageKind::Welcome, None, "nonsense"),
+        for (kind, confirm, unsubscribe, broadcast) in [
+            (
+                MessageKind::Welcome,
+                Some(named.as_str()),
+                named.as_str(),
+                None,
+            ),
+            (MessageKind::Confirmation, None, named.as_str(), None),
+            (MessageKind::Welcome, None, bare.expose(), None),
+            (MessageKind::Welcome, None, "nonsense", None),
+            (MessageKind::Welcome, None, Unsubscribe::TEST_COPY, None),
+            (MessageKind::Broadcast, None, named.as_str(), None),
+            (
+                MessageKind::Broadcast,
+                None,
+                Unsubscribe::TEST_COPY,
+                Some(BroadcastId(1)),
+            ),
+            (
+                MessageKind::BroadcastTest,
+                None,
+                named.as_str(),
+                Some(BroadcastId(1)),
+            ),
         ] {
             assert_eq!(
-                Draft::from_stored(kind, confirm, unsubscribe),
+                Draft::from_stored(kind, confirm, unsubscribe, broadcast),
                 None,
                 "{kind} {confirm:?} {unsubscribe}"
             );

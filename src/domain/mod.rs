@@ -2,6 +2,7 @@
 
 pub(crate) mod sql;
 
+pub mod bounce;
 pub mod consent;
 pub mod email;
 pub mod ids;
@@ -10,11 +11,12 @@ pub mod message;
 pub mod name;
 pub mod token;
 
+pub use bounce::BounceKind;
 pub use consent::{Act, Channel, Evidence, Status};
 pub use email::{EmailError, SubscriberEmail};
 pub use ids::{
-    AdminId, AuditId, EventId, ImportId, JobId, ListId, MessageId, SessionId, SubscriberId,
-    SubscriptionId, TokenId,
+    AdminId, AuditId, BroadcastId, EventId, ImportId, JobId, ListId, MessageId, SessionId,
+    SubscriberId, SubscriptionId, TokenId,
 };
 pub use message::{Draft, MessageKind, MessageStatus};
 pub use name::{NameError, SubscriberName};

@@ -7,6 +7,7 @@
 //! process killed mid-round resends only the transactions open at that
 //! instant.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,11 +15,15 @@ use futures_util::StreamExt;
 use futures_util::stream;
 
 use super::Ctx;
-use crate::db::models::{ListLabel, OutboxRow};
+use crate::db::models::{Broadcast, BroadcastStatus, ListLabel};
 use crate::db::outbox::{self, Claimed};
-use crate::db::{DbError, now_ms};
-use crate::domain::{Draft, MessageId, SubscriberEmail};
-use crate::mail::{CONCURRENCY, ListInfo, OutgoingMessage, SendError};
+use crate::db::{DbError, broadcasts, now_ms};
+use crate::domain::{
+    BounceKind, BroadcastId, Draft, Evidence, MessageId, MessageKind, MessageStatus, Status,
+    SubscriberEmail,
+};
+use crate::mail::{BroadcastCopy, CONCURRENCY, ListInfo, OutgoingMessage, SendError};
+use crate::services::{ServiceError, bounces};
 
 /// How many messages one round claims.
 pub const BATCH: i64 = 128;
@@ -43,7 +48,7 @@ pub async fn run(ctx: Arc<Ctx>) -> Result<(), String> {
         match round(&ctx).await {
             Ok(round) if round.claimed == 0 => {
                 ctx.delivery_idle();
-                idle(&ctx).await;
+                idle(&ctx, round.paced_until).await;
             }
             // While the relay refuses everything, pause between rounds
             // rather than churn through every due message at once; each
@@ -58,19 +63,23 @@ pub async fn run(ctx: Arc<Ctx>) -> Result<(), String> {
     }
 }
 
-/// Waits for a wake-up, the next due message or the next poll.
-async fn idle(ctx: &Ctx) {
+/// Waits for a wake-up, the next due message, the next paced slot or the
+/// next poll.
+async fn idle(ctx: &Ctx, paced_until: Option<i64>) {
     let next = ctx
         .services
         .db
         .read(|c| outbox::next_due(c).map_err(DbError::from))
         .await;
-    let wait = match next {
-        Ok(Some(due)) => {
-            Duration::from_millis(due.saturating_sub(now_ms()).max(0) as u64).min(IDLE_POLL)
-        }
-        _ => IDLE_POLL,
-    };
+    let now = now_ms();
+    let until = |at: i64| Duration::from_millis(at.saturating_sub(now).max(0) as u64);
+    let wait = match (paced_until, next) {
+        // Copies wait for their pace; anything else wakes the loop.
+        (Some(paced), _) => until(paced).max(Duration::from_millis(1)),
+        (None, Ok(Some(due))) => until(due),
+        (None, _) => IDLE_POLL,
+    }
+    .min(IDLE_POLL);
     if wait.is_zero() {
         return;
     }
@@ -84,6 +93,7 @@ async fn idle(ctx: &Ctx) {
 struct Round {
     claimed: usize,
     sent: usize,
+    paced_until: Option<i64>,
 }
 
 impl Round {
@@ -93,41 +103,87 @@ impl Round {
     }
 }
 
+/// The broadcasts of the copies in a round, read afresh each round so that
+/// a pause or a cancel stops copies not yet handed over.
+type Broadcasts = HashMap<BroadcastId, (Broadcast, ListLabel, BroadcastCopy)>;
+
 /// Claims one batch and sends it, [`CONCURRENCY`] at a time, recording each
 /// result as soon as it is known.
 async fn round(ctx: &Arc<Ctx>) -> Result<Round, DbError> {
-    let claim = ctx.process.clone();
-    let rows = ctx
+    let (claim, pace) = (ctx.process.clone(), ctx.pace);
+    let claimed = ctx
         .services
         .db
-        .write(move |c| outbox::claim_due(c, &claim, now_ms(), BATCH).map_err(DbError::from))
+        .write(move |c| outbox::claim_due(c, &claim, now_ms(), BATCH, pace).map_err(DbError::from))
         .await?;
-    let claimed = rows.len();
-    let sent = stream::iter(rows)
-        .map(|row| deliver(ctx, row))
+    let mut ids: Vec<BroadcastId> = claimed
+        .messages
+        .iter()
+        .filter_map(|m| m.row.broadcast_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let broadcasts: Broadcasts = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        ctx.services
+            .db
+            .read(move |c| broadcasts::of_ids(c, &ids).map_err(DbError::from))
+            .await?
+            .into_iter()
+            .map(|(b, list)| {
+                let copy = BroadcastCopy::new(&b.subject, &b.body);
+                (b.id, (b, list, copy))
+            })
+            .collect()
+    };
+    let count = claimed.messages.len();
+    let sent = stream::iter(claimed.messages)
+        .map(|message| deliver(ctx, message, &broadcasts))
         .buffer_unordered(CONCURRENCY)
         .filter(|sent| std::future::ready(*sent))
         .count()
         .await;
-    Ok(Round { claimed, sent })
+    Ok(Round {
+        claimed: count,
+        sent,
+        paced_until: claimed.paced_until,
+    })
 }
 
-/// Sends one message and records what became of it; true if it was sent.
-async fn deliver(ctx: &Arc<Ctx>, (row, list): Claimed) -> bool {
-    let outcome = send(ctx, row, list).await;
+/// Sends one message, or finds it must not go, and records what became of
+/// it; true if it was sent.
+async fn deliver(ctx: &Arc<Ctx>, message: Claimed, broadcasts: &Broadcasts) -> bool {
+    let outcome = match not_to_send(&message, broadcasts) {
+        Some(outcome) => outcome,
+        None => send(ctx, &message, broadcasts).await,
+    };
     let sent = matches!(outcome, Outcome::Sent { .. });
-    let claim = ctx.process.clone();
+    let (claim, recipient) = (ctx.process.clone(), message.row.recipient.clone());
     let recorded = ctx
         .services
         .db
         .write(move |c| {
             let now = now_ms();
             match &outcome {
-                Outcome::Sent { id } => outbox::mark_sent(c, *id, now),
-                Outcome::Retry { id, at, error } => outbox::mark_retry(c, *id, &claim, *at, error),
-                Outcome::Failed { id, error } => outbox::mark_failed(c, *id, &claim, error),
+                Outcome::Sent { id } => outbox::mark_sent(c, *id, now)?,
+                Outcome::Retry { id, at, error } => outbox::mark_retry(c, *id, &claim, *at, error)?,
+                Outcome::Failed { id, error, refused } => {
+                    outbox::mark_failed(c, *id, &claim, error)?;
+                    if *refused {
+                        // A 5xx refusal of the recipient is a hard bounce.
+                        let report = bounces::Report {
+                            email: recipient,
+                            kind: BounceKind::Hard,
+                        };
+                        let source = format!("SMTP delivery: {error}");
+                        bounces::record(c, &report, &source, &Evidence::default(), now)?;
+                    }
+                }
+                Outcome::Skipped { id, why } => outbox::mark_skipped(c, *id, why)?,
+                Outcome::Stopped { id, status } => outbox::put_back(c, *id, &claim, *status)?,
             }
-            .map_err(DbError::from)
+            Ok::<_, ServiceError>(())
         })
         .await;
     if let Err(e) = recorded {
@@ -150,18 +206,73 @@ enum Outcome {
     Failed {
         id: MessageId,
         error: String,
+        /// The server refused the recipient: a hard bounce.
+        refused: bool,
     },
+    /// A broadcast copy whose recipient is gone.
+    Skipped {
+        id: MessageId,
+        why: &'static str,
+    },
+    /// A copy of a broadcast paused (`Held`) or cancelled since it was claimed.
+    Stopped {
+        id: MessageId,
+        status: MessageStatus,
+    },
+}
+
+/// Why a broadcast copy must not go, checked as it goes out: its broadcast
+/// was paused or cancelled, its subscription ended, the address bounced.
+fn not_to_send(message: &Claimed, broadcasts: &Broadcasts) -> Option<Outcome> {
+    let row = &message.row;
+    if row.kind != MessageKind::Broadcast {
+        return None;
+    }
+    let id = row.id;
+    match row.broadcast_id.and_then(|b| broadcasts.get(&b)) {
+        Some((broadcast, ..)) if broadcast.status == BroadcastStatus::Paused => {
+            return Some(Outcome::Stopped {
+                id,
+                status: MessageStatus::Held,
+            });
+        }
+        Some((broadcast, ..)) if broadcast.status == BroadcastStatus::Cancelled => {
+            return Some(Outcome::Stopped {
+                id,
+                status: MessageStatus::Cancelled,
+            });
+        }
+        _ => {}
+    }
+    if message.status != Some(Status::Confirmed) {
+        return Some(Outcome::Skipped {
+            id,
+            why: "no longer subscribed",
+        });
+    }
+    if message.bounced_at.is_some() {
+        return Some(Outcome::Skipped {
+            id,
+            why: "the address bounced or complained",
+        });
+    }
+    None
 }
 
 /// Composes one message, hands it to the transport and decides what to
 /// record.
-async fn send(ctx: &Ctx, row: OutboxRow, list: Option<ListLabel>) -> Outcome {
+async fn send(ctx: &Ctx, message: &Claimed, broadcasts: &Broadcasts) -> Outcome {
+    let row = &message.row;
     let id = row.id;
-    let composed = match compose(ctx, &row, list.as_ref()) {
+    let composed = match compose(ctx, message, broadcasts) {
         Ok(composed) => composed,
         Err(error) => {
             tracing::error!(%id, kind = %row.kind, %error, "message cannot be composed");
-            return Outcome::Failed { id, error };
+            return Outcome::Failed {
+                id,
+                error,
+                refused: false,
+            };
         }
     };
     let (sender, recipient, bytes) = match &composed {
@@ -182,16 +293,22 @@ async fn send(ctx: &Ctx, row: OutboxRow, list: Option<ListLabel>) -> Outcome {
             tracing::debug!(%id, kind = %row.kind, "message accepted");
             Outcome::Sent { id }
         }
-        Err(SendError::Permanent(error)) => {
+        Err(e @ (SendError::Permanent(_) | SendError::RecipientRefused(_))) => {
+            let refused = matches!(e, SendError::RecipientRefused(_));
+            let error = e.to_string();
             tracing::warn!(%id, kind = %row.kind, %error, "message refused for good");
-            Outcome::Failed { id, error }
+            Outcome::Failed { id, error, refused }
         }
         Err(SendError::Transient(error)) => {
             let age = Duration::from_millis(now.saturating_sub(row.created_at).max(0) as u64);
             if age > GIVE_UP_AFTER {
                 tracing::warn!(%id, kind = %row.kind, %error, "message given up after repeated failures");
                 let error = format!("gave up after {attempts} attempts: {error}");
-                Outcome::Failed { id, error }
+                Outcome::Failed {
+                    id,
+                    error,
+                    refused: false,
+                }
             } else {
                 let wait = backoff(attempts);
                 tracing::warn!(%id, kind = %row.kind, %error, retry_in = ?wait, "message not sent, will retry");
@@ -209,15 +326,29 @@ async fn send(ctx: &Ctx, row: OutboxRow, list: Option<ListLabel>) -> Outcome {
 /// queued before drafts, which holds its message whole.
 fn compose(
     ctx: &Ctx,
-    row: &OutboxRow,
-    list: Option<&ListLabel>,
+    message: &Claimed,
+    broadcasts: &Broadcasts,
 ) -> Result<Option<OutgoingMessage>, String> {
+    let row = &message.row;
     let Some(unsubscribe) = &row.unsubscribe_link else {
         return Ok(None);
     };
-    let draft = Draft::from_stored(row.kind, row.confirm_link.as_deref(), unsubscribe)
-        .ok_or("its stored links do not make a message")?;
-    let list = list.ok_or("it belongs to no subscription")?;
+    let draft = Draft::from_stored(
+        row.kind,
+        row.confirm_link.as_deref(),
+        unsubscribe,
+        row.broadcast_id,
+    )
+    .ok_or("its stored links do not make a message")?;
+    let broadcast = draft.broadcast().and_then(|b| broadcasts.get(&b));
+    // A copy names its broadcast's list; a test copy has no subscription.
+    let list = match broadcast {
+        Some((_, list, _)) => list,
+        None => message
+            .list
+            .as_ref()
+            .ok_or("it belongs to no subscription")?,
+    };
     let to = SubscriberEmail::parse(&row.recipient).map_err(|e| e.to_string())?;
     let list = ListInfo {
         name: &list.name,
@@ -226,7 +357,7 @@ fn compose(
     };
     ctx.services
         .composer
-        .compose_draft(&draft, &to, &list)
+        .compose_draft(&draft, &to, &list, broadcast.map(|(_, _, copy)| copy))
         .map(Some)
         .map_err(|e| e.to_string())
 }

@@ -9,6 +9,7 @@
 //! had half done resumes from the state it stored. Each loop is supervised:
 //! a failure or a panic is logged and the loop started again.
 
+pub mod broadcast;
 pub mod delivery;
 pub mod heartbeat;
 pub mod housekeeping;
@@ -24,6 +25,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::db::outbox::Pace;
 use crate::db::{DbError, now_ms, processes};
 use crate::domain::Token;
 use crate::mail::Mailer;
@@ -35,6 +37,8 @@ pub struct Ctx {
     pub mailer: Arc<Mailer>,
     /// This process's id: every claim it makes names it.
     pub process: String,
+    /// `ASSENT_SEND_RATE`: how fast broadcast copies go out.
+    pub pace: Pace,
     role: &'static str,
     activity: Activity,
 }
@@ -67,6 +71,7 @@ impl Runtime {
         services: Arc<Services>,
         mailer: Arc<Mailer>,
         role: Role,
+        pace: Pace,
     ) -> Result<Self, DbError> {
         let process = process_id(role)?;
         let (id, is_sqlite) = (process.clone(), services.db.is_sqlite());
@@ -88,6 +93,7 @@ impl Runtime {
                 services,
                 mailer,
                 process,
+                pace,
                 role: role.as_str(),
                 activity: Activity::default(),
             }),

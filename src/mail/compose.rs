@@ -8,6 +8,7 @@
 //! [`Footer`]: a message without an unsubscribe link and its headers cannot
 //! be built, so it cannot reach a transport.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use askama::Template;
@@ -19,10 +20,14 @@ use rand::TryRng;
 use rand::rngs::SysRng;
 use url::Url;
 
+use super::dkim::Dkim;
+use super::markdown::{self, Body};
 use super::templates::{
-    Confirmation, ConfirmationHtml, ConfirmationText, Footer, Welcome, WelcomeHtml, WelcomeText,
+    Broadcast, BroadcastHtml, BroadcastText, Confirmation, ConfirmationHtml, ConfirmationText,
+    Footer, Welcome, WelcomeHtml, WelcomeText,
 };
 use crate::config::describe_duration;
+use crate::domain::message::Unsubscribe;
 use crate::domain::{Draft, LinkToken, MessageKind, SubscriberEmail};
 
 #[derive(Debug, thiserror::Error)]
@@ -85,6 +90,39 @@ impl EmailContent for Welcome {
     }
 }
 
+impl EmailContent for Broadcast {
+    const KIND: MessageKind = MessageKind::Broadcast;
+    fn subject(&self) -> String {
+        self.subject.clone()
+    }
+    fn footer(&self) -> &Footer {
+        &self.footer
+    }
+    fn text(&self) -> askama::Result<String> {
+        BroadcastText { m: self }.render()
+    }
+    fn html(&self) -> askama::Result<String> {
+        BroadcastHtml { m: self }.render()
+    }
+}
+
+/// What a broadcast's copies say: its subject and its body in both parts.
+#[derive(Debug, Clone)]
+pub struct BroadcastCopy {
+    pub subject: String,
+    pub body: Body,
+}
+
+impl BroadcastCopy {
+    /// Renders the Markdown body once for every copy.
+    pub fn new(subject: &str, markdown_body: &str) -> Self {
+        Self {
+            subject: subject.to_owned(),
+            body: markdown::render(markdown_body),
+        }
+    }
+}
+
 /// A message ready for the transport.
 #[derive(Debug, Clone)]
 pub struct OutgoingMessage {
@@ -126,6 +164,7 @@ pub struct Composer {
     org_name: String,
     org_address: String,
     confirm_ttl: Duration,
+    dkim: Option<Arc<Dkim>>,
 }
 
 impl Composer {
@@ -142,7 +181,14 @@ impl Composer {
             org_name,
             org_address,
             confirm_ttl,
+            dkim: None,
         }
+    }
+
+    /// Signs every message with these keys.
+    pub fn with_dkim(mut self, dkim: Dkim) -> Self {
+        self.dkim = Some(Arc::new(dkim));
+        self
     }
 
     pub fn base_url(&self) -> &Url {
@@ -171,11 +217,11 @@ impl Composer {
         format!("{base}/{path}/{token}")
     }
 
-    fn footer(&self, list: &ListInfo<'_>, unsubscribe: &LinkToken) -> Footer {
+    fn footer(&self, list: &ListInfo<'_>, unsubscribe: Unsubscribe<'_>) -> Footer {
         Footer {
             list_name: list.name.to_owned(),
             list_slug: list.slug.to_owned(),
-            unsubscribe_url: self.link("unsubscribe", unsubscribe),
+            unsubscribe_url: self.url(&format!("/unsubscribe/{unsubscribe}")),
             org_name: self.org_name.clone(),
             org_address: self.org_address.clone(),
         }
@@ -192,24 +238,36 @@ impl Composer {
             list_name: list.name.to_owned(),
             confirm_url: self.link("confirm", confirm),
             confirm_ttl: self.confirm_ttl_words(),
-            footer: self.footer(list, unsubscribe),
+            footer: self.footer(list, Unsubscribe::Link(unsubscribe)),
         };
         self.compose(to, &content)
     }
 
     /// The message a draft stands for.
+    /// The message a draft stands for; a broadcast's copy needs its
+    /// broadcast.
     pub fn compose_draft(
         &self,
         draft: &Draft,
         to: &SubscriberEmail,
         list: &ListInfo<'_>,
+        broadcast: Option<&BroadcastCopy>,
     ) -> Result<OutgoingMessage, ComposeError> {
-        match draft {
-            Draft::Confirmation {
-                confirm,
-                unsubscribe,
-            } => self.confirmation(to, list, confirm, unsubscribe),
-            Draft::Welcome { unsubscribe } => self.welcome(to, list, unsubscribe),
+        match (draft, broadcast) {
+            (
+                Draft::Confirmation {
+                    confirm,
+                    unsubscribe,
+                },
+                _,
+            ) => self.confirmation(to, list, confirm, unsubscribe),
+            (Draft::Welcome { unsubscribe }, _) => self.welcome(to, list, unsubscribe),
+            (Draft::Broadcast { .. } | Draft::BroadcastTest { .. }, Some(copy)) => {
+                self.broadcast(to, list, copy, draft.unsubscribe())
+            }
+            (Draft::Broadcast { .. } | Draft::BroadcastTest { .. }, None) => Err(
+                ComposeError::Message("the copy's broadcast is missing".into()),
+            ),
         }
     }
 
@@ -227,9 +285,50 @@ impl Composer {
         let content = Welcome {
             list_name: list.name.to_owned(),
             list_description: list.description.to_owned(),
+            footer: self.footer(list, Unsubscribe::Link(unsubscribe)),
+        };
+        self.compose(to, &content)
+    }
+
+    /// A copy of a broadcast: a subscriber's, with their own unsubscribe
+    /// link, or an operator's test copy.
+    pub fn broadcast(
+        &self,
+        to: &SubscriberEmail,
+        list: &ListInfo<'_>,
+        copy: &BroadcastCopy,
+        unsubscribe: Unsubscribe<'_>,
+    ) -> Result<OutgoingMessage, ComposeError> {
+        let test = unsubscribe == Unsubscribe::TestCopy;
+        let content = Broadcast {
+            subject: if test {
+                format!("[Test] {}", copy.subject)
+            } else {
+                copy.subject.clone()
+            },
+            body_html: copy.body.html.clone(),
+            body_text: copy.body.text.clone(),
+            test,
             footer: self.footer(list, unsubscribe),
         };
         self.compose(to, &content)
+    }
+
+    /// The text part of a broadcast's copy as a recipient will see it, for
+    /// the operators' preview (the HTML part's body is `copy.body.html`).
+    pub fn preview_text(
+        &self,
+        list: &ListInfo<'_>,
+        copy: &BroadcastCopy,
+    ) -> Result<String, ComposeError> {
+        let content = Broadcast {
+            subject: copy.subject.clone(),
+            body_html: copy.body.html.clone(),
+            body_text: copy.body.text.clone(),
+            test: false,
+            footer: self.footer(list, Unsubscribe::TestCopy),
+        };
+        Ok(content.text()?)
     }
 
     /// Renders both parts and sets every header contract §4 asks for.
@@ -274,10 +373,15 @@ impl Composer {
             ))
             .map_err(|e| ComposeError::Message(e.to_string()))?;
 
+        let bytes = message.formatted();
+        let bytes = match &self.dkim {
+            Some(dkim) => dkim.sign(&bytes).map_err(ComposeError::Message)?,
+            None => bytes,
+        };
         Ok(OutgoingMessage {
             sender: self.sender(),
             recipient: recipient.to_string(),
-            bytes: message.formatted(),
+            bytes,
         })
     }
 }
@@ -367,8 +471,32 @@ mod tests {
             slug: "weekly-news",
             description: "What happened this week.",
         };
-        let footer = composer.footer(&list, &token());
+        let footer = composer.footer(&list, Unsubscribe::Link(&token()));
+        let copy = BroadcastCopy::new(
+            "This week",
+            "# Hello\n\nRead [more](https://example.org/more).",
+        );
         vec![
+            sample(
+                &composer,
+                Broadcast {
+                    subject: copy.subject.clone(),
+                    body_html: copy.body.html.clone(),
+                    body_text: copy.body.text.clone(),
+                    test: false,
+                    footer: footer.clone(),
+                },
+            ),
+            sample(
+                &composer,
+                Broadcast {
+                    subject: format!("[Test] {}", copy.subject),
+                    body_html: copy.body.html,
+                    body_text: copy.body.text,
+                    test: true,
+                    footer: composer.footer(&list, Unsubscribe::TestCopy),
+                },
+            ),
             sample(
                 &composer,
                 Confirmation {
@@ -399,7 +527,7 @@ mod tests {
             .collect();
         let checked: BTreeSet<String> = every_kind()
             .iter()
-            .map(|s| s.kind.as_str().to_owned())
+            .map(|s| s.kind.template().to_owned())
             .collect();
         assert_eq!(
             on_disk, checked,

@@ -3,11 +3,13 @@
 //! in `jobs::delivery` moves messages from the outbox to a transport.
 
 pub mod compose;
+pub mod dkim;
+pub mod markdown;
 mod smtp;
 pub mod templates;
 pub mod transport;
 
-pub use compose::{ComposeError, Composer, EmailContent, ListInfo, OutgoingMessage};
+pub use compose::{BroadcastCopy, ComposeError, Composer, EmailContent, ListInfo, OutgoingMessage};
 pub use transport::{Mailer, SendError};
 
 /// SMTP transactions in flight at once: the delivery job hands over this

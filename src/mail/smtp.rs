@@ -84,6 +84,15 @@ impl Failure {
         matches!(self, Failure::Smtp(e) if e.is_permanent())
     }
 
+    /// Whether the reply says the mailbox does not exist or takes no mail:
+    /// 550, 551 or 553. Other 5xx replies (authentication, policy, a message
+    /// too large) say nothing about the address.
+    fn refuses_recipient(&self) -> bool {
+        matches!(self, Failure::Smtp(e) if e.status().is_some_and(|code| {
+            matches!(code.to_string().as_str(), "550" | "551" | "553")
+        }))
+    }
+
     /// Whether the connection, rather than the server's judgement of the
     /// message, failed: no reply code, or 421 "closing the channel".
     fn is_connection_lost(&self) -> bool {
@@ -100,7 +109,11 @@ impl Failure {
 impl From<Failure> for SendError {
     fn from(failure: Failure) -> Self {
         if failure.is_permanent() {
-            SendError::Permanent(failure.to_string())
+            if failure.refuses_recipient() {
+                SendError::RecipientRefused(failure.to_string())
+            } else {
+                SendError::Permanent(failure.to_string())
+            }
         } else {
             SendError::Transient(failure.to_string())
         }

@@ -56,3 +56,27 @@ pub struct WelcomeText<'a> {
 pub struct WelcomeHtml<'a> {
     pub m: &'a Welcome,
 }
+
+/// A subscriber's copy of a broadcast, or an operator's test copy.
+#[derive(Debug, Clone)]
+pub struct Broadcast {
+    pub subject: String,
+    /// Rendered from Markdown and sanitised: safe as it is.
+    pub body_html: String,
+    pub body_text: String,
+    /// A test copy says so at the top.
+    pub test: bool,
+    pub footer: Footer,
+}
+
+#[derive(Template)]
+#[template(path = "email/broadcast.txt")]
+pub struct BroadcastText<'a> {
+    pub m: &'a Broadcast,
+}
+
+#[derive(Template)]
+#[template(path = "email/broadcast.html")]
+pub struct BroadcastHtml<'a> {
+    pub m: &'a Broadcast,
+}

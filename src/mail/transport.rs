@@ -26,6 +26,10 @@ pub enum SendError {
     Transient(String),
     #[error("{0}")]
     Permanent(String),
+    /// The server refused the recipient for good (550, 551, 553): the
+    /// address counts as a hard bounce.
+    #[error("{0}")]
+    RecipientRefused(String),
 }
 
 impl Mailer {

@@ -187,6 +187,8 @@ pub struct SubscriberPage<'a> {
     pub nav: Nav<'a>,
     pub subscriber: SubscriberView,
     pub subscriptions: Vec<SubscriptionView>,
+    /// (time, kind, source) of each bounce or complaint reported.
+    pub bounces: Vec<(String, String, String)>,
     /// The outcome of the last action, shown once.
     pub flash: Option<&'a str>,
 }
@@ -331,4 +333,97 @@ pub struct EmbedSnippet<'a> {
     pub slug: &'a str,
     pub name: &'a str,
     pub wording: &'a str,
+}
+
+/// A broadcast in the list of broadcasts, and at the top of its page.
+#[derive(Debug, Clone)]
+pub struct BroadcastRow {
+    pub id: i64,
+    pub subject: String,
+    pub list_name: String,
+    /// `draft`, `scheduled`, `sending`, `paused`, `sent`, `cancelled`.
+    pub status: String,
+    pub total: i64,
+    pub sent: i64,
+    pub waiting: i64,
+    pub failed: i64,
+    pub skipped: i64,
+    /// 0 to 100: the copies that are done with, of the total.
+    pub percent: i64,
+    pub created_at: String,
+}
+
+/// `GET /admin/broadcasts`.
+#[derive(Template)]
+#[template(path = "admin/broadcasts.html")]
+pub struct BroadcastsPage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    pub rows: Vec<BroadcastRow>,
+}
+
+/// What the broadcast form holds, kept when refused.
+#[derive(Debug, Clone, Default)]
+pub struct BroadcastForm {
+    pub list: String,
+    pub subject: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct BroadcastErrors {
+    pub list: Option<String>,
+    pub subject: Option<String>,
+    pub body: Option<String>,
+    pub at: Option<String>,
+    pub email: Option<String>,
+}
+
+impl BroadcastErrors {
+    pub fn any(&self) -> bool {
+        self.list.is_some()
+            || self.subject.is_some()
+            || self.body.is_some()
+            || self.at.is_some()
+            || self.email.is_some()
+    }
+}
+
+/// `GET /admin/broadcasts/new`: a form posting to `/admin/broadcasts`.
+#[derive(Template)]
+#[template(path = "admin/broadcast_new.html")]
+pub struct BroadcastNewPage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    pub lists: Vec<ListOption>,
+    pub form: BroadcastForm,
+    pub errors: BroadcastErrors,
+}
+
+/// `GET /admin/broadcasts/{id}`: both parts as a recipient will see them,
+/// the counts, and a form for each action allowed now. Refreshes itself
+/// while the broadcast is scheduled or sending.
+#[derive(Template)]
+#[template(path = "admin/broadcast.html")]
+pub struct BroadcastPage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    pub broadcast: BroadcastRow,
+    pub send_at: String,
+    pub started_at: String,
+    pub finished_at: String,
+    /// The HTML part's content, sanitised when it was rendered.
+    pub html: String,
+    pub text: String,
+    /// A draft shows its edit form.
+    pub draft: bool,
+    pub lists: Vec<ListOption>,
+    pub form: BroadcastForm,
+    pub errors: BroadcastErrors,
+    pub can_send: bool,
+    pub can_pause: bool,
+    pub can_resume: bool,
+    pub can_cancel: bool,
+    pub refresh: bool,
+    pub flash: Option<&'a str>,
 }

@@ -28,7 +28,16 @@ pub enum BodyError {
 /// Reads the whole body, refusing it as soon as it passes [`MAX_BODY`] or
 /// once [`BODY_DEADLINE`] has passed.
 pub async fn read_limited(req: &HttpRequest, payload: web::Payload) -> Result<Bytes, BodyError> {
-    tokio::time::timeout(BODY_DEADLINE, read_within_limit(req, payload))
+    read_up_to(req, payload, MAX_BODY).await
+}
+
+/// Like [`read_limited`], for a route that takes bodies up to `limit`.
+pub async fn read_up_to(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+) -> Result<Bytes, BodyError> {
+    tokio::time::timeout(BODY_DEADLINE, read_within_limit(req, payload, limit))
         .await
         .map_err(|_| BodyError::TimedOut)?
 }
@@ -36,19 +45,20 @@ pub async fn read_limited(req: &HttpRequest, payload: web::Payload) -> Result<By
 async fn read_within_limit(
     req: &HttpRequest,
     mut payload: web::Payload,
+    limit: usize,
 ) -> Result<Bytes, BodyError> {
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY) {
+    if declared.is_some_and(|n| n > limit) {
         return Err(BodyError::TooLarge);
     }
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|_| BodyError::Malformed)?;
-        if body.len() + chunk.len() > MAX_BODY {
+        if body.len() + chunk.len() > limit {
             return Err(BodyError::TooLarge);
         }
         body.extend_from_slice(&chunk);

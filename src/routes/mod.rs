@@ -9,6 +9,7 @@ mod confirm;
 mod health;
 mod signup;
 mod unsubscribe;
+mod webhooks;
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -41,6 +42,8 @@ pub struct AppState {
     pub uploads: tokio::sync::Semaphore,
     /// Requests in progress per client.
     pub in_flight: client_cap::InFlight,
+    /// `ASSENT_BOUNCE_SECRET`; the bounce webhook answers 404 without it.
+    pub bounce_secret: Option<secrecy::SecretString>,
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig, cors_origins: &[String]) {
@@ -81,6 +84,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, cors_origins: &[String]) {
             .route(read().to(unsubscribe::page))
             .route(web::post().to(unsubscribe::submit)),
     )
+    .route("/webhooks/bounce", web::post().to(webhooks::bounce))
     .configure(admin::configure)
     .route("/healthz", read().to(health::check))
     .route("/static/{file}", read().to(assets::serve))

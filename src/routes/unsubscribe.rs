@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::body::{self, BodyError};
 use super::{AppState, ServerError, error_page, evidence, render, with_token_headers};
+use crate::domain::message::Unsubscribe;
 use crate::domain::{Channel, LinkRef};
 use crate::pages::{UnsubscribePage, UnsubscribedPage};
 use crate::services::double_opt_in::{self, UnsubscribeState};
@@ -14,6 +15,9 @@ pub async fn page(
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, ServerError> {
+    if token.as_str() == Unsubscribe::TEST_COPY {
+        return Ok(with_token_headers(test_copy(&state)));
+    }
     let Some(link) = LinkRef::parse(&token) else {
         return Ok(with_token_headers(not_found(&state)));
     };
@@ -48,6 +52,9 @@ pub async fn submit(
     token: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
+    if token.as_str() == Unsubscribe::TEST_COPY {
+        return Ok(with_token_headers(test_copy(&state)));
+    }
     let Some(link) = LinkRef::parse(&token) else {
         return Ok(with_token_headers(not_found(&state)));
     };
@@ -97,6 +104,18 @@ pub async fn submit(
         UnsubscribeState::NotFound => not_found(&state),
     };
     Ok(with_token_headers(response))
+}
+
+/// The link of a broadcast's test copy: the operator who asked for it has
+/// no subscription to end, and is told so.
+fn test_copy(state: &AppState) -> HttpResponse {
+    error_page(
+        &state.site,
+        StatusCode::OK,
+        "This was a test copy",
+        "This link came from a test copy of a broadcast. In the copies subscribers receive, it is their own link to unsubscribe. Nothing was changed.",
+        None,
+    )
 }
 
 fn not_found(state: &AppState) -> HttpResponse {

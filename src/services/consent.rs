@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use super::{ServiceError, Services};
-use crate::db::{lists, now_ms, rfc3339, subscribers, subscriptions};
-use crate::domain::{Act, Channel, ListId, Status, SubscriberId, SubscriptionId};
+use crate::db::{bounces, lists, now_ms, rfc3339, subscribers, subscriptions};
+use crate::domain::{Act, BounceKind, Channel, ListId, Status, SubscriberId, SubscriptionId};
 
 /// A stored time, written as RFC 3339 UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +28,16 @@ impl Serialize for Time {
 pub struct ConsentRecord {
     pub subscriber: Person,
     pub subscriptions: Vec<SubscriptionRecord>,
+    /// What mail providers reported about the address.
+    pub bounces: Vec<BounceRecord>,
     pub generated_at: Time,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BounceRecord {
+    pub occurred_at: Time,
+    pub kind: BounceKind,
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -123,7 +132,16 @@ pub async fn record(
                     events,
                 });
             }
+            let bounces = bounces::of(c, id)?
+                .into_iter()
+                .map(|(kind, source, at)| BounceRecord {
+                    occurred_at: Time(at),
+                    kind,
+                    source,
+                })
+                .collect();
             Ok(Some(ConsentRecord {
+                bounces,
                 subscriber: Person {
                     id: subscriber.id,
                     email: subscriber.email,

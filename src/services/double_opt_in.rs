@@ -12,7 +12,7 @@ use diesel::Connection;
 use super::{ServiceError, Services};
 use crate::db::models::{List, NewConsentEvent, Subscription, TokenRow};
 use crate::db::outbox::Recipient;
-use crate::db::{self, DbConn, lists, now_ms, outbox, subscriptions, tokens};
+use crate::db::{self, DbConn, bounces, lists, now_ms, outbox, subscriptions, tokens};
 use crate::domain::list::wording_hash;
 use crate::domain::{
     Act, Channel, Draft, Evidence, LinkRef, LinkToken, ListId, MessageKind, Status,
@@ -249,6 +249,8 @@ fn record_confirmation(
     }
     subscriptions::mark_confirmed(conn, subscription.id, now)?;
     tokens::mark_used(conn, token.id, now)?;
+    // The person has just shown that the address works.
+    bounces::lift(conn, subscription.subscriber_id)?;
     // The act confirms the request, under the wording that request showed.
     let request = subscriptions::last_request(conn, subscription.id)?;
     let wording = request
@@ -270,7 +272,7 @@ fn record_confirmation(
             let unsubscribe =
                 issue_token(conn, subscription.id, TokenPurpose::Unsubscribe, now, None)?;
             let to = Recipient {
-                subscription_id: subscription.id,
+                subscription_id: Some(subscription.id),
                 email: &email,
                 sender: &services.composer.sender(),
             };
@@ -385,7 +387,7 @@ pub(crate) fn queue_confirmation(
     )?;
     let unsubscribe = issue_token(conn, subscription_id, TokenPurpose::Unsubscribe, now, None)?;
     let to = Recipient {
-        subscription_id,
+        subscription_id: Some(subscription_id),
         email,
         sender: &services.composer.sender(),
     };

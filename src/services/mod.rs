@@ -5,6 +5,8 @@
 //! never open a transaction or name a table.
 
 pub mod audit;
+pub mod bounces;
+pub mod broadcasts;
 pub mod consent;
 pub mod dashboard;
 pub mod double_opt_in;

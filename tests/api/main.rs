@@ -6,6 +6,7 @@ mod support;
 
 mod admin;
 mod bad_input;
+mod broadcasts;
 mod confirm;
 mod delivery;
 mod hardening;

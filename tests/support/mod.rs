@@ -3,5 +3,6 @@
 pub mod admin;
 pub mod app;
 pub mod process;
+pub mod seed;
 pub mod smtp;
 pub mod webdriver;

@@ -5,6 +5,7 @@
 //! Every POST carries the session's CSRF token in a hidden field.
 
 mod audit;
+mod broadcasts;
 mod dashboard;
 mod import;
 mod lists;
@@ -61,6 +62,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/lists/{id}", read().to(lists::show))
             .route("/lists/{id}", web::post().to(lists::update))
             .route("/lists/{id}/archive", web::post().to(lists::archive))
+            .route("/broadcasts", read().to(broadcasts::index))
+            .route("/broadcasts", web::post().to(broadcasts::create))
+            .route("/broadcasts/new", read().to(broadcasts::new))
+            .route("/broadcasts/{id}", read().to(broadcasts::show))
+            .route("/broadcasts/{id}", web::post().to(broadcasts::update))
+            .route("/broadcasts/{id}/test", web::post().to(broadcasts::test))
+            .route("/broadcasts/{id}/send", web::post().to(broadcasts::send))
+            .route("/broadcasts/{id}/pause", web::post().to(broadcasts::pause))
+            .route(
+                "/broadcasts/{id}/resume",
+                web::post().to(broadcasts::resume),
+            )
+            .route(
+                "/broadcasts/{id}/cancel",
+                web::post().to(broadcasts::cancel),
+            )
             .route("/import", read().to(import::page))
             .route("/import", web::post().to(import::upload))
             .route("/import/{id}", read().to(import::status))

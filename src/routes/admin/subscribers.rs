@@ -154,6 +154,17 @@ pub async fn show(
             created_at: record.subscriber.created_at.to_string(),
         },
         subscriptions,
+        bounces: record
+            .bounces
+            .into_iter()
+            .map(|b| {
+                (
+                    b.occurred_at.to_string(),
+                    b.kind.as_str().to_owned(),
+                    b.source,
+                )
+            })
+            .collect(),
         flash,
     }))
 }

@@ -1,0 +1,13 @@
+DROP INDEX subscriptions_list;
+ALTER TABLE subscribers DROP COLUMN bounced_at;
+DROP TABLE bounces;
+DROP TABLE pacing;
+DROP INDEX outbox_broadcast;
+DELETE FROM outbox WHERE broadcast_id IS NOT NULL OR status IN ('held', 'skipped');
+DROP INDEX outbox_due;
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+ALTER TABLE outbox DROP COLUMN broadcast_id;
+ALTER TABLE outbox DROP COLUMN priority;
+ALTER TABLE outbox DROP CONSTRAINT outbox_status_check;
+ALTER TABLE outbox ADD CONSTRAINT outbox_status_check CHECK (status IN ('queued', 'sent', 'failed', 'cancelled'));
+DROP TABLE broadcasts;

@@ -1,0 +1,11 @@
+DROP INDEX subscriptions_list;
+ALTER TABLE subscribers DROP COLUMN bounced_at;
+DROP TABLE bounces;
+DROP TABLE pacing;
+DROP INDEX outbox_broadcast;
+DELETE FROM outbox WHERE broadcast_id IS NOT NULL OR status IN ('held', 'skipped');
+DROP INDEX outbox_due;
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+ALTER TABLE outbox DROP COLUMN broadcast_id;
+ALTER TABLE outbox DROP COLUMN priority;
+DROP TABLE broadcasts;

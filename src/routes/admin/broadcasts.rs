@@ -1,0 +1,416 @@
+//! `/admin/broadcasts`: write, preview, test, send, pause, resume, cancel.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use super::{SignedIn, admin_page, csrf_refused, not_found, see_other};
+use crate::db::models::{BroadcastStatus, List};
+use crate::db::rfc3339;
+use crate::domain::{BroadcastId, SubscriberEmail};
+use crate::pages::admin::{
+    BroadcastErrors, BroadcastForm, BroadcastNewPage, BroadcastPage, BroadcastRow, BroadcastsPage,
+    ListOption,
+};
+use crate::routes::body::field;
+use crate::routes::{ServerError, render};
+use crate::services::broadcasts::{self, Control, Fields, Refusal, Summary};
+use crate::services::{Outcome, lists};
+
+fn row(summary: &Summary) -> BroadcastRow {
+    let c = summary.counts;
+    let done = c.sent + c.failed + c.skipped;
+    BroadcastRow {
+        id: summary.broadcast.id.0,
+        subject: summary.broadcast.subject.clone(),
+        list_name: summary.list_name.clone(),
+        status: summary.broadcast.status.as_str().to_owned(),
+        total: c.total,
+        sent: c.sent,
+        waiting: c.waiting,
+        failed: c.failed,
+        skipped: c.skipped,
+        percent: if c.total > 0 {
+            done * 100 / c.total
+        } else {
+            100
+        },
+        created_at: rfc3339(summary.broadcast.created_at),
+    }
+}
+
+fn options(lists: Vec<List>) -> Vec<ListOption> {
+    lists
+        .into_iter()
+        .filter(|l| l.archived_at.is_none())
+        .map(|l| ListOption {
+            slug: l.slug,
+            name: l.name,
+        })
+        .collect()
+}
+
+pub async fn index(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
+    let all = broadcasts::all(&signed_in.state.services).await?;
+    Ok(admin_page(&BroadcastsPage {
+        site: &signed_in.state.site,
+        nav: signed_in.nav("broadcasts"),
+        rows: all.iter().map(row).collect(),
+    }))
+}
+
+pub async fn new(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
+    let lists = options(lists::all(&signed_in.state.services).await?);
+    Ok(admin_page(&BroadcastNewPage {
+        site: &signed_in.state.site,
+        nav: signed_in.nav("broadcasts"),
+        form: BroadcastForm {
+            list: lists.first().map(|l| l.slug.clone()).unwrap_or_default(),
+            ..BroadcastForm::default()
+        },
+        lists,
+        errors: BroadcastErrors::default(),
+    }))
+}
+
+/// The form's values, checked.
+fn validate(fields: &[(String, String)]) -> (BroadcastForm, BroadcastErrors) {
+    let form = BroadcastForm {
+        list: field(fields, "list").unwrap_or_default().trim().to_owned(),
+        subject: field(fields, "subject")
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
+        body: field(fields, "body").unwrap_or_default().to_owned(),
+    };
+    let mut errors = BroadcastErrors::default();
+    if form.subject.is_empty()
+        || form.subject.chars().count() > 200
+        || form.subject.chars().any(char::is_control)
+    {
+        errors.subject = Some("Write a subject of at most 200 characters, on one line.".into());
+    }
+    if form.body.trim().is_empty() || form.body.len() > 200_000 {
+        errors.body = Some("Write the message, at most 200 KB.".into());
+    }
+    (form, errors)
+}
+
+fn fields_of(form: &BroadcastForm) -> Fields {
+    Fields {
+        list: form.list.clone(),
+        subject: form.subject.clone(),
+        body: form.body.clone(),
+    }
+}
+
+pub async fn create(
+    signed_in: SignedIn,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ServerError> {
+    let Some(fields) = signed_in.checked_form(&req, payload).await else {
+        return Ok(csrf_refused(&signed_in.state));
+    };
+    let (form, mut errors) = validate(&fields);
+    if !errors.any() {
+        let services = &signed_in.state.services;
+        match broadcasts::create(services, &signed_in.operator(), fields_of(&form)).await? {
+            Ok(id) => return Ok(see_other(&format!("/admin/broadcasts/{id}?done=created"))),
+            Err(_) => errors.list = Some("Choose a list that takes signups.".into()),
+        }
+    }
+    let lists = options(lists::all(&signed_in.state.services).await?);
+    Ok(render(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &BroadcastNewPage {
+            site: &signed_in.state.site,
+            nav: signed_in.nav("broadcasts"),
+            lists,
+            form,
+            errors,
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+pub async fn show(
+    signed_in: SignedIn,
+    id: web::Path<BroadcastId>,
+    done: web::Query<Done>,
+) -> Result<HttpResponse, ServerError> {
+    let flash = match done.done.as_deref() {
+        Some("created") => Some("The draft was saved. Nobody gets it until you send it."),
+        Some("saved") => Some("The changes were saved."),
+        Some("tested") => Some("A test copy is on its way."),
+        Some("sent") => Some("Sending has started."),
+        Some("scheduled") => Some("The broadcast is scheduled."),
+        Some("paused") => Some("Paused: no more copies go out until you resume."),
+        Some("resumed") => Some("Sending again."),
+        Some("cancelled") => Some("Cancelled: the copies not sent yet will not go."),
+        Some("unchanged") => {
+            Some("Nothing changed: the broadcast is not in a state this action applies to.")
+        }
+        _ => None,
+    };
+    page(
+        &signed_in,
+        *id,
+        StatusCode::OK,
+        None,
+        BroadcastErrors::default(),
+        flash,
+    )
+    .await
+}
+
+async fn page(
+    signed_in: &SignedIn,
+    id: BroadcastId,
+    status: StatusCode,
+    form: Option<BroadcastForm>,
+    errors: BroadcastErrors,
+    flash: Option<&str>,
+) -> Result<HttpResponse, ServerError> {
+    let services = &signed_in.state.services;
+    let Some(view) = broadcasts::view(services, id).await? else {
+        return Ok(not_found(&signed_in.state));
+    };
+    let lists = options(lists::all(services).await?);
+    let b = &view.summary.broadcast;
+    let time = |t: Option<i64>| t.map(rfc3339).unwrap_or_default();
+    use BroadcastStatus::*;
+    let page = BroadcastPage {
+        site: &signed_in.state.site,
+        nav: signed_in.nav("broadcasts"),
+        broadcast: row(&view.summary),
+        send_at: if b.status == Scheduled {
+            time(b.send_at)
+        } else {
+            String::new()
+        },
+        started_at: time(b.started_at),
+        finished_at: time(b.finished_at),
+        html: view.html.clone(),
+        text: view.text.clone(),
+        draft: b.status == Draft,
+        form: form.unwrap_or_else(|| BroadcastForm {
+            list: view.list.slug.clone(),
+            subject: b.subject.clone(),
+            body: b.body.clone(),
+        }),
+        lists,
+        errors,
+        can_send: b.status == Draft,
+        can_pause: b.status == Sending,
+        can_resume: b.status == Paused,
+        can_cancel: matches!(b.status, Draft | Scheduled | Sending | Paused),
+        refresh: matches!(b.status, Scheduled | Sending),
+        flash,
+    };
+    Ok(if status == StatusCode::OK {
+        admin_page(&page)
+    } else {
+        render(status, &page)
+    })
+}
+
+pub async fn update(
+    signed_in: SignedIn,
+    id: web::Path<BroadcastId>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ServerError> {
+    let id = *id;
+    let Some(fields) = signed_in.checked_form(&req, payload).await else {
+        return Ok(csrf_refused(&signed_in.state));
+    };
+    let (form, mut errors) = validate(&fields);
+    if !errors.any() {
+        let services = &signed_in.state.services;
+        match broadcasts::edit(services, &signed_in.operator(), id, fields_of(&form)).await? {
+            Ok(()) => return Ok(see_other(&format!("/admin/broadcasts/{id}?done=saved"))),
+            Err(Refusal::NotFound) => return Ok(not_found(&signed_in.state)),
+            Err(Refusal::NotDraft) => {
+                return Ok(crate::routes::error_page(
+                    &signed_in.state.site,
+                    StatusCode::CONFLICT,
+                    "Sending has begun",
+                    "A broadcast can only be edited while it is a draft. Nothing was changed.",
+                    Some((&format!("/admin/broadcasts/{id}"), "Back to the broadcast")),
+                ));
+            }
+            Err(Refusal::UnknownList) => {
+                errors.list = Some("Choose a list that takes signups.".into());
+            }
+        }
+    }
+    page(
+        &signed_in,
+        id,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some(form),
+        errors,
+        None,
+    )
+    .await
+}
+
+pub async fn test(
+    signed_in: SignedIn,
+    id: web::Path<BroadcastId>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ServerError> {
+    let id = *id;
+    let Some(fields) = signed_in.checked_form(&req, payload).await else {
+        return Ok(csrf_refused(&signed_in.state));
+    };
+    let to = match SubscriberEmail::parse(field(&fields, "email").unwrap_or_default()) {
+        Ok(to) => to,
+        Err(e) => {
+            let errors = BroadcastErrors {
+                email: Some(e.to_string()),
+                ..BroadcastErrors::default()
+            };
+            return page(
+                &signed_in,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                errors,
+                None,
+            )
+            .await;
+        }
+    };
+    let outcome =
+        broadcasts::test_send(&signed_in.state.services, &signed_in.operator(), id, to).await?;
+    Ok(after(&signed_in, id, outcome, "tested"))
+}
+
+/// `YYYY-MM-DDTHH:MM` (UTC, as a datetime-local field sends it) or RFC 3339.
+fn parse_at(text: &str) -> Option<i64> {
+    use time::format_description::well_known::Rfc3339;
+    let text = text.trim();
+    let at = time::OffsetDateTime::parse(text, &Rfc3339)
+        .ok()
+        .or_else(|| {
+            let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+            time::PrimitiveDateTime::parse(text, format)
+                .ok()
+                .map(time::PrimitiveDateTime::assume_utc)
+        })?;
+    Some((at.unix_timestamp_nanos() / 1_000_000) as i64)
+}
+
+pub async fn send(
+    signed_in: SignedIn,
+    id: web::Path<BroadcastId>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ServerError> {
+    let id = *id;
+    let Some(fields) = signed_in.checked_form(&req, payload).await else {
+        return Ok(csrf_refused(&signed_in.state));
+    };
+    let at = match field(&fields, "at")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        None => None,
+        Some(text) => match parse_at(text) {
+            Some(at) => Some(at),
+            None => {
+                let errors = BroadcastErrors {
+                    at: Some("Give a time like 2026-12-24T08:00 (UTC), or leave it empty.".into()),
+                    ..BroadcastErrors::default()
+                };
+                return page(
+                    &signed_in,
+                    id,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    None,
+                    errors,
+                    None,
+                )
+                .await;
+            }
+        },
+    };
+    let outcome =
+        broadcasts::send(&signed_in.state.services, &signed_in.operator(), id, at).await?;
+    let done = if at.is_some_and(|at| at > crate::db::now_ms()) {
+        "scheduled"
+    } else {
+        "sent"
+    };
+    Ok(after(&signed_in, id, outcome, done))
+}
+
+async fn control(
+    signed_in: SignedIn,
+    id: BroadcastId,
+    req: HttpRequest,
+    payload: web::Payload,
+    which: Control,
+    done: &str,
+) -> Result<HttpResponse, ServerError> {
+    if signed_in.checked_form(&req, payload).await.is_none() {
+        return Ok(csrf_refused(&signed_in.state));
+    }
+    let outcome =
+        broadcasts::control(&signed_in.state.services, &signed_in.operator(), id, which).await?;
+    Ok(after(&signed_in, id, outcome, done))
+}
+
+pub async fn pause(
+    signed_in: SignedIn,
+    id: web::Path<BroadcastId>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ServerError> {
+    control(signed_in, *id, req, payload, Control::Pause, "paused").await
+}
+
+pub async fn resume(
+    signed_in: SignedIn,
+    id: web::Path<BroadcastId>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ServerError> {
+    control(signed_in, *id, req, payload, Control::Resume, "resumed").await
+}
+
+pub async fn cancel(
+    signed_in: SignedIn,
+    id: web::Path<BroadcastId>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ServerError> {
+    control(signed_in, *id, req, payload, Control::Cancel, "cancelled").await
+}
+
+fn after(signed_in: &SignedIn, id: BroadcastId, outcome: Outcome, done: &str) -> HttpResponse {
+    match outcome {
+        Outcome::Done => see_other(&format!("/admin/broadcasts/{id}?done={done}")),
+        Outcome::NotApplicable => see_other(&format!("/admin/broadcasts/{id}?done=unchanged")),
+        Outcome::NotFound => not_found(&signed_in.state),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_send_time_is_read_as_utc() {
+        assert_eq!(parse_at("1970-01-01T00:01"), Some(60_000));
+        assert_eq!(parse_at("1970-01-01T01:00:00+01:00"), Some(0));
+        assert_eq!(parse_at("tomorrow"), None);
+    }
+}

@@ -1,0 +1,339 @@
+//! Bounces and complaints (contract §9): what mail providers report, read
+//! from their own formats, and what it does. A hard bounce or a complaint
+//! ends every subscription of the address (a consent event with channel
+//! `bounce` or `complaint`), cancels its queued mail and keeps broadcasts
+//! from it until it is confirmed again; three soft bounces within a week
+//! count as a hard one.
+
+use diesel::Connection;
+use serde_json::Value;
+
+use super::double_opt_in::end_subscription;
+use super::{ServiceError, Services};
+use crate::db::{self, DbConn, bounces, now_ms, subscribers, subscriptions};
+use crate::domain::{BounceKind, Channel, Evidence, SubscriberEmail};
+
+/// Soft bounces within this window…
+const SOFT_WINDOW_MS: i64 = 7 * 86_400_000;
+/// …that count as a hard one.
+const SOFT_LIMIT: i64 = 3;
+
+/// One address a provider reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub email: String,
+    pub kind: BounceKind,
+}
+
+/// What a notification turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    /// The format it came in: `json`, `ses`, `postmark`, `sendgrid`.
+    pub format: &'static str,
+    pub reports: Vec<Report>,
+    /// An SNS subscription waits for this address to be opened.
+    pub subscribe_url: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum FormatError {
+    #[error("the body is not JSON")]
+    NotJson,
+    #[error("the body is not a bounce notification assent knows: {0}")]
+    Unknown(&'static str),
+}
+
+/// Reads a notification in any of the formats of §9.
+pub fn parse(body: &[u8]) -> Result<Notification, FormatError> {
+    let value: Value = serde_json::from_slice(body).map_err(|_| FormatError::NotJson)?;
+    let items = match &value {
+        Value::Array(items) => items.as_slice(),
+        single => std::slice::from_ref(single),
+    };
+    let first = items.first().ok_or(FormatError::Unknown("an empty list"))?;
+    if first.get("Type").is_some() && first.get("TopicArn").is_some() {
+        ses(first)
+    } else if first.get("RecordType").is_some() {
+        Ok(Notification {
+            format: "postmark",
+            reports: items.iter().filter_map(postmark).collect(),
+            subscribe_url: None,
+        })
+    } else if first.get("event").is_some() {
+        Ok(Notification {
+            format: "sendgrid",
+            reports: items.iter().filter_map(sendgrid).collect(),
+            subscribe_url: None,
+        })
+    } else if first.get("kind").is_some() {
+        let reports = items
+            .iter()
+            .map(generic)
+            .collect::<Option<Vec<_>>>()
+            .ok_or(FormatError::Unknown(
+                "each item needs \"email\" and a \"kind\" of hard, soft or complaint",
+            ))?;
+        Ok(Notification {
+            format: "json",
+            reports,
+            subscribe_url: None,
+        })
+    } else {
+        Err(FormatError::Unknown("no known field"))
+    }
+}
+
+fn text<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
+    value.get(key)?.as_str()
+}
+
+/// `{"email": …, "kind": "hard"|"soft"|"complaint"}`
+fn generic(item: &Value) -> Option<Report> {
+    Some(Report {
+        email: text(item, "email")?.to_owned(),
+        kind: BounceKind::parse(text(item, "kind")?)?,
+    })
+}
+
+/// Amazon SES through SNS: the SES notification is a JSON string inside
+/// the SNS envelope.
+fn ses(envelope: &Value) -> Result<Notification, FormatError> {
+    let mut notification = Notification {
+        format: "ses",
+        reports: Vec::new(),
+        subscribe_url: None,
+    };
+    match text(envelope, "Type") {
+        Some("SubscriptionConfirmation") => {
+            notification.subscribe_url = text(envelope, "SubscribeURL").map(str::to_owned);
+            return Ok(notification);
+        }
+        Some("Notification") => {}
+        _ => return Ok(notification),
+    }
+    let message: Value = text(envelope, "Message")
+        .and_then(|m| serde_json::from_str(m).ok())
+        .ok_or(FormatError::Unknown(
+            "an SNS notification without an SES message",
+        ))?;
+    let kind_of = text(&message, "notificationType").or_else(|| text(&message, "eventType"));
+    let (kind, recipients) = match kind_of {
+        Some("Bounce") => {
+            let bounce = &message["bounce"];
+            let kind = match text(bounce, "bounceType") {
+                Some("Permanent") => BounceKind::Hard,
+                // Transient, and Undetermined: SES could not tell.
+                _ => BounceKind::Soft,
+            };
+            (kind, &bounce["bouncedRecipients"])
+        }
+        Some("Complaint") => (
+            BounceKind::Complaint,
+            &message["complaint"]["complainedRecipients"],
+        ),
+        _ => return Ok(notification),
+    };
+    notification.reports = recipients
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|r| text(r, "emailAddress"))
+        .map(|email| Report {
+            email: email.to_owned(),
+            kind,
+        })
+        .collect();
+    Ok(notification)
+}
+
+/// Postmark's bounce and spam complaint webhooks.
+fn postmark(item: &Value) -> Option<Report> {
+    let kind = match (text(item, "RecordType")?, text(item, "Type")) {
+        ("SpamComplaint", _) | ("Bounce", Some("SpamComplaint")) => BounceKind::Complaint,
+        ("Bounce", Some("HardBounce" | "BadEmailAddress" | "ManuallyDeactivated")) => {
+            BounceKind::Hard
+        }
+        ("Bounce", Some("Transient" | "SoftBounce" | "DnsError" | "Blocked" | "DMARCPolicy")) => {
+            BounceKind::Soft
+        }
+        // Auto-responders, subscription changes and the like say nothing
+        // of the address.
+        _ => return None,
+    };
+    Some(Report {
+        email: text(item, "Email")?.to_owned(),
+        kind,
+    })
+}
+
+/// SendGrid's event webhook: only bounce, dropped and spam report act.
+fn sendgrid(item: &Value) -> Option<Report> {
+    let kind = match (text(item, "event")?, text(item, "type")) {
+        ("bounce", Some("blocked")) => BounceKind::Soft,
+        ("bounce", _) | ("dropped", _) => BounceKind::Hard,
+        ("spamreport", _) => BounceKind::Complaint,
+        _ => return None,
+    };
+    Some(Report {
+        email: text(item, "email")?.to_owned(),
+        kind,
+    })
+}
+
+/// Acts on every report of a notification; returns how many were read.
+pub async fn process(
+    services: &Services,
+    notification: Notification,
+    evidence: Evidence,
+) -> Result<usize, ServiceError> {
+    let count = notification.reports.len();
+    let source = format!("bounce webhook ({})", notification.format);
+    services
+        .db
+        .write(move |c| {
+            c.transaction(|c| {
+                for report in &notification.reports {
+                    record(c, report, &source, &evidence, now_ms())?;
+                }
+                Ok::<_, ServiceError>(())
+            })
+        })
+        .await?;
+    Ok(count)
+}
+
+/// Records one report and does what it calls for, inside the caller's
+/// transaction. An address assent does not know is ignored.
+pub(crate) fn record(
+    conn: &mut DbConn,
+    report: &Report,
+    source: &str,
+    evidence: &Evidence,
+    now: i64,
+) -> Result<(), ServiceError> {
+    let Ok(email) = SubscriberEmail::parse(&report.email) else {
+        return Ok(());
+    };
+    for subscriber in subscriptions::same_address(conn, &email)? {
+        bounces::record(conn, subscriber.id, report.kind, source, now)?;
+        let channel = match report.kind {
+            BounceKind::Complaint => Channel::Complaint,
+            BounceKind::Hard => Channel::Bounce,
+            BounceKind::Soft => {
+                let soft = bounces::soft_since(conn, subscriber.id, now - SOFT_WINDOW_MS)?;
+                if soft < SOFT_LIMIT {
+                    continue;
+                }
+                Channel::Bounce
+            }
+        };
+        bounces::suppress(conn, subscriber.id, now)?;
+        let evidence = Evidence {
+            source: Some(source.to_owned()),
+            ..evidence.clone()
+        };
+        for (subscription, ..) in subscribers::subscriptions_of(conn, subscriber.id)? {
+            db::backend::lock_subscription(conn, subscription.id)?;
+            let subscription = subscriptions::by_id(conn, subscription.id)?;
+            end_subscription(conn, &subscription, channel, &evidence, now)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> Notification {
+        let path = format!(
+            "{}/tests/fixtures/bounces/{name}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        parse(&std::fs::read(&path).expect("fixture")).expect(name)
+    }
+
+    fn reports(name: &str) -> Vec<(String, BounceKind)> {
+        fixture(name)
+            .reports
+            .into_iter()
+            .map(|r| (r.email, r.kind))
+            .collect()
+    }
+
+    fn one(email: &str, kind: BounceKind) -> Vec<(String, BounceKind)> {
+        vec![(email.to_owned(), kind)]
+    }
+
+    #[test]
+    fn ses_through_sns() {
+        use BounceKind::*;
+        assert_eq!(
+            reports("ses_sns_bounce_permanent"),
+            one("hard.bounce@example.com", Hard)
+        );
+        assert_eq!(
+            reports("ses_sns_bounce_transient"),
+            one("soft.bounce@example.com", Soft)
+        );
+        assert_eq!(
+            reports("ses_sns_complaint"),
+            one("complaint@example.com", Complaint)
+        );
+        let confirmation = fixture("ses_sns_subscription_confirmation");
+        assert!(confirmation.reports.is_empty());
+        assert!(
+            confirmation
+                .subscribe_url
+                .is_some_and(|u| u.starts_with("https://sns."))
+        );
+    }
+
+    #[test]
+    fn postmark() {
+        use BounceKind::*;
+        assert_eq!(
+            reports("postmark_bounce_hard"),
+            one("pm.hard@example.com", Hard)
+        );
+        assert_eq!(
+            reports("postmark_bounce_soft"),
+            one("pm.soft@example.com", Soft)
+        );
+        assert_eq!(
+            reports("postmark_spam_complaint"),
+            one("pm.spam@example.com", Complaint)
+        );
+    }
+
+    #[test]
+    fn sendgrid_acts_on_bounces_drops_and_spam_reports_only() {
+        use BounceKind::*;
+        let mut found = reports("sendgrid_events");
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut expected = vec![
+            ("sg.bounce@example.com".to_owned(), Hard),
+            ("sg.blocked@example.com".to_owned(), Soft),
+            ("sg.dropped@example.com".to_owned(), Hard),
+            ("sg.spam@example.com".to_owned(), Complaint),
+        ];
+        expected.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn the_generic_format_and_what_is_refused() {
+        let single = parse(br#"{"email": "a@example.com", "kind": "hard"}"#).unwrap();
+        assert_eq!(single.reports.len(), 1);
+        let many = parse(
+            br#"[{"email": "a@example.com", "kind": "soft"}, {"email": "b@example.com", "kind": "complaint"}]"#,
+        )
+        .unwrap();
+        assert_eq!(many.reports.len(), 2);
+        assert_eq!(parse(b"not json"), Err(FormatError::NotJson));
+        assert!(parse(br#"{"email": "a@example.com", "kind": "maybe"}"#).is_err());
+        assert!(parse(br#"{"hello": 1}"#).is_err());
+        assert!(parse(b"[]").is_err());
+    }
+}

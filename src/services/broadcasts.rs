@@ -1,0 +1,525 @@
+//! Broadcasts (contract §7): an operator writes a message once and each
+//! confirmed subscriber of a list gets a copy of their own.
+//!
+//! Sending queues one outbox row per recipient, a thousand at a time, each
+//! with its own unsubscribe link, walking the list's subscriptions in id
+//! order from a cursor kept on the broadcast; a unique index allows one
+//! copy per subscription. The delivery job sends them behind transactional
+//! mail, at `ASSENT_SEND_RATE`, and checks each recipient as its copy goes
+//! out. Pausing holds the copies not yet handed over; a crash loses
+//! nothing but the copies in flight, which may go twice.
+
+use std::sync::Arc;
+
+use diesel::Connection;
+
+use super::{Operator, Outcome, ServiceError, Services};
+use crate::db::models::{Broadcast, BroadcastStatus, JobKind, List};
+use crate::db::outbox::Recipient;
+use crate::db::{self, DbConn, audit, broadcasts, jobs, lists, now_ms, outbox, tokens};
+use crate::domain::{
+    BroadcastId, Draft, LinkToken, MessageStatus, Status, SubscriberEmail, Token, TokenPurpose,
+};
+use crate::mail::{BroadcastCopy, ListInfo};
+
+/// Recipients whose copies one step queues.
+const STEP: i64 = 1000;
+/// How often a broadcast whose copies are all queued looks whether they
+/// have all gone.
+const WATCH_MS: i64 = 2000;
+
+/// A broadcast's fields as an operator writes them, already checked.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    /// The list's slug.
+    pub list: String,
+    pub subject: String,
+    /// Markdown.
+    pub body: String,
+}
+
+/// Where a broadcast's copies are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Recipients: counted when sending started, and until then the list's
+    /// confirmed subscribers now.
+    pub total: i64,
+    pub sent: i64,
+    pub waiting: i64,
+    pub failed: i64,
+    /// Not sent: the recipient was no longer confirmed, or bounced, when
+    /// the copy was due, or the broadcast was cancelled.
+    pub skipped: i64,
+}
+
+fn counts(conn: &mut DbConn, broadcast: &Broadcast) -> Result<Counts, ServiceError> {
+    let mut counts = Counts::default();
+    let mut rows = 0;
+    for (status, n) in outbox::broadcast_counts(conn, broadcast.id)? {
+        rows += n;
+        match status {
+            MessageStatus::Sent => counts.sent += n,
+            MessageStatus::Failed => counts.failed += n,
+            MessageStatus::Queued | MessageStatus::Held => counts.waiting += n,
+            MessageStatus::Skipped | MessageStatus::Cancelled => counts.skipped += n,
+        }
+    }
+    counts.total = match broadcast.status {
+        BroadcastStatus::Draft | BroadcastStatus::Scheduled => {
+            broadcasts::confirmed_count(conn, broadcast.list_id)?
+        }
+        _ => i64::from(broadcast.total).max(rows),
+    };
+    // Recipients whose copies are not queued yet.
+    let unqueued = counts.total - rows;
+    match broadcast.status {
+        BroadcastStatus::Cancelled => counts.skipped += unqueued.max(0),
+        BroadcastStatus::Sent => {}
+        _ => counts.waiting += unqueued.max(0),
+    }
+    Ok(counts)
+}
+
+/// A broadcast with its list and counts.
+pub struct Summary {
+    pub broadcast: Broadcast,
+    pub list_name: String,
+    pub counts: Counts,
+}
+
+/// The most recent broadcasts, newest first.
+pub async fn all(services: &Services) -> Result<Vec<Summary>, ServiceError> {
+    services
+        .db
+        .read(|c| {
+            let mut all = Vec::new();
+            for (broadcast, list_name) in broadcasts::all(c, 200)? {
+                let counts = counts(c, &broadcast)?;
+                all.push(Summary {
+                    broadcast,
+                    list_name,
+                    counts,
+                });
+            }
+            Ok(all)
+        })
+        .await
+}
+
+/// A broadcast as its page shows it: both parts as a recipient will see
+/// them.
+pub struct View {
+    pub summary: Summary,
+    pub list: List,
+    /// The HTML part's content, sanitised: safe in a page.
+    pub html: String,
+    /// The whole text part, footer included.
+    pub text: String,
+}
+
+pub async fn view(services: &Services, id: BroadcastId) -> Result<Option<View>, ServiceError> {
+    let found = services
+        .db
+        .read(move |c| {
+            let Some(broadcast) = broadcasts::by_id(c, id)? else {
+                return Ok::<_, ServiceError>(None);
+            };
+            let list = lists::by_id(c, broadcast.list_id)?;
+            let counts = counts(c, &broadcast)?;
+            Ok(Some((broadcast, list, counts)))
+        })
+        .await?;
+    let Some((broadcast, list, counts)) = found else {
+        return Ok(None);
+    };
+    let copy = BroadcastCopy::new(&broadcast.subject, &broadcast.body);
+    let info = ListInfo {
+        name: &list.name,
+        slug: &list.slug,
+        description: &list.description,
+    };
+    let text = services
+        .composer
+        .preview_text(&info, &copy)
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let html = copy.body.html;
+    Ok(Some(View {
+        summary: Summary {
+            list_name: list.name.clone(),
+            broadcast,
+            counts,
+        },
+        list,
+        html,
+        text,
+    }))
+}
+
+/// Why a broadcast was not written as asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    UnknownList,
+    /// Sending has begun: it can no longer be edited.
+    NotDraft,
+    NotFound,
+}
+
+/// Writes a new draft.
+pub async fn create(
+    services: &Services,
+    operator: &Operator,
+    fields: Fields,
+) -> Result<Result<BroadcastId, Refusal>, ServiceError> {
+    let email = operator.email.clone();
+    services
+        .db
+        .write(move |c| {
+            c.transaction(|c| {
+                let Some(list) = lists::by_slug(c, &fields.list)? else {
+                    return Ok(Err(Refusal::UnknownList));
+                };
+                let now = now_ms();
+                let id =
+                    broadcasts::create(c, list.id, &fields.subject, &fields.body, &email, now)?;
+                audit::record(
+                    c,
+                    &email,
+                    "create_broadcast",
+                    &format!("broadcast #{id}"),
+                    &format!("list {}: {}", list.slug, fields.subject),
+                    now,
+                )?;
+                Ok(Ok(id))
+            })
+        })
+        .await
+}
+
+/// Rewrites a draft.
+pub async fn edit(
+    services: &Services,
+    operator: &Operator,
+    id: BroadcastId,
+    fields: Fields,
+) -> Result<Result<(), Refusal>, ServiceError> {
+    let email = operator.email.clone();
+    services
+        .db
+        .write(move |c| {
+            c.transaction(|c| {
+                let Some(broadcast) = broadcasts::locked(c, id)? else {
+                    return Ok(Err(Refusal::NotFound));
+                };
+                if broadcast.status != BroadcastStatus::Draft {
+                    return Ok(Err(Refusal::NotDraft));
+                }
+                let Some(list) = lists::by_slug(c, &fields.list)? else {
+                    return Ok(Err(Refusal::UnknownList));
+                };
+                let now = now_ms();
+                broadcasts::edit_draft(c, id, list.id, &fields.subject, &fields.body, now)?;
+                audit::record(
+                    c,
+                    &email,
+                    "edit_broadcast",
+                    &format!("broadcast #{id}"),
+                    &fields.subject,
+                    now,
+                )?;
+                Ok(Ok(()))
+            })
+        })
+        .await
+}
+
+/// Sends one copy to `to` now, its subject marked `[Test] `; the
+/// broadcast's state does not change.
+pub async fn test_send(
+    services: &Arc<Services>,
+    operator: &Operator,
+    id: BroadcastId,
+    to: SubscriberEmail,
+) -> Result<Outcome, ServiceError> {
+    let (ctx, email) = (Arc::clone(services), operator.email.clone());
+    let outcome = services
+        .db
+        .write(move |c| {
+            c.transaction(|c| {
+                let Some(broadcast) = broadcasts::by_id(c, id)? else {
+                    return Ok::<_, ServiceError>(Outcome::NotFound);
+                };
+                let now = now_ms();
+                let recipient = Recipient {
+                    subscription_id: None,
+                    email: &to,
+                    sender: &ctx.composer.sender(),
+                };
+                let draft = Draft::BroadcastTest {
+                    broadcast: broadcast.id,
+                };
+                outbox::enqueue(c, &draft, &recipient, now, now)?;
+                audit::record(
+                    c,
+                    &email,
+                    "test_broadcast",
+                    &format!("broadcast #{id}"),
+                    "a test copy was sent",
+                    now,
+                )?;
+                Ok(Outcome::Done)
+            })
+        })
+        .await?;
+    if outcome == Outcome::Done {
+        services.wake.delivery();
+    }
+    Ok(outcome)
+}
+
+/// Starts sending a draft now, or schedules it for `at`.
+pub async fn send(
+    services: &Services,
+    operator: &Operator,
+    id: BroadcastId,
+    at: Option<i64>,
+) -> Result<Outcome, ServiceError> {
+    let email = operator.email.clone();
+    let outcome = services
+        .db
+        .write(move |c| {
+            c.transaction(|c| {
+                let Some(broadcast) = broadcasts::locked(c, id)? else {
+                    return Ok::<_, ServiceError>(Outcome::NotFound);
+                };
+                if broadcast.status != BroadcastStatus::Draft {
+                    return Ok(Outcome::NotApplicable);
+                }
+                let now = now_ms();
+                let detail = match at.filter(|at| *at > now) {
+                    Some(at) => {
+                        broadcasts::schedule(c, id, at, now)?;
+                        jobs::enqueue(c, JobKind::Broadcast, &payload(id), at, None, now)?;
+                        format!("scheduled for {}", db::rfc3339(at))
+                    }
+                    None => {
+                        start(c, &broadcast, now)?;
+                        jobs::enqueue(c, JobKind::Broadcast, &payload(id), now, None, now)?;
+                        "sending".to_owned()
+                    }
+                };
+                audit::record(
+                    c,
+                    &email,
+                    "send_broadcast",
+                    &format!("broadcast #{id}"),
+                    &detail,
+                    now,
+                )?;
+                Ok(Outcome::Done)
+            })
+        })
+        .await?;
+    if outcome == Outcome::Done {
+        services.wake.jobs();
+    }
+    Ok(outcome)
+}
+
+/// Sending starts: the recipients are counted as they are now.
+fn start(conn: &mut DbConn, broadcast: &Broadcast, now: i64) -> Result<(), ServiceError> {
+    let total = broadcasts::confirmed_count(conn, broadcast.list_id)?;
+    broadcasts::start(
+        conn,
+        broadcast.id,
+        i32::try_from(total).unwrap_or(i32::MAX),
+        now,
+    )?;
+    Ok(())
+}
+
+/// The job's payload: which broadcast it works on.
+pub fn payload(id: BroadcastId) -> String {
+    serde_json::json!({ "broadcast": id }).to_string()
+}
+
+/// Reads a job's payload.
+pub fn broadcast_of(payload: &str) -> Option<BroadcastId> {
+    let value: serde_json::Value = serde_json::from_str(payload).ok()?;
+    value.get("broadcast")?.as_i64().map(BroadcastId)
+}
+
+/// Which way a pause, resume or cancel goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    Pause,
+    Resume,
+    Cancel,
+}
+
+/// Pauses, resumes or cancels a broadcast, when its state allows it.
+pub async fn control(
+    services: &Services,
+    operator: &Operator,
+    id: BroadcastId,
+    control: Control,
+) -> Result<Outcome, ServiceError> {
+    let email = operator.email.clone();
+    let outcome = services
+        .db
+        .write(move |c| {
+            c.transaction(|c| {
+                let Some(broadcast) = broadcasts::locked(c, id)? else {
+                    return Ok::<_, ServiceError>(Outcome::NotFound);
+                };
+                let now = now_ms();
+                use BroadcastStatus::*;
+                let action = match (control, broadcast.status) {
+                    (Control::Pause, Sending) => {
+                        broadcasts::set_status(c, id, Paused, now)?;
+                        outbox::hold_broadcast(c, id)?;
+                        "pause_broadcast"
+                    }
+                    (Control::Resume, Paused) => {
+                        broadcasts::set_status(c, id, Sending, now)?;
+                        outbox::release_broadcast(c, id)?;
+                        jobs::enqueue(c, JobKind::Broadcast, &payload(id), now, None, now)?;
+                        "resume_broadcast"
+                    }
+                    (Control::Cancel, Draft | Scheduled | Sending | Paused) => {
+                        broadcasts::set_status(c, id, Cancelled, now)?;
+                        outbox::cancel_broadcast(c, id)?;
+                        "cancel_broadcast"
+                    }
+                    _ => return Ok(Outcome::NotApplicable),
+                };
+                audit::record(c, &email, action, &format!("broadcast #{id}"), "", now)?;
+                Ok(Outcome::Done)
+            })
+        })
+        .await?;
+    if outcome == Outcome::Done {
+        services.wake.jobs();
+        services.wake.delivery();
+    }
+    Ok(outcome)
+}
+
+/// What one step of a broadcast's job came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Copies were queued; more recipients are left.
+    Queued(usize),
+    /// Every copy is queued; look again at this time whether all went.
+    Watch(i64),
+    /// Not before this time (a scheduled broadcast).
+    Wait(i64),
+    /// The job is over: the broadcast was sent, paused or cancelled.
+    Over,
+}
+
+/// One step of a broadcast's job, in one transaction: start it if its time
+/// has come, queue the next thousand copies, or see whether every copy has
+/// gone.
+pub fn step(conn: &mut DbConn, services: &Services, id: BroadcastId) -> Result<Step, ServiceError> {
+    conn.transaction(|conn| {
+        let now = now_ms();
+        let Some(broadcast) = broadcasts::locked(conn, id)? else {
+            return Ok(Step::Over);
+        };
+        match broadcast.status {
+            BroadcastStatus::Scheduled => {
+                let at = broadcast.send_at.unwrap_or(now);
+                if at > now {
+                    return Ok(Step::Wait(at));
+                }
+                start(conn, &broadcast, now)?;
+                Ok(Step::Queued(0))
+            }
+            BroadcastStatus::Sending if !broadcast.queued_all => {
+                queue_copies(conn, services, &broadcast, now).map(Step::Queued)
+            }
+            BroadcastStatus::Sending => {
+                let waiting = outbox::broadcast_counts(conn, id)?
+                    .into_iter()
+                    .filter(|(s, _)| matches!(s, MessageStatus::Queued | MessageStatus::Held))
+                    .map(|(_, n)| n)
+                    .sum::<i64>();
+                if waiting > 0 {
+                    return Ok(Step::Watch(now + WATCH_MS));
+                }
+                broadcasts::set_status(conn, id, BroadcastStatus::Sent, now)?;
+                Ok(Step::Over)
+            }
+            BroadcastStatus::Draft
+            | BroadcastStatus::Paused
+            | BroadcastStatus::Sent
+            | BroadcastStatus::Cancelled => Ok(Step::Over),
+        }
+    })
+}
+
+/// Queues the copies of the next recipients; returns how many were queued.
+fn queue_copies(
+    conn: &mut DbConn,
+    services: &Services,
+    broadcast: &Broadcast,
+    now: i64,
+) -> Result<usize, ServiceError> {
+    let started = broadcast.started_at.unwrap_or(now);
+    let recipients =
+        broadcasts::recipients_after(conn, broadcast.list_id, started, broadcast.cursor, STEP)?;
+    let sender = services.composer.sender();
+    let mut queued = 0;
+    for recipient in &recipients {
+        let email = SubscriberEmail::parse(&recipient.email);
+        let to = match (&email, recipient.status, recipient.bounced_at) {
+            (Ok(email), Status::Confirmed, None) => email,
+            // Confirmed when sending started, not now: counted, not sent.
+            _ => {
+                outbox::enqueue_skipped(
+                    conn,
+                    broadcast.id,
+                    recipient.subscription,
+                    &recipient.email,
+                    now,
+                )?;
+                continue;
+            }
+        };
+        let secret = Token::generate()?;
+        let token = tokens::insert(
+            conn,
+            recipient.subscription,
+            TokenPurpose::Unsubscribe,
+            &secret.hash(),
+            now,
+            None,
+        )?;
+        let draft = Draft::Broadcast {
+            broadcast: broadcast.id,
+            unsubscribe: LinkToken::new(token, secret),
+        };
+        let target = Recipient {
+            subscription_id: Some(recipient.subscription),
+            email: to,
+            sender: &sender,
+        };
+        outbox::enqueue(conn, &draft, &target, now, now)?;
+        queued += 1;
+    }
+    let done = (recipients.len() as i64) < STEP;
+    let cursor = recipients
+        .last()
+        .map_or(broadcast.cursor, |r| r.subscription.0);
+    broadcasts::advance(conn, broadcast.id, cursor, done)?;
+    if done {
+        // The count at the start may differ from the walk by those who
+        // joined or left at that very moment.
+        let total = outbox::broadcast_counts(conn, broadcast.id)?
+            .into_iter()
+            .map(|(_, n)| n)
+            .sum::<i64>();
+        broadcasts::set_total(conn, broadcast.id, i32::try_from(total).unwrap_or(i32::MAX))?;
+    }
+    Ok(queued)
+}

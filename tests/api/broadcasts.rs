@@ -1,0 +1,387 @@
+//! Broadcasts (contract §7) over HTTP, with a real SMTP server: who gets a
+//! copy, once; unsubscribes, pauses and a killed process mid-send;
+//! transactional mail first; what the Markdown may not carry.
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+use assent::db::DbConn;
+use assent::db::schema::outbox;
+use assent::domain::{MessageKind, MessageStatus};
+use diesel::prelude::*;
+
+use crate::support::admin::{OPERATOR, Operator, PASSWORD, create_operator_in};
+use crate::support::app::{MAIL_WAIT, TestApp, connect, link, spawn_app_with, test_env};
+use crate::support::process::{free_port, spawn, wait_until_up};
+use crate::support::seed::{Seeded, addresses, seed};
+use crate::support::smtp::SmtpServer;
+
+/// Writes a draft to the list `newsletter`; returns its page's path.
+async fn write(operator: &Operator, subject: &str, body: &str) -> String {
+    let response = operator
+        .post(
+            "/admin/broadcasts/new",
+            "/admin/broadcasts",
+            &[("list", "newsletter"), ("subject", subject), ("body", body)],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"].to_str().unwrap();
+    location.split('?').next().unwrap().to_owned()
+}
+
+/// Presses one of the broadcast page's buttons; returns the status.
+async fn press(operator: &Operator, page: &str, action: &str, fields: &[(&str, &str)]) -> u16 {
+    operator
+        .post(page, &format!("{page}/{action}"), fields)
+        .await
+        .status()
+        .as_u16()
+}
+
+/// Recipient → copies received, broadcast copies only.
+fn copies(smtp: &SmtpServer, subject: &str) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for mail in smtp.messages() {
+        if mail.decoded_header("Subject").as_deref() == Some(subject) {
+            *counts.entry(mail.rcpt_to[0].clone()).or_default() += 1;
+        }
+    }
+    counts
+}
+
+/// Waits until the broadcast's page says it was sent: every copy went and
+/// the broadcast's job has seen it.
+async fn until_sent(app: &TestApp, operator: &Operator, page: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let html = operator.html(page).await;
+        if html.contains("badge-sent") {
+            app.settle().await;
+            return html;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the broadcast was not sent: {html}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn waiting(app: &TestApp) -> i64 {
+    outbox::table
+        .filter(outbox::kind.eq(MessageKind::Broadcast))
+        .filter(outbox::status.eq_any([MessageStatus::Queued, MessageStatus::Held]))
+        .count()
+        .get_result(&mut *app.conn() as &mut DbConn)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn each_confirmed_subscriber_gets_one_copy_and_nobody_else_any() {
+    let app = spawn_app_with(&[("ASSENT_SEND_RATE", "0")]).await;
+    let confirmed = addresses("reader", 1000);
+    app.seed(&confirmed, Seeded::Confirmed);
+    app.seed(&addresses("pending", 5), Seeded::Pending);
+    app.seed(&addresses("gone", 5), Seeded::Unsubscribed);
+    app.seed(&addresses("bounced", 3), Seeded::Bounced);
+    let operator = app.signed_in().await;
+    let page = write(&operator, "Our first issue", "# Hello\n\nThe **news**.").await;
+    let draft = operator.html(&page).await;
+    assert!(draft.contains("Send to 1003 subscribers"), "{draft}");
+    assert_eq!(press(&operator, &page, "send", &[]).await, 303);
+    let done = until_sent(&app, &operator, &page).await;
+
+    let got = copies(&app.smtp, "Our first issue");
+    let expected: HashSet<&String> = confirmed.iter().collect();
+    let received: HashSet<&String> = got.keys().collect();
+    assert_eq!(
+        received, expected,
+        "exactly the confirmed, not bounced subscribers"
+    );
+    assert!(got.values().all(|n| *n == 1), "one copy each");
+
+    // Each copy carries its own unsubscribe link and the RFC 8058 headers.
+    let mails = app.smtp.messages();
+    let mut links = HashSet::new();
+    for mail in mails
+        .iter()
+        .filter(|m| m.decoded_header("Subject").as_deref() == Some("Our first issue"))
+    {
+        let header = mail.header("List-Unsubscribe").expect("List-Unsubscribe");
+        assert_eq!(
+            mail.header("List-Unsubscribe-Post").as_deref(),
+            Some("List-Unsubscribe=One-Click")
+        );
+        let path = link(mail, "unsubscribe");
+        assert!(header.contains(&path), "{header} {path}");
+        assert!(mail.html_part().unwrap().contains("<strong>news</strong>"));
+        links.insert(path);
+    }
+    assert_eq!(links.len(), 1000, "a link of its own in each copy");
+
+    for (label, figure) in [
+        ("Recipients", 1003),
+        ("Sent", 1000),
+        ("Waiting", 0),
+        ("Skipped", 3),
+    ] {
+        assert!(
+            done.contains(&format!("<dt>{label}</dt>\n          <dd>{figure}</dd>")),
+            "{label} {figure}: {done}"
+        );
+    }
+    // A copy's unsubscribe link works like any other.
+    let one = mails
+        .iter()
+        .find(|m| m.decoded_header("Subject").as_deref() == Some("Our first issue"))
+        .unwrap();
+    assert_eq!(app.post(&link(one, "unsubscribe")).await.status(), 200);
+    assert_eq!(app.status(&one.rcpt_to[0]).as_deref(), Some("unsubscribed"));
+    // Once sending has begun the broadcast cannot be edited.
+    let edit = operator
+        .post(
+            &page,
+            &page,
+            &[
+                ("list", "newsletter"),
+                ("subject", "Changed"),
+                ("body", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(edit.status(), 409);
+}
+
+#[tokio::test]
+async fn an_unsubscribe_during_the_send_stops_that_copy() {
+    let app = spawn_app_with(&[("ASSENT_SEND_RATE", "100")]).await;
+    let readers = addresses("reader", 300);
+    app.seed(&readers, Seeded::Confirmed);
+    let operator = app.signed_in().await;
+    let page = write(&operator, "Midway", "Hello.").await;
+    assert_eq!(press(&operator, &page, "send", &[]).await, 303);
+    // The last reader's copy is queued but not yet sent: they leave.
+    let last = readers.last().unwrap().clone();
+    let deadline = Instant::now() + MAIL_WAIT;
+    let unsubscribe = loop {
+        let found: Option<Option<String>> = outbox::table
+            .filter(outbox::recipient.eq(&last))
+            .filter(outbox::status.eq(MessageStatus::Queued))
+            .select(outbox::unsubscribe_link)
+            .first(&mut *app.conn() as &mut DbConn)
+            .optional()
+            .unwrap();
+        if let Some(Some(link)) = found {
+            break link;
+        }
+        assert!(Instant::now() < deadline, "the copy was queued");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(!copies(&app.smtp, "Midway").is_empty() || waiting(&app) > 0);
+    assert_eq!(
+        app.post(&format!("/unsubscribe/{unsubscribe}"))
+            .await
+            .status(),
+        200
+    );
+    until_sent(&app, &operator, &page).await;
+    let got = copies(&app.smtp, "Midway");
+    assert!(!got.contains_key(&last), "no copy after the unsubscribe");
+    assert_eq!(got.len(), 299);
+}
+
+#[tokio::test]
+async fn a_paused_broadcast_stops_and_resumes_where_it_was() {
+    let app = spawn_app_with(&[("ASSENT_SEND_RATE", "100")]).await;
+    let readers = addresses("reader", 400);
+    app.seed(&readers, Seeded::Confirmed);
+    let operator = app.signed_in().await;
+    let page = write(&operator, "Paused", "Hello.").await;
+    assert_eq!(press(&operator, &page, "send", &[]).await, 303);
+    app.smtp.wait_for_async(50, MAIL_WAIT).await;
+    assert_eq!(press(&operator, &page, "pause", &[]).await, 303);
+    app.settle().await;
+    let at_pause = copies(&app.smtp, "Paused").len();
+    assert!(at_pause < 400, "paused before the end: {at_pause}");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    app.settle().await;
+    assert_eq!(
+        copies(&app.smtp, "Paused").len(),
+        at_pause,
+        "nothing goes while paused"
+    );
+    assert!(operator.html(&page).await.contains("badge-paused"));
+
+    assert_eq!(press(&operator, &page, "resume", &[]).await, 303);
+    until_sent(&app, &operator, &page).await;
+    let got = copies(&app.smtp, "Paused");
+    assert_eq!(got.len(), 400);
+    assert!(
+        got.values().all(|n| *n == 1),
+        "one copy each across the pause"
+    );
+    // Pausing what is not sending changes nothing.
+    assert_eq!(press(&operator, &page, "pause", &[]).await, 303);
+    assert!(operator.html(&page).await.contains("badge-sent"));
+}
+
+#[tokio::test]
+async fn a_new_signup_is_confirmed_at_once_while_a_large_broadcast_goes_out() {
+    let app = spawn_app_with(&[("ASSENT_SEND_RATE", "0")]).await;
+    app.seed(&addresses("reader", 3000), Seeded::Confirmed);
+    let operator = app.signed_in().await;
+    let page = write(&operator, "Big", "Hello.").await;
+    assert_eq!(press(&operator, &page, "send", &[]).await, 303);
+    app.smtp.wait_for_async(200, MAIL_WAIT).await;
+    let signed_up = Instant::now();
+    assert_eq!(app.signup("newcomer@example.com").await.status(), 200);
+    let deadline = signed_up + Duration::from_secs(2);
+    loop {
+        let confirmation = app
+            .smtp
+            .messages()
+            .into_iter()
+            .any(|m| m.rcpt_to[0] == "newcomer@example.com");
+        if confirmation {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the confirmation waited behind the broadcast"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(waiting(&app) > 0, "the broadcast was still going out");
+    app.settle().await;
+}
+
+#[tokio::test]
+async fn markdown_cannot_carry_a_script_and_a_test_copy_says_what_it_is() {
+    let app = spawn_app_with(&[]).await;
+    app.seed(&addresses("reader", 2), Seeded::Confirmed);
+    let operator = app.signed_in().await;
+    let body = "Hi <script>alert('x')</script>!\n\n<a href=\"javascript:alert(1)\" onclick=\"steal()\">click</a> <em>kept</em>";
+    let page = write(&operator, "Careful", body).await;
+    let preview = operator.html(&page).await;
+    assert!(!preview.contains("<script>alert"), "{preview}");
+    assert_eq!(
+        press(&operator, &page, "test", &[("email", "me@example.org")]).await,
+        303
+    );
+    app.settle().await;
+    let mails = app.smtp.messages();
+    assert_eq!(mails.len(), 1, "one test copy and nothing else");
+    let test = &mails[0];
+    assert_eq!(test.rcpt_to, ["me@example.org"]);
+    assert_eq!(
+        test.decoded_header("Subject").as_deref(),
+        Some("[Test] Careful")
+    );
+    let html = test.html_part().unwrap();
+    for banned in ["<script", "alert(", "javascript:", "onclick", "steal("] {
+        assert!(!html.contains(banned), "{banned}: {html}");
+    }
+    assert!(html.contains("<em>kept</em>"), "{html}");
+    assert!(html.contains("This is a test copy"));
+    // Its unsubscribe link explains, and changes nothing.
+    let path = link(test, "unsubscribe");
+    assert_eq!(path, "/unsubscribe/test-copy");
+    let post = app.post(&path).await;
+    assert_eq!(post.status(), 200);
+    assert!(post.text().await.unwrap().contains("test copy"));
+    assert!(
+        operator.html(&page).await.contains("badge-draft"),
+        "still a draft"
+    );
+}
+
+#[tokio::test]
+async fn a_scheduled_broadcast_waits_for_its_time_and_a_cancelled_one_sends_nothing() {
+    let app = spawn_app_with(&[("ASSENT_SEND_RATE", "0")]).await;
+    app.seed(&addresses("reader", 20), Seeded::Confirmed);
+    let operator = app.signed_in().await;
+    let page = write(&operator, "Later", "Hello.").await;
+    let soon = time::OffsetDateTime::now_utc() + time::Duration::seconds(2);
+    let at = soon
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    assert_eq!(press(&operator, &page, "send", &[("at", &at)]).await, 303);
+    assert!(operator.html(&page).await.contains("badge-scheduled"));
+    app.settle().await;
+    assert!(copies(&app.smtp, "Later").is_empty(), "not before its time");
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    app.wake();
+    let deadline = Instant::now() + MAIL_WAIT;
+    while copies(&app.smtp, "Later").len() < 20 {
+        assert!(Instant::now() < deadline, "sent at its time");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let other = write(&operator, "Never", "Hello.").await;
+    let far = "2099-01-01T00:00";
+    assert_eq!(press(&operator, &other, "send", &[("at", far)]).await, 303);
+    assert_eq!(press(&operator, &other, "cancel", &[]).await, 303);
+    assert!(operator.html(&other).await.contains("badge-cancelled"));
+    assert_eq!(
+        press(&operator, &other, "send", &[("at", "not a time")]).await,
+        422
+    );
+}
+
+/// Killed with SIGKILL in the middle of a broadcast: after the restart every
+/// recipient has a copy, and only the copies in flight at the kill went twice.
+#[tokio::test]
+async fn a_broadcast_cut_short_by_a_kill_resumes_with_at_most_the_in_flight_sent_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start();
+    smtp.set_delay(Duration::from_millis(20));
+    let bind = format!("127.0.0.1:{}", free_port());
+    let vars = test_env(
+        &dir,
+        Some(&smtp),
+        &[("ASSENT_BIND", &bind), ("ASSENT_SEND_RATE", "0")],
+    );
+    let url = vars["ASSENT_DATABASE_URL"].clone();
+    let base = format!("http://{bind}");
+    let mut server = spawn(&vars, &["serve"]);
+    wait_until_up(&base).await;
+    let readers = addresses("reader", 800);
+    seed(&mut connect(&url), &readers, Seeded::Confirmed);
+    create_operator_in(&url);
+    let operator = Operator::at(&base);
+    assert_eq!(operator.login(OPERATOR, PASSWORD).await.status(), 303);
+    let page = write(&operator, "Resilient", "Hello.").await;
+    assert_eq!(press(&operator, &page, "send", &[]).await, 303);
+    while copies(&smtp, "Resilient").len() < 150 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    server.0.kill().unwrap();
+    server.0.wait().unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let received_before: usize = copies(&smtp, "Resilient").values().sum();
+    let recorded: i64 = outbox::table
+        .filter(outbox::kind.eq(MessageKind::Broadcast))
+        .filter(outbox::status.eq(MessageStatus::Sent))
+        .count()
+        .get_result(&mut connect(&url))
+        .unwrap();
+    let in_flight = received_before - recorded as usize;
+    assert!(in_flight <= assent::mail::CONCURRENCY, "{in_flight}");
+
+    smtp.set_delay(Duration::ZERO);
+    let _server = spawn(&vars, &["serve"]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while copies(&smtp, "Resilient").len() < readers.len() {
+        assert!(Instant::now() < deadline, "every recipient got a copy");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let got = copies(&smtp, "Resilient");
+    let twice = got.values().filter(|n| **n > 1).count();
+    assert!(got.values().all(|n| *n <= 2), "never more than twice");
+    assert_eq!(
+        twice, in_flight,
+        "only the copies in flight at the kill went twice"
+    );
+}
