@@ -512,7 +512,6 @@ mod tests {
             ("ASSENT_CONFIRM_TTL", "2 weeks"),
             ("ASSENT_SIGNUP_RATE", "-1"),
             ("ASSENT_SEND_RATE", "fast"),
-            ("ASSENT_DKIM_DOMAIN", "example.com"),
             ("ASSENT_BOUNCE_SECRET", "short"),
             ("ASSENT_CORS_ORIGINS", "https://ok.example, nonsense"),
             ("ASSENT_DEFAULT_LIST", "!!!"),
@@ -522,6 +521,25 @@ mod tests {
             assert_eq!(err.variable, var);
             assert!(err.to_string().starts_with(var), "{err}");
         }
+    }
+
+    #[test]
+    fn partial_dkim_settings_name_what_is_missing() {
+        let err = settings(&[("ASSENT_DKIM_DOMAIN", "example.com")]).expect_err("partial");
+        assert_eq!(err.variable, "ASSENT_DKIM_SELECTOR");
+        let err = settings(&[
+            ("ASSENT_DKIM_SELECTOR", "mail2026"),
+            ("ASSENT_DKIM_KEY", "key.pem"),
+        ])
+        .expect_err("partial");
+        assert_eq!(err.variable, "ASSENT_DKIM_DOMAIN");
+        let err = settings(&[
+            ("ASSENT_DKIM_DOMAIN", "localhost"),
+            ("ASSENT_DKIM_SELECTOR", "mail2026"),
+            ("ASSENT_DKIM_KEY", "key.pem"),
+        ])
+        .expect_err("not a domain");
+        assert_eq!(err.variable, "ASSENT_DKIM_DOMAIN");
     }
 
     #[test]

@@ -358,3 +358,128 @@ fn admin_accounts_are_created_and_reset_from_the_command_line() {
         "long enough password"
     ));
 }
+
+#[test]
+fn dkim_keygen_writes_a_private_key_and_prints_its_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let vars = HashMap::new();
+    for (algorithm, k) in [("ed25519", "k=ed25519"), ("rsa", "k=rsa")] {
+        let file = format!("{algorithm}.pem");
+        let args = [
+            "dkim",
+            "keygen",
+            "--domain",
+            "example.com",
+            "--selector",
+            "mail2026",
+            "--algorithm",
+            algorithm,
+            "--out",
+            &file,
+        ];
+        let out = assent(&vars, &args, dir.path());
+        assert!(out.status.success(), "{}", stderr(&out));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(lines[0], "mail2026._domainkey.example.com");
+        assert!(
+            lines[1].starts_with(&format!("v=DKIM1; {k}; p=")),
+            "{stdout}"
+        );
+        let pem = std::fs::read_to_string(dir.path().join(&file)).unwrap();
+        assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join(&file))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "readable by its owner only");
+        }
+
+        let again = assent(&vars, &args, dir.path());
+        assert_eq!(again.status.code(), Some(2), "an existing key is kept");
+        assert!(stderr(&again).contains("--out"));
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(&file)).unwrap(),
+            pem
+        );
+    }
+}
+
+#[test]
+fn bad_or_partial_dkim_configuration_exits_2_naming_the_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let garbled = dir.path().join("garbled.pem");
+    std::fs::write(
+        &garbled,
+        "-----BEGIN PRIVATE KEY-----\nnot base64 at all\n-----END PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    let garbled = garbled.display().to_string();
+    let short = dir.path().join("short.pem");
+    {
+        use rsa::pkcs8::{EncodePrivateKey, LineEnding};
+        let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 1024).unwrap();
+        std::fs::write(&short, key.to_pkcs8_pem(LineEnding::LF).unwrap().as_bytes()).unwrap();
+    }
+    let short = short.display().to_string();
+    let cases: [(&[(&str, &str)], &str); 6] = [
+        (
+            &[("ASSENT_DKIM_DOMAIN", "example.com")],
+            "ASSENT_DKIM_SELECTOR",
+        ),
+        (
+            &[
+                ("ASSENT_DKIM_DOMAIN", "example.com"),
+                ("ASSENT_DKIM_SELECTOR", "mail2026"),
+            ],
+            "ASSENT_DKIM_KEY",
+        ),
+        (
+            &[
+                ("ASSENT_DKIM_DOMAIN", "example.com"),
+                ("ASSENT_DKIM_SELECTOR", "a,b"),
+                ("ASSENT_DKIM_KEY", "one.pem"),
+            ],
+            "ASSENT_DKIM_KEY",
+        ),
+        (
+            &[
+                ("ASSENT_DKIM_DOMAIN", "example.com"),
+                ("ASSENT_DKIM_SELECTOR", "mail2026"),
+                ("ASSENT_DKIM_KEY", "/nonexistent/key.pem"),
+            ],
+            "ASSENT_DKIM_KEY",
+        ),
+        (
+            &[
+                ("ASSENT_DKIM_DOMAIN", "example.com"),
+                ("ASSENT_DKIM_SELECTOR", "mail2026"),
+                ("ASSENT_DKIM_KEY", &garbled),
+            ],
+            "ASSENT_DKIM_KEY",
+        ),
+        (
+            &[
+                ("ASSENT_DKIM_DOMAIN", "example.com"),
+                ("ASSENT_DKIM_SELECTOR", "mail2026"),
+                ("ASSENT_DKIM_KEY", &short),
+            ],
+            "2048",
+        ),
+    ];
+    for (extra, named) in cases {
+        let mut vars = test_env(&dir, None, &[]);
+        vars.insert("ASSENT_BIND".into(), "127.0.0.1:0".into());
+        for (k, v) in extra {
+            vars.insert((*k).into(), (*v).into());
+        }
+        let out = assent(&vars, &["serve"], dir.path());
+        assert_eq!(out.status.code(), Some(2), "{extra:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{extra:?}: {err}");
+        assert!(err.contains(named), "{extra:?}: {err}");
+    }
+}

@@ -206,21 +206,20 @@ pub fn claim_due(
     let subscriber = subscribers::id
         .nullable()
         .eq(subscriptions::subscriber_id.nullable());
-    let rows: Vec<ClaimedRow> =
-        on_backend!(conn, |c| outbox::table
-            .left_join(subscriptions::table)
-            .left_join(lists::table.on(of_subscription))
-            .left_join(subscribers::table.on(subscriber))
-            .filter(outbox::id.eq_any(&ids))
-            .filter(outbox::claimed_by.eq(claim))
-            .order(outbox::id)
-            .select((
-                OutboxRow::as_select(),
-                list.nullable(),
-                subscriptions::status.nullable(),
-                subscribers::bounced_at.nullable(),
-            ))
-            .load(c))?;
+    let rows: Vec<ClaimedRow> = on_backend!(conn, |c| outbox::table
+        .left_join(subscriptions::table)
+        .left_join(lists::table.on(of_subscription))
+        .left_join(subscribers::table.on(subscriber))
+        .filter(outbox::id.eq_any(&ids))
+        .filter(outbox::claimed_by.eq(claim))
+        .order(outbox::id)
+        .select((
+            OutboxRow::as_select(),
+            list.nullable(),
+            subscriptions::status.nullable(),
+            subscribers::bounced_at.nullable(),
+        ))
+        .load(c))?;
     Ok(Claim {
         messages: rows
             .into_iter()

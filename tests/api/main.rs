@@ -6,9 +6,11 @@ mod support;
 
 mod admin;
 mod bad_input;
+mod bounces;
 mod broadcasts;
 mod confirm;
 mod delivery;
+mod dkim;
 mod hardening;
 mod imports;
 mod messages;
