@@ -385,12 +385,23 @@ async fn while_the_relay_refuses_everything_one_round_is_tried_a_second() {
     let before = app.smtp.transaction_count();
     make_due(&app);
     app.wake();
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let in_one_round = app.smtp.transaction_count() - before;
-    assert_eq!(in_one_round, batch, "one round, then a pause");
-    tokio::time::sleep(Duration::from_millis(1100)).await;
-    let after_the_pause = app.smtp.transaction_count() - before;
-    assert_eq!(after_the_pause, 2 * batch, "the next round after the pause");
+    let tried = || app.smtp.transaction_count() - before;
+    let until = |n: usize| async move {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while tried() < n && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
+    until(batch).await;
+    let round_ended = std::time::Instant::now();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(tried(), batch, "one round, then a pause");
+    until(2 * batch).await;
+    assert_eq!(tried(), 2 * batch, "the next round after the pause");
+    assert!(
+        round_ended.elapsed() >= Duration::from_millis(900),
+        "the second round waited for the pause"
+    );
 }
 
 /// The claim reads the due index in its order: no sort of the backlog.
