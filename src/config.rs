@@ -81,7 +81,38 @@ pub struct Settings {
     pub bounce_secret: Option<SecretString>,
     /// Reverse proxies trusted to name the client in `X-Forwarded-For`.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub clocks: Clocks,
     pub log: String,
+}
+
+/// The law's clocks (contract §10); `None` turns one off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clocks {
+    /// `ASSENT_PENDING_RETENTION`: a pending subscription this long after
+    /// its last signup request is deleted.
+    pub pending_retention: Option<Duration>,
+    /// `ASSENT_RECONFIRM_AFTER`: a confirmed subscription whose last
+    /// positive act is this old is asked to confirm again.
+    pub reconfirm_after: Option<Duration>,
+    /// `ASSENT_RECONFIRM_GRACE`: no answer this long after that ends it.
+    pub reconfirm_grace: Option<Duration>,
+}
+
+impl Clocks {
+    fn read(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let clock = |name: &'static str, default_days: u64| match get(name) {
+            None => Ok(Some(Duration::from_secs(default_days * 86_400))),
+            Some(v) if v.trim() == "0" => Ok(None),
+            Some(v) => parse_duration(v.trim())
+                .map(Some)
+                .map_err(|m| ConfigError::new(name, format!("{m}, or 0 to turn it off"))),
+        };
+        Ok(Self {
+            pending_retention: clock("ASSENT_PENDING_RETENTION", 30)?,
+            reconfirm_after: clock("ASSENT_RECONFIRM_AFTER", 1095)?,
+            reconfirm_grace: clock("ASSENT_RECONFIRM_GRACE", 30)?,
+        })
+    }
 }
 
 impl Settings {
@@ -236,6 +267,8 @@ impl Settings {
             .map_err(|m| ConfigError::new("ASSENT_TRUSTED_PROXIES", m))?
             .unwrap_or_default();
 
+        let clocks = Clocks::read(get)?;
+
         let log = get("ASSENT_LOG").unwrap_or_else(|| "info".into());
 
         Ok(Self {
@@ -256,6 +289,7 @@ impl Settings {
             dkim,
             bounce_secret,
             trusted_proxies,
+            clocks,
             log,
         })
     }
@@ -513,6 +547,9 @@ mod tests {
             ("ASSENT_SIGNUP_RATE", "-1"),
             ("ASSENT_SEND_RATE", "fast"),
             ("ASSENT_BOUNCE_SECRET", "short"),
+            ("ASSENT_PENDING_RETENTION", "a month"),
+            ("ASSENT_RECONFIRM_AFTER", "-3"),
+            ("ASSENT_RECONFIRM_GRACE", "30 days"),
             ("ASSENT_CORS_ORIGINS", "https://ok.example, nonsense"),
             ("ASSENT_DEFAULT_LIST", "!!!"),
             ("ASSENT_TRUSTED_PROXIES", "10.0.0.1, proxy.local"),

@@ -62,6 +62,8 @@ fn main() -> ExitCode {
                 .await
                 .map(|done| eprintln!("assent: {done}")),
             Command::Dkim { command } => cli::dkim::run(command),
+            Command::VerifyLedger => cli::ledger::run(settings).await,
+            Command::Purge { dry_run } => cli::purge::run(settings, dry_run).await,
             Command::Export { list, status } => {
                 cli::export::run(settings, list, status.map(Into::into)).await
             }

@@ -59,6 +59,11 @@ pub async fn prepare_database(settings: &Settings) -> Result<(Database, SecretKe
         let mut conn = db.write_conn()?;
         lists::ensure_default(&mut conn, &default_list, &org_name, now_ms())
             .map_err(DbError::from)?;
+        let chained = crate::services::ledger::chain_legacy(&mut conn)
+            .map_err(|e| StartupError::Other(e.to_string()))?;
+        if chained > 0 {
+            tracing::info!(events = chained, "consent events recorded before the ledger are now chained");
+        }
         let key = match configured_key {
             Some(key) => key.expose_secret().as_bytes().to_vec(),
             None => stored_settings::secret_key(&mut conn, generate_key)
@@ -121,7 +126,8 @@ async fn start_services(
         settings.org_name.clone(),
         settings.org_address.clone(),
         settings.confirm_ttl,
-    );
+    )
+    .with_reconfirm_grace(settings.clocks.reconfirm_grace);
     if let Some(signer) = dkim {
         composer = composer.with_dkim(signer);
     }
@@ -133,6 +139,7 @@ async fn start_services(
         default_list: slugify(&settings.default_list),
         wake: Wake::default(),
         password_checks: tokio::sync::Semaphore::new(checks),
+        clocks: settings.clocks,
     });
     let pace = Pace(std::num::NonZeroU32::new(settings.send_rate));
     let runtime = Runtime::register(Arc::clone(&services), mailer, role, pace).await?;

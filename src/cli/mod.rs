@@ -4,6 +4,8 @@
 pub mod admin;
 pub mod dkim;
 pub mod export;
+pub mod ledger;
+pub mod purge;
 
 use std::process::ExitCode;
 
@@ -67,6 +69,14 @@ pub enum Command {
         #[command(subcommand)]
         command: DkimCommand,
     },
+    /// Run retention and re-permission now: purge old pending requests, send due reconfirmations, expire unanswered ones
+    Purge {
+        /// Print what would be done, and change and send nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Check every consent event against its digest and its place in the chain
+    VerifyLedger,
     /// Write every subscription as CSV to stdout
     Export {
         /// Only this list (its slug)

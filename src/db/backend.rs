@@ -11,12 +11,15 @@ use crate::domain::{MessageId, MessageStatus, SubscriptionId};
 /// Set on every SQLite connection. WAL lets readers work while the writer
 /// commits; `synchronous = NORMAL` keeps commits durable across a process
 /// crash (not a power cut) at a fraction of FULL's cost. Savepoints keep
-/// their undo pages in memory rather than in a temporary file.
+/// their undo pages in memory rather than in a temporary file. What is
+/// deleted is overwritten with zeros (`secure_delete`), so that an erased
+/// person does not stay in the file's free pages (contract §10).
 pub const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000;
      PRAGMA journal_mode = WAL;
      PRAGMA synchronous = NORMAL;
      PRAGMA foreign_keys = ON;
-     PRAGMA temp_store = MEMORY;";
+     PRAGMA temp_store = MEMORY;
+     PRAGMA secure_delete = ON;";
 
 /// Set on the server's SQLite write connection: commits only append to the
 /// log, and `group_commit` has it copied back into the database file on a
@@ -34,6 +37,9 @@ pub enum Checkpoint {
     /// beginning. Run between the writer's transactions. Like a passive
     /// one, it fails at once while another checkpoint runs.
     Full,
+    /// As `Full`, then empties the log file: the pages it held before a
+    /// deletion (an erasure, a purge) are gone from disk as well.
+    Truncate,
 }
 
 /// Runs an SQLite checkpoint and returns how many pages the log holds.
@@ -46,6 +52,7 @@ pub fn checkpoint(conn: &mut DbConn, mode: Checkpoint) -> QueryResult<i64> {
     let sql = match mode {
         Checkpoint::Passive => "PRAGMA wal_checkpoint(PASSIVE)",
         Checkpoint::Full => "PRAGMA wal_checkpoint(FULL)",
+        Checkpoint::Truncate => "PRAGMA wal_checkpoint(TRUNCATE)",
     };
     match conn {
         DbConn::Sqlite(sqlite) => diesel::sql_query(sql)
@@ -129,6 +136,20 @@ pub fn lock_pacing(conn: &mut DbConn, name: &str, now: i64) -> QueryResult<i64> 
             .find(name)
             .select(pacing::next_at)
             .first(sqlite),
+    }
+}
+
+/// The newest link of the consent ledger, locked until the transaction
+/// ends so that appends from every process form one chain.
+pub fn lock_ledger_head(conn: &mut DbConn) -> QueryResult<(i64, String)> {
+    use super::schema::ledger_head;
+    let head = ledger_head::table
+        .find(1)
+        .select((ledger_head::position, ledger_head::chain));
+    match conn {
+        DbConn::Postgres(pg) => head.for_update().first(pg),
+        // One writer at a time already.
+        DbConn::Sqlite(sqlite) => head.first(sqlite),
     }
 }
 

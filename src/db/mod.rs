@@ -31,6 +31,7 @@ pub mod export;
 mod group_commit;
 pub mod imports;
 pub mod jobs;
+pub mod ledger;
 pub mod lists;
 pub mod models;
 pub mod outbox;
@@ -237,6 +238,30 @@ impl Database {
     /// A read connection for code that is already off the runtime (the CLI).
     pub fn read_conn(&self) -> Result<PooledConn, DbError> {
         Ok(self.inner.reader.get()?)
+    }
+
+    /// After personal data was deleted: on SQLite, empties the write-ahead
+    /// log, which still holds the pages from before the deletion. Best
+    /// effort: a busy database leaves it to the next time.
+    pub async fn scrub_log(&self) {
+        let mut last = None;
+        // The writer's own checkpoints make this one fail while they run.
+        for _ in 0..5 {
+            let scrubbed = self
+                .read(|c| {
+                    backend::checkpoint(c, backend::Checkpoint::Truncate).map_err(DbError::from)
+                })
+                .await;
+            match scrubbed {
+                Ok(0) => return,
+                Ok(pages) => last = Some(format!("{pages} pages left in the log")),
+                Err(e) => last = Some(e.to_string()),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        if let Some(error) = last {
+            tracing::warn!(%error, "the log could not be emptied after a deletion");
+        }
     }
 
     /// A connection to write with, for code that is already off the runtime

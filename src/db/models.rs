@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use super::schema::{
     broadcasts, consent_events, imports, jobs, lists, outbox, subscribers, subscriptions, tokens,
 };
+use crate::domain::ledger::EventFacts;
 use crate::domain::sql::text_enum;
 use crate::domain::{
     Act, BroadcastId, Channel, EventId, ImportId, JobId, ListId, MessageId, MessageKind,
@@ -51,6 +52,8 @@ pub struct Subscription {
     pub created_at: i64,
     pub confirmed_at: Option<i64>,
     pub unsubscribed_at: Option<i64>,
+    pub consented_at: Option<i64>,
+    pub reconfirm_sent_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -80,6 +83,23 @@ pub struct NewConsentEvent<'a> {
     pub wording_sha256: Option<&'a str>,
 }
 
+impl NewConsentEvent<'_> {
+    pub fn facts(&self, id: EventId) -> EventFacts<'_> {
+        EventFacts {
+            id,
+            subscription_id: self.subscription_id,
+            act: self.act,
+            channel: self.channel,
+            occurred_at: self.occurred_at,
+            client_ip: self.client_ip,
+            user_agent: self.user_agent,
+            source: self.source,
+            wording_version: self.wording_version,
+            wording_sha256: self.wording_sha256,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = consent_events)]
 pub struct ConsentEvent {
@@ -93,6 +113,23 @@ pub struct ConsentEvent {
     pub source: Option<String>,
     pub wording_version: Option<i32>,
     pub wording_sha256: Option<String>,
+}
+
+impl ConsentEvent {
+    pub fn facts(&self) -> EventFacts<'_> {
+        EventFacts {
+            id: self.id,
+            subscription_id: self.subscription_id,
+            act: self.act,
+            channel: self.channel,
+            occurred_at: self.occurred_at,
+            client_ip: self.client_ip.as_deref(),
+            user_agent: self.user_agent.as_deref(),
+            source: self.source.as_deref(),
+            wording_version: self.wording_version,
+            wording_sha256: self.wording_sha256.as_deref(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -159,6 +196,11 @@ text_enum!(
         Housekeeping => "housekeeping",
         /// Queues a broadcast's copies and sees it to its end.
         Broadcast => "broadcast",
+        /// Checks the consent ledger (daily).
+        VerifyLedger => "verify_ledger",
+        /// Runs the clocks of retention and re-permission (hourly, or more
+        /// often when a clock is short).
+        Retention => "retention",
     }
 );
 

@@ -110,6 +110,16 @@ pub fn queued_times_for_mailbox(
         .load(c))
 }
 
+/// When the last queued message of `kind` is due, so that a paced batch
+/// goes after the one before it.
+pub fn last_queued_of_kind(conn: &mut DbConn, kind: MessageKind) -> QueryResult<Option<i64>> {
+    outbox::table
+        .filter(outbox::kind.eq(kind))
+        .filter(outbox::status.eq(MessageStatus::Queued))
+        .select(diesel::dsl::max(outbox::next_attempt_at))
+        .first(conn)
+}
+
 /// Drops what is still waiting for a subscription that just ended, and the
 /// live links it held.
 pub fn cancel_for_subscription(

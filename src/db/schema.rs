@@ -55,6 +55,11 @@ diesel::table! {
         created_at -> BigInt,
         confirmed_at -> Nullable<BigInt>,
         unsubscribed_at -> Nullable<BigInt>,
+        /// The last positive act: the confirmation, a reconfirmation, a
+        /// rejoin from the person's own page.
+        consented_at -> Nullable<BigInt>,
+        /// When a reconfirmation was queued and not yet answered.
+        reconfirm_sent_at -> Nullable<BigInt>,
     }
 }
 
@@ -133,6 +138,39 @@ diesel::table! {
         updated_at -> BigInt,
         started_at -> Nullable<BigInt>,
         finished_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// Each consent event's digest and link in the chain (contract §11);
+    /// kept when an erasure deletes the event.
+    consent_ledger (position) {
+        position -> BigInt,
+        event_id -> BigInt,
+        digest -> Text,
+        chain -> Text,
+        erased_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// The newest link of the chain: one row, locked by each append.
+    ledger_head (id) {
+        id -> Integer,
+        position -> BigInt,
+        chain -> Text,
+        legacy_until -> BigInt,
+    }
+}
+
+diesel::table! {
+    ledger_checks (id) {
+        id -> BigInt,
+        checked_at -> BigInt,
+        events -> BigInt,
+        head -> Text,
+        broken_event -> Nullable<BigInt>,
+        problem -> Nullable<Text>,
     }
 }
 
@@ -312,4 +350,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     broadcasts,
     pacing,
     bounces,
+    consent_ledger,
+    ledger_head,
+    ledger_checks,
 );

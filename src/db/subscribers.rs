@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::DbConn;
 use super::models::{Subscriber, Subscription};
 use super::schema::{consent_events, lists, subscribers, subscriptions};
-use crate::domain::{Status, SubscriberId};
+use crate::domain::{EventId, Status, SubscriberId, SubscriptionId};
 
 pub struct Search<'a> {
     /// A substring of the address; empty for all.
@@ -102,16 +102,47 @@ pub fn subscriptions_of(
 /// Deletes the person: their subscriptions, links, queued mail and consent
 /// events go with them (the foreign keys cascade). Returns false when there
 /// was no such subscriber.
-pub fn erase(conn: &mut DbConn, id: SubscriberId) -> QueryResult<bool> {
-    // Consent events are deleted explicitly: they are append-only for updates,
-    // but erasure is the one case where the law asks for them to go.
-    let subscription_ids = subscriptions::table
+pub fn erase(conn: &mut DbConn, id: SubscriberId, now: i64) -> QueryResult<bool> {
+    let subscription_ids: Vec<SubscriptionId> = subscriptions::table
         .filter(subscriptions::subscriber_id.eq(id))
-        .select(subscriptions::id);
-    diesel::delete(
-        consent_events::table.filter(consent_events::subscription_id.eq_any(subscription_ids)),
-    )
-    .execute(conn)?;
+        .select(subscriptions::id)
+        .load(conn)?;
+    delete_events(conn, &subscription_ids, now)?;
     let deleted = diesel::delete(subscribers::table.find(id)).execute(conn)?;
     Ok(deleted > 0)
+}
+
+/// Deletes one subscription with its links, queued mail and events, and
+/// its subscriber too when it was their last.
+pub fn purge_subscription(
+    conn: &mut DbConn,
+    subscription: &Subscription,
+    now: i64,
+) -> QueryResult<()> {
+    delete_events(conn, &[subscription.id], now)?;
+    diesel::delete(subscriptions::table.find(subscription.id)).execute(conn)?;
+    let others = subscriptions::table
+        .filter(subscriptions::subscriber_id.eq(subscription.subscriber_id))
+        .count()
+        .get_result::<i64>(conn)?;
+    if others == 0 {
+        diesel::delete(subscribers::table.find(subscription.subscriber_id)).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Consent events are deleted explicitly: they are append-only for updates,
+/// and erasure is the one case where the law asks for them to go. Their
+/// links in the ledger stay, marked, so that the chain still verifies.
+fn delete_events(conn: &mut DbConn, subscriptions: &[SubscriptionId], now: i64) -> QueryResult<()> {
+    let events: Vec<EventId> = consent_events::table
+        .filter(consent_events::subscription_id.eq_any(subscriptions))
+        .select(consent_events::id)
+        .load(conn)?;
+    super::ledger::mark_erased(conn, &events, now)?;
+    for chunk in events.chunks(500) {
+        diesel::delete(consent_events::table.filter(consent_events::id.eq_any(chunk)))
+            .execute(conn)?;
+    }
+    Ok(())
 }

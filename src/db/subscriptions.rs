@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use super::models::{ConsentEvent, NewConsentEvent, Subscriber, Subscription};
 use super::schema::{consent_events, subscribers, subscriptions};
 use super::{DbConn, at_most_one, exactly_one};
-use crate::domain::{Act, ListId, Status, SubscriberEmail, SubscriberId, SubscriptionId};
+use crate::domain::{Act, EventId, ListId, Status, SubscriberEmail, SubscriberId, SubscriptionId};
 
 pub fn subscriber_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<Subscriber>> {
     at_most_one(on_backend!(conn, |c| subscribers::table
@@ -133,6 +133,9 @@ pub fn mark_confirmed(conn: &mut DbConn, id: SubscriptionId, now: i64) -> QueryR
         .set((
             subscriptions::status.eq(Status::Confirmed),
             subscriptions::confirmed_at.eq(now),
+            subscriptions::unsubscribed_at.eq(None::<i64>),
+            subscriptions::consented_at.eq(now),
+            subscriptions::reconfirm_sent_at.eq(None::<i64>),
         ))
         .execute(conn)
         .map(|_| ())
@@ -143,18 +146,21 @@ pub fn mark_unsubscribed(conn: &mut DbConn, id: SubscriptionId, now: i64) -> Que
         .set((
             subscriptions::status.eq(Status::Unsubscribed),
             subscriptions::unsubscribed_at.eq(now),
+            subscriptions::reconfirm_sent_at.eq(None::<i64>),
         ))
         .execute(conn)
         .map(|_| ())
 }
 
-/// Appends a consent event. There is deliberately no function that updates
-/// one; the database refuses updates too.
+/// Appends a consent event and its link in the ledger. There is
+/// deliberately no function that updates one; the database refuses updates
+/// too.
 pub fn append_event(conn: &mut DbConn, event: &NewConsentEvent<'_>) -> QueryResult<()> {
-    on_backend!(conn, |c| diesel::insert_into(consent_events::table)
+    let id: EventId = on_backend!(conn, |c| diesel::insert_into(consent_events::table)
         .values(event)
-        .execute(c))
-    .map(|_| ())
+        .returning(consent_events::id)
+        .get_result(c))?;
+    super::ledger::append(conn, id, &event.facts(id).digest())
 }
 
 pub fn events(
@@ -180,4 +186,77 @@ pub fn last_request(
         .select(ConsentEvent::as_select())
         .first(conn)
         .optional()
+}
+
+type Backend = <DbConn as Connection>::Backend;
+
+/// Pending subscriptions whose last signup request is older than `before`.
+pub fn stale_pending(before: i64) -> subscriptions::BoxedQuery<'static, Backend> {
+    let recent_request = consent_events::table
+        .filter(consent_events::subscription_id.eq(subscriptions::id))
+        .filter(consent_events::act.eq(Act::Requested))
+        .filter(consent_events::occurred_at.ge(before));
+    subscriptions::table
+        .filter(subscriptions::status.eq(Status::Pending))
+        .filter(subscriptions::created_at.lt(before))
+        .filter(diesel::dsl::not(diesel::dsl::exists(recent_request)))
+        .into_boxed()
+}
+
+/// Confirmed subscriptions whose last positive act is older than `before`
+/// and that have not been asked to confirm again.
+pub fn due_for_reconfirmation(before: i64) -> subscriptions::BoxedQuery<'static, Backend> {
+    subscriptions::table
+        .filter(subscriptions::status.eq(Status::Confirmed))
+        .filter(subscriptions::consented_at.lt(before))
+        .filter(subscriptions::reconfirm_sent_at.is_null())
+        .into_boxed()
+}
+
+/// Confirmed subscriptions asked to confirm again before `before`, and
+/// that did not answer.
+pub fn unanswered_reconfirmations(before: i64) -> subscriptions::BoxedQuery<'static, Backend> {
+    subscriptions::table
+        .filter(subscriptions::status.eq(Status::Confirmed))
+        .filter(subscriptions::reconfirm_sent_at.lt(before))
+        .into_boxed()
+}
+
+/// The first `limit` subscriptions of such a query, oldest first.
+pub fn first_of(
+    conn: &mut DbConn,
+    query: subscriptions::BoxedQuery<'static, Backend>,
+    limit: i64,
+) -> QueryResult<Vec<Subscription>> {
+    query
+        .order(subscriptions::id)
+        .limit(limit)
+        .select(Subscription::as_select())
+        .load(conn)
+}
+
+/// How many subscriptions such a query finds.
+pub fn count_of(
+    conn: &mut DbConn,
+    query: subscriptions::BoxedQuery<'static, Backend>,
+) -> QueryResult<i64> {
+    query.count().get_result(conn)
+}
+
+pub fn mark_reconfirm_sent(conn: &mut DbConn, id: SubscriptionId, now: i64) -> QueryResult<()> {
+    diesel::update(subscriptions::table.find(id))
+        .set(subscriptions::reconfirm_sent_at.eq(now))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// A new positive act on a confirmed subscription: its consent is fresh.
+pub fn mark_reconfirmed(conn: &mut DbConn, id: SubscriptionId, now: i64) -> QueryResult<()> {
+    diesel::update(subscriptions::table.find(id))
+        .set((
+            subscriptions::consented_at.eq(now),
+            subscriptions::reconfirm_sent_at.eq(None::<i64>),
+        ))
+        .execute(conn)
+        .map(|_| ())
 }

@@ -25,6 +25,9 @@ text_enum!(
         Unsubscribed => "unsubscribed",
         /// An operator sent the confirmation request again.
         ConfirmationResent => "confirmation_resent",
+        /// A confirmed subscriber pressed "Keep me subscribed": consent
+        /// given anew.
+        Reconfirmed => "reconfirmed",
     }
 );
 
@@ -42,6 +45,12 @@ text_enum!(
         Bounce => "bounce",
         /// The recipient marked a message as spam.
         Complaint => "complaint",
+        /// No answer to a reconfirmation request within its grace.
+        Expiry => "expiry",
+        /// The person's own page.
+        Preferences => "preferences",
+        /// The button of a reconfirmation request.
+        ReconfirmButton => "reconfirm_button",
     }
 );
 

@@ -16,6 +16,8 @@ text_enum!(
         Broadcast => "broadcast",
         /// A copy of a broadcast an operator sent to check it.
         BroadcastTest => "broadcast_test",
+        /// Asks a subscriber whose consent is old to confirm it again.
+        Reconfirmation => "reconfirmation",
     }
 );
 
@@ -97,6 +99,10 @@ pub enum Draft {
     BroadcastTest {
         broadcast: BroadcastId,
     },
+    /// Its unsubscribe link also leads to the "Keep me subscribed" page.
+    Reconfirmation {
+        unsubscribe: LinkToken,
+    },
 }
 
 impl Draft {
@@ -106,6 +112,7 @@ impl Draft {
             Draft::Welcome { .. } => MessageKind::Welcome,
             Draft::Broadcast { .. } => MessageKind::Broadcast,
             Draft::BroadcastTest { .. } => MessageKind::BroadcastTest,
+            Draft::Reconfirmation { .. } => MessageKind::Reconfirmation,
         }
     }
 
@@ -131,6 +138,7 @@ impl Draft {
         match self {
             Draft::Confirmation { unsubscribe, .. }
             | Draft::Welcome { unsubscribe }
+            | Draft::Reconfirmation { unsubscribe }
             | Draft::Broadcast { unsubscribe, .. } => Unsubscribe::Link(unsubscribe),
             Draft::BroadcastTest { .. } => Unsubscribe::TestCopy,
         }
@@ -154,6 +162,9 @@ impl Draft {
                 unsubscribe: link(unsubscribe)?,
             }),
             (MessageKind::Welcome, None, None) => Some(Draft::Welcome {
+                unsubscribe: link(unsubscribe)?,
+            }),
+            (MessageKind::Reconfirmation, None, None) => Some(Draft::Reconfirmation {
                 unsubscribe: link(unsubscribe)?,
             }),
             (MessageKind::Broadcast, None, Some(broadcast)) => Some(Draft::Broadcast {
@@ -197,7 +208,10 @@ mod tests {
         let test = Draft::BroadcastTest {
             broadcast: BroadcastId(5),
         };
-        for draft in [&confirmation, &welcome, &copy, &test] {
+        let reconfirmation = Draft::Reconfirmation {
+            unsubscribe: link(7),
+        };
+        for draft in [&confirmation, &welcome, &copy, &test, &reconfirmation] {
             let confirm = draft.confirm_link().map(ToString::to_string);
             let unsubscribe = draft.unsubscribe().to_string();
             let back = Draft::from_stored(

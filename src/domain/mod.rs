@@ -6,6 +6,7 @@ pub mod bounce;
 pub mod consent;
 pub mod email;
 pub mod ids;
+pub mod ledger;
 pub mod list;
 pub mod message;
 pub mod name;

@@ -14,6 +14,8 @@ pub mod delivery;
 pub mod heartbeat;
 pub mod housekeeping;
 pub mod import;
+pub mod ledger;
+pub mod retention;
 pub mod runner;
 pub mod schedule;
 pub mod supervisor;

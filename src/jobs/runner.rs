@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
-use super::{Ctx, broadcast, housekeeping, import, supervisor};
+use super::{Ctx, broadcast, housekeeping, import, ledger, retention, supervisor};
 use crate::db::models::{Job, JobKind, JobStatus};
 use crate::db::{DbError, jobs, now_ms};
 use crate::domain::JobId;
@@ -104,6 +104,8 @@ async fn run_one(ctx: Arc<Ctx>, job: Job) {
         JobKind::Import => import::run(&ctx, &job).await,
         JobKind::Housekeeping => housekeeping::run(&ctx).await,
         JobKind::Broadcast => broadcast::run(&ctx, &job).await,
+        JobKind::VerifyLedger => ledger::run(&ctx).await,
+        JobKind::Retention => retention::run(&ctx).await,
     };
     ctx.worked();
     let recorded = match outcome {

@@ -5,24 +5,47 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::Ctx;
+use crate::config::Clocks;
 use crate::db::models::JobKind;
 use crate::db::{DbError, jobs, now_ms};
 
-/// Every scheduled job and how often it runs.
-pub const SCHEDULES: &[(JobKind, Duration)] = &[(JobKind::Housekeeping, Duration::from_secs(3600))];
-/// How often each process looks at the schedules.
+/// Every scheduled job and how often it runs. The clocks of retention are
+/// looked at hourly, or four times within the shortest clock.
+pub fn schedules(clocks: &Clocks) -> [(JobKind, Duration); 3] {
+    let hour = Duration::from_secs(3600);
+    let retention = [
+        clocks.pending_retention,
+        clocks.reconfirm_after,
+        clocks.reconfirm_grace,
+    ]
+    .into_iter()
+    .flatten()
+    .map(|clock| (clock / 4).max(Duration::from_millis(250)))
+    .fold(hour, Duration::min);
+    [
+        (JobKind::Housekeeping, hour),
+        (JobKind::VerifyLedger, Duration::from_secs(86_400)),
+        (JobKind::Retention, retention),
+    ]
+}
+/// How often each process looks at the schedules, at most.
 const POLL: Duration = Duration::from_secs(30);
 
 pub async fn run(ctx: Arc<Ctx>) -> Result<(), String> {
+    let schedules = schedules(&ctx.services.clocks);
+    let poll = schedules
+        .iter()
+        .map(|(_, every)| *every)
+        .fold(POLL, Duration::min);
     loop {
         let queued = ctx
             .services
             .db
-            .write(|c| {
+            .write(move |c| {
                 let now = now_ms();
                 let mut queued = 0;
-                for (kind, every) in SCHEDULES {
-                    if jobs::run_if_due(c, *kind, every.as_millis() as i64, now)?.is_some() {
+                for (kind, every) in schedules {
+                    if jobs::run_if_due(c, kind, every.as_millis() as i64, now)?.is_some() {
                         queued += 1;
                     }
                 }
@@ -33,6 +56,6 @@ pub async fn run(ctx: Arc<Ctx>) -> Result<(), String> {
         if queued > 0 {
             ctx.services.wake.jobs();
         }
-        tokio::time::sleep(POLL).await;
+        tokio::time::sleep(poll).await;
     }
 }

@@ -24,7 +24,8 @@ use super::dkim::Dkim;
 use super::markdown::{self, Body};
 use super::templates::{
     Broadcast, BroadcastHtml, BroadcastText, Confirmation, ConfirmationHtml, ConfirmationText,
-    Footer, Welcome, WelcomeHtml, WelcomeText,
+    Footer, Reconfirmation, ReconfirmationHtml, ReconfirmationText, Welcome, WelcomeHtml,
+    WelcomeText,
 };
 use crate::config::describe_duration;
 use crate::domain::message::Unsubscribe;
@@ -87,6 +88,22 @@ impl EmailContent for Welcome {
     }
     fn html(&self) -> askama::Result<String> {
         WelcomeHtml { m: self }.render()
+    }
+}
+
+impl EmailContent for Reconfirmation {
+    const KIND: MessageKind = MessageKind::Reconfirmation;
+    fn subject(&self) -> String {
+        format!("Do you still want {}?", self.list_name)
+    }
+    fn footer(&self) -> &Footer {
+        &self.footer
+    }
+    fn text(&self) -> askama::Result<String> {
+        ReconfirmationText { m: self }.render()
+    }
+    fn html(&self) -> askama::Result<String> {
+        ReconfirmationHtml { m: self }.render()
     }
 }
 
@@ -164,6 +181,7 @@ pub struct Composer {
     org_name: String,
     org_address: String,
     confirm_ttl: Duration,
+    reconfirm_grace: Option<Duration>,
     dkim: Option<Arc<Dkim>>,
 }
 
@@ -181,8 +199,15 @@ impl Composer {
             org_name,
             org_address,
             confirm_ttl,
+            reconfirm_grace: None,
             dkim: None,
         }
+    }
+
+    /// Reconfirmation requests say how long the recipient has to answer.
+    pub fn with_reconfirm_grace(mut self, grace: Option<Duration>) -> Self {
+        self.reconfirm_grace = grace;
+        self
     }
 
     /// Signs every message with these keys.
@@ -262,6 +287,9 @@ impl Composer {
                 _,
             ) => self.confirmation(to, list, confirm, unsubscribe),
             (Draft::Welcome { unsubscribe }, _) => self.welcome(to, list, unsubscribe),
+            (Draft::Reconfirmation { unsubscribe }, _) => {
+                self.reconfirmation(to, list, unsubscribe)
+            }
             (Draft::Broadcast { .. } | Draft::BroadcastTest { .. }, Some(copy)) => {
                 self.broadcast(to, list, copy, draft.unsubscribe())
             }
@@ -285,6 +313,23 @@ impl Composer {
         let content = Welcome {
             list_name: list.name.to_owned(),
             list_description: list.description.to_owned(),
+            footer: self.footer(list, Unsubscribe::Link(unsubscribe)),
+        };
+        self.compose(to, &content)
+    }
+
+    /// Its "Keep me subscribed" page is reached with the unsubscribe link's
+    /// token, the recipient's key to their subscription.
+    pub fn reconfirmation(
+        &self,
+        to: &SubscriberEmail,
+        list: &ListInfo<'_>,
+        unsubscribe: &LinkToken,
+    ) -> Result<OutgoingMessage, ComposeError> {
+        let content = Reconfirmation {
+            list_name: list.name.to_owned(),
+            keep_url: self.link("reconfirm", unsubscribe),
+            grace: self.reconfirm_grace.map(describe_duration),
             footer: self.footer(list, Unsubscribe::Link(unsubscribe)),
         };
         self.compose(to, &content)
@@ -503,6 +548,15 @@ mod tests {
                     list_name: list.name.into(),
                     confirm_url: composer.link("confirm", &token()),
                     confirm_ttl: "48 hours".into(),
+                    footer: footer.clone(),
+                },
+            ),
+            sample(
+                &composer,
+                Reconfirmation {
+                    list_name: list.name.into(),
+                    keep_url: composer.link("reconfirm", &token()),
+                    grace: Some("30 days".into()),
                     footer: footer.clone(),
                 },
             ),

@@ -57,6 +57,30 @@ pub struct WelcomeHtml<'a> {
     pub m: &'a Welcome,
 }
 
+/// Asks a subscriber whose consent is old whether they still want the list.
+#[derive(Debug, Clone)]
+pub struct Reconfirmation {
+    pub list_name: String,
+    /// The "Keep me subscribed" page.
+    pub keep_url: String,
+    /// How long they have to answer, in words; `None` when no answer
+    /// ends the subscription.
+    pub grace: Option<String>,
+    pub footer: Footer,
+}
+
+#[derive(Template)]
+#[template(path = "email/reconfirmation.txt")]
+pub struct ReconfirmationText<'a> {
+    pub m: &'a Reconfirmation,
+}
+
+#[derive(Template)]
+#[template(path = "email/reconfirmation.html")]
+pub struct ReconfirmationHtml<'a> {
+    pub m: &'a Reconfirmation,
+}
+
 /// A subscriber's copy of a broadcast, or an operator's test copy.
 #[derive(Debug, Clone)]
 pub struct Broadcast {

@@ -111,6 +111,18 @@ pub struct DashboardPage<'a> {
     pub lists: Vec<ListStats>,
     pub chart: Chart,
     pub delivery: DeliveryHealth,
+    pub ledger: LedgerState,
+}
+
+/// The consent ledger as the dashboard shows it.
+#[derive(Debug, Clone)]
+pub struct LedgerState {
+    pub events: i64,
+    pub head: String,
+    /// When it was last verified (RFC 3339), and what that found.
+    pub checked_at: Option<String>,
+    /// `None` when the last verification found the chain intact.
+    pub problem: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -91,6 +91,8 @@ pub struct UnsubscribePage<'a> {
     pub list_name: &'a str,
     /// Already unsubscribed: the page says so instead of asking again.
     pub already_unsubscribed: bool,
+    /// The person's own page.
+    pub own_page: &'a str,
 }
 
 /// `POST /unsubscribe/{token}`.
@@ -101,6 +103,42 @@ pub struct UnsubscribedPage<'a> {
     pub list_name: &'a str,
     /// Where to sign up again, for someone who left by mistake.
     pub signup_url: &'a str,
+    /// The person's own page.
+    pub own_page: &'a str,
+}
+
+/// `/reconfirm/{token}`: "Keep me subscribed".
+#[derive(Template)]
+#[template(path = "keep.html")]
+pub struct KeepPage<'a> {
+    pub site: &'a Site,
+    pub list_name: &'a str,
+    /// `asking`, `kept` or `ended`.
+    pub state: &'a str,
+    pub signup_url: &'a str,
+    pub own_page: &'a str,
+}
+
+/// One list on the person's own page.
+#[derive(Debug, Clone)]
+pub struct OwnList {
+    pub slug: String,
+    pub name: String,
+    /// `pending`, `confirmed` or `unsubscribed`.
+    pub status: &'static str,
+}
+
+/// `/me/{token}`: the person's own page.
+#[derive(Template)]
+#[template(path = "me.html")]
+pub struct OwnPage<'a> {
+    pub site: &'a Site,
+    pub email: &'a str,
+    pub lists: &'a [OwnList],
+    /// `/me/{token}`, which every form posts under.
+    pub base: &'a str,
+    /// Shown once after an action.
+    pub notice: Option<&'a str>,
 }
 
 /// 404, 410, 413, 422, 429, 500 and friends.

@@ -7,6 +7,7 @@ pub mod body;
 pub mod client_cap;
 mod confirm;
 mod health;
+mod preferences;
 mod signup;
 mod unsubscribe;
 mod webhooks;
@@ -84,6 +85,19 @@ pub fn configure(cfg: &mut web::ServiceConfig, cors_origins: &[String]) {
             .route(read().to(unsubscribe::page))
             .route(web::post().to(unsubscribe::submit)),
     )
+    .service(
+        web::resource("/reconfirm/{token}")
+            .route(read().to(preferences::keep_page_get))
+            .route(web::post().to(preferences::keep)),
+    )
+    .route("/me/{token}", read().to(preferences::me))
+    .route(
+        "/me/{token}/consent.json",
+        read().to(preferences::consent_json),
+    )
+    .route("/me/{token}/leave", web::post().to(preferences::leave))
+    .route("/me/{token}/rejoin", web::post().to(preferences::rejoin))
+    .route("/me/{token}/erase", web::post().to(preferences::erase))
     .route("/webhooks/bounce", web::post().to(webhooks::bounce))
     .configure(admin::configure)
     .route("/healthz", read().to(health::check))

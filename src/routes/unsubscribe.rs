@@ -22,6 +22,7 @@ pub async fn page(
         return Ok(with_token_headers(not_found(&state)));
     };
     let found = double_opt_in::inspect_unsubscribe(&state.services, link).await?;
+    let own_page = format!("/me/{token}");
     let response = match found {
         UnsubscribeState::Subscribed { list } => render(
             StatusCode::OK,
@@ -29,6 +30,7 @@ pub async fn page(
                 site: &state.site,
                 list_name: &list.name,
                 already_unsubscribed: false,
+                own_page: &own_page,
             },
         ),
         UnsubscribeState::AlreadyUnsubscribed { list } => render(
@@ -37,6 +39,7 @@ pub async fn page(
                 site: &state.site,
                 list_name: &list.name,
                 already_unsubscribed: true,
+                own_page: &own_page,
             },
         ),
         UnsubscribeState::NotFound => not_found(&state),
@@ -92,12 +95,14 @@ pub async fn submit(
     let response = match outcome {
         UnsubscribeState::Subscribed { list } | UnsubscribeState::AlreadyUnsubscribed { list } => {
             let signup_url = format!("/subscribe?list={}", list.slug);
+            let own_page = format!("/me/{token}");
             render(
                 StatusCode::OK,
                 &UnsubscribedPage {
                     site: &state.site,
                     list_name: &list.name,
                     signup_url: &signup_url,
+                    own_page: &own_page,
                 },
             )
         }

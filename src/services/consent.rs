@@ -2,11 +2,15 @@
 //! when and how. One structure, serialised as the operators' `consent.json`
 //! and read by the subscriber's admin page.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::{ServiceError, Services};
-use crate::db::{bounces, lists, now_ms, rfc3339, subscribers, subscriptions};
-use crate::domain::{Act, BounceKind, Channel, ListId, Status, SubscriberId, SubscriptionId};
+use crate::db::{bounces, ledger, lists, now_ms, rfc3339, subscribers, subscriptions};
+use crate::domain::{
+    Act, BounceKind, Channel, EventId, ListId, Status, SubscriberId, SubscriptionId,
+};
 
 /// A stored time, written as RFC 3339 UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +80,12 @@ pub struct EventRecord {
     pub source: Option<String>,
     /// The exact wording the act was made under, when it showed one.
     pub wording: Option<Wording>,
+    /// The event's id and its link in the consent ledger (contract §11):
+    /// anyone can recompute `digest` from the fields and check `chain`
+    /// with `assent verify-ledger`'s rule.
+    pub id: EventId,
+    pub digest: Option<String>,
+    pub chain: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -101,9 +111,18 @@ pub async fn record(
             let wordings = lists::wordings_of(c, &list_ids)?;
             let mut subscriptions = Vec::with_capacity(subs.len());
             for (s, name, slug) in subs {
-                let events = subscriptions::events(c, s.id)?
+                let events = subscriptions::events(c, s.id)?;
+                let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
+                let links: HashMap<EventId, ledger::Link> = ledger::links_of(c, &ids)?
+                    .into_iter()
+                    .map(|l| (l.event_id, l))
+                    .collect();
+                let events = events
                     .into_iter()
                     .map(|e| EventRecord {
+                        id: e.id,
+                        digest: links.get(&e.id).map(|l| l.digest.clone()),
+                        chain: links.get(&e.id).map(|l| l.chain.clone()),
                         wording: e.wording_version.and_then(|v| {
                             wordings
                                 .iter()

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::{ServiceError, Services};
 use crate::db::models::List;
 use crate::db::stats::{self, DAY_MS, Delivery};
-use crate::db::{lists, now_ms};
+use crate::db::{ledger, lists, now_ms};
 use crate::domain::{Act, ListId, Status};
 
 /// Days of activity the dashboard shows.
@@ -34,6 +34,10 @@ pub struct Dashboard {
     /// Oldest first.
     pub days: Vec<Day>,
     pub delivery: Delivery,
+    /// How many events the consent ledger holds, and its head.
+    pub ledger: (i64, String),
+    /// The last verification of the ledger, if any ran.
+    pub ledger_check: Option<ledger::Check>,
 }
 
 pub async fn figures(services: &Services) -> Result<Dashboard, ServiceError> {
@@ -82,6 +86,8 @@ pub async fn figures(services: &Services) -> Result<Dashboard, ServiceError> {
                 lists,
                 days,
                 delivery,
+                ledger: ledger::head(c)?,
+                ledger_check: ledger::last_check(c)?,
             })
         })
         .await

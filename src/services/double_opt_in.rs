@@ -425,7 +425,7 @@ pub(crate) fn append_event(
     Ok(())
 }
 
-fn issue_token(
+pub(crate) fn issue_token(
     conn: &mut DbConn,
     subscription_id: SubscriptionId,
     purpose: TokenPurpose,
@@ -478,6 +478,7 @@ mod tests {
             default_list: "newsletter".into(),
             wake: Wake::default(),
             password_checks: tokio::sync::Semaphore::new(1),
+            clocks: settings.clocks,
         }
     }
 

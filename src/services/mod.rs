@@ -12,7 +12,10 @@ pub mod dashboard;
 pub mod double_opt_in;
 pub mod export;
 pub mod imports;
+pub mod ledger;
 pub mod lists;
+pub mod preferences;
+pub mod retention;
 pub mod sessions;
 pub mod subscribers;
 
@@ -37,6 +40,8 @@ pub struct Services {
     pub wake: Wake,
     /// Bounds the password checks running at once: each holds 19 MiB.
     pub password_checks: tokio::sync::Semaphore,
+    /// Retention and re-permission (contract §10).
+    pub clocks: crate::config::Clocks,
 }
 
 /// Wakes the background runtime when a service has queued work for it, so

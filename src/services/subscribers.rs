@@ -12,6 +12,7 @@ use diesel::Connection;
 use super::consent::{self, ConsentRecord};
 use super::double_opt_in::{append_event, end_subscription, queue_confirmation};
 use super::{Operator, Outcome, ServiceError, Services};
+use crate::auth::SecretKey;
 use crate::db::models::{Subscriber, Subscription};
 use crate::db::{self, DbConn, audit, lists, now_ms, subscribers, subscriptions, suppressions};
 use crate::domain::{Act, Channel, Status, SubscriberEmail, SubscriberId, SubscriptionId};
@@ -212,27 +213,44 @@ pub async fn erase(
     subscriber_id: SubscriberId,
 ) -> Result<Outcome, ServiceError> {
     let (key, email) = (services.secret_key.clone(), operator.email.clone());
-    services
+    let outcome = services
         .db
         .write(move |c| {
             c.transaction(|conn| {
                 let now = now_ms();
                 let Some(subscriber) = subscribers::by_id(conn, subscriber_id)? else {
-                    return Ok(Outcome::NotFound);
+                    return Ok::<_, ServiceError>(Outcome::NotFound);
                 };
-                let hash = crate::auth::suppression_hash(&key, &subscriber.email);
-                suppressions::add(conn, &hash, now)?;
-                subscribers::erase(conn, subscriber_id)?;
-                audit::record(
-                    conn,
-                    &email,
-                    "erase",
-                    &format!("subscriber #{subscriber_id}"),
-                    "personal data deleted; the address is kept only as a keyed hash on the suppression list",
-                    now,
-                )?;
+                erase_person(conn, &key, &subscriber, &email, now)?;
                 Ok(Outcome::Done)
             })
         })
-        .await
+        .await?;
+    if outcome == Outcome::Done {
+        services.db.scrub_log().await;
+    }
+    Ok(outcome)
+}
+
+/// The erasure itself, inside the caller's transaction; `by` is who asked,
+/// for the audit log.
+pub(crate) fn erase_person(
+    conn: &mut DbConn,
+    key: &SecretKey,
+    subscriber: &Subscriber,
+    by: &str,
+    now: i64,
+) -> Result<(), ServiceError> {
+    let hash = crate::auth::suppression_hash(key, &subscriber.email);
+    suppressions::add(conn, &hash, now)?;
+    subscribers::erase(conn, subscriber.id, now)?;
+    audit::record(
+        conn,
+        by,
+        "erase",
+        &format!("subscriber #{}", subscriber.id),
+        "personal data deleted; the address is kept only as a keyed hash on the suppression list",
+        now,
+    )?;
+    Ok(())
 }

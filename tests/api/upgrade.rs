@@ -130,3 +130,55 @@ async fn links_mailed_and_messages_queued_before_the_upgrade_still_work() {
         Some("unsubscribed")
     );
 }
+
+/// Migrations before the consent ledger.
+const BEFORE_THE_LEDGER: usize = 6;
+
+/// Consent events recorded before the ledger existed are chained at the
+/// first start after the upgrade, in the order of their ids, and the chain
+/// goes on from them.
+#[tokio::test]
+async fn events_recorded_before_the_ledger_are_chained_at_the_upgrade() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = fresh_database_url(&dir);
+    {
+        let mut conn = connect(&url);
+        for _ in 0..BEFORE_THE_LEDGER {
+            match &mut conn {
+                DbConn::Sqlite(c) => c.run_next_migration(SQLITE_MIGRATIONS).map(|_| ()),
+                DbConn::Postgres(c) => c.run_next_migration(POSTGRES_MIGRATIONS).map(|_| ()),
+            }
+            .expect("an earlier migration");
+        }
+        for sql in [
+            "INSERT INTO lists (slug, name, description, consent_wording, consent_version, created_at) \
+             VALUES ('newsletter', 'Newsletter', 'News.', 'Yes.', 1, 1000)",
+            "INSERT INTO subscribers (email, created_at, email_key) \
+             VALUES ('veteran@example.com', 1000, 'veteran@example.com')",
+            "INSERT INTO subscriptions (subscriber_id, list_id, status, created_at, confirmed_at) \
+             VALUES (1, 1, 'confirmed', 1000, 2000)",
+            "INSERT INTO consent_events (subscription_id, act, channel, occurred_at) \
+             VALUES (1, 'requested', 'form', 1000)",
+            "INSERT INTO consent_events (subscription_id, act, channel, occurred_at) \
+             VALUES (1, 'confirmed', 'confirm_button', 2000)",
+        ] {
+            diesel::sql_query(sql).execute(&mut conn).expect(sql);
+        }
+    }
+    let app = spawn_app_with(&[("ASSENT_DATABASE_URL", &url)]).await;
+    app.signup_and_get_mail("newcomer@example.com").await;
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_assent"))
+        .arg("verify-ledger")
+        .env_clear()
+        .env("ASSENT_DATABASE_URL", &url)
+        .current_dir(dir.path())
+        .output()
+        .expect("assent runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        stdout.starts_with("3 events, chain intact, head "),
+        "{stdout}"
+    );
+}

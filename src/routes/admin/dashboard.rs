@@ -1,4 +1,4 @@
-//! `GET /admin`: lists, the last 30 days, delivery health.
+//! `GET /admin`: lists, the last 30 days, delivery health, the consent ledger.
 
 use actix_web::HttpResponse;
 
@@ -6,7 +6,7 @@ use super::{SignedIn, admin_page};
 use crate::db::rfc3339;
 use crate::pages::admin::{
     Chart, ChartDay, ChartLabel, ChartSeries, DashboardPage, DeliveryError, DeliveryHealth,
-    ListStats,
+    LedgerState, ListStats,
 };
 use crate::routes::ServerError;
 use crate::services::dashboard;
@@ -59,12 +59,24 @@ pub async fn show(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
             })
             .collect(),
     };
+    let (events, head) = figures.ledger;
+    let check = figures.ledger_check;
+    let ledger = LedgerState {
+        events,
+        head,
+        checked_at: check.as_ref().map(|c| rfc3339(c.checked_at)),
+        problem: check.and_then(|c| {
+            let event = c.broken_event?;
+            Some(format!("event {event}: {}", c.problem.unwrap_or_default()))
+        }),
+    };
     Ok(admin_page(&DashboardPage {
         site: &signed_in.state.site,
         nav: signed_in.nav("dashboard"),
         lists,
         chart: chart(days),
         delivery: health,
+        ledger,
     }))
 }
 

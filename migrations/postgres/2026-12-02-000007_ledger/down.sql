@@ -1,0 +1,4 @@
+DROP TABLE ledger_checks;
+DROP TABLE ledger_head;
+DROP TABLE consent_ledger;
+DROP FUNCTION consent_ledger_append_only();

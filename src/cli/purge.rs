@@ -1,0 +1,21 @@
+//! `assent purge [--dry-run]`: runs the clocks of retention and
+//! re-permission now (contract §10) and prints what they did, or would do.
+
+use super::Failure;
+use crate::config::Settings;
+use crate::services::retention;
+use crate::startup;
+
+pub async fn run(settings: Settings, dry_run: bool) -> Result<(), Failure> {
+    let (db, _) = startup::prepare_database(&settings)
+        .await
+        .map_err(|e| Failure::Failed(e.to_string()))?;
+    let sender = settings.mail_from.email.to_string();
+    let report = retention::run(&db, settings.clocks, &sender, dry_run)
+        .await
+        .map_err(|e| Failure::Failed(e.to_string()))?;
+    for line in report.lines(dry_run) {
+        println!("{line}");
+    }
+    Ok(())
+}

@@ -1,0 +1,161 @@
+//! The consent ledger's rows (contract §11): one link per consent event,
+//! appended in the event's transaction under the head's lock.
+
+use diesel::prelude::*;
+
+use super::models::ConsentEvent;
+use super::schema::{consent_events, consent_ledger, ledger_checks, ledger_head};
+use super::{DbConn, backend};
+use crate::domain::EventId;
+use crate::domain::ledger::link;
+
+/// One link, with the event's content where it is still there.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = consent_ledger)]
+pub struct Link {
+    pub position: i64,
+    pub event_id: EventId,
+    pub digest: String,
+    pub chain: String,
+    pub erased_at: Option<i64>,
+}
+
+/// Appends the link of the event `id` whose digest is `digest`.
+pub fn append(conn: &mut DbConn, id: EventId, digest: &str) -> QueryResult<()> {
+    let (position, previous) = backend::lock_ledger_head(conn)?;
+    let chain = link(&previous, digest);
+    let position = position + 1;
+    on_backend!(conn, |c| diesel::insert_into(consent_ledger::table)
+        .values((
+            consent_ledger::position.eq(position),
+            consent_ledger::event_id.eq(id),
+            consent_ledger::digest.eq(digest),
+            consent_ledger::chain.eq(&chain),
+        ))
+        .execute(c))?;
+    diesel::update(ledger_head::table.find(1))
+        .set((
+            ledger_head::position.eq(position),
+            ledger_head::chain.eq(&chain),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The newest link: how many there are, and its chain.
+pub fn head(conn: &mut DbConn) -> QueryResult<(i64, String)> {
+    ledger_head::table
+        .find(1)
+        .select((ledger_head::position, ledger_head::chain))
+        .first(conn)
+}
+
+/// Events recorded before the ledger existed that are still to be chained.
+pub fn legacy_until(conn: &mut DbConn) -> QueryResult<i64> {
+    ledger_head::table
+        .find(1)
+        .select(ledger_head::legacy_until)
+        .first(conn)
+}
+
+pub fn set_legacy_done(conn: &mut DbConn) -> QueryResult<()> {
+    diesel::update(ledger_head::table.find(1))
+        .set(ledger_head::legacy_until.eq(0))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Up to `limit` links after `position` up to `last`, in the chain's
+/// order, each with its event where one is still stored. One statement, so
+/// that an erasure is seen whole or not at all.
+pub fn links_after(
+    conn: &mut DbConn,
+    position: i64,
+    last: i64,
+    limit: i64,
+) -> QueryResult<Vec<(Link, Option<ConsentEvent>)>> {
+    consent_ledger::table
+        .left_join(consent_events::table.on(consent_events::id.eq(consent_ledger::event_id)))
+        .filter(consent_ledger::position.gt(position))
+        .filter(consent_ledger::position.le(last))
+        .order(consent_ledger::position)
+        .limit(limit)
+        .select((Link::as_select(), Option::<ConsentEvent>::as_select()))
+        .load(conn)
+}
+
+/// The links of these events, for the consent record.
+pub fn links_of(conn: &mut DbConn, events: &[EventId]) -> QueryResult<Vec<Link>> {
+    consent_ledger::table
+        .filter(consent_ledger::event_id.eq_any(events))
+        .select(Link::as_select())
+        .load(conn)
+}
+
+/// Marks the links of these events as erased, before the events go.
+pub fn mark_erased(conn: &mut DbConn, events: &[EventId], now: i64) -> QueryResult<()> {
+    for chunk in events.chunks(500) {
+        diesel::update(
+            consent_ledger::table
+                .filter(consent_ledger::event_id.eq_any(chunk))
+                .filter(consent_ledger::erased_at.is_null()),
+        )
+        .set(consent_ledger::erased_at.eq(now))
+        .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The events up to `until` that have no link, oldest first.
+pub fn unlinked_up_to(conn: &mut DbConn, until: EventId) -> QueryResult<Vec<ConsentEvent>> {
+    consent_events::table
+        .left_join(consent_ledger::table.on(consent_ledger::event_id.eq(consent_events::id)))
+        .filter(consent_ledger::position.is_null())
+        .filter(consent_events::id.le(until))
+        .order(consent_events::id)
+        .select(ConsentEvent::as_select())
+        .load(conn)
+}
+
+/// The oldest event that has no link.
+pub fn first_unlinked(conn: &mut DbConn) -> QueryResult<Option<EventId>> {
+    consent_events::table
+        .left_join(consent_ledger::table.on(consent_ledger::event_id.eq(consent_events::id)))
+        .filter(consent_ledger::position.is_null())
+        .order(consent_events::id)
+        .select(consent_events::id)
+        .first(conn)
+        .optional()
+}
+
+/// What a verification found.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = ledger_checks)]
+pub struct Check {
+    pub checked_at: i64,
+    pub events: i64,
+    pub head: String,
+    pub broken_event: Option<EventId>,
+    pub problem: Option<String>,
+}
+
+pub fn record_check(conn: &mut DbConn, check: &Check) -> QueryResult<()> {
+    on_backend!(conn, |c| diesel::insert_into(ledger_checks::table)
+        .values((
+            ledger_checks::checked_at.eq(check.checked_at),
+            ledger_checks::events.eq(check.events),
+            ledger_checks::head.eq(&check.head),
+            ledger_checks::broken_event.eq(check.broken_event),
+            ledger_checks::problem.eq(&check.problem),
+        ))
+        .execute(c))
+    .map(|_| ())
+}
+
+pub fn last_check(conn: &mut DbConn) -> QueryResult<Option<Check>> {
+    ledger_checks::table
+        .order(ledger_checks::id.desc())
+        .select(Check::as_select())
+        .first(conn)
+        .optional()
+}

@@ -1,0 +1,20 @@
+//! The daily check of the consent ledger; the dashboard shows its result.
+
+use std::sync::Arc;
+
+use super::Ctx;
+use super::runner::Finish;
+use crate::services::ledger;
+
+pub async fn run(ctx: &Arc<Ctx>) -> Result<Finish, String> {
+    let verification = ledger::check(&ctx.services.db)
+        .await
+        .map_err(|e| e.to_string())?;
+    match verification.broken {
+        None => {
+            tracing::info!(events = verification.events, head = %verification.head, "consent ledger intact")
+        }
+        Some(_) => tracing::error!(result = %verification, "the consent ledger no longer verifies"),
+    }
+    Ok(Finish::Done)
+}

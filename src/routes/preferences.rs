@@ -1,0 +1,244 @@
+//! The pages a person reaches with the unsubscribe link of any message
+//! (contract §10): `/reconfirm/{token}` ("Keep me subscribed") and
+//! `/me/{token}`, their own page. `GET` shows; only a pressed button (a
+//! `POST`) acts.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::body::{self, BodyError};
+use super::{AppState, ServerError, error_page, evidence, render, with_token_headers};
+use crate::domain::LinkRef;
+use crate::pages::{KeepPage, OwnList, OwnPage};
+use crate::services::preferences::{self, Change, Changed, KeepState, Overview};
+
+fn not_found(state: &AppState) -> HttpResponse {
+    error_page(
+        &state.site,
+        StatusCode::NOT_FOUND,
+        "Link not found",
+        "This link is not valid. Use the link of the most recent message you received.",
+        None,
+    )
+}
+
+fn own_page(token: &str) -> String {
+    format!("/me/{token}")
+}
+
+fn keep_page(state: &AppState, token: &str, found: KeepState) -> HttpResponse {
+    let (list, what) = match found {
+        KeepState::Subscribed { list } => (list, "asking"),
+        KeepState::Kept { list } => (list, "kept"),
+        KeepState::Ended { list } => (list, "ended"),
+        KeepState::NotFound => return not_found(state),
+    };
+    let signup_url = format!("/subscribe?list={}", list.slug);
+    let status = if what == "ended" {
+        StatusCode::GONE
+    } else {
+        StatusCode::OK
+    };
+    render(
+        status,
+        &KeepPage {
+            site: &state.site,
+            list_name: &list.name,
+            state: what,
+            signup_url: &signup_url,
+            own_page: &own_page(token),
+        },
+    )
+}
+
+pub async fn keep_page_get(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ServerError> {
+    let Some(link) = LinkRef::parse(&token) else {
+        return Ok(with_token_headers(not_found(&state)));
+    };
+    let found = preferences::inspect_keep(&state.services, link).await?;
+    Ok(with_token_headers(keep_page(&state, &token, found)))
+}
+
+pub async fn keep(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ServerError> {
+    let Some(link) = LinkRef::parse(&token) else {
+        return Ok(with_token_headers(not_found(&state)));
+    };
+    let found = preferences::keep(&state.services, link, evidence(&req, "/reconfirm")).await?;
+    Ok(with_token_headers(keep_page(&state, &token, found)))
+}
+
+fn overview_page(
+    state: &AppState,
+    token: &str,
+    overview: &Overview,
+    notice: Option<&str>,
+) -> HttpResponse {
+    let lists: Vec<OwnList> = overview
+        .lists
+        .iter()
+        .map(|l| OwnList {
+            slug: l.list.slug.clone(),
+            name: l.list.name.clone(),
+            status: l.status.as_str(),
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &OwnPage {
+            site: &state.site,
+            email: &overview.email,
+            lists: &lists,
+            base: &own_page(token),
+            notice,
+        },
+    )
+}
+
+pub async fn me(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ServerError> {
+    let Some(link) = LinkRef::parse(&token) else {
+        return Ok(with_token_headers(not_found(&state)));
+    };
+    let response = match preferences::overview(&state.services, link).await? {
+        Some(overview) => overview_page(&state, &token, &overview, None),
+        None => not_found(&state),
+    };
+    Ok(with_token_headers(response))
+}
+
+/// `POST /me/{token}/leave` and `/rejoin`, field `list` (a slug).
+async fn change(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+    payload: web::Payload,
+    change: Change,
+) -> Result<HttpResponse, ServerError> {
+    let Some(link) = LinkRef::parse(&token) else {
+        return Ok(with_token_headers(not_found(&state)));
+    };
+    let slug = match body::read_form(&req, payload).await {
+        Ok(fields) => body::field(&fields, "list").unwrap_or_default().to_owned(),
+        Err(e) => return Ok(with_token_headers(refused_body(&state, &e))),
+    };
+    let proof = evidence(&req, "/me");
+    let outcome = preferences::change(&state.services, link, slug, change, proof).await?;
+    let notice = match change {
+        Change::Leave => "Done: you have left that list.",
+        Change::Rejoin => "Done: you have joined that list again.",
+    };
+    let response = match outcome {
+        Changed::Done(overview) => overview_page(&state, &token, &overview, Some(notice)),
+        Changed::UnknownList => error_page(
+            &state.site,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "No such list",
+            "You are not on that list. Nothing was changed.",
+            Some((&own_page(&token), "Back to your subscriptions")),
+        ),
+        Changed::NotFound => not_found(&state),
+    };
+    Ok(with_token_headers(response))
+}
+
+pub async fn leave(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ServerError> {
+    change(state, req, token, payload, Change::Leave).await
+}
+
+pub async fn rejoin(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ServerError> {
+    change(state, req, token, payload, Change::Rejoin).await
+}
+
+/// `GET /me/{token}/consent.json`: the same document as the operators'.
+pub async fn consent_json(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ServerError> {
+    let Some(link) = LinkRef::parse(&token) else {
+        return Ok(with_token_headers(not_found(&state)));
+    };
+    let response = match preferences::record(&state.services, link).await? {
+        Some(record) => HttpResponse::Ok()
+            .insert_header((
+                actix_web::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"consent.json\"",
+            ))
+            .json(record),
+        None => not_found(&state),
+    };
+    Ok(with_token_headers(response))
+}
+
+/// `POST /me/{token}/erase`, with the box `confirm` ticked.
+pub async fn erase(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ServerError> {
+    let Some(link) = LinkRef::parse(&token) else {
+        return Ok(with_token_headers(not_found(&state)));
+    };
+    let confirmed = match body::read_form(&req, payload).await {
+        Ok(fields) => body::field(&fields, "confirm") == Some("yes"),
+        Err(e) => return Ok(with_token_headers(refused_body(&state, &e))),
+    };
+    if !confirmed {
+        return Ok(with_token_headers(error_page(
+            &state.site,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Tick the box to erase your data",
+            "Nothing was erased: the box saying you want your data erased was not ticked.",
+            Some((&own_page(&token), "Back to your subscriptions")),
+        )));
+    }
+    let response = if preferences::erase(&state.services, link).await? {
+        error_page(
+            &state.site,
+            StatusCode::OK,
+            "Your data is erased",
+            "Your address, your subscriptions and their history are deleted. No more mail will come.",
+            None,
+        )
+    } else {
+        not_found(&state)
+    };
+    Ok(with_token_headers(response))
+}
+
+fn refused_body(state: &AppState, error: &BodyError) -> HttpResponse {
+    let (status, title) = match error {
+        BodyError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "Too much data"),
+        BodyError::TimedOut => (
+            StatusCode::REQUEST_TIMEOUT,
+            "The request took too long to arrive",
+        ),
+        _ => (StatusCode::BAD_REQUEST, "The form could not be read"),
+    };
+    error_page(
+        &state.site,
+        status,
+        title,
+        "Nothing was changed. Please press the button again.",
+        None,
+    )
+}

@@ -1,0 +1,254 @@
+//! The law's clocks (contract §10), with short durations: pending requests
+//! forgotten, old consent asked again, unanswered requests expired, and
+//! `assent purge [--dry-run]`.
+
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use assent::domain::{Act, Channel};
+use diesel::RunQueryDsl;
+
+use crate::support::app::{TestApp, connect, link, spawn_app_with};
+use crate::support::smtp::ReceivedMail;
+
+/// Waits (at most 15 s) until `done` holds.
+async fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !done() {
+        assert!(Instant::now() < deadline, "still not so after 15 s: {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Whether `needle` is anywhere in the database: in any row of any table
+/// on PostgreSQL; in the bytes of the database file and its log on SQLite,
+/// free pages included.
+fn database_holds(app: &TestApp, needle: &str) -> bool {
+    if let Some(path) = app.database_url.strip_prefix("sqlite://") {
+        let found = |file: String| {
+            std::fs::read(file)
+                .is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+        };
+        return found(path.to_owned()) || found(format!("{path}-wal"));
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Table {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        table_name: String,
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = connect(&app.database_url);
+    let tables: Vec<Table> = diesel::sql_query(
+        "SELECT table_name::text AS table_name FROM information_schema.tables \
+         WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+    )
+    .load(&mut conn)
+    .expect("tables");
+    tables.iter().any(|t| {
+        let sql = format!(
+            "SELECT count(*) AS n FROM \"{}\" AS t WHERE t::text LIKE '%{needle}%'",
+            t.table_name
+        );
+        diesel::sql_query(sql)
+            .get_result::<Count>(&mut conn)
+            .expect("a count")
+            .n
+            > 0
+    })
+}
+
+fn purge(app: &TestApp, args: &[&str], clocks: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_assent"))
+        .arg("purge")
+        .args(args)
+        .env_clear()
+        .env("ASSENT_DATABASE_URL", &app.database_url)
+        .env("ASSENT_LOG", "warn")
+        .envs(clocks.iter().copied())
+        .current_dir(app.dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .expect("assent runs")
+}
+
+#[tokio::test]
+async fn a_pending_signup_is_purged_with_everything_personal_and_a_confirmed_one_kept() {
+    let app = spawn_app_with(&[("ASSENT_PENDING_RETENTION", "2s")]).await;
+    let kept = app.signup_and_get_mail("kept.person@example.com").await;
+    assert_eq!(app.post(&link(&kept, "confirm")).await.status(), 200);
+    app.signup_and_get_mail("forgotten.person@example.com")
+        .await;
+    assert!(database_holds(&app, "forgotten.person@example.com"));
+
+    eventually("the pending signup purged", || {
+        app.status("forgotten.person@example.com").is_none()
+    })
+    .await;
+    app.settle().await;
+    assert!(
+        !database_holds(&app, "forgotten.person@example.com"),
+        "nothing of the address is left"
+    );
+    assert_eq!(
+        app.status("kept.person@example.com").as_deref(),
+        Some("confirmed")
+    );
+    // The consent ledger still verifies: the purged events keep their links.
+    let ledger = Command::new(env!("CARGO_BIN_EXE_assent"))
+        .arg("verify-ledger")
+        .env_clear()
+        .env("ASSENT_DATABASE_URL", &app.database_url)
+        .current_dir(app.dir.path())
+        .output()
+        .expect("assent runs");
+    assert!(ledger.status.success(), "{ledger:?}");
+}
+
+#[tokio::test]
+async fn purge_dry_run_says_what_it_would_do_and_changes_nothing() {
+    // The server's own clock is off; the command runs with one of a second.
+    let app = spawn_app_with(&[("ASSENT_PENDING_RETENTION", "0")]).await;
+    app.signup_and_get_mail("waiting@example.com").await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let clocks = [("ASSENT_PENDING_RETENTION", "1s")];
+
+    let dry = purge(&app, &["--dry-run"], &clocks);
+    assert!(dry.status.success(), "{dry:?}");
+    let out = String::from_utf8_lossy(&dry.stdout);
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        [
+            "pending subscriptions would purge: 1",
+            "reconfirmation requests would send: 0",
+            "subscriptions would expire: 0",
+        ]
+    );
+    assert_eq!(
+        app.status("waiting@example.com").as_deref(),
+        Some("pending")
+    );
+    assert_eq!(app.events("waiting@example.com").len(), 1);
+
+    let real = purge(&app, &[], &clocks);
+    assert!(real.status.success(), "{real:?}");
+    let out = String::from_utf8_lossy(&real.stdout);
+    assert!(out.contains("pending subscriptions purged: 1"), "{out}");
+    assert_eq!(app.status("waiting@example.com"), None);
+
+    let bad = purge(&app, &[], &[("ASSENT_PENDING_RETENTION", "soon")]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("ASSENT_PENDING_RETENTION"));
+}
+
+/// The reconfirmation request sent to `email`, once it arrives.
+async fn reconfirmation(app: &TestApp, email: &str) -> ReceivedMail {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let found = app.smtp.messages().into_iter().find(|m| {
+            m.rcpt_to == [email]
+                && m.decoded_header("Subject").as_deref() == Some("Do you still want Newsletter?")
+        });
+        if let Some(mail) = found {
+            return mail;
+        }
+        assert!(Instant::now() < deadline, "no reconfirmation request came");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn confirmed(app: &TestApp, email: &str) {
+    let mail = app.signup_and_get_mail(email).await;
+    assert_eq!(app.post(&link(&mail, "confirm")).await.status(), 200);
+}
+
+#[tokio::test]
+async fn old_consent_is_asked_again_and_keep_me_subscribed_renews_it() {
+    let app = spawn_app_with(&[("ASSENT_RECONFIRM_AFTER", "2s")]).await;
+    confirmed(&app, "loyal@example.com").await;
+    let mail = reconfirmation(&app, "loyal@example.com").await;
+    // A message like every other: its own unsubscribe link and headers.
+    let unsubscribe = link(&mail, "unsubscribe");
+    assert_eq!(
+        mail.header("List-Unsubscribe"),
+        Some(format!("<{}>", app.url(&unsubscribe)))
+    );
+    assert!(
+        mail.html_part()
+            .expect("html")
+            .contains("Keep me subscribed")
+    );
+    let keep = link(&mail, "reconfirm");
+
+    let before = app.events("loyal@example.com").len();
+    let page = app.get(&keep).await;
+    assert_eq!(page.status(), 200);
+    assert_eq!(
+        page.headers().get("cache-control").map(|v| v.as_bytes()),
+        Some(&b"no-store"[..])
+    );
+    assert!(page.text().await.unwrap().contains("Keep me subscribed"));
+    assert_eq!(
+        app.client
+            .head(app.url(&keep))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.events("loyal@example.com").len(),
+        before,
+        "GET changes nothing"
+    );
+
+    let kept = app.post(&keep).await;
+    assert_eq!(kept.status(), 200);
+    assert!(kept.text().await.unwrap().contains("you stay subscribed"));
+    let events = app.events("loyal@example.com");
+    let last = events.last().expect("an event");
+    assert_eq!(
+        (last.act, last.channel),
+        (Act::Reconfirmed, Channel::ReconfirmButton)
+    );
+    assert!(last.wording_sha256.is_some(), "under the wording shown now");
+    assert_eq!(
+        app.status("loyal@example.com").as_deref(),
+        Some("confirmed")
+    );
+}
+
+#[tokio::test]
+async fn an_unanswered_request_ends_the_subscription_with_channel_expiry() {
+    let app = spawn_app_with(&[
+        ("ASSENT_RECONFIRM_AFTER", "2s"),
+        ("ASSENT_RECONFIRM_GRACE", "2s"),
+    ])
+    .await;
+    confirmed(&app, "gone.quiet@example.com").await;
+    let mail = reconfirmation(&app, "gone.quiet@example.com").await;
+    eventually("the subscription expired", || {
+        app.status("gone.quiet@example.com").as_deref() == Some("unsubscribed")
+    })
+    .await;
+    let last = app
+        .events("gone.quiet@example.com")
+        .pop()
+        .expect("an event");
+    assert_eq!(
+        (last.act, last.channel),
+        (Act::Unsubscribed, Channel::Expiry)
+    );
+
+    // Pressing the button now keeps nothing.
+    let late = app.post(&link(&mail, "reconfirm")).await;
+    assert_eq!(late.status(), 410);
+    assert_eq!(
+        app.status("gone.quiet@example.com").as_deref(),
+        Some("unsubscribed")
+    );
+}
