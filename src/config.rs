@@ -82,6 +82,8 @@ pub struct Settings {
     /// Reverse proxies trusted to name the client in `X-Forwarded-For`.
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub clocks: Clocks,
+    /// `ASSENT_PRIVACY_URL`: the full privacy policy, linked from the form.
+    pub privacy_url: Option<Url>,
     pub log: String,
 }
 
@@ -269,6 +271,20 @@ impl Settings {
 
         let clocks = Clocks::read(get)?;
 
+        let privacy_url = get("ASSENT_PRIVACY_URL")
+            .map(|v| {
+                Url::parse(v.trim())
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https"))
+                    .ok_or_else(|| {
+                        ConfigError::new(
+                            "ASSENT_PRIVACY_URL",
+                            format!("{v:?} is not an http(s) address"),
+                        )
+                    })
+            })
+            .transpose()?;
+
         let log = get("ASSENT_LOG").unwrap_or_else(|| "info".into());
 
         Ok(Self {
@@ -290,6 +306,7 @@ impl Settings {
             bounce_secret,
             trusted_proxies,
             clocks,
+            privacy_url,
             log,
         })
     }
@@ -550,6 +567,7 @@ mod tests {
             ("ASSENT_PENDING_RETENTION", "a month"),
             ("ASSENT_RECONFIRM_AFTER", "-3"),
             ("ASSENT_RECONFIRM_GRACE", "30 days"),
+            ("ASSENT_PRIVACY_URL", "privacy.html"),
             ("ASSENT_CORS_ORIGINS", "https://ok.example, nonsense"),
             ("ASSENT_DEFAULT_LIST", "!!!"),
             ("ASSENT_TRUSTED_PROXIES", "10.0.0.1, proxy.local"),

@@ -12,14 +12,14 @@ use tracing_actix_web::TracingLogger;
 use url::Url;
 
 use crate::auth::SecretKey;
-use crate::config::{ConfigError, Settings};
+use crate::config::{ConfigError, Settings, describe_duration};
 use crate::db::outbox::Pace;
 use crate::db::{Database, DbError, lists, now_ms, settings as stored_settings};
 use crate::domain::list::slugify;
 use crate::jobs::{self, Role, Runtime};
 use crate::mail::dkim::Dkim;
 use crate::mail::{Composer, Mailer};
-use crate::pages::Site;
+use crate::pages::{CollectionNotice, Site};
 use crate::rate_limit::RateLimiter;
 use crate::routes::{self, AppState};
 use crate::services::{Services, Wake};
@@ -178,6 +178,13 @@ impl Application {
             services,
             site: Site {
                 org_name: settings.org_name.clone(),
+            },
+            notice: CollectionNotice {
+                org_name: settings.org_name.clone(),
+                org_address: settings.org_address.clone(),
+                pending_retention: settings.clocks.pending_retention.map(describe_duration),
+                reconfirm_after: settings.clocks.reconfirm_after.map(describe_duration),
+                policy_url: settings.privacy_url.as_ref().map(ToString::to_string),
             },
             limiter: RateLimiter::new(settings.signup_rate),
             trusted_proxies: settings.trusted_proxies.clone(),

@@ -93,5 +93,18 @@ async fn two_servers_and_a_worker_send_exactly_one_confirmation_per_address() {
         .get_result(&mut conn)
         .unwrap();
     assert_eq!(keys, 1);
+
+    // The signups of both servers form one linear chain of consent events:
+    // one per request, so the twice-sent addresses count twice.
+    let ledger = std::process::Command::new(env!("CARGO_BIN_EXE_assent"))
+        .arg("verify-ledger")
+        .env_clear()
+        .env("ASSENT_DATABASE_URL", &database_url)
+        .current_dir(dir.path())
+        .output()
+        .expect("assent runs");
+    let out = String::from_utf8_lossy(&ledger.stdout);
+    assert!(ledger.status.success(), "{ledger:?}");
+    assert!(out.starts_with("540 events, chain intact"), "{out}");
     drop(processes);
 }

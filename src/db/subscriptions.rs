@@ -260,3 +260,19 @@ pub fn mark_reconfirmed(conn: &mut DbConn, id: SubscriptionId, now: i64) -> Quer
         .execute(conn)
         .map(|_| ())
 }
+
+/// Confirmed subscriptions asked to confirm again and not yet answered.
+pub fn awaiting_reconfirmation() -> subscriptions::BoxedQuery<'static, Backend> {
+    subscriptions::table
+        .filter(subscriptions::status.eq(Status::Confirmed))
+        .filter(subscriptions::reconfirm_sent_at.is_not_null())
+        .into_boxed()
+}
+
+/// Subscriptions ended because nobody answered a reconfirmation.
+pub fn expired_count(conn: &mut DbConn) -> QueryResult<i64> {
+    consent_events::table
+        .filter(consent_events::channel.eq(crate::domain::Channel::Expiry))
+        .count()
+        .get_result(conn)
+}

@@ -112,6 +112,7 @@ pub struct DashboardPage<'a> {
     pub chart: Chart,
     pub delivery: DeliveryHealth,
     pub ledger: LedgerState,
+    pub reconfirmation: crate::services::dashboard::Reconfirmation,
 }
 
 /// The consent ledger as the dashboard shows it.

@@ -14,6 +14,20 @@ pub struct Site {
     pub org_name: String,
 }
 
+/// What GDPR art. 13 asks a form to say where it collects an address: who
+/// collects it, for how long, the person's rights, and the full policy.
+#[derive(Debug, Clone)]
+pub struct CollectionNotice {
+    pub org_name: String,
+    pub org_address: String,
+    /// "30 days": how long an unconfirmed request is kept; `None` when kept.
+    pub pending_retention: Option<String>,
+    /// "1095 days": when consent is asked again; `None` when never.
+    pub reconfirm_after: Option<String>,
+    /// `ASSENT_PRIVACY_URL`.
+    pub policy_url: Option<String>,
+}
+
 /// A list as a signup page presents it.
 #[derive(Debug, Clone)]
 pub struct ListView {
@@ -49,6 +63,7 @@ impl SignupErrors {
 #[template(path = "signup.html")]
 pub struct SignupPage<'a> {
     pub site: &'a Site,
+    pub notice: &'a CollectionNotice,
     pub list: &'a ListView,
     pub values: &'a SignupValues,
     pub errors: &'a SignupErrors,

@@ -24,7 +24,7 @@ use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, ResponseError, g
 use askama::Template;
 
 use crate::domain::Evidence;
-use crate::pages::{ErrorPage, Site};
+use crate::pages::{CollectionNotice, ErrorPage, Site};
 use crate::rate_limit::RateLimiter;
 use crate::services::{ServiceError, Services};
 
@@ -32,6 +32,8 @@ use crate::services::{ServiceError, Services};
 pub struct AppState {
     pub services: Arc<Services>,
     pub site: Site,
+    /// What the signup form says about the collection (GDPR art. 13).
+    pub notice: CollectionNotice,
     pub limiter: RateLimiter,
     /// Reverse proxies whose `X-Forwarded-For` names the real client.
     pub trusted_proxies: Vec<IpAddr>,

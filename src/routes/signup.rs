@@ -136,6 +136,7 @@ fn form_page(
         status,
         &SignupPage {
             site: &state.site,
+            notice: &state.notice,
             list,
             values,
             errors,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::{ServiceError, Services};
 use crate::db::models::List;
 use crate::db::stats::{self, DAY_MS, Delivery};
-use crate::db::{ledger, lists, now_ms};
+use crate::db::{ledger, lists, now_ms, subscriptions};
 use crate::domain::{Act, ListId, Status};
 
 /// Days of activity the dashboard shows.
@@ -38,10 +38,23 @@ pub struct Dashboard {
     pub ledger: (i64, String),
     /// The last verification of the ledger, if any ran.
     pub ledger_check: Option<ledger::Check>,
+    pub reconfirmation: Reconfirmation,
+}
+
+/// Where re-permission stands (contract §10).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reconfirmation {
+    /// Consent old enough to be asked again at the next run.
+    pub due: i64,
+    /// Asked, not yet answered.
+    pub waiting: i64,
+    /// Ended for want of an answer, ever.
+    pub expired: i64,
 }
 
 pub async fn figures(services: &Services) -> Result<Dashboard, ServiceError> {
     let today = now_ms() / DAY_MS * DAY_MS;
+    let reconfirm_after = services.clocks.reconfirm_after;
     services
         .db
         .read(move |c| {
@@ -88,6 +101,19 @@ pub async fn figures(services: &Services) -> Result<Dashboard, ServiceError> {
                 delivery,
                 ledger: ledger::head(c)?,
                 ledger_check: ledger::last_check(c)?,
+                reconfirmation: Reconfirmation {
+                    due: match reconfirm_after {
+                        Some(age) => subscriptions::count_of(
+                            c,
+                            subscriptions::due_for_reconfirmation(
+                                now_ms() - i64::try_from(age.as_millis()).unwrap_or(i64::MAX),
+                            ),
+                        )?,
+                        None => 0,
+                    },
+                    waiting: subscriptions::count_of(c, subscriptions::awaiting_reconfirmation())?,
+                    expired: subscriptions::expired_count(c)?,
+                },
             })
         })
         .await

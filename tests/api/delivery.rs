@@ -462,9 +462,19 @@ async fn a_process_killed_under_load_resends_only_what_was_in_flight() {
     };
     let (accepted, ()) = tokio::join!(load, kill);
     let accepted: HashSet<String> = accepted.into_iter().flatten().collect();
-    // What the relay had before the kill, against what the process recorded.
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let received_before = smtp.messages().len();
+    // What the relay had before the kill, against what the process recorded:
+    // the relay's threads may still be storing the last messages, so wait
+    // until the count holds still.
+    let mut received_before = smtp.messages().len();
+    let settled = Instant::now() + Duration::from_secs(5);
+    loop {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let now = smtp.messages().len();
+        if now == received_before || Instant::now() > settled {
+            break;
+        }
+        received_before = now;
+    }
     let recorded_sent: i64 = {
         let mut conn = connect(&vars["ASSENT_DATABASE_URL"]);
         outbox::table

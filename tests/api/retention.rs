@@ -183,6 +183,10 @@ async fn old_consent_is_asked_again_and_keep_me_subscribed_renews_it() {
     );
     let keep = link(&mail, "reconfirm");
 
+    let operator = app.signed_in().await;
+    let waiting = |html: &str| squeezed(html).contains("<dt>Asked,waiting</dt><dd>1</dd>");
+    assert!(waiting(&operator.html("/admin").await));
+
     let before = app.events("loyal@example.com").len();
     let page = app.get(&keep).await;
     assert_eq!(page.status(), 200);
@@ -220,6 +224,7 @@ async fn old_consent_is_asked_again_and_keep_me_subscribed_renews_it() {
         app.status("loyal@example.com").as_deref(),
         Some("confirmed")
     );
+    assert!(!waiting(&operator.html("/admin").await));
 }
 
 #[tokio::test]
@@ -245,10 +250,21 @@ async fn an_unanswered_request_ends_the_subscription_with_channel_expiry() {
     );
 
     // Pressing the button now keeps nothing.
+    let dashboard = app.signed_in().await.html("/admin").await;
+    assert!(
+        squeezed(&dashboard).contains("<dt>Expired</dt><dd>1</dd>"),
+        "{dashboard}"
+    );
+
     let late = app.post(&link(&mail, "reconfirm")).await;
     assert_eq!(late.status(), 410);
     assert_eq!(
         app.status("gone.quiet@example.com").as_deref(),
         Some("unsubscribed")
     );
+}
+
+/// A page's HTML without its whitespace, to look for figures in it.
+fn squeezed(html: &str) -> String {
+    html.split_whitespace().collect()
 }

@@ -33,6 +33,36 @@ async fn the_signup_page_works_without_javascript() {
     );
 }
 
+/// What GDPR art. 13 asks at collection: who, why, how long, the rights.
+#[tokio::test]
+async fn the_signup_page_says_who_keeps_the_data_how_long_and_how_to_act_on_it() {
+    let app = spawn_app_with(&[
+        ("ASSENT_PRIVACY_URL", "https://example.org/privacy"),
+        ("ASSENT_RECONFIRM_AFTER", "0"),
+    ])
+    .await;
+    let html = app.get("/").await.text().await.unwrap();
+    assert!(
+        html.contains("Example Org, 1 Rue de la Paix, 75002 Paris"),
+        "{html}"
+    );
+    assert!(html.contains("deleted after 30 days"));
+    assert!(
+        !html.contains("we ask whether you still want it"),
+        "that clock is off"
+    );
+    assert!(html.contains("erase yourself"));
+    assert!(html.contains(r#"<a href="https://example.org/privacy">"#));
+
+    let app = spawn_app().await;
+    let html = app.get("/").await.text().await.unwrap();
+    assert!(html.contains("after 1095 days we ask whether you still want it"));
+    assert!(
+        !html.contains("privacy policy"),
+        "no policy link unless one is set"
+    );
+}
+
 #[tokio::test]
 async fn an_unknown_list_page_is_a_404() {
     let app = spawn_app().await;

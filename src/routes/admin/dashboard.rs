@@ -77,6 +77,7 @@ pub async fn show(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
         chart: chart(days),
         delivery: health,
         ledger,
+        reconfirmation: figures.reconfirmation,
     }))
 }
 
