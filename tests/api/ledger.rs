@@ -54,6 +54,8 @@ fn tamper(app: &TestApp, statements: &[&str]) {
         ]
     } else {
         &[
+            // The server writes meanwhile (its heartbeat): wait for it.
+            "PRAGMA busy_timeout = 5000",
             "DROP TRIGGER consent_events_append_only",
             "DROP TRIGGER consent_ledger_append_only",
         ]
