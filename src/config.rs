@@ -12,6 +12,8 @@ use lettre::message::Mailbox;
 use secrecy::SecretString;
 use url::Url;
 
+use crate::i18n::Lang;
+
 #[derive(Debug, thiserror::Error)]
 #[error("{variable}: {message}")]
 pub struct ConfigError {
@@ -84,7 +86,20 @@ pub struct Settings {
     pub clocks: Clocks,
     /// `ASSENT_PRIVACY_URL`: the full privacy policy, linked from the form.
     pub privacy_url: Option<Url>,
+    /// `ASSENT_DEFAULT_LANG`: the default list's language, and that of the
+    /// public pages that belong to no list.
+    pub default_lang: Lang,
     pub log: String,
+    /// `ASSENT_LOG_FORMAT`: lines for people, or one JSON object per line.
+    pub log_format: LogFormat,
+    /// `ASSENT_METRICS_TOKEN`: lets non-loopback clients read `/metrics`.
+    pub metrics_token: Option<SecretString>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// The law's clocks (contract §10); `None` turns one off.
@@ -285,7 +300,41 @@ impl Settings {
             })
             .transpose()?;
 
+        let default_lang = match get("ASSENT_DEFAULT_LANG") {
+            None => Lang::ENGLISH,
+            Some(v) => Lang::parse(&v).ok_or_else(|| {
+                let known: Vec<&str> = Lang::all().map(Lang::code).collect();
+                ConfigError::new(
+                    "ASSENT_DEFAULT_LANG",
+                    format!(
+                        "{v:?} is not a language assent speaks ({})",
+                        known.join(", ")
+                    ),
+                )
+            })?,
+        };
+
         let log = get("ASSENT_LOG").unwrap_or_else(|| "info".into());
+        let log_format = match get("ASSENT_LOG_FORMAT").as_deref().map(str::trim) {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "ASSENT_LOG_FORMAT",
+                    format!("{other:?} is neither \"text\" nor \"json\""),
+                ));
+            }
+        };
+        let metrics_token = match get("ASSENT_METRICS_TOKEN") {
+            Some(v) if v.trim().len() < 16 => {
+                return Err(ConfigError::new(
+                    "ASSENT_METRICS_TOKEN",
+                    "must be at least 16 characters, so that it cannot be guessed",
+                ));
+            }
+            Some(v) => Some(SecretString::from(v.trim().to_owned())),
+            None => None,
+        };
 
         Ok(Self {
             database_url,
@@ -307,7 +356,10 @@ impl Settings {
             trusted_proxies,
             clocks,
             privacy_url,
+            default_lang,
             log,
+            log_format,
+            metrics_token,
         })
     }
 }
@@ -507,26 +559,6 @@ pub fn parse_duration(value: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs(seconds))
 }
 
-/// "48 hours", "7 days", "15 minutes": how a duration reads in a message.
-pub fn describe_duration(duration: Duration) -> String {
-    let secs = duration.as_secs();
-    // "48 hours" reads better than "2 days" for a link's lifetime.
-    let (n, unit) = if secs.is_multiple_of(86_400) && secs >= 3 * 86_400 {
-        (secs / 86_400, "day")
-    } else if secs.is_multiple_of(3600) {
-        (secs / 3600, "hour")
-    } else if secs.is_multiple_of(60) {
-        (secs / 60, "minute")
-    } else {
-        (secs, "second")
-    };
-    if n == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{n} {unit}s")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -571,6 +603,9 @@ mod tests {
             ("ASSENT_CORS_ORIGINS", "https://ok.example, nonsense"),
             ("ASSENT_DEFAULT_LIST", "!!!"),
             ("ASSENT_TRUSTED_PROXIES", "10.0.0.1, proxy.local"),
+            ("ASSENT_DEFAULT_LANG", "de"),
+            ("ASSENT_LOG_FORMAT", "xml"),
+            ("ASSENT_METRICS_TOKEN", "short"),
         ] {
             let err = settings(&[(var, value)]).expect_err(var);
             assert_eq!(err.variable, var);
@@ -605,13 +640,11 @@ mod tests {
         assert!(parse_duration("0h").is_err());
         assert!(parse_duration("h").is_err());
         assert!(parse_duration("99999999999999999999d").is_err());
-        assert_eq!(
-            describe_duration(Duration::from_secs(48 * 3600)),
-            "48 hours"
-        );
-        assert_eq!(describe_duration(Duration::from_secs(7 * 86_400)), "7 days");
-        assert_eq!(describe_duration(Duration::from_secs(3600)), "1 hour");
-        assert_eq!(describe_duration(Duration::from_secs(90)), "90 seconds");
+        let en = crate::i18n::Lang::ENGLISH;
+        assert_eq!(en.duration(Duration::from_secs(48 * 3600)), "48 hours");
+        assert_eq!(en.duration(Duration::from_secs(7 * 86_400)), "7 days");
+        assert_eq!(en.duration(Duration::from_secs(3600)), "1 hour");
+        assert_eq!(en.duration(Duration::from_secs(90)), "90 seconds");
     }
 
     #[test]

@@ -31,7 +31,7 @@ fn main() -> ExitCode {
         Ok(s) => s,
         Err(e) => return Failure::Usage(e.to_string()).exit(),
     };
-    if let Err(e) = assent::telemetry::init(&settings.log) {
+    if let Err(e) = assent::telemetry::init(&settings.log, settings.log_format) {
         return Failure::Usage(format!("ASSENT_LOG: {e}")).exit();
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -12,7 +12,7 @@ use tracing_actix_web::TracingLogger;
 use url::Url;
 
 use crate::auth::SecretKey;
-use crate::config::{ConfigError, Settings, describe_duration};
+use crate::config::{ConfigError, Settings};
 use crate::db::outbox::Pace;
 use crate::db::{Database, DbError, lists, now_ms, settings as stored_settings};
 use crate::domain::list::slugify;
@@ -49,6 +49,7 @@ pub async fn prepare_database(settings: &Settings) -> Result<(Database, SecretKe
     let url = settings.database_url.clone();
     let default_list = settings.default_list.clone();
     let org_name = settings.org_name.clone();
+    let default_lang = settings.default_lang;
     let configured_key = settings.secret_key.clone();
     tokio::task::spawn_blocking(move || {
         let db = Database::connect(&url)?;
@@ -57,7 +58,7 @@ pub async fn prepare_database(settings: &Settings) -> Result<(Database, SecretKe
             tracing::info!(applied, "database migrations applied");
         }
         let mut conn = db.write_conn()?;
-        lists::ensure_default(&mut conn, &default_list, &org_name, now_ms())
+        lists::ensure_default(&mut conn, &default_list, &org_name, default_lang, now_ms())
             .map_err(DbError::from)?;
         let chained = crate::services::ledger::chain_legacy(&mut conn)
             .map_err(|e| StartupError::Other(e.to_string()))?;
@@ -140,6 +141,8 @@ async fn start_services(
         wake: Wake::default(),
         password_checks: tokio::sync::Semaphore::new(checks),
         clocks: settings.clocks,
+        default_lang: settings.default_lang,
+        metrics: Default::default(),
     });
     let pace = Pace(std::num::NonZeroU32::new(settings.send_rate));
     let runtime = Runtime::register(Arc::clone(&services), mailer, role, pace).await?;
@@ -178,12 +181,13 @@ impl Application {
             services,
             site: Site {
                 org_name: settings.org_name.clone(),
+                lang: settings.default_lang,
             },
             notice: CollectionNotice {
                 org_name: settings.org_name.clone(),
                 org_address: settings.org_address.clone(),
-                pending_retention: settings.clocks.pending_retention.map(describe_duration),
-                reconfirm_after: settings.clocks.reconfirm_after.map(describe_duration),
+                pending_retention: settings.clocks.pending_retention,
+                reconfirm_after: settings.clocks.reconfirm_after,
                 policy_url: settings.privacy_url.as_ref().map(ToString::to_string),
             },
             limiter: RateLimiter::new(settings.signup_rate),
@@ -192,6 +196,7 @@ impl Application {
             uploads: tokio::sync::Semaphore::new(MAX_UPLOADS),
             in_flight: Default::default(),
             bounce_secret: settings.bounce_secret.clone(),
+            metrics_token: settings.metrics_token.clone(),
         });
         let sweeper = {
             let state = state.clone();

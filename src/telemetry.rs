@@ -18,15 +18,21 @@ use tracing_subscriber::layer::{Context, SubscriberExt};
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer};
 
+use crate::config::LogFormat;
+
 /// Installs the subscriber; fails on a filter that does not parse.
-pub fn init(filter: &str) -> Result<(), String> {
+pub fn init(filter: &str, format: LogFormat) -> Result<(), String> {
     let filter = EnvFilter::try_new(filter).map_err(|e| e.to_string())?;
-    let lines = tracing_subscriber::fmt::layer()
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_filter(tracing_subscriber::filter::filter_fn(|meta| {
-            !is_connection_fault(meta)
-        }));
+    let layer = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    // A JSON line carries the request's span, so its request id and route
+    // are fields a log store can search on.
+    let lines = match format {
+        LogFormat::Text => layer.with_ansi(std::io::stderr().is_terminal()).boxed(),
+        LogFormat::Json => layer.json().with_current_span(true).boxed(),
+    }
+    .with_filter(tracing_subscriber::filter::filter_fn(|meta| {
+        !is_connection_fault(meta)
+    }));
     tracing_subscriber::registry()
         .with(filter)
         .with(lines)
@@ -97,12 +103,20 @@ impl RootSpanBuilder for RequestSpan {
         if request.path() == "/healthz" {
             return;
         }
-        let ms = request
+        let took = request
             .extensions()
             .get::<Started>()
-            .map(|s| s.0.elapsed().as_secs_f64() * 1000.0)
+            .map(|s| s.0.elapsed())
             .unwrap_or_default();
+        let ms = took.as_secs_f64() * 1000.0;
         let status = response.status().as_u16();
+        if let Some(state) = request.app_data::<actix_web::web::Data<crate::routes::AppState>>() {
+            let route = request
+                .match_pattern()
+                .unwrap_or_else(|| "unmatched".into());
+            let metrics = &state.services.metrics;
+            metrics.observe_request(request.method().as_str(), &route, status, took);
+        }
         let _entered = span.enter();
         if status >= 500 {
             tracing::warn!(status, ms = format_args!("{ms:.1}"), "answered");

@@ -55,6 +55,9 @@ fn a_bad_configuration_exits_2_with_one_line_naming_the_variable() {
         ("ASSENT_MAIL_FROM", "nobody"),
         ("ASSENT_BASE_URL", "news.example.com"),
         ("ASSENT_LOG", "info,[[["),
+        ("ASSENT_DEFAULT_LANG", "klingon"),
+        ("ASSENT_LOG_FORMAT", "yaml"),
+        ("ASSENT_METRICS_TOKEN", "short"),
     ] {
         let vars = HashMap::from([(var.to_owned(), value.to_owned())]);
         for args in [&[][..], &["migrate"], &["export"]] {

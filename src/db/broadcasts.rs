@@ -226,7 +226,12 @@ pub fn of_ids(conn: &mut DbConn, ids: &[BroadcastId]) -> QueryResult<Vec<(Broadc
         .filter(broadcasts::id.eq_any(ids))
         .select((
             Broadcast::as_select(),
-            (lists::name, lists::slug, lists::description),
+            (
+                lists::name,
+                lists::slug,
+                lists::description,
+                lists::language,
+            ),
         ))
         .load(conn)
 }

@@ -7,17 +7,25 @@ use super::schema::{consent_wordings, lists};
 use super::{DbConn, at_most_one, exactly_one, is_unique_violation};
 use crate::domain::ListId;
 use crate::domain::list::{default_wording, slugify, wording_hash};
+use crate::i18n::Lang;
 
 /// Creates the default list when the database has none.
-pub fn ensure_default(conn: &mut DbConn, name: &str, org_name: &str, now: i64) -> QueryResult<()> {
+pub fn ensure_default(
+    conn: &mut DbConn,
+    name: &str,
+    org_name: &str,
+    lang: Lang,
+    now: i64,
+) -> QueryResult<()> {
     conn.transaction(|conn| {
         let existing: i64 = lists::table.count().get_result(conn)?;
         if existing > 0 {
             return Ok(());
         }
-        let wording = default_wording(name, org_name);
-        let description = format!("News and updates from {org_name}, sent now and then.");
-        create(conn, name, &slugify(name), &description, &wording, now).map(|_| ())
+        let wording = default_wording(name, org_name, lang);
+        let description = lang.t1("default-list-description", "org", org_name);
+        let slug = slugify(name);
+        create(conn, name, &slug, &description, &wording, lang, now).map(|_| ())
     })
     .or_else(|e| {
         if is_unique_violation(&e) {
@@ -35,10 +43,12 @@ pub fn create(
     slug: &str,
     description: &str,
     wording: &str,
+    lang: Lang,
     now: i64,
 ) -> QueryResult<List> {
     diesel::insert_into(lists::table)
         .values((
+            lists::language.eq(lang.code()),
             lists::slug.eq(slug),
             lists::name.eq(name),
             lists::description.eq(description),
@@ -118,10 +128,20 @@ pub fn subscription_counts(conn: &mut DbConn) -> QueryResult<Vec<(ListId, i64)>>
         .load(conn)
 }
 
-/// Renames a list or changes its description.
-pub fn update(conn: &mut DbConn, id: ListId, name: &str, description: &str) -> QueryResult<()> {
+/// Renames a list, or changes its description or language.
+pub fn update(
+    conn: &mut DbConn,
+    id: ListId,
+    name: &str,
+    description: &str,
+    lang: Lang,
+) -> QueryResult<()> {
     diesel::update(lists::table.find(id))
-        .set((lists::name.eq(name), lists::description.eq(description)))
+        .set((
+            lists::name.eq(name),
+            lists::description.eq(description),
+            lists::language.eq(lang.code()),
+        ))
         .execute(conn)
         .map(|_| ())
 }

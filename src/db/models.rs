@@ -11,6 +11,7 @@ use crate::domain::{
     Act, BroadcastId, Channel, EventId, ImportId, JobId, ListId, MessageId, MessageKind,
     MessageStatus, Status, SubscriberId, SubscriptionId, TokenId, TokenPurpose,
 };
+use crate::i18n::Lang;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = lists)]
@@ -23,6 +24,14 @@ pub struct List {
     pub consent_version: i32,
     pub created_at: i64,
     pub archived_at: Option<i64>,
+    pub language: String,
+}
+
+impl List {
+    /// The language its pages and messages speak.
+    pub fn lang(&self) -> Lang {
+        Lang::parse(&self.language).unwrap_or_default()
+    }
 }
 
 /// What a message says of its list.
@@ -31,6 +40,13 @@ pub struct ListLabel {
     pub name: String,
     pub slug: String,
     pub description: String,
+    pub language: String,
+}
+
+impl ListLabel {
+    pub fn lang(&self) -> Lang {
+        Lang::parse(&self.language).unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -209,7 +209,12 @@ pub fn claim_due(
             paced_until,
         });
     }
-    let list = (lists::name, lists::slug, lists::description);
+    let list = (
+        lists::name,
+        lists::slug,
+        lists::description,
+        lists::language,
+    );
     // Flat joins: SQLite would read the whole of a nested
     // `subscriptions JOIN lists` on the right of a LEFT JOIN first.
     let of_subscription = lists::id.nullable().eq(subscriptions::list_id.nullable());
@@ -434,6 +439,22 @@ pub fn next_due(conn: &mut DbConn) -> QueryResult<Option<i64>> {
         .filter(outbox::claimed_by.is_null())
         .select(diesel::dsl::min(outbox::next_attempt_at))
         .first(conn)
+}
+
+/// Queued messages by kind, and when the oldest of them was queued.
+pub type Depth = (Vec<(String, i64)>, Option<i64>);
+
+pub fn depth(conn: &mut DbConn) -> QueryResult<Depth> {
+    let by_kind: Vec<(String, i64)> = outbox::table
+        .filter(outbox::status.eq(MessageStatus::Queued))
+        .group_by(outbox::kind)
+        .select((outbox::kind, diesel::dsl::count_star()))
+        .load(conn)?;
+    let oldest = outbox::table
+        .filter(outbox::status.eq(MessageStatus::Queued))
+        .select(diesel::dsl::min(outbox::created_at))
+        .first(conn)?;
+    Ok((by_kind, oldest))
 }
 
 /// Deletes finished messages queued before `before`.

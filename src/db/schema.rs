@@ -18,6 +18,7 @@ diesel::table! {
         consent_version -> Integer,
         created_at -> BigInt,
         archived_at -> Nullable<BigInt>,
+        language -> Text,
     }
 }
 

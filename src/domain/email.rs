@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use crate::i18n::Lang;
+
 /// RFC 5321 limit for the part before the `@`.
 const MAX_LOCAL_PART_LEN: usize = 64;
 /// RFC 5321 path limit (256) minus the surrounding angle brackets.
@@ -59,6 +61,31 @@ pub enum EmailError {
     InvalidDomain,
     #[error("The email address is too long; it can be at most 254 characters.")]
     TooLong,
+}
+
+impl EmailError {
+    /// The message for a visitor, in their language.
+    pub fn describe(&self, lang: Lang) -> String {
+        lang.t(self.message_id())
+    }
+
+    /// The catalog id of [`EmailError::describe`].
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            EmailError::Empty => "email-error-empty",
+            EmailError::ForbiddenCharacter => "email-error-forbidden-character",
+            EmailError::MissingAt => "email-error-missing-at",
+            EmailError::MultipleAt => "email-error-multiple-at",
+            EmailError::EmptyLocalPart => "email-error-empty-local-part",
+            EmailError::NonAsciiLocalPart => "email-error-non-ascii-local-part",
+            EmailError::InvalidLocalPart => "email-error-invalid-local-part",
+            EmailError::LocalPartTooLong => "email-error-local-part-too-long",
+            EmailError::EmptyDomain => "email-error-empty-domain",
+            EmailError::IpAddress => "email-error-ip-address",
+            EmailError::InvalidDomain => "email-error-invalid-domain",
+            EmailError::TooLong => "email-error-too-long",
+        }
+    }
 }
 
 impl SubscriberEmail {
@@ -666,6 +693,30 @@ mod tests {
         );
         assert!(EmailError::LocalPartTooLong.to_string().contains("64"));
         assert!(EmailError::TooLong.to_string().contains("254"));
+    }
+
+    #[test]
+    fn the_catalogs_say_what_the_api_says() {
+        use crate::i18n::Lang;
+        use EmailError::*;
+        let french = Lang::parse("fr").expect("French");
+        for e in [
+            Empty,
+            ForbiddenCharacter,
+            MissingAt,
+            MultipleAt,
+            EmptyLocalPart,
+            NonAsciiLocalPart,
+            InvalidLocalPart,
+            LocalPartTooLong,
+            EmptyDomain,
+            IpAddress,
+            InvalidDomain,
+            TooLong,
+        ] {
+            assert_eq!(e.describe(Lang::ENGLISH), e.to_string());
+            assert_ne!(e.describe(french), e.to_string(), "{e:?} in French");
+        }
     }
 
     // --- robustness ---

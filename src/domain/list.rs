@@ -2,6 +2,8 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::i18n::Lang;
+
 /// A list's slug: its name in kebab case, ASCII letters and digits only
 /// ("Weekly News!" becomes `weekly-news`).
 pub fn slugify(name: &str) -> String {
@@ -34,11 +36,14 @@ pub fn wording_hash(wording: &str) -> String {
     hex::encode(Sha256::digest(wording.as_bytes()))
 }
 
-/// The consent wording a new list starts with.
-pub fn default_wording(list_name: &str, org_name: &str) -> String {
-    format!(
-        "I agree to receive the {list_name} emails from {org_name}. \
-         I can unsubscribe at any time with the link in every message."
+/// The consent wording a new list starts with, in its language.
+pub fn default_wording(list_name: &str, org_name: &str, lang: Lang) -> String {
+    lang.t2(
+        "default-consent-wording",
+        "list",
+        list_name,
+        "org",
+        org_name,
     )
 }
 

@@ -2,6 +2,8 @@
 //! never put into a message, so it cannot carry an attacker's words to a third
 //! party.
 
+use crate::i18n::Lang;
+
 const MAX_CHARS: usize = 100;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +15,16 @@ pub enum NameError {
     TooLong,
     #[error("The name may not contain line breaks or control characters.")]
     ControlCharacter,
+}
+
+impl NameError {
+    /// The message for a visitor, in their language.
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            NameError::TooLong => lang.t1("name-error-too-long", "max", MAX_CHARS),
+            NameError::ControlCharacter => lang.t("name-error-control"),
+        }
+    }
 }
 
 impl SubscriberName {

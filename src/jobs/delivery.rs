@@ -159,6 +159,12 @@ async fn deliver(ctx: &Arc<Ctx>, message: Claimed, broadcasts: &Broadcasts) -> b
         None => send(ctx, &message, broadcasts).await,
     };
     let sent = matches!(outcome, Outcome::Sent { .. });
+    let kind = message.row.kind.as_str();
+    match &outcome {
+        Outcome::Sent { .. } => ctx.services.metrics.sent(kind),
+        Outcome::Failed { .. } => ctx.services.metrics.failed(kind),
+        _ => {}
+    }
     let (claim, recipient) = (ctx.process.clone(), message.row.recipient.clone());
     let recorded = ctx
         .services
@@ -351,6 +357,7 @@ fn compose(
     };
     let to = SubscriberEmail::parse(&row.recipient).map_err(|e| e.to_string())?;
     let list = ListInfo {
+        lang: list.lang(),
         name: &list.name,
         slug: &list.slug,
         description: &list.description,

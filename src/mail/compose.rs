@@ -27,9 +27,9 @@ use super::templates::{
     Footer, Reconfirmation, ReconfirmationHtml, ReconfirmationText, Welcome, WelcomeHtml,
     WelcomeText,
 };
-use crate::config::describe_duration;
 use crate::domain::message::Unsubscribe;
 use crate::domain::{Draft, LinkToken, MessageKind, SubscriberEmail};
+use crate::i18n::Lang;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ComposeError {
@@ -59,7 +59,9 @@ pub trait EmailContent {
 impl EmailContent for Confirmation {
     const KIND: MessageKind = MessageKind::Confirmation;
     fn subject(&self) -> String {
-        format!("Please confirm your subscription to {}", self.list_name)
+        self.footer
+            .lang
+            .t1("confirmation-subject", "list", &self.list_name)
     }
     fn footer(&self) -> &Footer {
         &self.footer
@@ -78,7 +80,9 @@ impl EmailContent for Confirmation {
 impl EmailContent for Welcome {
     const KIND: MessageKind = MessageKind::Welcome;
     fn subject(&self) -> String {
-        format!("Welcome to {}", self.list_name)
+        self.footer
+            .lang
+            .t1("welcome-subject", "list", &self.list_name)
     }
     fn footer(&self) -> &Footer {
         &self.footer
@@ -94,7 +98,9 @@ impl EmailContent for Welcome {
 impl EmailContent for Reconfirmation {
     const KIND: MessageKind = MessageKind::Reconfirmation;
     fn subject(&self) -> String {
-        format!("Do you still want {}?", self.list_name)
+        self.footer
+            .lang
+            .t1("reconfirmation-subject", "list", &self.list_name)
     }
     fn footer(&self) -> &Footer {
         &self.footer
@@ -166,6 +172,7 @@ impl OutgoingMessage {
 /// The list a message is about, as the composer needs it.
 #[derive(Debug, Clone)]
 pub struct ListInfo<'a> {
+    pub lang: Lang,
     pub name: &'a str,
     pub slug: &'a str,
     pub description: &'a str,
@@ -216,6 +223,11 @@ impl Composer {
         self
     }
 
+    /// `ASSENT_ORG_NAME`: who sends the mail.
+    pub fn org_name(&self) -> &str {
+        &self.org_name
+    }
+
     pub fn base_url(&self) -> &Url {
         &self.base_url
     }
@@ -223,11 +235,6 @@ impl Composer {
     /// How long a confirmation link works.
     pub fn confirm_ttl(&self) -> Duration {
         self.confirm_ttl
-    }
-
-    /// The same, in words: "48 hours".
-    pub fn confirm_ttl_words(&self) -> String {
-        describe_duration(self.confirm_ttl)
     }
 
     /// `BASE_URL/PATH`, for the pages that point at this server.
@@ -244,6 +251,7 @@ impl Composer {
 
     fn footer(&self, list: &ListInfo<'_>, unsubscribe: Unsubscribe<'_>) -> Footer {
         Footer {
+            lang: list.lang,
             list_name: list.name.to_owned(),
             list_slug: list.slug.to_owned(),
             unsubscribe_url: self.url(&format!("/unsubscribe/{unsubscribe}")),
@@ -262,7 +270,7 @@ impl Composer {
         let content = Confirmation {
             list_name: list.name.to_owned(),
             confirm_url: self.link("confirm", confirm),
-            confirm_ttl: self.confirm_ttl_words(),
+            confirm_ttl: list.lang.duration(self.confirm_ttl),
             footer: self.footer(list, Unsubscribe::Link(unsubscribe)),
         };
         self.compose(to, &content)
@@ -329,7 +337,7 @@ impl Composer {
         let content = Reconfirmation {
             list_name: list.name.to_owned(),
             keep_url: self.link("reconfirm", unsubscribe),
-            grace: self.reconfirm_grace.map(describe_duration),
+            grace: self.reconfirm_grace.map(|g| list.lang.duration(g)),
             footer: self.footer(list, Unsubscribe::Link(unsubscribe)),
         };
         self.compose(to, &content)
@@ -347,7 +355,8 @@ impl Composer {
         let test = unsubscribe == Unsubscribe::TestCopy;
         let content = Broadcast {
             subject: if test {
-                format!("[Test] {}", copy.subject)
+                list.lang
+                    .t1("broadcast-test-subject", "subject", &copy.subject)
             } else {
                 copy.subject.clone()
             },
@@ -393,6 +402,10 @@ impl Composer {
             .from(self.from.clone())
             .to(Mailbox::new(None, recipient.clone()))
             .subject(content.subject())
+            .raw_header(ascii_header(
+                "Content-Language",
+                footer.lang.code().to_owned(),
+            )?)
             .date_now()
             .message_id(Some(format!("<{}@{host}>", random_id()?)))
             .raw_header(HeaderValue::new(
@@ -474,6 +487,7 @@ mod tests {
 
     struct Sample {
         kind: MessageKind,
+        lang: Lang,
         text: String,
         html: String,
         message: OutgoingMessage,
@@ -494,6 +508,7 @@ mod tests {
         let to = SubscriberEmail::parse("reader@example.com").expect("address");
         Sample {
             kind: C::KIND,
+            lang: content.footer().lang,
             text: content.text().expect("text renders"),
             html: content.html().expect("html renders"),
             message: composer.compose(&to, &content).expect("composes"),
@@ -501,9 +516,14 @@ mod tests {
         }
     }
 
-    /// One of every kind of email. A template added under `templates/email`
-    /// without an entry here fails `every_email_template_is_checked`.
+    /// One of every kind of email in every language. A template added under
+    /// `templates/email` without an entry here fails
+    /// `every_email_template_is_checked`.
     fn every_kind() -> Vec<Sample> {
+        Lang::all().flat_map(every_kind_in).collect()
+    }
+
+    fn every_kind_in(lang: Lang) -> Vec<Sample> {
         let composer = composer();
         let token = || {
             LinkToken::new(
@@ -512,6 +532,7 @@ mod tests {
             )
         };
         let list = ListInfo {
+            lang,
             name: "Weekly News",
             slug: "weekly-news",
             description: "What happened this week.",
@@ -535,7 +556,7 @@ mod tests {
             sample(
                 &composer,
                 Broadcast {
-                    subject: format!("[Test] {}", copy.subject),
+                    subject: lang.t1("broadcast-test-subject", "subject", &copy.subject),
                     body_html: copy.body.html,
                     body_text: copy.body.text,
                     test: true,
@@ -547,7 +568,7 @@ mod tests {
                 Confirmation {
                     list_name: list.name.into(),
                     confirm_url: composer.link("confirm", &token()),
-                    confirm_ttl: "48 hours".into(),
+                    confirm_ttl: lang.duration(Duration::from_secs(48 * 3600)),
                     footer: footer.clone(),
                 },
             ),
@@ -556,7 +577,7 @@ mod tests {
                 Reconfirmation {
                     list_name: list.name.into(),
                     keep_url: composer.link("reconfirm", &token()),
-                    grace: Some("30 days".into()),
+                    grace: Some(lang.duration(Duration::from_secs(30 * 86_400))),
                     footer: footer.clone(),
                 },
             ),
@@ -620,6 +641,18 @@ mod tests {
                 s.kind
             );
             assert!(headers.contains("Message-ID: <"), "{}", s.kind);
+            assert!(
+                has(&format!("Content-Language: {}", s.lang)),
+                "{} in {}",
+                s.kind,
+                s.lang
+            );
+            assert!(
+                s.html.contains(&format!("<html lang=\"{}\">", s.lang)),
+                "{} in {}",
+                s.kind,
+                s.lang
+            );
             assert!(headers.contains("Date: "), "{}", s.kind);
             assert!(headers.contains("MIME-Version: 1.0"), "{}", s.kind);
             assert!(

@@ -4,10 +4,14 @@
 
 use askama::Template;
 
+use crate::i18n::Lang;
+
 /// The part every message ends with. The List-* headers are built from the
 /// same value (see `compose`), so the visible link and the header agree.
 #[derive(Debug, Clone)]
 pub struct Footer {
+    /// The list's language, which the whole message speaks.
+    pub lang: Lang,
     pub list_name: String,
     pub list_slug: String,
     pub unsubscribe_url: String,

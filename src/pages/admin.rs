@@ -1,10 +1,28 @@
 //! The operators' area: every page extends `templates/admin/base.html`,
 //! which reads `site` and `nav` (the signed-in operator, the CSRF token for
 //! the logout form, and the active section).
+//!
+//! Its words are the `admin-` messages of the catalogs
+//! (`templates/locales/*.ftl`), in the operator's language.
 
 use askama::Template;
 
 use super::Site;
+use crate::i18n::Lang;
+
+impl Site {
+    /// The word for a stored code (a status, an act, a channel…): the
+    /// message `admin-{group}-{code}`, or the code itself when no catalog
+    /// has one, so a code added later still shows as something readable.
+    pub fn admin_word(&self, group: &str, code: &str) -> String {
+        let id = format!("admin-{group}-{}", code.replace('_', "-"));
+        if self.lang.has(&id) || Lang::ENGLISH.has(&id) {
+            self.lang.t(&id)
+        } else {
+            code.to_owned()
+        }
+    }
+}
 
 /// The header every signed-in page shares.
 #[derive(Debug, Clone)]
@@ -41,8 +59,8 @@ pub struct ListStats {
     pub pending: i64,
     pub confirmed: i64,
     pub unsubscribed: i64,
-    /// Share of signups that confirmed, e.g. "62 %", or "–" without signups.
-    pub confirm_rate: String,
+    /// Share of signups that confirmed, in percent; `None` without signups.
+    pub confirm_rate: Option<i64>,
 }
 
 /// A line chart drawn as inline SVG, with a table of the same figures for
@@ -62,7 +80,8 @@ pub struct Chart {
 
 #[derive(Debug, Clone)]
 pub struct ChartSeries {
-    pub name: &'static str,
+    /// The catalog id of the series' name.
+    pub name_id: &'static str,
     /// A colour for the line and its legend swatch, e.g. `#2563eb`.
     pub color: &'static str,
     /// The SVG `points` attribute: "x,y x,y …".
@@ -78,7 +97,10 @@ pub struct ChartLabel {
 
 #[derive(Debug, Clone)]
 pub struct ChartDay {
+    /// The day in words, for the table.
     pub date: String,
+    /// The day without its year, for the bottom axis.
+    pub axis: String,
     pub signups: i64,
     pub confirmations: i64,
     pub unsubscribes: i64,
@@ -120,7 +142,7 @@ pub struct DashboardPage<'a> {
 pub struct LedgerState {
     pub events: i64,
     pub head: String,
-    /// When it was last verified (RFC 3339), and what that found.
+    /// When it was last verified, in words.
     pub checked_at: Option<String>,
     /// `None` when the last verification found the chain intact.
     pub problem: Option<String>,
@@ -202,8 +224,8 @@ pub struct SubscriberPage<'a> {
     pub subscriptions: Vec<SubscriptionView>,
     /// (time, kind, source) of each bounce or complaint reported.
     pub bounces: Vec<(String, String, String)>,
-    /// The outcome of the last action, shown once.
-    pub flash: Option<&'a str>,
+    /// The catalog id of the outcome of the last action, shown once.
+    pub flash: Option<&'static str>,
 }
 
 #[derive(Debug, Clone)]
@@ -225,6 +247,15 @@ pub struct ListForm {
     pub slug: String,
     pub description: String,
     pub consent_wording: String,
+    /// The code of the list's language, e.g. `fr`.
+    pub language: String,
+}
+
+impl ListForm {
+    /// The languages a list can have: every catalog.
+    pub fn languages(&self) -> Vec<Lang> {
+        Lang::all().collect()
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -233,6 +264,7 @@ pub struct ListFormErrors {
     pub slug: Option<String>,
     pub description: Option<String>,
     pub consent_wording: Option<String>,
+    pub language: Option<String>,
 }
 
 impl ListFormErrors {
@@ -241,6 +273,7 @@ impl ListFormErrors {
             || self.slug.is_some()
             || self.description.is_some()
             || self.consent_wording.is_some()
+            || self.language.is_some()
     }
 }
 
@@ -277,7 +310,8 @@ pub struct ListPage<'a> {
     pub versions: Vec<WordingVersion>,
     /// An HTML form to paste into another website, shown as code.
     pub embed_snippet: String,
-    pub flash: Option<&'a str>,
+    /// The catalog id of the outcome of the last action, shown once.
+    pub flash: Option<&'static str>,
 }
 
 #[derive(Debug, Clone)]
@@ -316,7 +350,7 @@ pub struct ImportStatusPage<'a> {
     pub nav: Nav<'a>,
     pub import: ImportRow,
     pub running: bool,
-    /// "line 3: invalid address: …", one per refused row.
+    /// "line 3: invalid address: …", one per refused row, in words.
     pub report: Vec<String>,
 }
 
@@ -342,6 +376,8 @@ pub struct AuditPage<'a> {
 #[derive(Template)]
 #[template(path = "admin/embed.html")]
 pub struct EmbedSnippet<'a> {
+    /// The language of the visitors it is for.
+    pub lang: Lang,
     pub action: &'a str,
     pub slug: &'a str,
     pub name: &'a str,
@@ -438,5 +474,6 @@ pub struct BroadcastPage<'a> {
     pub can_resume: bool,
     pub can_cancel: bool,
     pub refresh: bool,
-    pub flash: Option<&'a str>,
+    /// The catalog id of the outcome of the last action, shown once.
+    pub flash: Option<&'static str>,
 }

@@ -2,16 +2,71 @@
 //! pages here, the operators' area in [`admin`].
 //!
 //! Every page extends `templates/base.html`, which reads `site` for the
-//! organisation's name in the header and footer.
+//! organisation's name and the page's language. Templates take their words
+//! from the catalogs through `site`: `{{ site.t("signup-check-form") }}`.
 
 pub mod admin;
 
+use std::fmt::Display;
+use std::time::Duration;
+
 use askama::Template;
 
-/// What every page needs to know about the site it belongs to.
+use crate::i18n::{Count, Lang};
+
+/// Who a page is from, and the language it speaks.
 #[derive(Debug, Clone)]
 pub struct Site {
     pub org_name: String,
+    pub lang: Lang,
+}
+
+impl Site {
+    /// The same site in another language.
+    pub fn with_lang(&self, lang: Lang) -> Site {
+        Site {
+            org_name: self.org_name.clone(),
+            lang,
+        }
+    }
+
+    pub fn t(&self, id: &str) -> String {
+        self.lang.t(id)
+    }
+
+    pub fn t1(&self, id: &str, name: &str, value: impl Display) -> String {
+        self.lang.t1(id, name, value)
+    }
+
+    pub fn t2(
+        &self,
+        id: &str,
+        name: &str,
+        value: impl Display,
+        name2: &str,
+        value2: impl Display,
+    ) -> String {
+        self.lang.t2(id, name, value, name2, value2)
+    }
+
+    pub fn n(&self, id: &str, count: impl Count) -> String {
+        self.lang.n(id, count)
+    }
+
+    /// A length of time in words: "30 days", "30 jours".
+    pub fn duration(&self, duration: &Duration) -> String {
+        self.lang.duration(*duration)
+    }
+
+    /// A Unix time as a day in words.
+    pub fn date(&self, unix: i64) -> String {
+        self.lang.date_of(unix)
+    }
+
+    /// A Unix time as a day and a time, UTC.
+    pub fn date_time(&self, unix: i64) -> String {
+        self.lang.date_time_of(unix)
+    }
 }
 
 /// What GDPR art. 13 asks a form to say where it collects an address: who
@@ -20,10 +75,10 @@ pub struct Site {
 pub struct CollectionNotice {
     pub org_name: String,
     pub org_address: String,
-    /// "30 days": how long an unconfirmed request is kept; `None` when kept.
-    pub pending_retention: Option<String>,
-    /// "1095 days": when consent is asked again; `None` when never.
-    pub reconfirm_after: Option<String>,
+    /// How long an unconfirmed request is kept; `None` when kept.
+    pub pending_retention: Option<Duration>,
+    /// When consent is asked again; `None` when never.
+    pub reconfirm_after: Option<Duration>,
     /// `ASSENT_PRIVACY_URL`.
     pub policy_url: Option<String>,
 }
@@ -31,6 +86,7 @@ pub struct CollectionNotice {
 /// A list as a signup page presents it.
 #[derive(Debug, Clone)]
 pub struct ListView {
+    pub lang: Lang,
     pub slug: String,
     pub name: String,
     pub description: String,
@@ -76,7 +132,7 @@ pub struct CheckInboxPage<'a> {
     pub site: &'a Site,
     pub email: &'a str,
     pub list_name: &'a str,
-    pub confirm_ttl: &'a str,
+    pub confirm_ttl: Duration,
 }
 
 /// `GET /confirm/{token}`: shows the button, changes nothing.

@@ -71,11 +71,12 @@ pub async fn cap(
     };
     if !state.in_flight.enter(client) {
         tracing::warn!(%client, "too many requests in progress from one client");
+        let site = &state.site;
         let mut response = error_page(
-            &state.site,
+            site,
             StatusCode::TOO_MANY_REQUESTS,
-            "Too many requests at once",
-            "This connection has too many requests in progress. Please wait for them to finish.",
+            &site.t("too-many-requests-title"),
+            &site.t("too-many-requests"),
             None,
         );
         response

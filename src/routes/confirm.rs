@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::{AppState, ServerError, error_page, evidence, render, with_token_headers};
 use crate::domain::LinkRef;
 use crate::pages::{ConfirmPage, ConfirmedPage};
-use crate::services::double_opt_in::{self, ConfirmState};
+use crate::services::double_opt_in::{self, ConfirmState, ListSummary};
 
 pub async fn page(
     state: web::Data<AppState>,
@@ -20,7 +20,7 @@ pub async fn page(
         ConfirmState::Confirmed { list } => render(
             StatusCode::OK,
             &ConfirmPage {
-                site: &state.site,
+                site: &state.site.with_lang(list.lang),
                 list_name: &list.name,
                 list_description: &list.description,
                 already_confirmed: true,
@@ -50,7 +50,7 @@ fn answer(state: &AppState, outcome: ConfirmState) -> HttpResponse {
         ConfirmState::Pending { list } => render(
             StatusCode::OK,
             &ConfirmPage {
-                site: &state.site,
+                site: &state.site.with_lang(list.lang),
                 list_name: &list.name,
                 list_description: &list.description,
                 already_confirmed: false,
@@ -59,40 +59,36 @@ fn answer(state: &AppState, outcome: ConfirmState) -> HttpResponse {
         ConfirmState::Confirmed { list } => render(
             StatusCode::OK,
             &ConfirmedPage {
-                site: &state.site,
+                site: &state.site.with_lang(list.lang),
                 list_name: &list.name,
             },
         ),
-        ConfirmState::Expired { list } => {
-            let again = format!("/subscribe?list={}", list.slug);
-            error_page(
-                &state.site,
-                StatusCode::GONE,
-                "This link has expired",
-                "Confirmation links work for a limited time, and this one's has run out. Sign up again to get a fresh one.",
-                Some((&again, "Sign up again")),
-            )
-        }
-        ConfirmState::Withdrawn { list } => {
-            let again = format!("/subscribe?list={}", list.slug);
-            error_page(
-                &state.site,
-                StatusCode::GONE,
-                "This link no longer works",
-                "This subscription request was declined or ended, so the link cannot confirm it. Sign up again if you want to subscribe.",
-                Some((&again, "Sign up again")),
-            )
-        }
+        ConfirmState::Expired { list } => gone(state, &list, "link-expired"),
+        ConfirmState::Withdrawn { list } => gone(state, &list, "link-ended"),
         ConfirmState::NotFound => not_found(state),
     }
 }
 
-fn not_found(state: &AppState) -> HttpResponse {
+/// 410, in the list's language, with the way to sign up again.
+fn gone(state: &AppState, list: &ListSummary, message: &str) -> HttpResponse {
+    let site = state.site.with_lang(list.lang);
+    let again = format!("/subscribe?list={}", list.slug);
     error_page(
-        &state.site,
+        &site,
+        StatusCode::GONE,
+        &site.t(&format!("{message}-title")),
+        &site.t(message),
+        Some((&again, &site.t("sign-up-again"))),
+    )
+}
+
+fn not_found(state: &AppState) -> HttpResponse {
+    let site = &state.site;
+    error_page(
+        site,
         StatusCode::NOT_FOUND,
-        "Link not found",
-        "This confirmation link is not valid. Please check that it was copied whole from the message.",
-        Some(("/", "Go to the signup page")),
+        &site.t("link-not-found-title"),
+        &site.t("confirm-link-not-found"),
+        Some(("/", &site.t("to-signup-page"))),
     )
 }

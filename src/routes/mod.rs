@@ -7,6 +7,7 @@ pub mod body;
 pub mod client_cap;
 mod confirm;
 mod health;
+mod metrics;
 mod preferences;
 mod signup;
 mod unsubscribe;
@@ -47,6 +48,8 @@ pub struct AppState {
     pub in_flight: client_cap::InFlight,
     /// `ASSENT_BOUNCE_SECRET`; the bounce webhook answers 404 without it.
     pub bounce_secret: Option<secrecy::SecretString>,
+    /// `ASSENT_METRICS_TOKEN`: `/metrics` for scrapers off this machine.
+    pub metrics_token: Option<secrecy::SecretString>,
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig, cors_origins: &[String]) {
@@ -103,6 +106,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, cors_origins: &[String]) {
     .route("/webhooks/bounce", web::post().to(webhooks::bounce))
     .configure(admin::configure)
     .route("/healthz", read().to(health::check))
+    .route("/metrics", read().to(metrics::scrape))
     .route("/static/{file}", read().to(assets::serve))
     .default_service(web::to(not_found));
 }
@@ -121,44 +125,55 @@ fn refused_extraction(
     status: StatusCode,
 ) -> actix_web::Error {
     let (title, message) = if status == StatusCode::NOT_FOUND {
-        ("Page not found", "There is nothing at this address.")
+        ("not-found-title", "not-found")
     } else {
-        (
-            "Unreadable request",
-            "The address of this page has a value that could not be read.",
-        )
+        ("unreadable-title", "unreadable")
     };
     let response = match req.app_data::<web::Data<AppState>>() {
-        Some(state) => error_page(
-            &state.site,
-            status,
-            title,
-            message,
-            Some(("/", "Go to the signup page")),
-        ),
+        Some(state) => {
+            let site = page_site(state, req);
+            error_page(
+                &site,
+                status,
+                &site.t(title),
+                &site.t(message),
+                Some(("/", &site.t("to-signup-page"))),
+            )
+        }
         None => HttpResponse::build(status).finish(),
     };
     actix_web::error::InternalError::from_response(error, response).into()
 }
 
 async fn not_found(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    if req.method() == actix_web::http::Method::GET || req.method() == actix_web::http::Method::HEAD
-    {
-        error_page(
-            &state.site,
-            StatusCode::NOT_FOUND,
-            "Page not found",
-            "There is nothing at this address.",
-            Some(("/", "Go to the signup page")),
-        )
+    let site = page_site(&state, &req);
+    let read = req.method() == actix_web::http::Method::GET
+        || req.method() == actix_web::http::Method::HEAD;
+    let (status, title, message) = if read {
+        (StatusCode::NOT_FOUND, "not-found-title", "not-found")
     } else {
-        error_page(
-            &state.site,
+        (
             StatusCode::METHOD_NOT_ALLOWED,
-            "Not allowed",
-            "This address does not take that kind of request.",
-            Some(("/", "Go to the signup page")),
+            "not-allowed-title",
+            "not-allowed",
         )
+    };
+    error_page(
+        &site,
+        status,
+        &site.t(title),
+        &site.t(message),
+        Some(("/", &site.t("to-signup-page"))),
+    )
+}
+
+/// The site for a page that belongs to no list: the operators' language
+/// under `/admin`, `ASSENT_DEFAULT_LANG` elsewhere.
+fn page_site(state: &AppState, req: &HttpRequest) -> Site {
+    if req.path() == "/admin" || req.path().starts_with("/admin/") {
+        state.site.with_lang(admin::operator_lang(req))
+    } else {
+        state.site.clone()
     }
 }
 
@@ -291,13 +306,16 @@ pub fn server_error_page<B: actix_web::body::MessageBody + 'static>(
         .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     let is_api = req.path().starts_with("/api/");
     let response = match (is_html || is_api, req.app_data::<web::Data<AppState>>()) {
-        (false, Some(state)) => error_page(
-            &state.site,
-            res.status(),
-            "Something went wrong",
-            "The server could not finish your request. Nothing was lost on your side: please try again in a little while.",
-            None,
-        ),
+        (false, Some(state)) => {
+            let site = page_site(state, &req);
+            error_page(
+                &site,
+                res.status(),
+                &site.t("server-error-title"),
+                &site.t("server-error"),
+                None,
+            )
+        }
         _ => res.map_into_boxed_body(),
     };
     Ok(ErrorHandlerResponse::Response(

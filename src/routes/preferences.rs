@@ -13,11 +13,12 @@ use crate::pages::{KeepPage, OwnList, OwnPage};
 use crate::services::preferences::{self, Change, Changed, KeepState, Overview};
 
 fn not_found(state: &AppState) -> HttpResponse {
+    let site = &state.site;
     error_page(
-        &state.site,
+        site,
         StatusCode::NOT_FOUND,
-        "Link not found",
-        "This link is not valid. Use the link of the most recent message you received.",
+        &site.t("link-not-found-title"),
+        &site.t("link-not-valid"),
         None,
     )
 }
@@ -42,7 +43,7 @@ fn keep_page(state: &AppState, token: &str, found: KeepState) -> HttpResponse {
     render(
         status,
         &KeepPage {
-            site: &state.site,
+            site: &state.site.with_lang(list.lang),
             list_name: &list.name,
             state: what,
             signup_url: &signup_url,
@@ -92,7 +93,7 @@ fn overview_page(
     render(
         StatusCode::OK,
         &OwnPage {
-            site: &state.site,
+            site: &state.site.with_lang(overview.lang),
             email: &overview.email,
             lists: &lists,
             base: &own_page(token),
@@ -132,19 +133,24 @@ async fn change(
     };
     let proof = evidence(&req, "/me");
     let outcome = preferences::change(&state.services, link, slug, change, proof).await?;
-    let notice = match change {
-        Change::Leave => "Done: you have left that list.",
-        Change::Rejoin => "Done: you have joined that list again.",
-    };
     let response = match outcome {
-        Changed::Done(overview) => overview_page(&state, &token, &overview, Some(notice)),
-        Changed::UnknownList => error_page(
-            &state.site,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "No such list",
-            "You are not on that list. Nothing was changed.",
-            Some((&own_page(&token), "Back to your subscriptions")),
-        ),
+        Changed::Done(overview) => {
+            let notice = overview.lang.t(match change {
+                Change::Leave => "me-left",
+                Change::Rejoin => "me-rejoined",
+            });
+            overview_page(&state, &token, &overview, Some(&notice))
+        }
+        Changed::UnknownList => {
+            let site = &state.site;
+            error_page(
+                site,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &site.t("me-no-such-list-title"),
+                &site.t("me-no-such-list"),
+                Some((&own_page(&token), &site.t("me-back"))),
+            )
+        }
         Changed::NotFound => not_found(&state),
     };
     Ok(with_token_headers(response))
@@ -203,42 +209,37 @@ pub async fn erase(
         Err(e) => return Ok(with_token_headers(refused_body(&state, &e))),
     };
     if !confirmed {
+        let site = &state.site;
         return Ok(with_token_headers(error_page(
-            &state.site,
+            site,
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Tick the box to erase your data",
-            "Nothing was erased: the box saying you want your data erased was not ticked.",
-            Some((&own_page(&token), "Back to your subscriptions")),
+            &site.t("me-erase-unticked-title"),
+            &site.t("me-erase-unticked"),
+            Some((&own_page(&token), &site.t("me-back"))),
         )));
     }
-    let response = if preferences::erase(&state.services, link).await? {
-        error_page(
-            &state.site,
-            StatusCode::OK,
-            "Your data is erased",
-            "Your address, your subscriptions and their history are deleted. No more mail will come.",
-            None,
-        )
-    } else {
-        not_found(&state)
+    let response = match preferences::erase(&state.services, link).await? {
+        Some(lang) => {
+            let site = state.site.with_lang(lang);
+            error_page(
+                &site,
+                StatusCode::OK,
+                &site.t("me-erased-title"),
+                &site.t("me-erased"),
+                None,
+            )
+        }
+        None => not_found(&state),
     };
     Ok(with_token_headers(response))
 }
 
 fn refused_body(state: &AppState, error: &BodyError) -> HttpResponse {
     let (status, title) = match error {
-        BodyError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "Too much data"),
-        BodyError::TimedOut => (
-            StatusCode::REQUEST_TIMEOUT,
-            "The request took too long to arrive",
-        ),
-        _ => (StatusCode::BAD_REQUEST, "The form could not be read"),
+        BodyError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too-large-title"),
+        BodyError::TimedOut => (StatusCode::REQUEST_TIMEOUT, "request-timeout-title"),
+        _ => (StatusCode::BAD_REQUEST, "unreadable-form-title"),
     };
-    error_page(
-        &state.site,
-        status,
-        title,
-        "Nothing was changed. Please press the button again.",
-        None,
-    )
+    let site = &state.site;
+    error_page(site, status, &site.t(title), &site.t("press-again"), None)
 }

@@ -8,7 +8,7 @@ use super::body::{self, BodyError};
 use super::{AppState, ServerError, error_page, evidence, render};
 use crate::domain::list::is_slug;
 use crate::domain::{Channel, SubscriberEmail, SubscriberName};
-use crate::pages::{CheckInboxPage, ListView, SignupErrors, SignupPage, SignupValues};
+use crate::pages::{CheckInboxPage, ListView, SignupErrors, SignupPage, SignupValues, Site};
 use crate::services::double_opt_in::{self, SignupOutcome, SignupRequest};
 use crate::services::lists;
 
@@ -32,7 +32,7 @@ pub async fn page(
             &SignupValues::default(),
             &SignupErrors::default(),
         )),
-        None => Ok(unknown_list(&state)),
+        None => Ok(unknown_list(&state.site)),
     }
 }
 
@@ -41,14 +41,10 @@ pub async fn submit(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    if let Some(client) = super::client_ip(&req)
-        && let Err(wait) = state.limiter.check(client)
-    {
-        return Ok(too_many(&state, wait));
-    }
+    let limited = super::client_ip(&req).and_then(|client| state.limiter.check(client).err());
     let fields = match body::read_form(&req, payload).await {
         Ok(fields) => fields,
-        Err(e) => return Ok(body_error(&state, &e)),
+        Err(e) => return Ok(body_error(&state.site, &e)),
     };
     let values = SignupValues {
         email: body::field(&fields, "email").unwrap_or_default().to_owned(),
@@ -58,15 +54,24 @@ pub async fn submit(
         .map(str::trim)
         .filter(|s| !s.is_empty());
 
+    // Every answer from here on speaks the list's language.
+    let list = load_list(&state, slug.map(str::to_owned)).await?;
+    let site = state
+        .site
+        .with_lang(list.as_ref().map_or(state.site.lang, |l| l.lang));
+    if let Some(wait) = limited {
+        return Ok(too_many(&site, wait));
+    }
+
     let mut errors = SignupErrors::default();
     let email = SubscriberEmail::parse(&values.email)
-        .map_err(|e| errors.email = Some(e.to_string()))
+        .map_err(|e| errors.email = Some(e.describe(site.lang)))
         .ok();
     let name = SubscriberName::parse(&values.name)
-        .map_err(|e| errors.name = Some(e.to_string()))
+        .map_err(|e| errors.name = Some(e.describe(site.lang)))
         .ok();
     if slug.is_some_and(|s| !is_slug(s)) {
-        errors.list = Some(UNKNOWN_LIST.into());
+        errors.list = Some(site.t("unknown-list"));
     }
     let (Some(email), Some(name), false) = (email, name, errors.any()) else {
         return refuse(&state, slug, &values, errors).await;
@@ -80,26 +85,24 @@ pub async fn submit(
         evidence: evidence(&req, "/subscribe"),
     };
     match double_opt_in::signup(&state.services, request).await? {
-        SignupOutcome::Accepted { list_name } => Ok(render(
+        SignupOutcome::Accepted { list_name, lang } => Ok(render(
             StatusCode::OK,
             &CheckInboxPage {
-                site: &state.site,
+                site: &state.site.with_lang(lang),
                 email: email.as_str(),
                 list_name: &list_name,
-                confirm_ttl: &state.services.composer.confirm_ttl_words(),
+                confirm_ttl: state.services.composer.confirm_ttl(),
             },
         )),
         SignupOutcome::UnknownList => {
             let errors = SignupErrors {
-                list: Some(UNKNOWN_LIST.into()),
+                list: Some(site.t("unknown-list")),
                 ..SignupErrors::default()
             };
             refuse(&state, None, &values, errors).await
         }
     }
 }
-
-const UNKNOWN_LIST: &str = "This list does not exist or no longer takes signups.";
 
 /// 422: the form again, with what was typed and a message at each field.
 async fn refuse(
@@ -114,7 +117,7 @@ async fn refuse(
     let list = match load_list(state, slug).await? {
         Some(list) => list,
         // No list at all to show the form for.
-        None => return Ok(unknown_list(state)),
+        None => return Ok(unknown_list(&state.site)),
     };
     Ok(form_page(
         state,
@@ -135,7 +138,7 @@ fn form_page(
     render(
         status,
         &SignupPage {
-            site: &state.site,
+            site: &state.site.with_lang(list.lang),
             notice: &state.notice,
             list,
             values,
@@ -154,6 +157,7 @@ async fn load_list(
     }
     let list = lists::open_list(&state.services, slug).await?;
     Ok(list.map(|l| ListView {
+        lang: l.lang(),
         slug: l.slug,
         name: l.name,
         description: l.description,
@@ -161,22 +165,22 @@ async fn load_list(
     }))
 }
 
-fn unknown_list(state: &AppState) -> HttpResponse {
+fn unknown_list(site: &Site) -> HttpResponse {
     error_page(
-        &state.site,
+        site,
         StatusCode::NOT_FOUND,
-        "List not found",
-        UNKNOWN_LIST,
-        Some(("/", "See the signup page")),
+        &site.t("list-not-found-title"),
+        &site.t("unknown-list"),
+        Some(("/", &site.t("to-signup-page"))),
     )
 }
 
-pub fn too_many(state: &AppState, wait: std::time::Duration) -> HttpResponse {
+fn too_many(site: &Site, wait: std::time::Duration) -> HttpResponse {
     let mut response = error_page(
-        &state.site,
+        site,
         StatusCode::TOO_MANY_REQUESTS,
-        "Too many signups",
-        "This connection has sent too many signups in a short time. Please wait a minute and try again.",
+        &site.t("too-many-signups-title"),
+        &site.t("too-many-signups"),
         None,
     );
     let seconds = wait.as_secs().max(1);
@@ -186,34 +190,34 @@ pub fn too_many(state: &AppState, wait: std::time::Duration) -> HttpResponse {
     response
 }
 
-fn body_error(state: &AppState, error: &BodyError) -> HttpResponse {
+fn body_error(site: &Site, error: &BodyError) -> HttpResponse {
     let (status, title, message) = match error {
         BodyError::TooLarge => (
             StatusCode::PAYLOAD_TOO_LARGE,
-            "Too much data",
-            "The form sent more than 16 KiB. Please shorten what you typed and try again.",
+            "too-large-title",
+            "form-too-large",
         ),
         BodyError::UnsupportedType => (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Unsupported form",
-            "The signup form takes urlencoded or multipart form data.",
+            "unsupported-form-title",
+            "unsupported-form",
         ),
         BodyError::Malformed => (
             StatusCode::BAD_REQUEST,
-            "Unreadable form",
-            "The form data could not be read. Please go back and try again.",
+            "unreadable-form-title",
+            "unreadable-form",
         ),
         BodyError::TimedOut => (
             StatusCode::REQUEST_TIMEOUT,
-            "The form took too long to arrive",
-            "The form data did not arrive in time. Please go back and try again.",
+            "form-timeout-title",
+            "form-timeout",
         ),
     };
     error_page(
-        &state.site,
+        site,
         status,
-        title,
-        message,
-        Some(("/", "Back to the signup form")),
+        &site.t(title),
+        &site.t(message),
+        Some(("/", &site.t("back-to-signup"))),
     )
 }

@@ -27,7 +27,7 @@ pub async fn page(
         UnsubscribeState::Subscribed { list } => render(
             StatusCode::OK,
             &UnsubscribePage {
-                site: &state.site,
+                site: &state.site.with_lang(list.lang),
                 list_name: &list.name,
                 already_unsubscribed: false,
                 own_page: &own_page,
@@ -36,7 +36,7 @@ pub async fn page(
         UnsubscribeState::AlreadyUnsubscribed { list } => render(
             StatusCode::OK,
             &UnsubscribePage {
-                site: &state.site,
+                site: &state.site.with_lang(list.lang),
                 list_name: &list.name,
                 already_unsubscribed: true,
                 own_page: &own_page,
@@ -66,20 +66,22 @@ pub async fn submit(
             Channel::OneClick
         }
         Err(BodyError::TooLarge) => {
+            let site = &state.site;
             return Ok(with_token_headers(error_page(
-                &state.site,
+                site,
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "Too much data",
-                "This request carried more than 16 KiB.",
+                &site.t("too-large-title"),
+                &site.t("request-too-large"),
                 None,
             )));
         }
         Err(BodyError::TimedOut) => {
+            let site = &state.site;
             return Ok(with_token_headers(error_page(
-                &state.site,
+                site,
                 StatusCode::REQUEST_TIMEOUT,
-                "The request took too long to arrive",
-                "Nothing was changed. Please press the button again.",
+                &site.t("request-timeout-title"),
+                &site.t("press-again"),
                 None,
             )));
         }
@@ -99,7 +101,7 @@ pub async fn submit(
             render(
                 StatusCode::OK,
                 &UnsubscribedPage {
-                    site: &state.site,
+                    site: &state.site.with_lang(list.lang),
                     list_name: &list.name,
                     signup_url: &signup_url,
                     own_page: &own_page,
@@ -114,21 +116,23 @@ pub async fn submit(
 /// The link of a broadcast's test copy: the operator who asked for it has
 /// no subscription to end, and is told so.
 fn test_copy(state: &AppState) -> HttpResponse {
+    let site = &state.site;
     error_page(
-        &state.site,
+        site,
         StatusCode::OK,
-        "This was a test copy",
-        "This link came from a test copy of a broadcast. In the copies subscribers receive, it is their own link to unsubscribe. Nothing was changed.",
+        &site.t("test-copy-title"),
+        &site.t("test-copy"),
         None,
     )
 }
 
 fn not_found(state: &AppState) -> HttpResponse {
+    let site = &state.site;
     error_page(
-        &state.site,
+        site,
         StatusCode::NOT_FOUND,
-        "Link not found",
-        "This unsubscribe link is not valid. Please check that it was copied whole from the message.",
+        &site.t("link-not-found-title"),
+        &site.t("unsubscribe-link-not-found"),
         None,
     )
 }

@@ -134,6 +134,7 @@ pub async fn view(services: &Services, id: BroadcastId) -> Result<Option<View>, 
     };
     let copy = BroadcastCopy::new(&broadcast.subject, &broadcast.body);
     let info = ListInfo {
+        lang: list.lang(),
         name: &list.name,
         slug: &list.slug,
         description: &list.description,

@@ -18,6 +18,7 @@ use crate::domain::{
     Act, Channel, Draft, Evidence, LinkRef, LinkToken, ListId, MessageKind, Status,
     SubscriberEmail, SubscriberName, SubscriptionId, Token, TokenPurpose,
 };
+use crate::i18n::Lang;
 
 /// A pending address is sent its confirmation at most this often…
 pub const RESEND_INTERVAL: Duration = Duration::from_secs(10 * 60);
@@ -40,6 +41,7 @@ pub enum SignupOutcome {
     /// never told which.
     Accepted {
         list_name: String,
+        lang: Lang,
     },
     UnknownList,
 }
@@ -56,6 +58,9 @@ pub async fn signup(
         .await?;
     if queued {
         services.wake.delivery();
+    }
+    if matches!(outcome, SignupOutcome::Accepted { .. }) {
+        services.metrics.signups.inc();
     }
     Ok(outcome)
 }
@@ -91,6 +96,7 @@ fn record_signup(
 
     let accepted = SignupOutcome::Accepted {
         list_name: list.name.clone(),
+        lang: list.lang(),
     };
     match subscription.status {
         // Nothing new to send, and nothing to record.
@@ -138,6 +144,7 @@ fn may_send_confirmation(
 /// A list as the pages of a link show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListSummary {
+    pub lang: Lang,
     pub name: String,
     pub slug: String,
     pub description: String,
@@ -146,6 +153,7 @@ pub struct ListSummary {
 impl From<&List> for ListSummary {
     fn from(list: &List) -> Self {
         Self {
+            lang: list.lang(),
             name: list.name.clone(),
             slug: list.slug.clone(),
             description: list.description.clone(),
@@ -220,16 +228,18 @@ pub async fn confirm(
     evidence: Evidence,
 ) -> Result<ConfirmState, ServiceError> {
     let ctx = Arc::clone(services);
-    let (state, queued) = services
+    let (state, confirmed_now) = services
         .db
         .write(move |c| c.transaction(|c| record_confirmation(c, &ctx, &link, &evidence, now_ms())))
         .await?;
-    if queued {
+    if confirmed_now {
+        services.metrics.confirmations.inc();
         services.wake.delivery();
     }
     Ok(state)
 }
 
+/// The state the link leads to, and whether this act is what confirmed it.
 fn record_confirmation(
     conn: &mut DbConn,
     services: &Services,
@@ -267,25 +277,20 @@ fn record_confirmation(
     )?;
 
     let subscriber = subscriptions::subscriber_by_id(conn, subscription.subscriber_id)?;
-    let queued = match SubscriberEmail::parse(&subscriber.email) {
-        Ok(email) => {
-            let unsubscribe =
-                issue_token(conn, subscription.id, TokenPurpose::Unsubscribe, now, None)?;
-            let to = Recipient {
-                subscription_id: Some(subscription.id),
-                email: &email,
-                sender: &services.composer.sender(),
-            };
-            outbox::enqueue(conn, &Draft::Welcome { unsubscribe }, &to, now, now)?;
-            true
-        }
-        Err(_) => false,
-    };
+    if let Ok(email) = SubscriberEmail::parse(&subscriber.email) {
+        let unsubscribe = issue_token(conn, subscription.id, TokenPurpose::Unsubscribe, now, None)?;
+        let to = Recipient {
+            subscription_id: Some(subscription.id),
+            email: &email,
+            sender: &services.composer.sender(),
+        };
+        outbox::enqueue(conn, &Draft::Welcome { unsubscribe }, &to, now, now)?;
+    }
     Ok((
         ConfirmState::Confirmed {
             list: ListSummary::from(&list),
         },
-        queued,
+        true,
     ))
 }
 
@@ -327,10 +332,10 @@ pub async fn unsubscribe(
     channel: Channel,
     evidence: Evidence,
 ) -> Result<UnsubscribeState, ServiceError> {
-    services
+    let state = services
         .db
         .write(move |c| {
-            c.transaction(|conn| {
+            c.transaction::<_, ServiceError, _>(|conn| {
                 let Some(token) = tokens::find(conn, &link, TokenPurpose::Unsubscribe)? else {
                     return Ok(UnsubscribeState::NotFound);
                 };
@@ -344,7 +349,11 @@ pub async fn unsubscribe(
                 }
             })
         })
-        .await
+        .await?;
+    if matches!(state, UnsubscribeState::Subscribed { .. }) {
+        services.metrics.unsubscribes.inc();
+    }
+    Ok(state)
 }
 
 /// Unsubscribes, or declines a pending request, inside the caller's
@@ -453,6 +462,7 @@ mod tests {
     use crate::auth::SecretKey;
     use crate::config::{DatabaseUrl, Settings};
     use crate::db::Database;
+    use crate::i18n::Lang;
     use crate::services::Wake;
 
     const MINUTE: i64 = 60_000;
@@ -463,7 +473,8 @@ mod tests {
         let db = Database::connect(&url).expect("database");
         db.migrate().expect("migrations");
         let mut conn = db.write_conn().expect("connection");
-        lists::ensure_default(&mut conn, "Newsletter", "Example Org", start).expect("list");
+        lists::ensure_default(&mut conn, "Newsletter", "Example Org", Lang::ENGLISH, start)
+            .expect("list");
         let settings = Settings::from_lookup(|_| None).expect("defaults");
         Services {
             db,
@@ -479,6 +490,8 @@ mod tests {
             wake: Wake::default(),
             password_checks: tokio::sync::Semaphore::new(1),
             clocks: settings.clocks,
+            default_lang: settings.default_lang,
+            metrics: Default::default(),
         }
     }
 

@@ -17,7 +17,10 @@ use crate::db::imports::{self, Progress};
 use crate::db::models::{Import, ImportStatus, JobKind, List};
 use crate::db::{DbConn, audit, jobs, lists, now_ms, subscriptions, suppressions};
 use crate::domain::list::wording_hash;
-use crate::domain::{Act, Channel, Evidence, ImportId, SubscriberEmail, SubscriberName};
+use crate::domain::{
+    Act, Channel, EmailError, Evidence, ImportId, NameError, SubscriberEmail, SubscriberName,
+};
+use crate::i18n::Lang;
 
 /// The largest file accepted: about a million addresses.
 pub const MAX_UPLOAD: u64 = 64 * 1024 * 1024;
@@ -49,6 +52,48 @@ pub enum UploadError {
     NoAddresses,
     #[error(transparent)]
     Service(#[from] ServiceError),
+}
+
+/// Why a line of a file was not imported. It is stored as a code, so that
+/// the import's page reads it in the language of whoever looks.
+#[derive(Debug)]
+pub enum Problem {
+    Address(EmailError),
+    Name(NameError),
+    AlreadyOnList,
+    DuplicateOf(i64),
+    Suppressed,
+}
+
+impl Problem {
+    pub fn code(&self) -> String {
+        match self {
+            Problem::Address(e) => format!("address {}", e.message_id()),
+            Problem::Name(NameError::TooLong) => "name too-long".into(),
+            Problem::Name(NameError::ControlCharacter) => "name control".into(),
+            Problem::AlreadyOnList => "already-on-list".into(),
+            Problem::DuplicateOf(line) => format!("duplicate {line}"),
+            Problem::Suppressed => "suppressed".into(),
+        }
+    }
+
+    /// A stored code in words; text that is not a code is shown as it is.
+    pub fn describe(code: &str, lang: Lang) -> String {
+        let (what, detail) = code.split_once(' ').unwrap_or((code, ""));
+        match (what, detail) {
+            ("address", id) if id.starts_with("email-error-") => {
+                lang.t1("admin-import-problem-address", "reason", lang.t(id))
+            }
+            ("name", "too-long") => NameError::TooLong.describe(lang),
+            ("name", "control") => NameError::ControlCharacter.describe(lang),
+            ("already-on-list", "") => lang.t("admin-import-problem-on-list"),
+            ("duplicate", line) if line.parse::<i64>().is_ok() => {
+                lang.t1("admin-import-problem-duplicate", "line", line)
+            }
+            ("suppressed", "") => lang.t("admin-import-problem-suppressed"),
+            _ => code.to_owned(),
+        }
+    }
 }
 
 /// What the import job needs besides the import's row.
@@ -406,14 +451,14 @@ impl StepReader<'_> {
             let email = match SubscriberEmail::parse(&raw_email) {
                 Ok(email) => email,
                 Err(e) => {
-                    problems.push((number, format!("invalid address: {e}")));
+                    problems.push((number, Problem::Address(e).code()));
                     continue;
                 }
             };
             let name = match SubscriberName::parse(&raw_name) {
                 Ok(name) => name,
                 Err(e) => {
-                    problems.push((number, format!("invalid name: {e}")));
+                    problems.push((number, Problem::Name(e).code()));
                     continue;
                 }
             };
@@ -440,13 +485,11 @@ impl StepReader<'_> {
                 self.import.id,
             )? {
                 Imported::Added => added += 1,
-                Imported::AlreadyOnList => problems.push((number, "already on the list".into())),
+                Imported::AlreadyOnList => problems.push((number, Problem::AlreadyOnList.code())),
                 Imported::DuplicateOf(first) => {
-                    problems.push((number, format!("duplicate of line {first}")))
+                    problems.push((number, Problem::DuplicateOf(first).code()))
                 }
-                Imported::Suppressed => {
-                    problems.push((number, "erased earlier; it cannot be imported again".into()))
-                }
+                Imported::Suppressed => problems.push((number, Problem::Suppressed.code())),
             }
         }
         Ok(Read {

@@ -9,6 +9,8 @@ use super::{Operator, ServiceError, Services};
 use crate::db::models::List;
 use crate::db::{audit, lists, now_ms};
 use crate::domain::ListId;
+use crate::domain::list::default_wording;
+use crate::i18n::Lang;
 
 /// A list that takes signups: the one named, or the default one.
 pub async fn open_list(
@@ -99,7 +101,9 @@ pub struct ListFields {
     pub name: String,
     pub slug: String,
     pub description: String,
+    /// Empty: the default wording, in the list's language.
     pub consent_wording: String,
+    pub lang: Lang,
 }
 
 /// Creates a list; `None` when its slug is taken.
@@ -109,6 +113,7 @@ pub async fn create(
     fields: ListFields,
 ) -> Result<Option<ListId>, ServiceError> {
     let email = operator.email.clone();
+    let org_name = services.composer.org_name().to_owned();
     services
         .db
         .write(move |c| {
@@ -117,12 +122,18 @@ pub async fn create(
                     return Ok(None);
                 }
                 let now = now_ms();
+                let wording = if fields.consent_wording.is_empty() {
+                    default_wording(&fields.name, &org_name, fields.lang)
+                } else {
+                    fields.consent_wording.clone()
+                };
                 let list = lists::create(
                     c,
                     &fields.name,
                     &fields.slug,
                     &fields.description,
-                    &fields.consent_wording,
+                    &wording,
+                    fields.lang,
                     now,
                 )?;
                 audit::record(
@@ -156,9 +167,11 @@ pub async fn update(
                     return Ok(false);
                 };
                 let now = now_ms();
-                lists::update(c, id, &fields.name, &fields.description)?;
-                let mut detail = String::from("name and description");
-                if fields.consent_wording != list.consent_wording {
+                lists::update(c, id, &fields.name, &fields.description, fields.lang)?;
+                let mut detail = format!("name, description and language ({})", fields.lang);
+                if !fields.consent_wording.is_empty()
+                    && fields.consent_wording != list.consent_wording
+                {
                     let version = lists::new_wording(c, id, &fields.consent_wording, now)?;
                     detail = format!("consent wording version {version}");
                 }

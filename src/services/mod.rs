@@ -42,6 +42,10 @@ pub struct Services {
     pub password_checks: tokio::sync::Semaphore,
     /// Retention and re-permission (contract §10).
     pub clocks: crate::config::Clocks,
+    /// `ASSENT_DEFAULT_LANG`.
+    pub default_lang: crate::i18n::Lang,
+    /// This process's counters, for `GET /metrics`.
+    pub metrics: crate::metrics::Metrics,
 }
 
 /// Wakes the background runtime when a service has queued work for it, so

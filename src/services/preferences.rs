@@ -17,6 +17,7 @@ use crate::db::models::{Subscriber, Subscription};
 use crate::db::{self, DbConn, lists, now_ms, subscribers, subscriptions, tokens};
 use crate::domain::list::wording_hash;
 use crate::domain::{Act, Channel, Evidence, LinkRef, Status, TokenPurpose};
+use crate::i18n::Lang;
 
 /// Where a reconfirmation link leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,11 +117,18 @@ pub struct ListStatus {
 /// What the person's own page shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Overview {
+    /// The language of the list whose link opened the page.
+    pub lang: Lang,
     pub email: String,
     pub lists: Vec<ListStatus>,
 }
 
-fn overview_of(conn: &mut DbConn, subscriber: &Subscriber) -> Result<Overview, ServiceError> {
+/// The page of `subscriber`, opened with the link of `opened_with`.
+fn overview_of(
+    conn: &mut DbConn,
+    opened_with: &Subscription,
+    subscriber: &Subscriber,
+) -> Result<Overview, ServiceError> {
     let mut lines = Vec::new();
     for (subscription, ..) in subscribers::subscriptions_of(conn, subscriber.id)? {
         let list = lists::by_id(conn, subscription.list_id)?;
@@ -130,6 +138,7 @@ fn overview_of(conn: &mut DbConn, subscriber: &Subscriber) -> Result<Overview, S
         });
     }
     Ok(Overview {
+        lang: lists::by_id(conn, opened_with.list_id)?.lang(),
         email: subscriber.email.clone(),
         lists: lines,
     })
@@ -142,7 +151,7 @@ pub async fn overview(
     services
         .db
         .read(move |c| match opened(c, &link)? {
-            Some((_, subscriber)) => overview_of(c, &subscriber).map(Some),
+            Some((opened_with, subscriber)) => overview_of(c, &opened_with, &subscriber).map(Some),
             None => Ok(None),
         })
         .await
@@ -178,7 +187,7 @@ pub async fn change(
         .db
         .write(move |c| {
             c.transaction(|c| {
-                let Some((_, subscriber)) = opened(c, &link)? else {
+                let Some((opened_with, subscriber)) = opened(c, &link)? else {
                     return Ok(Changed::NotFound);
                 };
                 let theirs = subscribers::subscriptions_of(c, subscriber.id)?;
@@ -211,7 +220,7 @@ pub async fn change(
                     // Pressed twice, or a pending request: nothing to do.
                     _ => {}
                 }
-                overview_of(c, &subscriber).map(Changed::Done)
+                overview_of(c, &opened_with, &subscriber).map(Changed::Done)
             })
         })
         .await
@@ -235,21 +244,23 @@ pub async fn record(
 
 /// Erases the person, as an operator's erasure does; false when the link
 /// opens nothing (already erased).
-pub async fn erase(services: &Services, link: LinkRef) -> Result<bool, ServiceError> {
+/// Erases the person; `Some` with the language of the link's list when done.
+pub async fn erase(services: &Services, link: LinkRef) -> Result<Option<Lang>, ServiceError> {
     let key = services.secret_key.clone();
     let erased = services
         .db
         .write(move |c| {
             c.transaction(|c| {
-                let Some((_, subscriber)) = opened(c, &link)? else {
-                    return Ok::<_, ServiceError>(false);
+                let Some((opened_with, subscriber)) = opened(c, &link)? else {
+                    return Ok::<_, ServiceError>(None);
                 };
+                let lang = lists::by_id(c, opened_with.list_id)?.lang();
                 erase_person(c, &key, &subscriber, "the person themselves", now_ms())?;
-                Ok(true)
+                Ok(Some(lang))
             })
         })
         .await?;
-    if erased {
+    if erased.is_some() {
         services.db.scrub_log().await;
     }
     Ok(erased)

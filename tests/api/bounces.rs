@@ -201,7 +201,7 @@ async fn three_soft_bounces_in_a_week_count_as_a_hard_one() {
         .collect();
     let page = operator.html(&format!("/admin/subscribers/{id}")).await;
     assert!(page.contains("Bounces and complaints"), "{page}");
-    assert_eq!(page.matches("<td>soft</td>").count(), 3, "{page}");
+    assert_eq!(page.matches("<td>Soft bounce</td>").count(), 3, "{page}");
 }
 
 #[tokio::test]

@@ -23,7 +23,7 @@ async fn the_confirm_page_shows_a_button_and_changes_nothing() {
     let html = page.text().await.unwrap();
     assert!(html.contains("Newsletter"));
     assert!(html.contains(r#"<form method="post">"#));
-    assert!(html.contains("Confirm subscription"));
+    assert!(html.contains("Confirm my subscription"));
 
     let head = app.client.head(app.url(&confirm)).send().await.unwrap();
     assert_eq!(head.status(), 200);

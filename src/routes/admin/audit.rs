@@ -28,7 +28,7 @@ pub async fn index(
         })
         .flatten();
     Ok(admin_page(&AuditPage {
-        site: &signed_in.state.site,
+        site: &signed_in.site(),
         nav: signed_in.nav("audit"),
         entries: entries
             .into_iter()

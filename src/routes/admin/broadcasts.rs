@@ -4,10 +4,10 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::{SignedIn, admin_page, csrf_refused, not_found, see_other};
+use super::{SignedIn, admin_page, csrf_refused, not_found, see_other, when};
 use crate::db::models::{BroadcastStatus, List};
-use crate::db::rfc3339;
 use crate::domain::{BroadcastId, SubscriberEmail};
+use crate::pages::Site;
 use crate::pages::admin::{
     BroadcastErrors, BroadcastForm, BroadcastNewPage, BroadcastPage, BroadcastRow, BroadcastsPage,
     ListOption,
@@ -17,7 +17,7 @@ use crate::routes::{ServerError, render};
 use crate::services::broadcasts::{self, Control, Fields, Refusal, Summary};
 use crate::services::{Outcome, lists};
 
-fn row(summary: &Summary) -> BroadcastRow {
+fn row(site: &Site, summary: &Summary) -> BroadcastRow {
     let c = summary.counts;
     let done = c.sent + c.failed + c.skipped;
     BroadcastRow {
@@ -35,7 +35,7 @@ fn row(summary: &Summary) -> BroadcastRow {
         } else {
             100
         },
-        created_at: rfc3339(summary.broadcast.created_at),
+        created_at: when(site, summary.broadcast.created_at),
     }
 }
 
@@ -52,17 +52,18 @@ fn options(lists: Vec<List>) -> Vec<ListOption> {
 
 pub async fn index(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
     let all = broadcasts::all(&signed_in.state.services).await?;
+    let site = signed_in.site();
     Ok(admin_page(&BroadcastsPage {
-        site: &signed_in.state.site,
+        site: &site,
         nav: signed_in.nav("broadcasts"),
-        rows: all.iter().map(row).collect(),
+        rows: all.iter().map(|s| row(&site, s)).collect(),
     }))
 }
 
 pub async fn new(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
     let lists = options(lists::all(&signed_in.state.services).await?);
     Ok(admin_page(&BroadcastNewPage {
-        site: &signed_in.state.site,
+        site: &signed_in.site(),
         nav: signed_in.nav("broadcasts"),
         form: BroadcastForm {
             list: lists.first().map(|l| l.slug.clone()).unwrap_or_default(),
@@ -74,7 +75,7 @@ pub async fn new(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
 }
 
 /// The form's values, checked.
-fn validate(fields: &[(String, String)]) -> (BroadcastForm, BroadcastErrors) {
+fn validate(site: &Site, fields: &[(String, String)]) -> (BroadcastForm, BroadcastErrors) {
     let form = BroadcastForm {
         list: field(fields, "list").unwrap_or_default().trim().to_owned(),
         subject: field(fields, "subject")
@@ -88,10 +89,10 @@ fn validate(fields: &[(String, String)]) -> (BroadcastForm, BroadcastErrors) {
         || form.subject.chars().count() > 200
         || form.subject.chars().any(char::is_control)
     {
-        errors.subject = Some("Write a subject of at most 200 characters, on one line.".into());
+        errors.subject = Some(site.t("admin-broadcast-error-subject"));
     }
     if form.body.trim().is_empty() || form.body.len() > 200_000 {
-        errors.body = Some("Write the message, at most 200 KB.".into());
+        errors.body = Some(site.t("admin-broadcast-error-body"));
     }
     (form, errors)
 }
@@ -110,21 +111,22 @@ pub async fn create(
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
     let Some(fields) = signed_in.checked_form(&req, payload).await else {
-        return Ok(csrf_refused(&signed_in.state));
+        return Ok(csrf_refused(&signed_in.site()));
     };
-    let (form, mut errors) = validate(&fields);
+    let site = signed_in.site();
+    let (form, mut errors) = validate(&site, &fields);
     if !errors.any() {
         let services = &signed_in.state.services;
         match broadcasts::create(services, &signed_in.operator(), fields_of(&form)).await? {
             Ok(id) => return Ok(see_other(&format!("/admin/broadcasts/{id}?done=created"))),
-            Err(_) => errors.list = Some("Choose a list that takes signups.".into()),
+            Err(_) => errors.list = Some(site.t("admin-broadcast-error-list")),
         }
     }
     let lists = options(lists::all(&signed_in.state.services).await?);
     Ok(render(
         StatusCode::UNPROCESSABLE_ENTITY,
         &BroadcastNewPage {
-            site: &signed_in.state.site,
+            site: &site,
             nav: signed_in.nav("broadcasts"),
             lists,
             form,
@@ -144,17 +146,15 @@ pub async fn show(
     done: web::Query<Done>,
 ) -> Result<HttpResponse, ServerError> {
     let flash = match done.done.as_deref() {
-        Some("created") => Some("The draft was saved. Nobody gets it until you send it."),
-        Some("saved") => Some("The changes were saved."),
-        Some("tested") => Some("A test copy is on its way."),
-        Some("sent") => Some("Sending has started."),
-        Some("scheduled") => Some("The broadcast is scheduled."),
-        Some("paused") => Some("Paused: no more copies go out until you resume."),
-        Some("resumed") => Some("Sending again."),
-        Some("cancelled") => Some("Cancelled: the copies not sent yet will not go."),
-        Some("unchanged") => {
-            Some("Nothing changed: the broadcast is not in a state this action applies to.")
-        }
+        Some("created") => Some("admin-broadcast-flash-created"),
+        Some("saved") => Some("admin-broadcast-flash-saved"),
+        Some("tested") => Some("admin-broadcast-flash-tested"),
+        Some("sent") => Some("admin-broadcast-flash-started"),
+        Some("scheduled") => Some("admin-broadcast-flash-scheduled"),
+        Some("paused") => Some("admin-broadcast-flash-paused"),
+        Some("resumed") => Some("admin-broadcast-flash-resumed"),
+        Some("cancelled") => Some("admin-broadcast-flash-cancelled"),
+        Some("unchanged") => Some("admin-broadcast-flash-unchanged"),
         _ => None,
     };
     page(
@@ -174,20 +174,21 @@ async fn page(
     status: StatusCode,
     form: Option<BroadcastForm>,
     errors: BroadcastErrors,
-    flash: Option<&str>,
+    flash: Option<&'static str>,
 ) -> Result<HttpResponse, ServerError> {
     let services = &signed_in.state.services;
+    let site = signed_in.site();
     let Some(view) = broadcasts::view(services, id).await? else {
-        return Ok(not_found(&signed_in.state));
+        return Ok(not_found(&site));
     };
     let lists = options(lists::all(services).await?);
     let b = &view.summary.broadcast;
-    let time = |t: Option<i64>| t.map(rfc3339).unwrap_or_default();
+    let time = |t: Option<i64>| t.map(|t| when(&site, t)).unwrap_or_default();
     use BroadcastStatus::*;
     let page = BroadcastPage {
-        site: &signed_in.state.site,
+        site: &site,
         nav: signed_in.nav("broadcasts"),
-        broadcast: row(&view.summary),
+        broadcast: row(&site, &view.summary),
         send_at: if b.status == Scheduled {
             time(b.send_at)
         } else {
@@ -227,25 +228,29 @@ pub async fn update(
 ) -> Result<HttpResponse, ServerError> {
     let id = *id;
     let Some(fields) = signed_in.checked_form(&req, payload).await else {
-        return Ok(csrf_refused(&signed_in.state));
+        return Ok(csrf_refused(&signed_in.site()));
     };
-    let (form, mut errors) = validate(&fields);
+    let site = signed_in.site();
+    let (form, mut errors) = validate(&site, &fields);
     if !errors.any() {
         let services = &signed_in.state.services;
         match broadcasts::edit(services, &signed_in.operator(), id, fields_of(&form)).await? {
             Ok(()) => return Ok(see_other(&format!("/admin/broadcasts/{id}?done=saved"))),
-            Err(Refusal::NotFound) => return Ok(not_found(&signed_in.state)),
+            Err(Refusal::NotFound) => return Ok(not_found(&signed_in.site())),
             Err(Refusal::NotDraft) => {
                 return Ok(crate::routes::error_page(
-                    &signed_in.state.site,
+                    &site,
                     StatusCode::CONFLICT,
-                    "Sending has begun",
-                    "A broadcast can only be edited while it is a draft. Nothing was changed.",
-                    Some((&format!("/admin/broadcasts/{id}"), "Back to the broadcast")),
+                    &site.t("admin-broadcast-not-draft-title"),
+                    &site.t("admin-broadcast-not-draft"),
+                    Some((
+                        &format!("/admin/broadcasts/{id}"),
+                        &site.t("admin-broadcast-back"),
+                    )),
                 ));
             }
             Err(Refusal::UnknownList) => {
-                errors.list = Some("Choose a list that takes signups.".into());
+                errors.list = Some(site.t("admin-broadcast-error-list"));
             }
         }
     }
@@ -268,13 +273,13 @@ pub async fn test(
 ) -> Result<HttpResponse, ServerError> {
     let id = *id;
     let Some(fields) = signed_in.checked_form(&req, payload).await else {
-        return Ok(csrf_refused(&signed_in.state));
+        return Ok(csrf_refused(&signed_in.site()));
     };
     let to = match SubscriberEmail::parse(field(&fields, "email").unwrap_or_default()) {
         Ok(to) => to,
         Err(e) => {
             let errors = BroadcastErrors {
-                email: Some(e.to_string()),
+                email: Some(e.describe(signed_in.lang)),
                 ..BroadcastErrors::default()
             };
             return page(
@@ -316,7 +321,7 @@ pub async fn send(
 ) -> Result<HttpResponse, ServerError> {
     let id = *id;
     let Some(fields) = signed_in.checked_form(&req, payload).await else {
-        return Ok(csrf_refused(&signed_in.state));
+        return Ok(csrf_refused(&signed_in.site()));
     };
     let at = match field(&fields, "at")
         .map(str::trim)
@@ -327,7 +332,7 @@ pub async fn send(
             Some(at) => Some(at),
             None => {
                 let errors = BroadcastErrors {
-                    at: Some("Give a time like 2026-12-24T08:00 (UTC), or leave it empty.".into()),
+                    at: Some(signed_in.site().t("admin-broadcast-error-at")),
                     ..BroadcastErrors::default()
                 };
                 return page(
@@ -361,7 +366,7 @@ async fn control(
     done: &str,
 ) -> Result<HttpResponse, ServerError> {
     if signed_in.checked_form(&req, payload).await.is_none() {
-        return Ok(csrf_refused(&signed_in.state));
+        return Ok(csrf_refused(&signed_in.site()));
     }
     let outcome =
         broadcasts::control(&signed_in.state.services, &signed_in.operator(), id, which).await?;
@@ -399,7 +404,7 @@ fn after(signed_in: &SignedIn, id: BroadcastId, outcome: Outcome, done: &str) ->
     match outcome {
         Outcome::Done => see_other(&format!("/admin/broadcasts/{id}?done={done}")),
         Outcome::NotApplicable => see_other(&format!("/admin/broadcasts/{id}?done=unchanged")),
-        Outcome::NotFound => not_found(&signed_in.state),
+        Outcome::NotFound => not_found(&signed_in.site()),
     }
 }
 

@@ -2,8 +2,7 @@
 
 use actix_web::HttpResponse;
 
-use super::{SignedIn, admin_page};
-use crate::db::rfc3339;
+use super::{SignedIn, admin_page, when};
 use crate::pages::admin::{
     Chart, ChartDay, ChartLabel, ChartSeries, DashboardPage, DeliveryError, DeliveryHealth,
     LedgerState, ListStats,
@@ -13,6 +12,7 @@ use crate::services::dashboard;
 
 pub async fn show(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
     let figures = dashboard::figures(&signed_in.state.services).await?;
+    let site = signed_in.site();
     let lists = figures
         .lists
         .into_iter()
@@ -24,11 +24,7 @@ pub async fn show(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
                 pending: f.pending,
                 confirmed: f.confirmed,
                 unsubscribed: f.unsubscribed,
-                confirm_rate: if total == 0 {
-                    "–".into()
-                } else {
-                    format!("{} %", f.ever_confirmed * 100 / total)
-                },
+                confirm_rate: (total > 0).then(|| f.ever_confirmed * 100 / total),
             }
         })
         .collect();
@@ -36,7 +32,10 @@ pub async fn show(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
         .days
         .into_iter()
         .map(|d| ChartDay {
-            date: rfc3339(d.start).get(..10).unwrap_or_default().to_owned(),
+            date: site.date(d.start.div_euclid(1000)),
+            axis: time::OffsetDateTime::from_unix_timestamp(d.start.div_euclid(1000))
+                .map(|at| site.lang.day_month(at))
+                .unwrap_or_default(),
             signups: d.signups,
             confirmations: d.confirmations,
             unsubscribes: d.unsubscribes,
@@ -55,7 +54,7 @@ pub async fn show(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
                 kind: kind.as_str().to_owned(),
                 attempts,
                 last_error: error.unwrap_or_default(),
-                next_attempt: rfc3339(next),
+                next_attempt: when(&site, next),
             })
             .collect(),
     };
@@ -64,14 +63,20 @@ pub async fn show(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
     let ledger = LedgerState {
         events,
         head,
-        checked_at: check.as_ref().map(|c| rfc3339(c.checked_at)),
+        checked_at: check.as_ref().map(|c| when(&site, c.checked_at)),
         problem: check.and_then(|c| {
             let event = c.broken_event?;
-            Some(format!("event {event}: {}", c.problem.unwrap_or_default()))
+            Some(site.t2(
+                "admin-ledger-problem",
+                "event",
+                event,
+                "problem",
+                c.problem.unwrap_or_default(),
+            ))
         }),
     };
     Ok(admin_page(&DashboardPage {
-        site: &signed_in.state.site,
+        site: &site,
         nav: signed_in.nav("dashboard"),
         lists,
         chart: chart(days),
@@ -101,8 +106,8 @@ pub fn chart(days: Vec<ChartDay>) -> Chart {
     let steps = days.len().saturating_sub(1).max(1) as f64;
     let x = |i: usize| f64::from(LEFT) + plot_w * i as f64 / steps;
     let y = |v: i64| f64::from(TOP) + plot_h - plot_h * v as f64 / top as f64;
-    let series = |name, color, value: fn(&ChartDay) -> i64| ChartSeries {
-        name,
+    let series = |name_id, color, value: fn(&ChartDay) -> i64| ChartSeries {
+        name_id,
         color,
         points: days
             .iter()
@@ -112,9 +117,9 @@ pub fn chart(days: Vec<ChartDay>) -> Chart {
             .join(" "),
     };
     let series = vec![
-        series("Signups", "#2563eb", |d| d.signups),
-        series("Confirmations", "#16a34a", |d| d.confirmations),
-        series("Unsubscribes", "#dc2626", |d| d.unsubscribes),
+        series("admin-chart-signups", "#2563eb", |d| d.signups),
+        series("admin-chart-confirmations", "#16a34a", |d| d.confirmations),
+        series("admin-chart-unsubscribes", "#dc2626", |d| d.unsubscribes),
     ];
     let y_labels = (0..=4)
         .map(|k| {
@@ -133,7 +138,7 @@ pub fn chart(days: Vec<ChartDay>) -> Chart {
         .map(|(i, d)| ChartLabel {
             x: x(i).round() as u32,
             y: HEIGHT - 8,
-            text: d.date.get(5..).unwrap_or_default().to_owned(),
+            text: d.axis.clone(),
         })
         .collect();
     Chart {
@@ -166,7 +171,8 @@ mod tests {
 
     fn day(n: i64) -> ChartDay {
         ChartDay {
-            date: "2026-11-28".into(),
+            date: "28 November 2026".into(),
+            axis: "28 November".into(),
             signups: n,
             confirmations: n / 2,
             unsubscribes: 0,

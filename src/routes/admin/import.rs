@@ -9,17 +9,17 @@ use futures_util::StreamExt;
 
 use std::time::Duration;
 
-use super::{SignedIn, admin_page, csrf_refused, not_found, see_other};
+use super::{SignedIn, admin_page, csrf_refused, not_found, see_other, when};
 use crate::db::models::{Import, ImportStatus};
-use crate::db::rfc3339;
 use crate::domain::ImportId;
+use crate::pages::Site;
 use crate::pages::admin::{ImportPage, ImportRow, ImportStatusPage, ListOption};
 use crate::routes::{ServerError, error_page, render};
-use crate::services::imports::{self, UploadError};
+use crate::services::imports::{self, Problem, UploadError};
 use crate::services::lists;
 use crate::telemetry::current_request_id;
 
-fn import_row(import: Import, list_name: String) -> ImportRow {
+fn import_row(site: &Site, import: Import, list_name: String) -> ImportRow {
     let percent = if import.total > 0 {
         (i64::from(import.processed) * 100 / i64::from(import.total)) as i32
     } else {
@@ -33,7 +33,7 @@ fn import_row(import: Import, list_name: String) -> ImportRow {
         processed: import.processed,
         added: import.added,
         skipped: import.skipped,
-        created_at: rfc3339(import.created_at),
+        created_at: when(site, import.created_at),
         percent,
     }
 }
@@ -46,8 +46,9 @@ async fn form(
     let services = &signed_in.state.services;
     let all = lists::all(services).await?;
     let recent = imports::recent(services).await?;
+    let site = signed_in.site();
     let page = ImportPage {
-        site: &signed_in.state.site,
+        site: &site,
         nav: signed_in.nav("import"),
         lists: all
             .into_iter()
@@ -59,7 +60,7 @@ async fn form(
             .collect(),
         recent: recent
             .into_iter()
-            .map(|(i, name)| import_row(i, name))
+            .map(|(i, name)| import_row(&site, i, name))
             .collect(),
         error,
     };
@@ -115,16 +116,17 @@ pub async fn upload(
         _ => None,
     };
     if !signed_in.csrf_ok(csrf.as_deref()) {
-        return Ok(csrf_refused(state));
+        return Ok(csrf_refused(&signed_in.site()));
     }
     // Each upload holds a connection and a stream of writes: a few at once.
     let Ok(_permit) = state.uploads.try_acquire() else {
+        let site = signed_in.site();
         let mut response = error_page(
-            &state.site,
+            &site,
             StatusCode::SERVICE_UNAVAILABLE,
-            "Too many uploads at once",
-            "Other imports are being uploaded right now. Please try again in a minute.",
-            Some(("/admin/import", "Back to imports")),
+            &site.t("admin-import-busy-title"),
+            &site.t("admin-import-busy"),
+            Some(("/admin/import", &site.t("admin-import-back"))),
         );
         response
             .headers_mut()
@@ -168,13 +170,17 @@ pub async fn upload(
 
 /// 422 with the form again, or 500 for a failure of ours.
 async fn refused(signed_in: &SignedIn, error: UploadError) -> Result<HttpResponse, ServerError> {
-    match error {
-        UploadError::Service(e) => Err(e.into()),
-        refusal => {
-            let message = refusal.to_string();
-            form(signed_in, StatusCode::UNPROCESSABLE_ENTITY, Some(&message)).await
-        }
-    }
+    let site = signed_in.site();
+    let message = match error {
+        UploadError::Service(e) => return Err(e.into()),
+        UploadError::UnknownList => site.t("admin-import-error-list"),
+        UploadError::Unreadable => site.t("admin-import-error-unreadable"),
+        UploadError::NotUtf8 => site.t("admin-import-error-not-utf8"),
+        UploadError::TooLarge => site.t("admin-import-error-too-large"),
+        UploadError::LineTooLong(line) => site.t1("admin-import-error-line-too-long", "line", line),
+        UploadError::NoAddresses => site.t("admin-import-error-empty"),
+    };
+    form(signed_in, StatusCode::UNPROCESSABLE_ENTITY, Some(&message)).await
 }
 
 pub async fn status(
@@ -182,25 +188,34 @@ pub async fn status(
     id: web::Path<ImportId>,
 ) -> Result<HttpResponse, ServerError> {
     let Some(view) = imports::view(&signed_in.state.services, *id).await? else {
-        return Ok(not_found(&signed_in.state));
+        return Ok(not_found(&signed_in.site()));
     };
+    let site = signed_in.site();
     let running = view.import.status == ImportStatus::Running;
     let skipped = i64::from(view.import.skipped);
     let mut report: Vec<String> = view
         .problems
         .iter()
-        .map(|(line, reason)| format!("line {line}: {reason}"))
+        .map(|(line, code)| {
+            site.t2(
+                "admin-import-problem",
+                "line",
+                line,
+                "reason",
+                Problem::describe(code, site.lang),
+            )
+        })
         .collect();
     if skipped > report.len() as i64 && report.len() as i64 == imports::PROBLEMS_SHOWN {
-        report.push(format!(
-            "… and {} more lines skipped",
-            skipped - imports::PROBLEMS_SHOWN
+        report.push(site.n(
+            "admin-import-more-skipped",
+            skipped - imports::PROBLEMS_SHOWN,
         ));
     }
     Ok(admin_page(&ImportStatusPage {
-        site: &signed_in.state.site,
+        site: &site,
         nav: signed_in.nav("import"),
-        import: import_row(view.import, view.list_name),
+        import: import_row(&site, view.import, view.list_name),
         running,
         report,
     }))

@@ -5,11 +5,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{SignedIn, admin_page, csrf_refused, not_found, see_other};
+use super::{SignedIn, admin_page, csrf_refused, not_found, see_other, when};
 use crate::db::models::List;
-use crate::db::rfc3339;
 use crate::domain::ListId;
 use crate::domain::list::{is_slug, slugify};
+use crate::i18n::Lang;
+use crate::pages::Site;
 use crate::pages::admin::{
     EmbedSnippet, ListForm, ListFormErrors, ListPage, ListRow, ListsPage, WordingVersion,
 };
@@ -46,44 +47,57 @@ async fn list_rows(signed_in: &SignedIn) -> Result<Vec<ListRow>, ServerError> {
 pub async fn index(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
     let lists = list_rows(&signed_in).await?;
     Ok(admin_page(&ListsPage {
-        site: &signed_in.state.site,
+        site: &signed_in.site(),
         nav: signed_in.nav("lists"),
         lists,
-        form: ListForm::default(),
+        form: ListForm {
+            language: signed_in.state.services.default_lang.code().to_owned(),
+            ..ListForm::default()
+        },
         errors: ListFormErrors::default(),
     }))
 }
 
-/// The form's values, checked; with `new` the slug is checked too.
-fn validate(fields: &[(String, String)], new: bool) -> (ListForm, ListFormErrors) {
+/// The form's values, checked. A new list also has its slug checked, and
+/// may leave its wording empty for the default one in its language.
+fn validate(
+    site: &Site,
+    fields: &[(String, String)],
+    new: bool,
+    default_lang: Lang,
+) -> (ListForm, ListFormErrors) {
     let text = |name| field(fields, name).unwrap_or_default().trim().to_owned();
     let mut form = ListForm {
         name: text("name"),
         slug: text("slug"),
         description: text("description"),
         consent_wording: text("consent_wording"),
+        language: text("language"),
     };
     let mut errors = ListFormErrors::default();
     let bad = |t: &str, max: usize| {
         t.chars().count() > max || t.chars().any(|c| c.is_control() && c != '\n' && c != '\r')
     };
     if form.name.is_empty() || bad(&form.name, 100) || form.name.contains(['\r', '\n']) {
-        errors.name = Some("Give the list a name of at most 100 characters, on one line.".into());
+        errors.name = Some(site.t("admin-list-error-name"));
     }
     if bad(&form.description, 1000) {
-        errors.description = Some("Keep the description under 1000 characters.".into());
+        errors.description = Some(site.t("admin-list-error-description"));
     }
-    if form.consent_wording.is_empty() || bad(&form.consent_wording, 2000) {
-        errors.consent_wording =
-            Some("Write the sentence visitors agree to, at most 2000 characters.".into());
+    if (form.consent_wording.is_empty() && !new) || bad(&form.consent_wording, 2000) {
+        errors.consent_wording = Some(site.t("admin-list-error-wording"));
+    }
+    if form.language.is_empty() {
+        form.language = default_lang.code().to_owned();
+    } else if Lang::parse(&form.language).is_none() {
+        errors.language = Some(site.t("admin-list-error-language"));
     }
     if new {
         if form.slug.is_empty() {
             form.slug = slugify(&form.name);
         }
         if !is_slug(&form.slug) {
-            errors.slug =
-                Some("Use lowercase letters, digits and hyphens, e.g. weekly-news.".into());
+            errors.slug = Some(site.t("admin-list-error-slug"));
         }
     }
     (form, errors)
@@ -95,9 +109,11 @@ pub async fn create(
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
     let Some(fields) = signed_in.checked_form(&req, payload).await else {
-        return Ok(csrf_refused(&signed_in.state));
+        return Ok(csrf_refused(&signed_in.site()));
     };
-    let (form, mut errors) = validate(&fields, true);
+    let site = signed_in.site();
+    let default_lang = signed_in.state.services.default_lang;
+    let (form, mut errors) = validate(&site, &fields, true, default_lang);
     if !errors.any() {
         let created = lists::create(
             &signed_in.state.services,
@@ -107,14 +123,14 @@ pub async fn create(
         .await?;
         match created {
             Some(id) => return Ok(see_other(&format!("/admin/lists/{id}?done=created"))),
-            None => errors.slug = Some("Another list already has this slug.".into()),
+            None => errors.slug = Some(site.t("admin-list-error-slug-taken")),
         }
     }
     let lists = list_rows(&signed_in).await?;
     Ok(render(
         StatusCode::UNPROCESSABLE_ENTITY,
         &ListsPage {
-            site: &signed_in.state.site,
+            site: &site,
             nav: signed_in.nav("lists"),
             lists,
             form,
@@ -134,6 +150,7 @@ fn fields_of(form: &ListForm) -> ListFields {
         slug: form.slug.clone(),
         description: form.description.clone(),
         consent_wording: form.consent_wording.clone(),
+        lang: Lang::parse(&form.language).unwrap_or_default(),
     }
 }
 
@@ -143,15 +160,17 @@ async fn list_page(
     status: StatusCode,
     form: Option<ListForm>,
     errors: ListFormErrors,
-    flash: Option<&str>,
+    flash: Option<&'static str>,
 ) -> Result<HttpResponse, ServerError> {
+    let site = signed_in.site();
     let Some(detail) = lists::detail(&signed_in.state.services, id).await? else {
-        return Ok(not_found(&signed_in.state));
+        return Ok(not_found(&site));
     };
     let (list, versions, count) = (detail.list, detail.versions, detail.subscriptions);
     let base = base_url(signed_in);
     let action = format!("{base}/subscribe");
     let embed_snippet = EmbedSnippet {
+        lang: list.lang(),
         action: &action,
         slug: &list.slug,
         name: &list.name,
@@ -164,11 +183,12 @@ async fn list_page(
         slug: list.slug.clone(),
         description: list.description.clone(),
         consent_wording: list.consent_wording.clone(),
+        language: list.language.clone(),
     });
     let mut response = render(
         status,
         &ListPage {
-            site: &signed_in.state.site,
+            site: &site,
             nav: signed_in.nav("lists"),
             list: row(list, count, &base),
             form,
@@ -177,7 +197,7 @@ async fn list_page(
                 .into_iter()
                 .map(|v| WordingVersion {
                     version: v.version,
-                    created_at: rfc3339(v.created_at),
+                    created_at: when(&site, v.created_at),
                     sha256: v.sha256,
                     wording: v.wording,
                 })
@@ -199,10 +219,10 @@ pub async fn show(
     done: web::Query<Done>,
 ) -> Result<HttpResponse, ServerError> {
     let flash = match done.done.as_deref() {
-        Some("created") => Some("The list was created."),
-        Some("saved") => Some("The changes were saved."),
-        Some("archived") => Some("The list is archived: its signup page no longer takes signups."),
-        Some("reopened") => Some("The list takes signups again."),
+        Some("created") => Some("admin-list-flash-created"),
+        Some("saved") => Some("admin-list-flash-saved"),
+        Some("archived") => Some("admin-list-flash-archived"),
+        Some("reopened") => Some("admin-list-flash-reopened"),
         _ => None,
     };
     list_page(
@@ -224,9 +244,10 @@ pub async fn update(
 ) -> Result<HttpResponse, ServerError> {
     let id = *id;
     let Some(fields) = signed_in.checked_form(&req, payload).await else {
-        return Ok(csrf_refused(&signed_in.state));
+        return Ok(csrf_refused(&signed_in.site()));
     };
-    let (form, errors) = validate(&fields, false);
+    let default_lang = signed_in.state.services.default_lang;
+    let (form, errors) = validate(&signed_in.site(), &fields, false, default_lang);
     if errors.any() {
         return list_page(
             &signed_in,
@@ -248,7 +269,7 @@ pub async fn update(
     Ok(if saved {
         see_other(&format!("/admin/lists/{id}?done=saved"))
     } else {
-        not_found(&signed_in.state)
+        not_found(&signed_in.site())
     })
 }
 
@@ -260,7 +281,7 @@ pub async fn archive(
 ) -> Result<HttpResponse, ServerError> {
     let id = *id;
     let Some(fields) = signed_in.checked_form(&req, payload).await else {
-        return Ok(csrf_refused(&signed_in.state));
+        return Ok(csrf_refused(&signed_in.site()));
     };
     // The form says which state it wants, so a second press changes nothing.
     let archive = field(&fields, "archive") != Some("no");
@@ -274,6 +295,6 @@ pub async fn archive(
     Ok(match outcome {
         Some(true) => see_other(&format!("/admin/lists/{id}?done=archived")),
         Some(false) => see_other(&format!("/admin/lists/{id}?done=reopened")),
-        None => not_found(&signed_in.state),
+        None => not_found(&signed_in.site()),
     })
 }

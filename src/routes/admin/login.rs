@@ -5,18 +5,18 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::{
-    SESSION_COOKIE, SignedIn, csrf_refused, private_cookie, read_private_cookie, removal_cookie,
-    safe_next, see_other,
+    SESSION_COOKIE, SignedIn, csrf_refused, operator_lang, private_cookie, read_private_cookie,
+    removal_cookie, safe_next, see_other,
 };
 use crate::auth::constant_time_eq;
 use crate::domain::{SubscriberEmail, Token};
+use crate::pages::Site;
 use crate::pages::admin::LoginPage;
 use crate::routes::body::{self, field};
 use crate::routes::{AppState, ServerError, client_ip, error_page, render};
 use crate::services::sessions::{self, LoginOutcome};
 
 const LOGIN_COOKIE: &str = "assent_login";
-const GENERIC_FAILURE: &str = "That address and password do not match an operator account.";
 
 #[derive(Deserialize)]
 pub struct NextQuery {
@@ -25,15 +25,18 @@ pub struct NextQuery {
 
 pub async fn page(
     state: web::Data<AppState>,
+    req: HttpRequest,
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, ServerError> {
+    let site = state.site.with_lang(operator_lang(&req));
     let next = query.next.as_deref().map(safe_next).unwrap_or_default();
-    Ok(login_form(&state, StatusCode::OK, "", None, next))
+    Ok(login_form(&state, &site, StatusCode::OK, "", None, next))
 }
 
 /// The form, with a fresh CSRF token in the field and in an encrypted cookie.
 fn login_form(
     state: &AppState,
+    site: &Site,
     status: StatusCode,
     email: &str,
     error: Option<&str>,
@@ -41,10 +44,10 @@ fn login_form(
 ) -> HttpResponse {
     let Ok(token) = Token::generate() else {
         return error_page(
-            &state.site,
+            site,
             StatusCode::INTERNAL_SERVER_ERROR,
-            "Something went wrong",
-            "Please try again.",
+            &site.t("server-error-title"),
+            &site.t("server-error"),
             None,
         );
     };
@@ -52,7 +55,7 @@ fn login_form(
     let mut response = render(
         status,
         &LoginPage {
-            site: &state.site,
+            site,
             email,
             error,
             csrf_token: token.expose(),
@@ -73,14 +76,15 @@ pub async fn submit(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
+    let site = state.site.with_lang(operator_lang(&req));
     let Ok(fields) = body::read_form(&req, payload).await else {
-        return Ok(csrf_refused(&state));
+        return Ok(csrf_refused(&site));
     };
     let expected = read_private_cookie(&req, &state, LOGIN_COOKIE);
     let sent = field(&fields, "csrf_token");
     let csrf_ok = matches!((&expected, sent), (Some(e), Some(s)) if constant_time_eq(e.as_bytes(), s.as_bytes()));
     if !csrf_ok {
-        return Ok(csrf_refused(&state));
+        return Ok(csrf_refused(&site));
     }
     let typed_email = field(&fields, "email")
         .unwrap_or_default()
@@ -109,26 +113,27 @@ pub async fn submit(
         LoginOutcome::Refused => {
             return Ok(login_form(
                 &state,
+                &site,
                 StatusCode::UNAUTHORIZED,
                 &typed_email,
-                Some(GENERIC_FAILURE),
+                Some(&site.t("admin-login-error")),
                 &next,
             ));
         }
         LoginOutcome::Throttled { retry_after } => (
             StatusCode::TOO_MANY_REQUESTS,
-            "Too many failed sign-ins",
-            "Sign-in is paused for this account or this connection after too many failed attempts. Please try again later.",
+            "admin-login-throttled-title",
+            "admin-login-throttled",
             retry_after,
         ),
         LoginOutcome::Busy { retry_after } => (
             StatusCode::SERVICE_UNAVAILABLE,
-            "Too many sign-ins at once",
-            "The server is checking many passwords right now. Please try again in a moment.",
+            "admin-login-busy-title",
+            "admin-login-busy",
             retry_after,
         ),
     };
-    let mut response = error_page(&state.site, status, title, message, None);
+    let mut response = error_page(&site, status, &site.t(title), &site.t(message), None);
     let seconds = retry_after.as_secs().max(1);
     if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
         response.headers_mut().insert(header::RETRY_AFTER, value);
@@ -143,7 +148,7 @@ pub async fn logout(
 ) -> Result<HttpResponse, ServerError> {
     let state = signed_in.state.clone();
     if signed_in.checked_form(&req, payload).await.is_none() {
-        return Ok(csrf_refused(&state));
+        return Ok(csrf_refused(&signed_in.site()));
     }
     sessions::logout(&state.services, &signed_in.session).await?;
     let mut response = see_other("/admin/login");

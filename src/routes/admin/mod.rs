@@ -25,6 +25,8 @@ use super::{AppState, ServerError, error_page, read};
 use crate::auth::constant_time_eq;
 use crate::db::admins::Session;
 use crate::domain::{Evidence, Token};
+use crate::i18n::Lang;
+use crate::pages::Site;
 use crate::pages::admin::Nav;
 use crate::services::{Operator, ServiceError, sessions};
 
@@ -91,9 +93,25 @@ pub struct SignedIn {
     pub session: Session,
     pub state: web::Data<AppState>,
     pub evidence: Evidence,
+    /// What the browser's `Accept-Language` asks for.
+    pub lang: Lang,
+}
+
+/// The operators' language: the browser's `Accept-Language`, English when
+/// it asks for none that assent speaks (contract §12).
+pub fn operator_lang(req: &HttpRequest) -> Lang {
+    req.headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(Lang::ENGLISH, Lang::negotiate)
 }
 
 impl SignedIn {
+    /// The site, in the operator's language, for a page.
+    pub fn site(&self) -> Site {
+        self.state.site.with_lang(self.lang)
+    }
+
     pub fn nav<'a>(&'a self, active: &'a str) -> Nav<'a> {
         Nav {
             email: &self.session.email,
@@ -193,6 +211,7 @@ impl FromRequest for SignedIn {
                 session,
                 state,
                 evidence,
+                lang: operator_lang(&req),
             })
         })
     }
@@ -237,24 +256,29 @@ pub fn removal_cookie(state: &AppState, name: &'static str) -> Cookie<'static> {
 }
 
 /// 403: the form did not carry this session's CSRF token.
-pub fn csrf_refused(state: &AppState) -> HttpResponse {
+pub fn csrf_refused(site: &Site) -> HttpResponse {
     error_page(
-        &state.site,
+        site,
         StatusCode::FORBIDDEN,
-        "Form expired",
-        "This form was not sent from a page of this session, so nothing was changed. Go back, reload the page and try again.",
-        Some(("/admin", "Back to the dashboard")),
+        &site.t("admin-form-expired-title"),
+        &site.t("admin-form-expired"),
+        Some(("/admin", &site.t("admin-back-to-dashboard"))),
     )
 }
 
-pub fn not_found(state: &AppState) -> HttpResponse {
+pub fn not_found(site: &Site) -> HttpResponse {
     error_page(
-        &state.site,
+        site,
         StatusCode::NOT_FOUND,
-        "Not found",
-        "There is nothing at this address.",
-        Some(("/admin", "Back to the dashboard")),
+        &site.t("admin-not-found-title"),
+        &site.t("admin-not-found"),
+        Some(("/admin", &site.t("admin-back-to-dashboard"))),
     )
+}
+
+/// A stored time (Unix milliseconds) as an operator reads it.
+pub fn when(site: &Site, ms: i64) -> String {
+    site.date_time(ms.div_euclid(1000))
 }
 
 /// 303 to a page of the operators' area.

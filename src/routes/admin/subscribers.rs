@@ -73,7 +73,7 @@ pub async fn search(
         })
         .collect();
     Ok(admin_page(&SubscribersPage {
-        site: &signed_in.state.site,
+        site: &signed_in.site(),
         nav: signed_in.nav("subscribers"),
         q: &q,
         list: &query.list,
@@ -101,14 +101,12 @@ pub async fn show(
     query: web::Query<FlashQuery>,
 ) -> Result<HttpResponse, ServerError> {
     let Some(record) = consent::record(&signed_in.state.services, *id).await? else {
-        return Ok(not_found(&signed_in.state));
+        return Ok(not_found(&signed_in.site()));
     };
     let flash = match query.done.as_deref() {
-        Some("resent") => Some("The confirmation request was queued again."),
-        Some("unsubscribed") => Some("The subscription was ended."),
-        Some("unchanged") => {
-            Some("Nothing changed: the subscription is not in a state this action applies to.")
-        }
+        Some("resent") => Some("admin-subscriber-flash-resent"),
+        Some("unsubscribed") => Some("admin-subscriber-flash-ended"),
+        Some("unchanged") => Some("admin-subscriber-flash-unchanged"),
         _ => None,
     };
     let text = |t: Option<consent::Time>| t.map(|t| t.to_string()).unwrap_or_default();
@@ -145,7 +143,7 @@ pub async fn show(
         })
         .collect();
     Ok(admin_page(&SubscriberPage {
-        site: &signed_in.state.site,
+        site: &signed_in.site(),
         nav: signed_in.nav("subscribers"),
         subscriber: SubscriberView {
             id: record.subscriber.id.0,
@@ -180,7 +178,7 @@ pub async fn consent_json(
     let Some(record) =
         subscribers::consent_export(&signed_in.state.services, &operator, id).await?
     else {
-        return Ok(not_found(&signed_in.state));
+        return Ok(not_found(&signed_in.site()));
     };
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -203,7 +201,7 @@ fn after_action(
         Outcome::NotApplicable => {
             see_other(&format!("/admin/subscribers/{subscriber}?done=unchanged"))
         }
-        Outcome::NotFound => not_found(&signed_in.state),
+        Outcome::NotFound => not_found(&signed_in.site()),
     }
 }
 
@@ -214,7 +212,7 @@ pub async fn resend(
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
     if signed_in.checked_form(&req, payload).await.is_none() {
-        return Ok(csrf_refused(&signed_in.state));
+        return Ok(csrf_refused(&signed_in.site()));
     }
     let (subscriber, subscription) = path.into_inner();
     let outcome = subscribers::resend_confirmation(
@@ -234,7 +232,7 @@ pub async fn unsubscribe(
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
     if signed_in.checked_form(&req, payload).await.is_none() {
-        return Ok(csrf_refused(&signed_in.state));
+        return Ok(csrf_refused(&signed_in.site()));
     }
     let (subscriber, subscription) = path.into_inner();
     let outcome = subscribers::unsubscribe(
@@ -259,7 +257,7 @@ pub async fn erase(
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
     let Some(fields) = signed_in.checked_form(&req, payload).await else {
-        return Ok(csrf_refused(&signed_in.state));
+        return Ok(csrf_refused(&signed_in.site()));
     };
     let id = *id;
     if field(&fields, "confirm") != Some("yes") {
@@ -267,7 +265,7 @@ pub async fn erase(
     }
     let outcome = subscribers::erase(&signed_in.state.services, &signed_in.operator(), id).await?;
     Ok(match outcome {
-        Outcome::NotFound => not_found(&signed_in.state),
+        Outcome::NotFound => not_found(&signed_in.site()),
         _ => see_other("/admin/subscribers"),
     })
 }

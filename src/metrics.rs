@@ -1,0 +1,169 @@
+//! What `GET /metrics` reports, in the Prometheus text format (contract
+//! §13). Counters are this process's own since it started, as Prometheus
+//! expects of every scraped target; the outbox gauges are read from the
+//! database at each scrape, so they agree across processes.
+
+use std::time::Duration;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+
+use crate::domain::MessageKind;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct KindLabel {
+    pub kind: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RouteLabels {
+    pub method: String,
+    /// The route's pattern (`/confirm/{token}`), never the path itself:
+    /// paths carry link tokens.
+    pub route: String,
+    pub status: u16,
+}
+
+pub struct Metrics {
+    registry: Registry,
+    pub signups: Counter,
+    pub confirmations: Counter,
+    pub unsubscribes: Counter,
+    pub messages_sent: Family<KindLabel, Counter>,
+    pub messages_failed: Family<KindLabel, Counter>,
+    outbox_queued: Family<KindLabel, Gauge>,
+    outbox_oldest: Gauge<f64, std::sync::atomic::AtomicU64>,
+    http: Family<RouteLabels, Histogram>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("assent");
+        let signups = Counter::default();
+        registry.register(
+            "signups",
+            "Signups accepted, from the form and the API",
+            signups.clone(),
+        );
+        let confirmations = Counter::default();
+        registry.register(
+            "confirmations",
+            "Subscriptions confirmed with the button of a confirmation message",
+            confirmations.clone(),
+        );
+        let unsubscribes = Counter::default();
+        registry.register(
+            "unsubscribes",
+            "Subscriptions ended with an unsubscribe link or the one-click POST",
+            unsubscribes.clone(),
+        );
+        let messages_sent = Family::<KindLabel, Counter>::default();
+        registry.register(
+            "messages_sent",
+            "Messages the SMTP server accepted, by kind",
+            messages_sent.clone(),
+        );
+        let messages_failed = Family::<KindLabel, Counter>::default();
+        registry.register(
+            "messages_failed",
+            "Messages given up on after a refusal or the last retry, by kind",
+            messages_failed.clone(),
+        );
+        let outbox_queued = Family::<KindLabel, Gauge>::default();
+        registry.register(
+            "outbox_queued",
+            "Messages waiting in the outbox, by kind",
+            outbox_queued.clone(),
+        );
+        let outbox_oldest = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
+        registry.register(
+            "outbox_oldest_queued_seconds",
+            "Age of the oldest message waiting in the outbox",
+            outbox_oldest.clone(),
+        );
+        let http = Family::<RouteLabels, Histogram>::new_with_constructor(|| {
+            Histogram::new([
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+            ])
+        });
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to answer an HTTP request, by route pattern",
+            http.clone(),
+        );
+        // Every kind from the start, so that a rate over them is defined
+        // before the first message of a kind goes out.
+        for kind in MessageKind::ALL {
+            let label = KindLabel {
+                kind: kind.as_str().into(),
+            };
+            messages_sent.get_or_create(&label).inc_by(0);
+            messages_failed.get_or_create(&label).inc_by(0);
+        }
+        Self {
+            registry,
+            signups,
+            confirmations,
+            unsubscribes,
+            messages_sent,
+            messages_failed,
+            outbox_queued,
+            outbox_oldest,
+            http,
+        }
+    }
+}
+
+impl Metrics {
+    /// One answered request.
+    pub fn observe_request(&self, method: &str, route: &str, status: u16, took: Duration) {
+        self.http
+            .get_or_create(&RouteLabels {
+                method: method.to_owned(),
+                route: route.to_owned(),
+                status,
+            })
+            .observe(took.as_secs_f64());
+    }
+
+    pub fn sent(&self, kind: &str) {
+        self.messages_sent
+            .get_or_create(&KindLabel { kind: kind.into() })
+            .inc();
+    }
+
+    pub fn failed(&self, kind: &str) {
+        self.messages_failed
+            .get_or_create(&KindLabel { kind: kind.into() })
+            .inc();
+    }
+
+    /// The exposition, with the outbox as `depth` says it is now: (kind,
+    /// queued) pairs, and the age of the oldest queued message.
+    pub fn render(&self, depth: &[(String, i64)], oldest: Option<Duration>) -> String {
+        self.outbox_queued.clear();
+        for kind in MessageKind::ALL {
+            self.outbox_queued
+                .get_or_create(&KindLabel {
+                    kind: kind.as_str().into(),
+                })
+                .set(0);
+        }
+        for (kind, n) in depth {
+            self.outbox_queued
+                .get_or_create(&KindLabel { kind: kind.clone() })
+                .set(*n);
+        }
+        self.outbox_oldest
+            .set(oldest.map_or(0.0, |d| d.as_secs_f64()));
+        let mut out = String::new();
+        if let Err(e) = prometheus_client::encoding::text::encode(&mut out, &self.registry) {
+            tracing::error!(error = %e, "encoding the metrics");
+        }
+        out
+    }
+}

@@ -1,0 +1,58 @@
+//! `GET /metrics`: the Prometheus exposition (contract §13), for a scraper
+//! on the same machine or one that presents `ASSENT_METRICS_TOKEN`. To
+//! anyone else the route does not exist.
+
+use std::time::Duration;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use secrecy::ExposeSecret;
+
+use super::{AppState, ServerError};
+use crate::auth::constant_time_eq;
+use crate::db::{now_ms, outbox};
+use crate::services::ServiceError;
+
+pub async fn scrape(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ServerError> {
+    if !allowed(&state, &req) {
+        return Ok(super::not_found(state, req).await);
+    }
+    let (depth, oldest) = state
+        .services
+        .db
+        .read(|c| outbox::depth(c).map_err(ServiceError::from))
+        .await?;
+    let age =
+        oldest.map(|created| Duration::from_millis(now_ms().saturating_sub(created).max(0) as u64));
+    let body = state.services.metrics.render(&depth, age);
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body))
+}
+
+/// A loopback peer that no proxy speaks for, or the right bearer token. A
+/// request a local reverse proxy forwards comes from loopback too, so the
+/// forwarding headers mark it as someone else's.
+fn allowed(state: &AppState, req: &HttpRequest) -> bool {
+    let headers = req.headers();
+    let forwarded =
+        headers.contains_key("x-forwarded-for") || headers.contains_key(header::FORWARDED);
+    let local = req.peer_addr().is_some_and(|peer| peer.ip().is_loopback());
+    if local && !forwarded {
+        return true;
+    }
+    let Some(token) = &state.metrics_token else {
+        return false;
+    };
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|given| {
+            constant_time_eq(given.trim().as_bytes(), token.expose_secret().as_bytes())
+        })
+}

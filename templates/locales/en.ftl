@@ -1,0 +1,640 @@
+# English: the fallback catalog. Every message here must exist in every
+# other catalog too (the catalog test fails otherwise).
+# Variables: $list is a list's name, $org the organisation's, $count a number.
+
+## Dates and lengths of time
+
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+date = { $day } { $month } { $year }
+date-day-month = { $day } { $month }
+date-time = { $date }, { $time } UTC
+duration-days = { $count ->
+    [one] 1 day
+   *[other] { $count } days
+}
+duration-hours = { $count ->
+    [one] 1 hour
+   *[other] { $count } hours
+}
+duration-minutes = { $count ->
+    [one] 1 minute
+   *[other] { $count } minutes
+}
+duration-seconds = { $count ->
+    [one] 1 second
+   *[other] { $count } seconds
+}
+subscriber-count = { $count ->
+    [one] 1 subscriber
+   *[other] { $count } subscribers
+}
+
+## What a new list starts with
+
+default-consent-wording = I agree to receive the { $list } emails from { $org }. I can unsubscribe at any time with the link in every message.
+default-list-description = News and updates from { $org }, sent now and then.
+
+## Every public page
+
+skip-to-content = Skip to content
+site-footer = { $org } only sends mail you asked for. Every message has a one-click unsubscribe link.
+error-status = Error { $status }
+nothing-happens-until = Nothing happens until you press the button.
+own-page-link = See all your subscriptions and your data
+
+## The signup form
+
+signup-title = Subscribe to { $list }
+signup-point-check = First we send one email to check the address is yours. Nothing else arrives until you press the button in it.
+signup-point-only = After that you get the { $list } messages, and nothing else.
+signup-point-leave = You can leave at any time: every message has a one-click unsubscribe link.
+signup-check-form = Please check the form
+signup-email = Email address
+signup-name = Name (optional)
+signup-button = Subscribe
+notice-heading = About your data
+notice-who = { $org } keeps your address (and your name, if you give it) to send you { $list }, because you ask for it; it is not used for anything else.
+notice-who-at = { $org }, { $address }, keeps your address (and your name, if you give it) to send you { $list }, because you ask for it; it is not used for anything else.
+notice-pending = If you do not confirm, your request is deleted after { $duration }.
+notice-kept = Once you confirm, it is kept until you leave. A record of when and how you agreed is kept with it, as the law asks.
+notice-kept-reconfirm = Once you confirm, it is kept until you leave; after { $duration } we ask whether you still want it, and stop if you do not answer. A record of when and how you agreed is kept with it, as the law asks.
+notice-rights = Every message has a link to your own page, where you can see and download what is kept about you, leave, or erase yourself.
+notice-policy = Our privacy policy
+notice-policy-rest = has the rest.
+
+## What a visitor typed, refused
+
+email-error-empty = Please enter your email address.
+email-error-forbidden-character = An email address cannot contain spaces, line breaks or other invisible characters.
+email-error-missing-at = Please include an @ in the email address, like name@example.com.
+email-error-multiple-at = An email address can contain only one @.
+email-error-empty-local-part = Please enter the part before the @.
+email-error-non-ascii-local-part = The part before the @ must use ASCII characters only; accented or non-Latin letters are not accepted there.
+email-error-invalid-local-part = The part before the @ may only use letters, digits and the symbols . ! # $ % & ' * + / = ? ^ _ ` {"{"} | {"}"} ~ and -.
+email-error-local-part-too-long = The part before the @ is too long; it can be at most 64 characters.
+email-error-empty-domain = Please enter the part after the @, like example.com.
+email-error-ip-address = Addresses at an IP address are not accepted; please use a domain name, like example.com.
+email-error-invalid-domain = The part after the @ is not a valid domain name; use one like example.com, made of letters, digits and hyphens separated by single dots.
+email-error-too-long = The email address is too long; it can be at most 254 characters.
+name-error-too-long = Please keep the name under { $max } characters.
+name-error-control = The name may not contain line breaks or control characters.
+unknown-list = This list does not exist or no longer takes signups.
+
+## After the signup
+
+check-inbox-title = Check your inbox
+check-inbox-sent = We sent a message to { $email } to confirm the subscription to { $list }.
+check-inbox-within = Press the button in that message within { $duration }.
+check-inbox-spam = Nothing there after a few minutes? Check your spam or junk folder.
+check-inbox-known = If this address is already subscribed, nothing changes and there is nothing more to do.
+
+## Confirming
+
+confirm-title = Confirm your subscription to { $list }
+confirm-asked = You asked to subscribe to { $list }.
+confirm-button = Confirm my subscription
+confirm-already-title = Your subscription is confirmed
+confirm-already-lead = You are subscribed to { $list }.
+confirm-already-rest = There is nothing more to do. Every message has a link to unsubscribe.
+confirmed-title = Subscription confirmed
+confirmed-lead = Thank you! You are now subscribed to { $list }.
+confirmed-welcome = A welcome message is on its way to your inbox.
+confirmed-leave = Every message has an unsubscribe link, so you can leave whenever you like.
+
+## Unsubscribing
+
+unsubscribe-title = Unsubscribe from { $list }
+unsubscribe-lead = Press the button to stop all mail from { $list } to this address.
+unsubscribe-button = Unsubscribe
+unsubscribe-already-title = You are already unsubscribed
+unsubscribe-already-lead = This address no longer gets mail from { $list }.
+nothing-more = There is nothing more to do.
+unsubscribed-title = You are unsubscribed
+unsubscribed-lead = You will get no more mail from { $list }.
+unsubscribed-mistake = Was this a mistake?
+subscribe-again = Subscribe again
+
+## Keeping a subscription (re-permission)
+
+keep-kept-title = Thank you: you stay subscribed
+keep-kept-lead = You will keep getting { $list }. We have recorded your answer.
+keep-ended-title = This subscription has ended
+keep-ended-lead = This address no longer gets { $list }, so there is nothing to keep.
+keep-ended-again = Want it again?
+keep-title = Do you still want { $list }?
+keep-lead = Press the button to keep getting { $list }.
+keep-button = Keep me subscribed
+keep-note = Nothing happens until you press the button. If you do not, the subscription ends after a while and no more mail comes.
+
+## The person's own page
+
+me-title = Your subscriptions
+me-lead = What { $org } sends to { $email }, and what it keeps about you.
+me-list = List
+me-status = Status
+me-status-confirmed = subscribed
+me-status-pending = waiting for your confirmation
+me-status-unsubscribed = not subscribed
+me-rejoin = Join again
+me-leave = Leave
+me-data-heading = Your data
+me-download = Download your consent record
+me-download-rest = (JSON): every request, confirmation and unsubscribe, with when, from where and the wording you agreed to.
+me-erase-heading = Erase yourself
+me-erase-text = This deletes your address, your subscriptions and their history. Only a keyed fingerprint of the address stays, so that nobody can add it back by importing a list. It cannot be undone.
+me-erase-confirm = I want my data erased
+me-erase-button = Erase my data
+me-left = Done: you have left that list.
+me-rejoined = Done: you have joined that list again.
+me-back = Back to your subscriptions
+me-no-such-list-title = No such list
+me-no-such-list = You are not on that list. Nothing was changed.
+me-erase-unticked-title = Tick the box to erase your data
+me-erase-unticked = Nothing was erased: the box saying you want your data erased was not ticked.
+me-erased-title = Your data is erased
+me-erased = Your address, your subscriptions and their history are deleted. No more mail will come.
+
+## Public errors
+
+not-found-title = Page not found
+not-found = There is nothing at this address.
+to-signup-page = Go to the signup page
+back-to-signup = Back to the signup form
+not-allowed-title = Not allowed
+not-allowed = This address does not take that kind of request.
+unreadable-title = Unreadable request
+unreadable = The address of this page has a value that could not be read.
+server-error-title = Something went wrong
+server-error = The server could not finish your request. Nothing was lost on your side: please try again in a little while.
+list-not-found-title = List not found
+too-many-signups-title = Too many signups
+too-many-signups = This connection has sent too many signups in a short time. Please wait a minute and try again.
+too-many-requests-title = Too many requests at once
+too-many-requests = This connection has too many requests in progress. Please wait for them to finish.
+too-large-title = Too much data
+form-too-large = The form sent more than 16 KiB. Please shorten what you typed and try again.
+request-too-large = This request carried more than 16 KiB.
+unsupported-form-title = Unsupported form
+unsupported-form = The signup form takes urlencoded or multipart form data.
+unreadable-form-title = Unreadable form
+unreadable-form = The form data could not be read. Please go back and try again.
+form-timeout-title = The form took too long to arrive
+form-timeout = The form data did not arrive in time. Please go back and try again.
+request-timeout-title = The request took too long to arrive
+press-again = Nothing was changed. Please press the button again.
+link-expired-title = This link has expired
+link-expired = Confirmation links work for a limited time, and this one's has run out. Sign up again to get a fresh one.
+link-ended-title = This link no longer works
+link-ended = This subscription request was declined or ended, so the link cannot confirm it. Sign up again if you want to subscribe.
+sign-up-again = Sign up again
+link-not-found-title = Link not found
+confirm-link-not-found = This confirmation link is not valid. Please check that it was copied whole from the message.
+unsubscribe-link-not-found = This unsubscribe link is not valid. Please check that it was copied whole from the message.
+link-not-valid = This link is not valid. Use the link of the most recent message you received.
+test-copy-title = This was a test copy
+test-copy = This link came from a test copy of a broadcast. In the copies subscribers receive, it is their own link to unsubscribe. Nothing was changed.
+
+## Messages
+
+mail-footer-why = You are receiving this because this address was entered on the signup form of { $list }.
+mail-footer-unsubscribe = Unsubscribe:
+mail-button-fallback = If the button does not work, copy this link into your browser:
+confirmation-subject = Please confirm your subscription to { $list }
+confirmation-press = To confirm, press the button below, then press the button on the page that opens.
+confirmation-open = To confirm, open this link and press the button on the page:
+confirmation-button = Confirm my subscription
+confirmation-ttl = The link works for { $duration }.
+confirmation-not-you = If you did not ask for this, ignore this message, or use the unsubscribe link below to tell us it wasn't you. No more mail will come.
+welcome-subject = Welcome to { $list }
+welcome-confirmed = Your subscription is confirmed. Thank you for joining!
+reconfirmation-subject = Do you still want { $list }?
+reconfirmation-why = Some time ago you agreed to receive { $list }. We ask again every so often, so that nobody gets mail they no longer want.
+reconfirmation-open = To stay subscribed, open this link and press "Keep me subscribed":
+reconfirmation-button = Keep me subscribed
+reconfirmation-grace = If you do nothing, your subscription ends in { $duration } and no more mail will come.
+reconfirmation-leave = To leave now, use the unsubscribe link below.
+broadcast-test-subject = [Test] { $subject }
+broadcast-test-note = This is a test copy. Subscribers get the same message with an unsubscribe link of their own.
+
+## The language itself, as its speakers name it (the list page offers it)
+
+language-name = English
+
+# The operators' area (templates/admin/). The -html messages are inserted
+# unescaped; every other one is plain text.
+
+## Layout shared by every page of the operators' area
+
+admin-base-title = Operators · { $org }
+admin-page-title = { $page } · { $org } operators
+admin-skip-to-content = Skip to content
+admin-site-name = { $org } · operators
+admin-signed-in-as = Signed in as
+admin-sign-out = Sign out
+admin-nav-label = Operators' area
+admin-nav-dashboard = Dashboard
+admin-nav-subscribers = Subscribers
+admin-nav-lists = Lists
+admin-nav-broadcasts = Broadcasts
+admin-nav-import = Import
+admin-nav-audit = Audit log
+admin-nav-export = Export CSV
+admin-footer = { $org } · operators' area
+
+## Words several pages share
+
+admin-form-check = Please check the form
+admin-save-changes = Save changes
+admin-label-address = Address
+admin-label-name = Name
+admin-label-list = List
+admin-label-status = Status
+admin-label-kind = Kind
+admin-label-time = Time
+admin-label-wording = Wording
+admin-label-subscriptions = Subscriptions
+admin-label-pending = Pending
+admin-label-confirmed = Confirmed
+admin-label-unsubscribed = Unsubscribed
+admin-label-sent = Sent
+admin-label-waiting = Waiting
+admin-label-failed = Failed
+admin-label-skipped = Skipped
+admin-percent = { $percent } %
+admin-pager = Pages
+admin-next-page = Next page
+
+## Sign in
+
+admin-login-heading = Sign in
+admin-login-lead = The operators' area of { $org }.
+admin-login-failed = Could not sign in
+admin-login-email = Email address
+admin-login-password = Password
+admin-login-button = Sign in
+
+## Dashboard
+
+admin-dashboard-no-lists-html = No lists yet. <a href="/admin/lists">Create a list</a>.
+admin-dashboard-confirm-rate = Confirm rate
+admin-dashboard-no-rate = –
+admin-dashboard-activity = Activity by day
+admin-chart-title = Signups, confirmations and unsubscribes per day
+admin-chart-desc = A line chart. The exact figures are in the table “Figures by day” below it.
+admin-chart-figures = Figures by day
+admin-chart-date = Date
+admin-chart-signups = Signups
+admin-chart-confirmations = Confirmations
+admin-chart-unsubscribes = Unsubscribes
+admin-delivery-heading = Delivery
+admin-delivery-queued = Queued
+admin-delivery-retrying = Retrying
+admin-delivery-sent-today = Sent today
+admin-delivery-errors = Recent delivery errors
+admin-delivery-no-errors = No delivery errors.
+admin-delivery-attempts = Attempts
+admin-delivery-last-error = Last error
+admin-delivery-next-attempt = Next attempt
+admin-reconfirm-heading = Re-permission
+admin-reconfirm-due = Due to be asked
+admin-reconfirm-waiting = Asked, waiting
+admin-reconfirm-expired = Expired
+admin-ledger-heading = Consent ledger
+admin-ledger-events = Events
+admin-ledger-last-verified = Last verified
+admin-ledger-not-yet = not yet
+admin-ledger-broken = The chain no longer verifies: { $problem }.
+admin-ledger-broken-run-html = Run <code>assent verify-ledger</code> and compare with a backup.
+admin-ledger-intact = The chain was intact when last verified.
+admin-ledger-head = Head:
+admin-ledger-note = Note the head from time to time somewhere assent cannot write (a ticket, a signed email): a chain that still ends in a head you noted has not been rewritten since.
+
+## Subscribers: the search and the results
+
+admin-subscribers-find = Find subscribers
+admin-subscribers-address-contains = Address contains
+admin-subscribers-all-lists = All lists
+admin-subscribers-any-status = Any status
+admin-subscribers-search = Search
+admin-subscribers-results = Results
+admin-subscribers-none = No subscribers match.
+admin-subscribers-created = Created
+admin-subscribers-no-subscriptions = none
+admin-subscribers-on-list = { $list }:
+
+## One subscriber
+
+admin-subscriber-details = Details
+admin-subscriber-no-name = not given
+admin-subscriber-first-signup = First signup
+admin-subscriber-proof = Consent proof
+admin-subscriber-download-proof = Download consent proof (JSON)
+admin-subscriber-no-subscriptions = No subscriptions.
+admin-subscriber-resend = Resend confirmation
+admin-subscriber-unsubscribe = Unsubscribe from { $list }
+admin-subscriber-signed-up = Signed up
+admin-subscriber-history = Consent history
+admin-subscriber-no-events = No recorded events.
+admin-subscriber-act = Act
+admin-subscriber-channel = Channel
+admin-subscriber-client-address = Client address
+admin-subscriber-user-agent = User agent
+admin-subscriber-source = Source
+admin-subscriber-no-wording = none shown
+admin-subscriber-bounces = Bounces and complaints
+admin-subscriber-reported-by = Reported by
+admin-erase-heading = Erase this person
+admin-erase-lead = Use this when the person asks to be forgotten (GDPR article 17, right to erasure).
+admin-erase-deleted = Their address, name, subscriptions and consent history are deleted.
+admin-erase-hash = Only a keyed hash of the address is kept, on a suppression list, so that an import cannot add them back.
+admin-erase-audit = The erasure is recorded in the audit log without the address.
+admin-erase-final-html = <strong>This cannot be undone.</strong> If you need the consent proof, download it first.
+admin-erase-confirm = I understand this cannot be undone
+admin-erase-button = Erase
+
+## Lists
+
+admin-lists-none = No lists yet. Create the first one below.
+admin-lists-new = New list
+admin-lists-wording-hint = The sentence visitors agree to when they subscribe, shown next to the button. Every consent records the exact version they saw. Left empty, it is the default wording in the list's language.
+admin-lists-create = Create list
+admin-list-open = open
+admin-list-archived = archived
+admin-list-slug = Slug
+admin-list-slug-optional = Slug (optional)
+admin-list-slug-hint = Letters, digits and hyphens; made from the name when empty. It appears in the signup page’s address.
+admin-list-description = Description
+admin-list-description-hint = Shown on the signup page: what subscribers will get, and how often.
+admin-list-wording = Consent wording
+admin-list-language = Language
+admin-list-language-hint = The language of the list’s signup page and of the messages its subscribers get.
+admin-list-signup-page = Signup page
+admin-list-version = version { $version }
+admin-list-version-short = v{ $version }
+
+## One list
+
+admin-list-edit = Edit the list
+admin-list-wording-hint = The sentence visitors agree to when they subscribe. This is version { $version }. Changing it creates version { $next }; earlier consents keep pointing at the version they saw.
+admin-list-embed = Signup form for your website
+admin-list-own-page = The list’s own signup page is
+admin-list-embed-caption = To show the signup form on your own website instead, paste this HTML into the page where it should appear:
+admin-list-versions = Wording versions
+admin-list-no-versions = No wording recorded yet.
+admin-list-version-col = Version
+admin-list-since = Since
+admin-list-archive-heading = Archive the list
+admin-list-reopen-heading = Reopen the list
+admin-list-archive-text = Archiving closes the list to new signups. Its subscribers and their consent history are kept, and you can reopen it later.
+admin-list-archived-text = This list is archived: it takes no new signups. Reopening it lets visitors sign up again.
+admin-list-archive = Archive list
+admin-list-reopen = Reopen list
+
+## The signup form another website can paste in, in the list's language
+
+admin-embed-email = Email address
+admin-embed-name = Name (optional)
+admin-embed-button = Subscribe to { $list }
+
+## Import
+
+admin-import-heading = Import addresses
+admin-import-not-started = The import did not start
+admin-import-upload = Upload a CSV file
+admin-import-point-lines-html = One address per line. A header row <code>email</code> is skipped. An optional second column is the subscriber’s name.
+admin-import-point-pending-html = Each new address becomes <strong>pending</strong> and gets a confirmation request, sent at a gentle pace. Nobody is subscribed until they press the button in that message.
+admin-import-point-report = Invalid addresses, duplicates and erased people are reported line by line and change nothing.
+admin-import-no-lists-html = There is no list to import into yet. <a href="/admin/lists">Create a list</a> first.
+admin-import-file = CSV file
+admin-import-file-hint-html = A line looks like <code>ada@example.com,Ada Lovelace</code>.
+admin-import-start = Start import
+admin-import-recent = Recent imports
+admin-import-none = No imports yet.
+admin-import-started = Started
+admin-import-lines = Lines
+admin-import-added = Added
+admin-import-into = Import into { $list }
+admin-import-started-at = Started { $date }
+admin-import-in-progress = In progress
+admin-import-progress = { $processed } of { $lines } processed
+admin-import-line-count = { $count ->
+    [one] { $count } line
+   *[other] { $count } lines
+}
+admin-import-refreshes = This page refreshes itself every two seconds. You can leave it: the import goes on without it.
+admin-import-failed = The import failed
+admin-import-done = Done
+admin-import-pending-note = Each added address is pending until its owner presses the button in the confirmation request.
+admin-import-report = Report
+admin-import-all-imported = Every line was imported.
+admin-import-back = Back to imports
+
+## Audit log
+
+admin-audit-lead = What operators did in this area.
+admin-audit-none = Nothing recorded yet.
+admin-audit-entries = Audit log entries
+admin-audit-operator = Operator
+admin-audit-action = Action
+admin-audit-target = Target
+admin-audit-detail = Detail
+
+## Broadcasts
+
+admin-broadcast-write = Write a broadcast
+admin-broadcasts-none = No broadcasts yet.
+admin-broadcast-subject = Subject
+admin-broadcast-recipients = Recipients
+admin-broadcast-written = Written
+admin-broadcast-new = New broadcast
+admin-broadcast-no-lists-html = There is no list to write to yet. <a href="/admin/lists">Create a list</a> first.
+admin-broadcast-message = The message
+admin-broadcast-save-draft = Save the draft
+admin-broadcast-draft-note = A draft goes to nobody. On its page you can preview it, send yourself a test copy, and send it.
+admin-broadcast-body = Message
+admin-broadcast-body-hint-html = Markdown: <code># Heading</code>, <code>*emphasis*</code>, <code>[a link](https://example.com)</code>, lists. HTML is allowed; scripts and event handlers are removed. Every copy ends with the list’s footer and the recipient’s own unsubscribe link.
+admin-broadcast-to-list = To { $list }:
+admin-broadcast-progress = { $percent } % done with
+admin-broadcast-scheduled-for = Scheduled for
+admin-broadcast-started = Started
+admin-broadcast-finished = Finished
+admin-broadcast-refreshes = This page refreshes itself every three seconds.
+admin-broadcast-recipients-note = Recipients are the subscribers who were confirmed when sending started. Skipped copies were not sent because their recipient had left, or the address bounced, by the time the copy was due.
+admin-broadcast-send-at = Send at (UTC, optional)
+admin-broadcast-send-at-hint = Empty: now.
+admin-broadcast-send = { $count ->
+    [one] Send to { $count } subscriber
+   *[other] Send to { $count } subscribers
+}
+admin-broadcast-pause = Pause
+admin-broadcast-resume = Resume
+admin-broadcast-cancel = Cancel the broadcast
+admin-broadcast-test-heading = Send a test copy
+admin-broadcast-test-to = To
+admin-broadcast-test-button = Send a test copy
+admin-broadcast-test-note-html = The subject starts with <code>[Test]</code>; the broadcast stays as it is.
+admin-broadcast-html-part = HTML part
+admin-broadcast-text-part = Text part
+admin-broadcast-edit = Edit the draft
+admin-broadcast-save = Save
+
+## Stored codes in words (Site::admin_word): subscription statuses
+
+admin-status-pending = pending
+admin-status-confirmed = confirmed
+admin-status-unsubscribed = unsubscribed
+
+## Import statuses
+
+admin-import-status-uploading = uploading
+admin-import-status-running = running
+admin-import-status-done = done
+admin-import-status-failed = failed
+
+## Broadcast statuses
+
+admin-broadcast-draft = draft
+admin-broadcast-scheduled = scheduled
+admin-broadcast-sending = sending
+admin-broadcast-paused = paused
+admin-broadcast-sent = sent
+admin-broadcast-cancelled = cancelled
+
+## Kinds of message, in the delivery errors
+
+admin-kind-confirmation = Confirmation request
+admin-kind-welcome = Welcome message
+admin-kind-broadcast = Broadcast copy
+admin-kind-broadcast-test = Broadcast test copy
+admin-kind-reconfirmation = Re-permission request
+
+## Acts of the consent history
+
+admin-act-requested = Requested
+admin-act-confirmed = Confirmed
+admin-act-declined = Declined
+admin-act-unsubscribed = Unsubscribed
+admin-act-confirmation-resent = Confirmation resent
+admin-act-reconfirmed = Reconfirmed
+
+## Channels of the consent history
+
+admin-channel-form = Signup form
+admin-channel-api = API
+admin-channel-confirm-button = Confirm button
+admin-channel-one-click = One-click unsubscribe
+admin-channel-unsubscribe-page = Unsubscribe page
+admin-channel-operator = Operator
+admin-channel-import = Import
+admin-channel-bounce = Bounce
+admin-channel-complaint = Spam complaint
+admin-channel-expiry = No answer in time
+admin-channel-preferences = The person's own page
+admin-channel-reconfirm-button = Keep-me-subscribed button
+
+## Bounces and complaints
+
+admin-bounce-hard = Hard bounce
+admin-bounce-soft = Soft bounce
+admin-bounce-complaint = Spam complaint
+
+## Actions of the audit log
+
+admin-action-login = Signed in
+admin-action-logout = Signed out
+admin-action-create-list = List created
+admin-action-edit-list = List edited
+admin-action-archive-list = List archived
+admin-action-reopen-list = List reopened
+admin-action-create-broadcast = Broadcast written
+admin-action-edit-broadcast = Broadcast edited
+admin-action-test-broadcast = Test copy sent
+admin-action-send-broadcast = Broadcast sent
+admin-action-pause-broadcast = Broadcast paused
+admin-action-resume-broadcast = Broadcast resumed
+admin-action-cancel-broadcast = Broadcast cancelled
+admin-action-export = Subscribers exported (CSV)
+admin-action-consent-export = Consent proof downloaded
+admin-action-resend-confirmation = Confirmation resent
+admin-action-unsubscribe = Unsubscribed by an operator
+admin-action-erase = Person erased
+admin-action-import = Import started
+admin-action-import-finished = Import finished
+admin-action-retention = Retention and re-permission
+
+## The operators' area: answers of its forms and actions
+
+admin-form-expired-title = Form expired
+admin-form-expired = This form was not sent from a page of this session, so nothing was changed. Go back, reload the page and try again.
+admin-back-to-dashboard = Back to the dashboard
+admin-not-found-title = Not found
+admin-not-found = There is nothing at this address.
+
+admin-login-error = That address and password do not match an operator account.
+admin-login-throttled-title = Too many failed sign-ins
+admin-login-throttled = Sign-in is paused for this account or this connection after too many failed attempts. Please try again later.
+admin-login-busy-title = Too many sign-ins at once
+admin-login-busy = The server is checking many passwords right now. Please try again in a moment.
+
+admin-ledger-problem = event { $event }: { $problem }
+
+admin-list-error-name = Give the list a name of at most 100 characters, on one line.
+admin-list-error-description = Keep the description under 1000 characters.
+admin-list-error-wording = Write the sentence visitors agree to, at most 2000 characters.
+admin-list-error-language = Choose one of the languages offered.
+admin-list-error-slug = Use lowercase letters, digits and hyphens, e.g. weekly-news.
+admin-list-error-slug-taken = Another list already has this slug.
+admin-list-flash-created = The list was created.
+admin-list-flash-saved = The changes were saved.
+admin-list-flash-archived = The list is archived: its signup page no longer takes signups.
+admin-list-flash-reopened = The list takes signups again.
+
+admin-subscriber-flash-resent = The confirmation request was queued again.
+admin-subscriber-flash-ended = The subscription was ended.
+admin-subscriber-flash-unchanged = Nothing changed: the subscription is not in a state this action applies to.
+
+admin-broadcast-error-subject = Write a subject of at most 200 characters, on one line.
+admin-broadcast-error-body = Write the message, at most 200 KB.
+admin-broadcast-error-list = Choose a list that takes signups.
+admin-broadcast-error-at = Give a time like 2026-12-24T08:00 (UTC), or leave it empty.
+admin-broadcast-flash-created = The draft was saved. Nobody gets it until you send it.
+admin-broadcast-flash-saved = The changes were saved.
+admin-broadcast-flash-tested = A test copy is on its way.
+admin-broadcast-flash-started = Sending has started.
+admin-broadcast-flash-scheduled = The broadcast is scheduled.
+admin-broadcast-flash-paused = Paused: no more copies go out until you resume.
+admin-broadcast-flash-resumed = Sending again.
+admin-broadcast-flash-cancelled = Cancelled: the copies not sent yet will not go.
+admin-broadcast-flash-unchanged = Nothing changed: the broadcast is not in a state this action applies to.
+admin-broadcast-not-draft-title = Sending has begun
+admin-broadcast-not-draft = A broadcast can only be edited while it is a draft. Nothing was changed.
+admin-broadcast-back = Back to the broadcast
+
+admin-import-busy-title = Too many uploads at once
+admin-import-busy = Other imports are being uploaded right now. Please try again in a minute.
+admin-import-error-list = Choose a list that takes signups.
+admin-import-error-unreadable = The upload could not be read. Choose the file again and retry.
+admin-import-error-not-utf8 = The file is not UTF-8 text. Save it as UTF-8 CSV.
+admin-import-error-too-large = The file is larger than 64 MiB. Split it into smaller files.
+admin-import-error-line-too-long = Line { $line } is longer than 4 KiB: this does not look like a list of addresses.
+admin-import-error-empty = The file holds no addresses.
+admin-import-problem = line { $line }: { $reason }
+admin-import-problem-address = invalid address: { $reason }
+admin-import-problem-on-list = already on the list
+admin-import-problem-duplicate = duplicate of line { $line }
+admin-import-problem-suppressed = erased earlier; it cannot be imported again
+admin-import-more-skipped = { $count ->
+    [one] … and 1 more line skipped
+   *[other] … and { $count } more lines skipped
+}

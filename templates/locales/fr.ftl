@@ -1,0 +1,640 @@
+# Français. Chaque message de en.ftl doit exister ici aussi.
+# Variables : $list est le nom d'une liste, $org celui de l'organisation,
+# $count un nombre.
+
+## Dates et durées
+
+month-1 = janvier
+month-2 = février
+month-3 = mars
+month-4 = avril
+month-5 = mai
+month-6 = juin
+month-7 = juillet
+month-8 = août
+month-9 = septembre
+month-10 = octobre
+month-11 = novembre
+month-12 = décembre
+date = { $day } { $month } { $year }
+date-day-month = { $day } { $month }
+date-time = { $date } à { $time } UTC
+duration-days = { $count ->
+    [one] { $count } jour
+   *[other] { $count } jours
+}
+duration-hours = { $count ->
+    [one] { $count } heure
+   *[other] { $count } heures
+}
+duration-minutes = { $count ->
+    [one] { $count } minute
+   *[other] { $count } minutes
+}
+duration-seconds = { $count ->
+    [one] { $count } seconde
+   *[other] { $count } secondes
+}
+subscriber-count = { $count ->
+    [one] { $count } abonné
+   *[other] { $count } abonnés
+}
+
+## Ce qu'une nouvelle liste reçoit d'office
+
+default-consent-wording = J'accepte de recevoir les e-mails { $list } de { $org }. Je peux me désabonner à tout moment grâce au lien présent dans chaque message.
+default-list-description = Les nouvelles de { $org }, de temps en temps.
+
+## Toutes les pages publiques
+
+skip-to-content = Aller au contenu
+site-footer = { $org } n'envoie que les messages que vous avez demandés. Chaque message contient un lien de désabonnement en un clic.
+error-status = Erreur { $status }
+nothing-happens-until = Rien ne se passe tant que vous n'avez pas appuyé sur le bouton.
+own-page-link = Voir tous vos abonnements et vos données
+
+## Le formulaire d'inscription
+
+signup-title = S'abonner à { $list }
+signup-point-check = Nous vous envoyons d'abord un e-mail pour vérifier que l'adresse est bien la vôtre. Rien d'autre n'arrive tant que vous n'avez pas appuyé sur le bouton qu'il contient.
+signup-point-only = Vous recevez ensuite les messages de { $list }, et rien d'autre.
+signup-point-leave = Vous pouvez partir à tout moment : chaque message contient un lien de désabonnement en un clic.
+signup-check-form = Veuillez vérifier le formulaire
+signup-email = Adresse e-mail
+signup-name = Nom (facultatif)
+signup-button = S'abonner
+notice-heading = À propos de vos données
+notice-who = { $org } conserve votre adresse (et votre nom, si vous le donnez) pour vous envoyer { $list }, parce que vous le demandez ; elle ne sert à rien d'autre.
+notice-who-at = { $org }, { $address }, conserve votre adresse (et votre nom, si vous le donnez) pour vous envoyer { $list }, parce que vous le demandez ; elle ne sert à rien d'autre.
+notice-pending = Si vous ne confirmez pas, votre demande est effacée au bout de { $duration }.
+notice-kept = Une fois confirmée, elle est conservée jusqu'à votre désabonnement. Une trace de la date et de la manière dont vous avez donné votre accord est conservée avec elle, comme la loi le demande.
+notice-kept-reconfirm = Une fois confirmée, elle est conservée jusqu'à votre désabonnement ; au bout de { $duration }, nous vous demandons si vous souhaitez toujours la recevoir, et nous arrêtons si vous ne répondez pas. Une trace de la date et de la manière dont vous avez donné votre accord est conservée avec elle, comme la loi le demande.
+notice-rights = Chaque message contient un lien vers votre page personnelle, où vous pouvez consulter et télécharger ce qui est conservé à votre sujet, vous désabonner ou vous effacer.
+notice-policy = Notre politique de confidentialité
+notice-policy-rest = vous dit le reste.
+
+## Ce qu'un visiteur a saisi, refusé
+
+email-error-empty = Veuillez saisir votre adresse e-mail.
+email-error-forbidden-character = Une adresse e-mail ne peut contenir ni espace, ni retour à la ligne, ni autre caractère invisible.
+email-error-missing-at = Il manque le @ dans l'adresse e-mail, par exemple nom@exemple.fr.
+email-error-multiple-at = Une adresse e-mail ne contient qu'un seul @.
+email-error-empty-local-part = Veuillez saisir la partie située avant le @.
+email-error-non-ascii-local-part = La partie située avant le @ ne peut contenir que des caractères ASCII : les lettres accentuées ou non latines n'y sont pas acceptées.
+email-error-invalid-local-part = La partie située avant le @ ne peut contenir que des lettres, des chiffres et les symboles . ! # $ % & ' * + / = ? ^ _ ` {"{"} | {"}"} ~ et -.
+email-error-local-part-too-long = La partie située avant le @ est trop longue : 64 caractères au plus.
+email-error-empty-domain = Veuillez saisir la partie située après le @, par exemple exemple.fr.
+email-error-ip-address = Les adresses sur une adresse IP ne sont pas acceptées ; utilisez un nom de domaine, par exemple exemple.fr.
+email-error-invalid-domain = La partie située après le @ n'est pas un nom de domaine valide ; utilisez-en un comme exemple.fr, fait de lettres, de chiffres et de tirets séparés par des points.
+email-error-too-long = L'adresse e-mail est trop longue : 254 caractères au plus.
+name-error-too-long = Le nom doit faire moins de { $max } caractères.
+name-error-control = Le nom ne peut contenir ni retour à la ligne ni caractère de contrôle.
+unknown-list = Cette liste n'existe pas ou n'accepte plus d'inscriptions.
+
+## Après l'inscription
+
+check-inbox-title = Consultez votre boîte de réception
+check-inbox-sent = Nous avons envoyé un message à { $email } pour confirmer l'abonnement à { $list }.
+check-inbox-within = Appuyez sur le bouton de ce message dans les { $duration }.
+check-inbox-spam = Toujours rien après quelques minutes ? Regardez dans vos courriers indésirables.
+check-inbox-known = Si cette adresse est déjà abonnée, rien ne change et vous n'avez rien d'autre à faire.
+
+## La confirmation
+
+confirm-title = Confirmez votre abonnement à { $list }
+confirm-asked = Vous avez demandé à vous abonner à { $list }.
+confirm-button = Confirmer mon inscription
+confirm-already-title = Votre abonnement est confirmé
+confirm-already-lead = Vous êtes abonné à { $list }.
+confirm-already-rest = Vous n'avez rien d'autre à faire. Chaque message contient un lien de désabonnement.
+confirmed-title = Abonnement confirmé
+confirmed-lead = Merci ! Vous êtes maintenant abonné à { $list }.
+confirmed-welcome = Un message de bienvenue arrive dans votre boîte de réception.
+confirmed-leave = Chaque message contient un lien de désabonnement : vous pouvez partir quand vous le souhaitez.
+
+## Le désabonnement
+
+unsubscribe-title = Se désabonner de { $list }
+unsubscribe-lead = Appuyez sur le bouton pour ne plus recevoir aucun message de { $list } à cette adresse.
+unsubscribe-button = Me désabonner
+unsubscribe-already-title = Vous êtes déjà désabonné
+unsubscribe-already-lead = Cette adresse ne reçoit plus de messages de { $list }.
+nothing-more = Vous n'avez rien d'autre à faire.
+unsubscribed-title = Vous êtes désabonné
+unsubscribed-lead = Vous ne recevrez plus de messages de { $list }.
+unsubscribed-mistake = C'était une erreur ?
+subscribe-again = Se réabonner
+
+## Garder un abonnement (nouveau consentement)
+
+keep-kept-title = Merci : votre abonnement continue
+keep-kept-lead = Vous continuerez à recevoir { $list }. Votre réponse est enregistrée.
+keep-ended-title = Cet abonnement a pris fin
+keep-ended-lead = Cette adresse ne reçoit plus { $list } : il n'y a rien à garder.
+keep-ended-again = Vous le voulez de nouveau ?
+keep-title = Voulez-vous toujours recevoir { $list } ?
+keep-lead = Appuyez sur le bouton pour continuer à recevoir { $list }.
+keep-button = Rester abonné
+keep-note = Rien ne se passe tant que vous n'avez pas appuyé sur le bouton. Sans réponse, l'abonnement prend fin au bout d'un certain temps et plus aucun message n'arrive.
+
+## La page personnelle
+
+me-title = Vos abonnements
+me-lead = Ce que { $org } envoie à { $email }, et ce qu'elle conserve à votre sujet.
+me-list = Liste
+me-status = État
+me-status-confirmed = abonné
+me-status-pending = en attente de votre confirmation
+me-status-unsubscribed = non abonné
+me-rejoin = Me réabonner
+me-leave = Me désabonner
+me-data-heading = Vos données
+me-download = Télécharger la trace de votre consentement
+me-download-rest = (JSON) : chaque demande, confirmation et désabonnement, avec la date, la provenance et le texte que vous avez accepté.
+me-erase-heading = Vous effacer
+me-erase-text = Cela supprime votre adresse, vos abonnements et leur historique. Seule une empreinte chiffrée de l'adresse est conservée, pour que personne ne puisse la réinscrire en important une liste. C'est définitif.
+me-erase-confirm = Je veux que mes données soient effacées
+me-erase-button = Effacer mes données
+me-left = C'est fait : vous avez quitté cette liste.
+me-rejoined = C'est fait : vous êtes de nouveau abonné à cette liste.
+me-back = Retour à vos abonnements
+me-no-such-list-title = Liste inconnue
+me-no-such-list = Vous n'êtes pas inscrit à cette liste. Rien n'a été modifié.
+me-erase-unticked-title = Cochez la case pour effacer vos données
+me-erase-unticked = Rien n'a été effacé : la case indiquant que vous voulez effacer vos données n'était pas cochée.
+me-erased-title = Vos données sont effacées
+me-erased = Votre adresse, vos abonnements et leur historique sont supprimés. Vous ne recevrez plus aucun message.
+
+## Erreurs publiques
+
+not-found-title = Page introuvable
+not-found = Il n'y a rien à cette adresse.
+to-signup-page = Aller à la page d'inscription
+back-to-signup = Retour au formulaire d'inscription
+not-allowed-title = Requête refusée
+not-allowed = Cette adresse n'accepte pas ce type de requête.
+unreadable-title = Requête illisible
+unreadable = L'adresse de cette page contient une valeur illisible.
+server-error-title = Une erreur s'est produite
+server-error = Le serveur n'a pas pu traiter votre demande. Rien n'est perdu de votre côté : réessayez dans quelques instants.
+list-not-found-title = Liste introuvable
+too-many-signups-title = Trop d'inscriptions
+too-many-signups = Cette connexion a envoyé trop d'inscriptions en peu de temps. Patientez une minute, puis réessayez.
+too-many-requests-title = Trop de requêtes à la fois
+too-many-requests = Cette connexion a trop de requêtes en cours. Attendez qu'elles se terminent.
+too-large-title = Trop de données
+form-too-large = Le formulaire dépasse 16 Kio. Raccourcissez ce que vous avez saisi, puis réessayez.
+request-too-large = Cette requête dépasse 16 Kio.
+unsupported-form-title = Formulaire non pris en charge
+unsupported-form = Le formulaire d'inscription accepte les données urlencoded ou multipart.
+unreadable-form-title = Formulaire illisible
+unreadable-form = Les données du formulaire sont illisibles. Revenez en arrière et réessayez.
+form-timeout-title = Le formulaire a mis trop de temps à arriver
+form-timeout = Les données du formulaire ne sont pas arrivées à temps. Revenez en arrière et réessayez.
+request-timeout-title = La requête a mis trop de temps à arriver
+press-again = Rien n'a été modifié. Appuyez de nouveau sur le bouton.
+link-expired-title = Ce lien a expiré
+link-expired = Les liens de confirmation ne sont valables qu'un temps, et celui-ci ne l'est plus. Inscrivez-vous de nouveau pour en recevoir un autre.
+link-ended-title = Ce lien ne fonctionne plus
+link-ended = Cette demande d'abonnement a été refusée ou a pris fin : le lien ne peut plus la confirmer. Inscrivez-vous de nouveau si vous souhaitez vous abonner.
+sign-up-again = M'inscrire de nouveau
+link-not-found-title = Lien introuvable
+confirm-link-not-found = Ce lien de confirmation n'est pas valide. Vérifiez qu'il a été copié en entier depuis le message.
+unsubscribe-link-not-found = Ce lien de désabonnement n'est pas valide. Vérifiez qu'il a été copié en entier depuis le message.
+link-not-valid = Ce lien n'est pas valide. Utilisez celui du dernier message que vous avez reçu.
+test-copy-title = C'était un exemplaire de test
+test-copy = Ce lien vient d'un exemplaire de test d'un envoi. Dans les exemplaires que reçoivent les abonnés, c'est leur propre lien de désabonnement. Rien n'a été modifié.
+
+## Les messages
+
+mail-footer-why = Vous recevez ce message parce que cette adresse a été saisie dans le formulaire d'inscription de { $list }.
+mail-footer-unsubscribe = Se désabonner :
+mail-button-fallback = Si le bouton ne fonctionne pas, copiez ce lien dans votre navigateur :
+confirmation-subject = Confirmez votre abonnement à { $list }
+confirmation-press = Pour confirmer, appuyez sur le bouton ci-dessous, puis sur celui de la page qui s'ouvre.
+confirmation-open = Pour confirmer, ouvrez ce lien et appuyez sur le bouton de la page :
+confirmation-button = Confirmer mon inscription
+confirmation-ttl = Le lien est valable { $duration }.
+confirmation-not-you = Si vous n'avez rien demandé, ignorez ce message, ou utilisez le lien de désabonnement ci-dessous pour nous signaler que ce n'était pas vous. Vous ne recevrez plus rien.
+welcome-subject = Bienvenue dans { $list }
+welcome-confirmed = Votre abonnement est confirmé. Merci de nous avoir rejoints !
+reconfirmation-subject = Voulez-vous toujours recevoir { $list } ?
+reconfirmation-why = Vous avez accepté il y a quelque temps de recevoir { $list }. Nous vous reposons la question de temps en temps, pour que personne ne reçoive des messages dont il ne veut plus.
+reconfirmation-open = Pour rester abonné, ouvrez ce lien et appuyez sur « Rester abonné » :
+reconfirmation-button = Rester abonné
+reconfirmation-grace = Sans réponse de votre part, votre abonnement prend fin dans { $duration } et vous ne recevrez plus rien.
+reconfirmation-leave = Pour partir dès maintenant, utilisez le lien de désabonnement ci-dessous.
+broadcast-test-subject = [Test] { $subject }
+broadcast-test-note = Ceci est un exemplaire de test. Les abonnés reçoivent le même message, avec leur propre lien de désabonnement.
+
+## La langue elle-même, comme ses locuteurs la nomment
+
+language-name = Français
+
+# L'espace d'administration (templates/admin/). Les messages -html sont
+# insérés tels quels ; tous les autres sont du texte brut.
+
+## Mise en page commune à toutes les pages de l'espace d'administration
+
+admin-base-title = Administration · { $org }
+admin-page-title = { $page } · { $org } · administration
+admin-skip-to-content = Aller au contenu
+admin-site-name = { $org } · administration
+admin-signed-in-as = Connecté en tant que
+admin-sign-out = Se déconnecter
+admin-nav-label = Espace d'administration
+admin-nav-dashboard = Tableau de bord
+admin-nav-subscribers = Abonnés
+admin-nav-lists = Listes
+admin-nav-broadcasts = Campagnes
+admin-nav-import = Importer
+admin-nav-audit = Journal d'audit
+admin-nav-export = Exporter en CSV
+admin-footer = { $org } · espace d'administration
+
+## Mots communs à plusieurs pages
+
+admin-form-check = Veuillez vérifier le formulaire
+admin-save-changes = Enregistrer les modifications
+admin-label-address = Adresse
+admin-label-name = Nom
+admin-label-list = Liste
+admin-label-status = Statut
+admin-label-kind = Type
+admin-label-time = Date
+admin-label-wording = Texte
+admin-label-subscriptions = Abonnements
+admin-label-pending = En attente
+admin-label-confirmed = Confirmé
+admin-label-unsubscribed = Désabonné
+admin-label-sent = Envoyés
+admin-label-waiting = En attente
+admin-label-failed = Échecs
+admin-label-skipped = Ignorés
+admin-percent = { $percent } %
+admin-pager = Pagination
+admin-next-page = Page suivante
+
+## Connexion
+
+admin-login-heading = Connexion
+admin-login-lead = { $org } : espace d'administration.
+admin-login-failed = Connexion impossible
+admin-login-email = Adresse e-mail
+admin-login-password = Mot de passe
+admin-login-button = Se connecter
+
+## Tableau de bord
+
+admin-dashboard-no-lists-html = Aucune liste pour l'instant. <a href="/admin/lists">Créer une liste</a>.
+admin-dashboard-confirm-rate = Taux de confirmation
+admin-dashboard-no-rate = –
+admin-dashboard-activity = Activité par jour
+admin-chart-title = Inscriptions, confirmations et désabonnements par jour
+admin-chart-desc = Graphique en courbes. Les chiffres exacts figurent dans le tableau « Chiffres par jour » juste en dessous.
+admin-chart-figures = Chiffres par jour
+admin-chart-date = Date
+admin-chart-signups = Inscriptions
+admin-chart-confirmations = Confirmations
+admin-chart-unsubscribes = Désabonnements
+admin-delivery-heading = Envoi des e-mails
+admin-delivery-queued = En file d'attente
+admin-delivery-retrying = Nouvel essai prévu
+admin-delivery-sent-today = Envoyés aujourd'hui
+admin-delivery-errors = Erreurs d'envoi récentes
+admin-delivery-no-errors = Aucune erreur d'envoi.
+admin-delivery-attempts = Tentatives
+admin-delivery-last-error = Dernière erreur
+admin-delivery-next-attempt = Prochaine tentative
+admin-reconfirm-heading = Renouvellement du consentement
+admin-reconfirm-due = À solliciter
+admin-reconfirm-waiting = Sollicités, sans réponse
+admin-reconfirm-expired = Expirés
+admin-ledger-heading = Registre des consentements
+admin-ledger-events = Événements
+admin-ledger-last-verified = Dernière vérification
+admin-ledger-not-yet = pas encore effectuée
+admin-ledger-broken = La vérification de la chaîne échoue : { $problem }.
+admin-ledger-broken-run-html = Exécutez <code>assent verify-ledger</code> et comparez le résultat avec une sauvegarde.
+admin-ledger-intact = La chaîne était intacte lors de la dernière vérification.
+admin-ledger-head = Tête de la chaîne :
+admin-ledger-note = Notez régulièrement la tête de la chaîne dans un endroit où assent ne peut pas écrire (un ticket, un e-mail signé) : une chaîne qui se termine toujours par une tête que vous avez notée n'a pas été réécrite depuis.
+
+## Abonnés : la recherche et ses résultats
+
+admin-subscribers-find = Rechercher des abonnés
+admin-subscribers-address-contains = L'adresse contient
+admin-subscribers-all-lists = Toutes les listes
+admin-subscribers-any-status = Tous les statuts
+admin-subscribers-search = Rechercher
+admin-subscribers-results = Résultats
+admin-subscribers-none = Aucun abonné ne correspond à ces critères.
+admin-subscribers-created = Créé le
+admin-subscribers-no-subscriptions = aucun
+admin-subscribers-on-list = { $list } :
+
+## Fiche d'un abonné
+
+admin-subscriber-details = Informations
+admin-subscriber-no-name = non renseigné
+admin-subscriber-first-signup = Première inscription
+admin-subscriber-proof = Preuve de consentement
+admin-subscriber-download-proof = Télécharger la preuve de consentement (JSON)
+admin-subscriber-no-subscriptions = Aucun abonnement.
+admin-subscriber-resend = Renvoyer la demande de confirmation
+admin-subscriber-unsubscribe = Désabonner de la liste { $list }
+admin-subscriber-signed-up = Inscription
+admin-subscriber-history = Historique du consentement
+admin-subscriber-no-events = Aucun événement enregistré.
+admin-subscriber-act = Acte
+admin-subscriber-channel = Canal
+admin-subscriber-client-address = Adresse IP
+admin-subscriber-user-agent = Agent utilisateur
+admin-subscriber-source = Source
+admin-subscriber-no-wording = aucun texte affiché
+admin-subscriber-bounces = Rebonds et plaintes
+admin-subscriber-reported-by = Signalé par
+admin-erase-heading = Effacer cette personne
+admin-erase-lead = À utiliser lorsque la personne demande à être oubliée (article 17 du RGPD, droit à l'effacement).
+admin-erase-deleted = Son adresse, son nom, ses abonnements et l'historique de son consentement sont supprimés.
+admin-erase-hash = Seule une empreinte à clé de l'adresse est conservée, sur une liste d'exclusion, pour qu'un import ne puisse pas la réinscrire.
+admin-erase-audit = L'effacement est consigné dans le journal d'audit, sans l'adresse.
+admin-erase-final-html = <strong>Cette action est irréversible.</strong> Si vous avez besoin de la preuve de consentement, téléchargez-la d'abord.
+admin-erase-confirm = Je comprends que cette action est irréversible
+admin-erase-button = Effacer
+
+## Listes
+
+admin-lists-none = Aucune liste pour l'instant. Créez la première ci-dessous.
+admin-lists-new = Nouvelle liste
+admin-lists-wording-hint = La phrase que les visiteurs acceptent en s'abonnant, affichée à côté du bouton. Chaque consentement enregistre la version exacte qu'ils ont vue. Laissée vide, c'est la formulation par défaut, dans la langue de la liste.
+admin-lists-create = Créer la liste
+admin-list-open = ouverte
+admin-list-archived = archivée
+admin-list-slug = Identifiant
+admin-list-slug-optional = Identifiant (facultatif)
+admin-list-slug-hint = Lettres, chiffres et tirets ; déduit du nom s'il est laissé vide. Il figure dans l'adresse de la page d'inscription.
+admin-list-description = Description
+admin-list-description-hint = Affichée sur la page d'inscription : ce que les abonnés recevront, et à quelle fréquence.
+admin-list-wording = Texte de consentement
+admin-list-language = Langue
+admin-list-language-hint = La langue de la page d'inscription de la liste et des messages envoyés à ses abonnés.
+admin-list-signup-page = Page d'inscription
+admin-list-version = version { $version }
+admin-list-version-short = v{ $version }
+
+## Une liste
+
+admin-list-edit = Modifier la liste
+admin-list-wording-hint = La phrase que les visiteurs acceptent en s'abonnant. Il s'agit de la version { $version }. La modifier crée la version { $next } ; les consentements déjà recueillis restent rattachés à la version qu'ils ont vue.
+admin-list-embed = Formulaire d'inscription pour votre site
+admin-list-own-page = La page d'inscription de la liste se trouve à l'adresse
+admin-list-embed-caption = Pour afficher plutôt le formulaire d'inscription sur votre propre site, collez ce code HTML dans la page où il doit apparaître :
+admin-list-versions = Versions du texte
+admin-list-no-versions = Aucun texte enregistré pour l'instant.
+admin-list-version-col = Version
+admin-list-since = Depuis le
+admin-list-archive-heading = Archiver la liste
+admin-list-reopen-heading = Rouvrir la liste
+admin-list-archive-text = L'archivage ferme la liste aux nouvelles inscriptions. Ses abonnés et l'historique de leur consentement sont conservés, et vous pourrez la rouvrir plus tard.
+admin-list-archived-text = Cette liste est archivée : elle n'accepte plus de nouvelles inscriptions. La rouvrir permet à nouveau aux visiteurs de s'inscrire.
+admin-list-archive = Archiver la liste
+admin-list-reopen = Rouvrir la liste
+
+## Le formulaire à coller dans un autre site, dans la langue de la liste
+
+admin-embed-email = Adresse e-mail
+admin-embed-name = Nom (facultatif)
+admin-embed-button = S'abonner à { $list }
+
+## Import
+
+admin-import-heading = Importer des adresses
+admin-import-not-started = L'import n'a pas démarré
+admin-import-upload = Importer un fichier CSV
+admin-import-point-lines-html = Une adresse par ligne. Une ligne d'en-tête <code>email</code> est ignorée. Une deuxième colonne, facultative, contient le nom de l'abonné.
+admin-import-point-pending-html = Chaque nouvelle adresse passe <strong>en attente</strong> et reçoit une demande de confirmation, envoyée à un rythme modéré. Personne n'est abonné tant qu'il n'a pas appuyé sur le bouton de ce message.
+admin-import-point-report = Les adresses invalides, les doublons et les personnes effacées sont signalés ligne par ligne et ne modifient rien.
+admin-import-no-lists-html = Il n'y a encore aucune liste dans laquelle importer. <a href="/admin/lists">Créez d'abord une liste</a>.
+admin-import-file = Fichier CSV
+admin-import-file-hint-html = Une ligne se présente ainsi : <code>ada@example.com,Ada Lovelace</code>.
+admin-import-start = Lancer l'import
+admin-import-recent = Imports récents
+admin-import-none = Aucun import pour l'instant.
+admin-import-started = Démarré le
+admin-import-lines = Lignes
+admin-import-added = Ajoutées
+admin-import-into = Import dans { $list }
+admin-import-started-at = Démarré le { $date }
+admin-import-in-progress = En cours
+admin-import-progress = Traitement : { $processed } sur { $lines }
+admin-import-line-count = { $count ->
+    [one] { $count } ligne
+   *[other] { $count } lignes
+}
+admin-import-refreshes = Cette page s'actualise toutes les deux secondes. Vous pouvez la quitter : l'import se poursuit sans elle.
+admin-import-failed = L'import a échoué
+admin-import-done = Terminé
+admin-import-pending-note = Chaque adresse ajoutée reste en attente jusqu'à ce que son titulaire appuie sur le bouton de la demande de confirmation.
+admin-import-report = Rapport
+admin-import-all-imported = Toutes les lignes ont été importées.
+admin-import-back = Retour aux imports
+
+## Journal d'audit
+
+admin-audit-lead = Les actions des opérateurs dans cet espace.
+admin-audit-none = Rien n'a encore été enregistré.
+admin-audit-entries = Entrées du journal d'audit
+admin-audit-operator = Opérateur
+admin-audit-action = Action
+admin-audit-target = Cible
+admin-audit-detail = Détail
+
+## Campagnes
+
+admin-broadcast-write = Rédiger une campagne
+admin-broadcasts-none = Aucune campagne pour l'instant.
+admin-broadcast-subject = Objet
+admin-broadcast-recipients = Destinataires
+admin-broadcast-written = Rédigée le
+admin-broadcast-new = Nouvelle campagne
+admin-broadcast-no-lists-html = Il n'y a encore aucune liste à qui écrire. <a href="/admin/lists">Créez d'abord une liste</a>.
+admin-broadcast-message = Le message
+admin-broadcast-save-draft = Enregistrer le brouillon
+admin-broadcast-draft-note = Un brouillon n'est envoyé à personne. Sur sa page, vous pouvez le prévisualiser, vous envoyer un e-mail de test, puis l'envoyer.
+admin-broadcast-body = Message
+admin-broadcast-body-hint-html = Markdown : <code># Titre</code>, <code>*mise en valeur*</code>, <code>[un lien](https://example.com)</code>, listes. Le HTML est autorisé ; les scripts et les gestionnaires d'événements sont supprimés. Chaque e-mail se termine par le pied de page de la liste et par le lien de désabonnement propre à son destinataire.
+admin-broadcast-to-list = Liste { $list } :
+admin-broadcast-progress = { $percent } % traités
+admin-broadcast-scheduled-for = Programmée pour le
+admin-broadcast-started = Démarrée le
+admin-broadcast-finished = Terminée le
+admin-broadcast-refreshes = Cette page s'actualise toutes les trois secondes.
+admin-broadcast-recipients-note = Les destinataires sont les abonnés confirmés au moment où l'envoi a commencé. Les e-mails ignorés n'ont pas été envoyés parce que, au moment prévu, leur destinataire s'était désabonné ou son adresse avait rebondi.
+admin-broadcast-send-at = Date d'envoi (UTC, facultatif)
+admin-broadcast-send-at-hint = Laissez vide pour envoyer maintenant.
+admin-broadcast-send = { $count ->
+    [one] Envoyer à { $count } abonné
+   *[other] Envoyer à { $count } abonnés
+}
+admin-broadcast-pause = Mettre en pause
+admin-broadcast-resume = Reprendre
+admin-broadcast-cancel = Annuler la campagne
+admin-broadcast-test-heading = Envoyer un e-mail de test
+admin-broadcast-test-to = Destinataire
+admin-broadcast-test-button = Envoyer un e-mail de test
+admin-broadcast-test-note-html = L'objet commence par <code>[Test]</code> ; la campagne elle-même reste inchangée.
+admin-broadcast-html-part = Version HTML
+admin-broadcast-text-part = Version texte
+admin-broadcast-edit = Modifier le brouillon
+admin-broadcast-save = Enregistrer
+
+## Les codes enregistrés, en mots (Site::admin_word) : statuts d'abonnement
+
+admin-status-pending = en attente
+admin-status-confirmed = confirmé
+admin-status-unsubscribed = désabonné
+
+## Statuts d'import
+
+admin-import-status-uploading = chargement
+admin-import-status-running = en cours
+admin-import-status-done = terminé
+admin-import-status-failed = échoué
+
+## Statuts de campagne
+
+admin-broadcast-draft = brouillon
+admin-broadcast-scheduled = programmée
+admin-broadcast-sending = en cours d'envoi
+admin-broadcast-paused = en pause
+admin-broadcast-sent = envoyée
+admin-broadcast-cancelled = annulée
+
+## Types de message, dans les erreurs d'envoi
+
+admin-kind-confirmation = Demande de confirmation
+admin-kind-welcome = Message de bienvenue
+admin-kind-broadcast = E-mail de campagne
+admin-kind-broadcast-test = E-mail de test d'une campagne
+admin-kind-reconfirmation = Demande de renouvellement du consentement
+
+## Actes de l'historique du consentement
+
+admin-act-requested = Demande d'inscription
+admin-act-confirmed = Confirmation
+admin-act-declined = Refus
+admin-act-unsubscribed = Désabonnement
+admin-act-confirmation-resent = Confirmation renvoyée
+admin-act-reconfirmed = Consentement renouvelé
+
+## Canaux de l'historique du consentement
+
+admin-channel-form = Formulaire d'inscription
+admin-channel-api = API
+admin-channel-confirm-button = Bouton de confirmation
+admin-channel-one-click = Désabonnement en un clic
+admin-channel-unsubscribe-page = Page de désabonnement
+admin-channel-operator = Opérateur
+admin-channel-import = Import
+admin-channel-bounce = Rebond
+admin-channel-complaint = Plainte pour spam
+admin-channel-expiry = Sans réponse dans le délai
+admin-channel-preferences = Page personnelle de l'abonné
+admin-channel-reconfirm-button = Bouton « Rester abonné »
+
+## Rebonds et plaintes
+
+admin-bounce-hard = Rebond définitif
+admin-bounce-soft = Rebond temporaire
+admin-bounce-complaint = Plainte pour spam
+
+## Actions du journal d'audit
+
+admin-action-login = Connexion
+admin-action-logout = Déconnexion
+admin-action-create-list = Liste créée
+admin-action-edit-list = Liste modifiée
+admin-action-archive-list = Liste archivée
+admin-action-reopen-list = Liste rouverte
+admin-action-create-broadcast = Campagne créée
+admin-action-edit-broadcast = Campagne modifiée
+admin-action-test-broadcast = E-mail de test envoyé
+admin-action-send-broadcast = Envoi de la campagne lancé
+admin-action-pause-broadcast = Campagne mise en pause
+admin-action-resume-broadcast = Campagne reprise
+admin-action-cancel-broadcast = Campagne annulée
+admin-action-export = Export CSV des abonnés
+admin-action-consent-export = Preuve de consentement téléchargée
+admin-action-resend-confirmation = Demande de confirmation renvoyée
+admin-action-unsubscribe = Désabonnement par un opérateur
+admin-action-erase = Personne effacée
+admin-action-import = Import lancé
+admin-action-import-finished = Import terminé
+admin-action-retention = Conservation et renouvellement du consentement
+
+## L'espace des opérateurs : réponses de ses formulaires et de ses actions
+
+admin-form-expired-title = Formulaire expiré
+admin-form-expired = Ce formulaire n'a pas été envoyé depuis une page de cette session : rien n'a été modifié. Revenez en arrière, rechargez la page et réessayez.
+admin-back-to-dashboard = Retour au tableau de bord
+admin-not-found-title = Page introuvable
+admin-not-found = Il n'y a rien à cette adresse.
+
+admin-login-error = Cette adresse et ce mot de passe ne correspondent à aucun compte opérateur.
+admin-login-throttled-title = Trop de tentatives de connexion
+admin-login-throttled = La connexion est suspendue pour ce compte ou cette connexion après trop de tentatives infructueuses. Veuillez réessayer plus tard.
+admin-login-busy-title = Trop de connexions simultanées
+admin-login-busy = Le serveur vérifie beaucoup de mots de passe en ce moment. Veuillez réessayer dans un instant.
+
+admin-ledger-problem = événement { $event } : { $problem }
+
+admin-list-error-name = Donnez à la liste un nom d'au plus 100 caractères, sur une seule ligne.
+admin-list-error-description = La description ne doit pas dépasser 1000 caractères.
+admin-list-error-wording = Rédigez la phrase que les visiteurs acceptent, en 2000 caractères au plus.
+admin-list-error-language = Choisissez l'une des langues proposées.
+admin-list-error-slug = Utilisez des minuscules, des chiffres et des tirets, par exemple lettre-mensuelle.
+admin-list-error-slug-taken = Une autre liste utilise déjà cet identifiant.
+admin-list-flash-created = La liste a été créée.
+admin-list-flash-saved = Les modifications ont été enregistrées.
+admin-list-flash-archived = La liste est archivée : sa page d'inscription n'accepte plus d'inscriptions.
+admin-list-flash-reopened = La liste accepte de nouveau les inscriptions.
+
+admin-subscriber-flash-resent = La demande de confirmation a été remise en file d'envoi.
+admin-subscriber-flash-ended = L'abonnement a pris fin.
+admin-subscriber-flash-unchanged = Rien n'a changé : l'abonnement n'est pas dans un état auquel cette action s'applique.
+
+admin-broadcast-error-subject = Rédigez un objet d'au plus 200 caractères, sur une seule ligne.
+admin-broadcast-error-body = Rédigez le message, 200 Ko au plus.
+admin-broadcast-error-list = Choisissez une liste qui accepte les inscriptions.
+admin-broadcast-error-at = Indiquez une heure comme 2026-12-24T08:00 (UTC), ou laissez le champ vide.
+admin-broadcast-flash-created = Le brouillon a été enregistré. Personne ne le recevra tant que vous ne l'aurez pas envoyé.
+admin-broadcast-flash-saved = Les modifications ont été enregistrées.
+admin-broadcast-flash-tested = Un exemplaire de test est en route.
+admin-broadcast-flash-started = L'envoi a commencé.
+admin-broadcast-flash-scheduled = L'envoi est programmé.
+admin-broadcast-flash-paused = En pause : plus aucun exemplaire ne part tant que vous n'avez pas repris l'envoi.
+admin-broadcast-flash-resumed = L'envoi a repris.
+admin-broadcast-flash-cancelled = Annulé : les exemplaires pas encore envoyés ne partiront pas.
+admin-broadcast-flash-unchanged = Rien n'a changé : l'envoi n'est pas dans un état auquel cette action s'applique.
+admin-broadcast-not-draft-title = L'envoi a commencé
+admin-broadcast-not-draft = Un envoi ne peut être modifié que tant qu'il est à l'état de brouillon. Rien n'a été modifié.
+admin-broadcast-back = Retour à l'envoi
+
+admin-import-busy-title = Trop d'imports simultanés
+admin-import-busy = D'autres imports sont en cours de téléversement. Veuillez réessayer dans une minute.
+admin-import-error-list = Choisissez une liste qui accepte les inscriptions.
+admin-import-error-unreadable = Le fichier envoyé n'a pas pu être lu. Choisissez-le de nouveau et réessayez.
+admin-import-error-not-utf8 = Le fichier n'est pas un texte UTF-8. Enregistrez-le au format CSV UTF-8.
+admin-import-error-too-large = Le fichier dépasse 64 Mio. Découpez-le en fichiers plus petits.
+admin-import-error-line-too-long = La ligne { $line } dépasse 4 Kio : ce fichier ne ressemble pas à une liste d'adresses.
+admin-import-error-empty = Le fichier ne contient aucune adresse.
+admin-import-problem = ligne { $line } : { $reason }
+admin-import-problem-address = adresse invalide : { $reason }
+admin-import-problem-on-list = déjà inscrite sur la liste
+admin-import-problem-duplicate = doublon de la ligne { $line }
+admin-import-problem-suppressed = effacée auparavant : elle ne peut pas être importée de nouveau
+admin-import-more-skipped = { $count ->
+    [one] … et { $count } autre ligne ignorée
+   *[other] … et { $count } autres lignes ignorées
+}

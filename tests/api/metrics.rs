@@ -1,0 +1,122 @@
+//! `GET /metrics` (contract §13): what a Prometheus scraper reads, and who
+//! may read it.
+
+use crate::support::app::{TestApp, link, spawn_app_with};
+
+const TOKEN: &str = "scrape-me-0123456789";
+
+async fn scrape(app: &TestApp) -> String {
+    let response = app.get("/metrics").await;
+    assert_eq!(response.status(), 200);
+    let kind = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(kind.starts_with("text/plain; version=0.0.4"), "{kind}");
+    response.text().await.expect("exposition")
+}
+
+/// The value of the sample named exactly `series` (with its labels).
+fn sample(exposition: &str, series: &str) -> Option<f64> {
+    exposition.lines().find_map(|line| {
+        let value = line.strip_prefix(series)?.strip_prefix(' ')?;
+        value.trim().parse().ok()
+    })
+}
+
+#[tokio::test]
+async fn the_counters_follow_a_signup_its_confirmation_and_its_mail() {
+    let app = spawn_app_with(&[("ASSENT_METRICS_TOKEN", TOKEN)]).await;
+    let before = scrape(&app).await;
+    assert_eq!(
+        sample(&before, "assent_signups_total"),
+        Some(0.0),
+        "{before}"
+    );
+    assert_eq!(sample(&before, "assent_confirmations_total"), Some(0.0));
+    assert_eq!(sample(&before, "assent_unsubscribes_total"), Some(0.0));
+    assert_eq!(
+        sample(&before, "assent_messages_failed_total{kind=\"broadcast\"}"),
+        Some(0.0),
+        "every kind is there from the start"
+    );
+
+    let mail = app.signup_and_get_mail("ada@example.com").await;
+    assert_eq!(app.post(&link(&mail, "confirm")).await.status(), 200);
+    app.mails(2).await;
+    app.settle().await;
+
+    let after = scrape(&app).await;
+    assert_eq!(sample(&after, "assent_signups_total"), Some(1.0), "{after}");
+    assert_eq!(sample(&after, "assent_confirmations_total"), Some(1.0));
+    for kind in ["confirmation", "welcome"] {
+        let sent = format!("assent_messages_sent_total{{kind=\"{kind}\"}}");
+        assert_eq!(sample(&after, &sent), Some(1.0), "{sent} in\n{after}");
+        let queued = format!("assent_outbox_queued{{kind=\"{kind}\"}}");
+        assert_eq!(sample(&after, &queued), Some(0.0), "{queued} in\n{after}");
+    }
+    assert_eq!(
+        sample(
+            &after,
+            "assent_http_request_duration_seconds_count{method=\"POST\",route=\"/subscribe\",status=\"200\"}"
+        ),
+        Some(1.0),
+        "{after}"
+    );
+    assert!(
+        after.contains("route=\"/confirm/{token}\""),
+        "requests are labelled by their route, never their path:\n{after}"
+    );
+    assert!(
+        !after.contains(&link(&mail, "confirm")),
+        "no link token in the metrics"
+    );
+}
+
+#[tokio::test]
+async fn a_scraper_off_the_machine_needs_the_token() {
+    let app = spawn_app_with(&[("ASSENT_METRICS_TOKEN", TOKEN)]).await;
+    // A request relayed by a reverse proxy on this machine is not local.
+    let relayed = |auth: Option<&str>| {
+        let mut request = app
+            .client
+            .get(app.url("/metrics"))
+            .header("X-Forwarded-For", "203.0.113.9");
+        if let Some(auth) = auth {
+            request = request.header("Authorization", auth);
+        }
+        request.send()
+    };
+    assert_eq!(relayed(None).await.expect("GET").status(), 404);
+    let wrong = relayed(Some("Bearer not-the-token-at-all"))
+        .await
+        .expect("GET");
+    assert_eq!(wrong.status(), 404);
+    assert!(!wrong.text().await.unwrap().contains("assent_signups_total"));
+    let right = relayed(Some(&format!("Bearer {TOKEN}")))
+        .await
+        .expect("GET");
+    assert_eq!(right.status(), 200);
+    assert!(
+        right
+            .text()
+            .await
+            .unwrap()
+            .contains("# TYPE assent_signups counter")
+    );
+}
+
+#[tokio::test]
+async fn without_a_token_only_this_machine_may_scrape() {
+    let app = spawn_app_with(&[]).await;
+    assert_eq!(app.get("/metrics").await.status(), 200);
+    let relayed = app
+        .client
+        .get(app.url("/metrics"))
+        .header("Forwarded", "for=203.0.113.9")
+        .header("Authorization", format!("Bearer {TOKEN}"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(relayed.status(), 404);
+}
