@@ -94,6 +94,15 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// `ASSENT_METRICS_TOKEN`: lets non-loopback clients read `/metrics`.
     pub metrics_token: Option<SecretString>,
+    /// `ASSENT_WEBHOOK_URL` and `ASSENT_WEBHOOK_SECRET`: where the events of
+    /// subscriptions are posted, and the key that signs them.
+    pub webhook: Option<WebhookTarget>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WebhookTarget {
+    pub url: Url,
+    pub secret: SecretString,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -325,6 +334,42 @@ impl Settings {
                 ));
             }
         };
+        let webhook = match (get("ASSENT_WEBHOOK_URL"), get("ASSENT_WEBHOOK_SECRET")) {
+            (None, None) => None,
+            (None, Some(_)) => {
+                return Err(ConfigError::new(
+                    "ASSENT_WEBHOOK_URL",
+                    "is needed beside ASSENT_WEBHOOK_SECRET: where should events go?",
+                ));
+            }
+            (Some(_), None) => {
+                return Err(ConfigError::new(
+                    "ASSENT_WEBHOOK_SECRET",
+                    "is needed beside ASSENT_WEBHOOK_URL: it signs every event",
+                ));
+            }
+            (Some(url), Some(secret)) => {
+                let url = Url::parse(url.trim())
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
+                    .ok_or_else(|| {
+                        ConfigError::new(
+                            "ASSENT_WEBHOOK_URL",
+                            format!("{url:?} is not an http(s) address"),
+                        )
+                    })?;
+                if secret.trim().len() < 16 {
+                    return Err(ConfigError::new(
+                        "ASSENT_WEBHOOK_SECRET",
+                        "must be at least 16 characters, so that it cannot be guessed",
+                    ));
+                }
+                Some(WebhookTarget {
+                    url,
+                    secret: SecretString::from(secret.trim().to_owned()),
+                })
+            }
+        };
         let metrics_token = match get("ASSENT_METRICS_TOKEN") {
             Some(v) if v.trim().len() < 16 => {
                 return Err(ConfigError::new(
@@ -360,6 +405,7 @@ impl Settings {
             log,
             log_format,
             metrics_token,
+            webhook,
         })
     }
 }
@@ -611,6 +657,23 @@ mod tests {
             assert_eq!(err.variable, var);
             assert!(err.to_string().starts_with(var), "{err}");
         }
+    }
+
+    #[test]
+    fn webhook_settings_come_in_pairs_and_are_checked() {
+        let secret = ("ASSENT_WEBHOOK_SECRET", "0123456789abcdef");
+        let url = ("ASSENT_WEBHOOK_URL", "https://crm.example/hooks/assent");
+        let err = settings(&[secret]).expect_err("no url");
+        assert_eq!(err.variable, "ASSENT_WEBHOOK_URL");
+        let err = settings(&[url]).expect_err("no secret");
+        assert_eq!(err.variable, "ASSENT_WEBHOOK_SECRET");
+        let err =
+            settings(&[("ASSENT_WEBHOOK_URL", "ftp://crm.example"), secret]).expect_err("ftp");
+        assert_eq!(err.variable, "ASSENT_WEBHOOK_URL");
+        let err = settings(&[url, ("ASSENT_WEBHOOK_SECRET", "short")]).expect_err("short");
+        assert_eq!(err.variable, "ASSENT_WEBHOOK_SECRET");
+        let target = settings(&[url, secret]).expect("both").webhook.expect("on");
+        assert_eq!(target.url.as_str(), "https://crm.example/hooks/assent");
     }
 
     #[test]

@@ -143,6 +143,7 @@ async fn start_services(
         clocks: settings.clocks,
         default_lang: settings.default_lang,
         metrics: Default::default(),
+        webhooks: crate::services::webhooks::Webhooks::new(settings.webhook.clone()),
     });
     let pace = Pace(std::num::NonZeroU32::new(settings.send_rate));
     let runtime = Runtime::register(Arc::clone(&services), mailer, role, pace).await?;

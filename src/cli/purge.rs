@@ -4,6 +4,7 @@
 use super::Failure;
 use crate::config::Settings;
 use crate::services::retention;
+use crate::services::webhooks::Webhooks;
 use crate::startup;
 
 pub async fn run(settings: Settings, dry_run: bool) -> Result<(), Failure> {
@@ -11,7 +12,8 @@ pub async fn run(settings: Settings, dry_run: bool) -> Result<(), Failure> {
         .await
         .map_err(|e| Failure::Failed(e.to_string()))?;
     let sender = settings.mail_from.email.to_string();
-    let report = retention::run(&db, settings.clocks, &sender, dry_run)
+    let hooks = Webhooks::new(settings.webhook.clone());
+    let report = retention::run(&db, &hooks, settings.clocks, &sender, dry_run)
         .await
         .map_err(|e| Failure::Failed(e.to_string()))?;
     for line in report.lines(dry_run) {

@@ -101,6 +101,16 @@ pub fn release(conn: &mut DbConn, id: JobId, run_at: i64, failed: Option<&str>) 
         .map(|_| ())
 }
 
+/// The latest jobs of a kind, newest first.
+pub fn recent_of_kind(conn: &mut DbConn, kind: JobKind, limit: i64) -> QueryResult<Vec<Job>> {
+    jobs::table
+        .filter(jobs::kind.eq(kind))
+        .order(jobs::id.desc())
+        .limit(limit)
+        .select(Job::as_select())
+        .load(conn)
+}
+
 /// When the next queued job falls due, if any.
 pub fn next_due(conn: &mut DbConn) -> QueryResult<Option<i64>> {
     jobs::table

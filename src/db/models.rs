@@ -217,6 +217,8 @@ text_enum!(
         /// Runs the clocks of retention and re-permission (hourly, or more
         /// often when a clock is short).
         Retention => "retention",
+        /// Posts one event to `ASSENT_WEBHOOK_URL`.
+        Webhook => "webhook",
     }
 );
 

@@ -166,6 +166,7 @@ async fn deliver(ctx: &Arc<Ctx>, message: Claimed, broadcasts: &Broadcasts) -> b
         _ => {}
     }
     let (claim, recipient) = (ctx.process.clone(), message.row.recipient.clone());
+    let hooks = ctx.services.webhooks.clone();
     let recorded = ctx
         .services
         .db
@@ -183,7 +184,7 @@ async fn deliver(ctx: &Arc<Ctx>, message: Claimed, broadcasts: &Broadcasts) -> b
                             kind: BounceKind::Hard,
                         };
                         let source = format!("SMTP delivery: {error}");
-                        bounces::record(c, &report, &source, &Evidence::default(), now)?;
+                        bounces::record(c, &hooks, &report, &source, &Evidence::default(), now)?;
                     }
                 }
                 Outcome::Skipped { id, why } => outbox::mark_skipped(c, *id, why)?,

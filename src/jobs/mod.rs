@@ -19,6 +19,7 @@ pub mod retention;
 pub mod runner;
 pub mod schedule;
 pub mod supervisor;
+pub mod webhook;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

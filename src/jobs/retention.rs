@@ -11,6 +11,7 @@ pub async fn run(ctx: &Arc<Ctx>) -> Result<Finish, String> {
     let services = &ctx.services;
     let report = retention::run(
         &services.db,
+        &services.webhooks,
         services.clocks,
         &services.composer.sender(),
         false,

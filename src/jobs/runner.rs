@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
-use super::{Ctx, broadcast, housekeeping, import, ledger, retention, supervisor};
+use super::{Ctx, broadcast, housekeeping, import, ledger, retention, supervisor, webhook};
 use crate::db::models::{Job, JobKind, JobStatus};
 use crate::db::{DbError, jobs, now_ms};
 use crate::domain::JobId;
@@ -106,6 +106,7 @@ async fn run_one(ctx: Arc<Ctx>, job: Job) {
         JobKind::Broadcast => broadcast::run(&ctx, &job).await,
         JobKind::VerifyLedger => ledger::run(&ctx).await,
         JobKind::Retention => retention::run(&ctx).await,
+        JobKind::Webhook => webhook::run(&ctx, &job).await,
     };
     ctx.worked();
     let recorded = match outcome {
@@ -147,8 +148,12 @@ async fn failed(ctx: &Arc<Ctx>, id: JobId, kind: JobKind, error: &str) {
                 return Ok(());
             };
             let attempts = job.attempts + 1;
-            if attempts < MAX_ATTEMPTS {
-                let pause = super::delivery::backoff(attempts as u32);
+            // A receiver may be down for hours; the events wait for it.
+            let (max, pause) = match kind {
+                JobKind::Webhook => (webhook::MAX_ATTEMPTS, webhook::backoff(attempts as u32)),
+                _ => (MAX_ATTEMPTS, super::delivery::backoff(attempts as u32)),
+            };
+            if attempts < max {
                 jobs::release(c, id, now + pause.as_millis() as i64, Some(&error))?;
             } else {
                 jobs::finish(c, id, JobStatus::Failed, Some(&error), now)?;

@@ -372,6 +372,27 @@ pub struct AuditPage<'a> {
     pub next_url: Option<String>,
 }
 
+/// `GET /admin/webhooks`: where events go and how the latest went.
+#[derive(Template)]
+#[template(path = "admin/webhooks.html")]
+pub struct WebhooksPage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    /// `ASSENT_WEBHOOK_URL`, without its query (it may hold a secret).
+    pub target: Option<String>,
+    pub deliveries: Vec<WebhookRow>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WebhookRow {
+    pub queued_at: String,
+    pub event: String,
+    /// `queued`, `done` or `failed`.
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+}
+
 /// The signup form another website can paste in; it posts to this server.
 #[derive(Template)]
 #[template(path = "admin/embed.html")]

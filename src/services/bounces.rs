@@ -9,6 +9,7 @@ use diesel::Connection;
 use serde_json::Value;
 
 use super::double_opt_in::end_subscription;
+use super::webhooks::Webhooks;
 use super::{ServiceError, Services};
 use crate::db::{self, DbConn, bounces, now_ms, subscribers, subscriptions};
 use crate::domain::{BounceKind, Channel, Evidence, SubscriberEmail};
@@ -189,12 +190,13 @@ pub async fn process(
 ) -> Result<usize, ServiceError> {
     let count = notification.reports.len();
     let source = format!("bounce webhook ({})", notification.format);
+    let hooks = services.webhooks.clone();
     services
         .db
         .write(move |c| {
             c.transaction(|c| {
                 for report in &notification.reports {
-                    record(c, report, &source, &evidence, now_ms())?;
+                    record(c, &hooks, report, &source, &evidence, now_ms())?;
                 }
                 Ok::<_, ServiceError>(())
             })
@@ -207,6 +209,7 @@ pub async fn process(
 /// transaction. An address assent does not know is ignored.
 pub(crate) fn record(
     conn: &mut DbConn,
+    hooks: &Webhooks,
     report: &Report,
     source: &str,
     evidence: &Evidence,
@@ -236,7 +239,7 @@ pub(crate) fn record(
         for (subscription, ..) in subscribers::subscriptions_of(conn, subscriber.id)? {
             db::backend::lock_subscription(conn, subscription.id)?;
             let subscription = subscriptions::by_id(conn, subscription.id)?;
-            end_subscription(conn, &subscription, channel, &evidence, now)?;
+            end_subscription(conn, hooks, &subscription, channel, &evidence, now)?;
         }
     }
     Ok(())

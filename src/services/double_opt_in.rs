@@ -19,6 +19,7 @@ use crate::domain::{
     SubscriberEmail, SubscriberName, SubscriptionId, Token, TokenPurpose,
 };
 use crate::i18n::Lang;
+use crate::services::webhooks::{SubscriptionEvent, Webhooks};
 
 /// A pending address is sent its confirmation at most this often…
 pub const RESEND_INTERVAL: Duration = Duration::from_secs(10 * 60);
@@ -275,6 +276,13 @@ fn record_confirmation(
         wording,
         now,
     )?;
+    services.webhooks.subscription(
+        conn,
+        SubscriptionEvent::Confirmed,
+        &subscription,
+        Channel::ConfirmButton,
+        now,
+    )?;
 
     let subscriber = subscriptions::subscriber_by_id(conn, subscription.subscriber_id)?;
     if let Ok(email) = SubscriberEmail::parse(&subscriber.email) {
@@ -332,6 +340,7 @@ pub async fn unsubscribe(
     channel: Channel,
     evidence: Evidence,
 ) -> Result<UnsubscribeState, ServiceError> {
+    let hooks = services.webhooks.clone();
     let state = services
         .db
         .write(move |c| {
@@ -342,7 +351,7 @@ pub async fn unsubscribe(
                 db::backend::lock_subscription(conn, token.subscription_id)?;
                 let subscription = subscriptions::by_id(conn, token.subscription_id)?;
                 let list = ListSummary::from(&lists::by_id(conn, subscription.list_id)?);
-                if end_subscription(conn, &subscription, channel, &evidence, now_ms())? {
+                if end_subscription(conn, &hooks, &subscription, channel, &evidence, now_ms())? {
                     Ok(UnsubscribeState::Subscribed { list })
                 } else {
                     Ok(UnsubscribeState::AlreadyUnsubscribed { list })
@@ -360,6 +369,7 @@ pub async fn unsubscribe(
 /// transaction; false when it had ended already.
 pub(crate) fn end_subscription(
     conn: &mut DbConn,
+    hooks: &Webhooks,
     subscription: &Subscription,
     channel: Channel,
     evidence: &Evidence,
@@ -374,6 +384,13 @@ pub(crate) fn end_subscription(
     tokens::revoke_confirm_tokens(conn, subscription.id, now)?;
     outbox::cancel_for_subscription(conn, subscription.id)?;
     append_event(conn, subscription.id, act, channel, evidence, None, now)?;
+    hooks.subscription(
+        conn,
+        SubscriptionEvent::Unsubscribed,
+        subscription,
+        channel,
+        now,
+    )?;
     Ok(true)
 }
 
@@ -492,6 +509,7 @@ mod tests {
             clocks: settings.clocks,
             default_lang: settings.default_lang,
             metrics: Default::default(),
+            webhooks: Default::default(),
         }
     }
 

@@ -18,6 +18,7 @@ pub mod preferences;
 pub mod retention;
 pub mod sessions;
 pub mod subscribers;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -46,6 +47,8 @@ pub struct Services {
     pub default_lang: crate::i18n::Lang,
     /// This process's counters, for `GET /metrics`.
     pub metrics: crate::metrics::Metrics,
+    /// `ASSENT_WEBHOOK_URL`: where subscription events are posted.
+    pub webhooks: webhooks::Webhooks,
 }
 
 /// Wakes the background runtime when a service has queued work for it, so

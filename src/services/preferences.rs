@@ -183,6 +183,7 @@ pub async fn change(
     change: Change,
     evidence: Evidence,
 ) -> Result<Changed, ServiceError> {
+    let hooks = services.webhooks.clone();
     services
         .db
         .write(move |c| {
@@ -200,7 +201,14 @@ pub async fn change(
                 let now = now_ms();
                 match (change, subscription.status) {
                     (Change::Leave, Status::Confirmed | Status::Pending) => {
-                        end_subscription(c, &subscription, Channel::Preferences, &evidence, now)?;
+                        end_subscription(
+                            c,
+                            &hooks,
+                            &subscription,
+                            Channel::Preferences,
+                            &evidence,
+                            now,
+                        )?;
                     }
                     (Change::Rejoin, Status::Unsubscribed) => {
                         let list = lists::by_id(c, subscription.list_id)?;
@@ -246,7 +254,7 @@ pub async fn record(
 /// opens nothing (already erased).
 /// Erases the person; `Some` with the language of the link's list when done.
 pub async fn erase(services: &Services, link: LinkRef) -> Result<Option<Lang>, ServiceError> {
-    let key = services.secret_key.clone();
+    let (key, hooks) = (services.secret_key.clone(), services.webhooks.clone());
     let erased = services
         .db
         .write(move |c| {
@@ -255,7 +263,14 @@ pub async fn erase(services: &Services, link: LinkRef) -> Result<Option<Lang>, S
                     return Ok::<_, ServiceError>(None);
                 };
                 let lang = lists::by_id(c, opened_with.list_id)?.lang();
-                erase_person(c, &key, &subscriber, "the person themselves", now_ms())?;
+                erase_person(
+                    c,
+                    &hooks,
+                    &key,
+                    &subscriber,
+                    "the person themselves",
+                    now_ms(),
+                )?;
                 Ok(Some(lang))
             })
         })

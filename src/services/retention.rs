@@ -11,6 +11,7 @@ use diesel::Connection;
 use super::ServiceError;
 use super::double_opt_in::{end_subscription, issue_token};
 use super::imports::MAILS_PER_MINUTE;
+use super::webhooks::Webhooks;
 use crate::config::Clocks;
 use crate::db::outbox::Recipient;
 use crate::db::{Database, DbConn, audit, now_ms, outbox, subscribers, subscriptions};
@@ -52,6 +53,7 @@ fn before(now: i64, age: Duration) -> i64 {
 /// reconfirmations were queued.
 pub async fn run(
     db: &Database,
+    hooks: &Webhooks,
     clocks: Clocks,
     sender: &str,
     dry_run: bool,
@@ -72,7 +74,9 @@ pub async fn run(
         .await?;
     }
     if let Some(grace) = clocks.reconfirm_grace {
-        report.expired = steps(db, move |c| expire_step(c, before(now, grace), now)).await?;
+        let hooks = hooks.clone();
+        report.expired =
+            steps(db, move |c| expire_step(c, &hooks, before(now, grace), now)).await?;
     }
     if report.purged > 0 {
         db.scrub_log().await;
@@ -170,7 +174,12 @@ fn reconfirm_step(
     Ok(due.len() as i64)
 }
 
-fn expire_step(conn: &mut DbConn, before: i64, now: i64) -> Result<i64, ServiceError> {
+fn expire_step(
+    conn: &mut DbConn,
+    hooks: &Webhooks,
+    before: i64,
+    now: i64,
+) -> Result<i64, ServiceError> {
     let unanswered = subscriptions::first_of(
         conn,
         subscriptions::unanswered_reconfirmations(before),
@@ -182,7 +191,7 @@ fn expire_step(conn: &mut DbConn, before: i64, now: i64) -> Result<i64, ServiceE
     };
     for subscription in &unanswered {
         crate::db::backend::lock_subscription(conn, subscription.id)?;
-        end_subscription(conn, subscription, Channel::Expiry, &evidence, now)?;
+        end_subscription(conn, hooks, subscription, Channel::Expiry, &evidence, now)?;
     }
     Ok(unanswered.len() as i64)
 }

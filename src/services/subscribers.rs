@@ -11,6 +11,7 @@ use diesel::Connection;
 
 use super::consent::{self, ConsentRecord};
 use super::double_opt_in::{append_event, end_subscription, queue_confirmation};
+use super::webhooks::Webhooks;
 use super::{Operator, Outcome, ServiceError, Services};
 use crate::auth::SecretKey;
 use crate::db::models::{Subscriber, Subscription};
@@ -171,7 +172,7 @@ pub async fn unsubscribe(
     subscriber_id: SubscriberId,
     subscription_id: SubscriptionId,
 ) -> Result<Outcome, ServiceError> {
-    let operator = operator.clone();
+    let (operator, hooks) = (operator.clone(), services.webhooks.clone());
     services
         .db
         .write(move |c| {
@@ -182,6 +183,7 @@ pub async fn unsubscribe(
                 };
                 if !end_subscription(
                     conn,
+                    &hooks,
                     &subscription,
                     Channel::Operator,
                     &operator.evidence,
@@ -213,6 +215,7 @@ pub async fn erase(
     subscriber_id: SubscriberId,
 ) -> Result<Outcome, ServiceError> {
     let (key, email) = (services.secret_key.clone(), operator.email.clone());
+    let hooks = services.webhooks.clone();
     let outcome = services
         .db
         .write(move |c| {
@@ -221,7 +224,7 @@ pub async fn erase(
                 let Some(subscriber) = subscribers::by_id(conn, subscriber_id)? else {
                     return Ok::<_, ServiceError>(Outcome::NotFound);
                 };
-                erase_person(conn, &key, &subscriber, &email, now)?;
+                erase_person(conn, &hooks, &key, &subscriber, &email, now)?;
                 Ok(Outcome::Done)
             })
         })
@@ -236,11 +239,13 @@ pub async fn erase(
 /// for the audit log.
 pub(crate) fn erase_person(
     conn: &mut DbConn,
+    hooks: &Webhooks,
     key: &SecretKey,
     subscriber: &Subscriber,
     by: &str,
     now: i64,
 ) -> Result<(), ServiceError> {
+    hooks.erased(conn, subscriber, now)?;
     let hash = crate::auth::suppression_hash(key, &subscriber.email);
     suppressions::add(conn, &hash, now)?;
     subscribers::erase(conn, subscriber.id, now)?;

@@ -638,3 +638,18 @@ admin-import-more-skipped = { $count ->
     [one] … and 1 more line skipped
    *[other] … and { $count } more lines skipped
 }
+
+## Webhooks
+
+admin-nav-webhooks = Webhooks
+admin-webhooks-lead = Subscription events are posted, signed, to
+admin-webhooks-off = No receiver is configured: set ASSENT_WEBHOOK_URL and ASSENT_WEBHOOK_SECRET to have subscription events posted to another system.
+admin-webhooks-none = No events yet.
+admin-webhooks-recent = Latest events
+admin-webhooks-event = Event
+admin-webhooks-status = Delivery
+admin-webhooks-attempts = Failed attempts
+admin-webhooks-last-error = Last error
+admin-webhook-queued = waiting
+admin-webhook-done = delivered
+admin-webhook-failed = given up

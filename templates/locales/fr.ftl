@@ -638,3 +638,18 @@ admin-import-more-skipped = { $count ->
     [one] … et { $count } autre ligne ignorée
    *[other] … et { $count } autres lignes ignorées
 }
+
+## Webhooks
+
+admin-nav-webhooks = Webhooks
+admin-webhooks-lead = Les événements des abonnements sont envoyés, signés, à
+admin-webhooks-off = Aucun destinataire n'est configuré : définissez ASSENT_WEBHOOK_URL et ASSENT_WEBHOOK_SECRET pour que les événements des abonnements soient envoyés à un autre système.
+admin-webhooks-none = Aucun événement pour l'instant.
+admin-webhooks-recent = Derniers événements
+admin-webhooks-event = Événement
+admin-webhooks-status = Remise
+admin-webhooks-attempts = Tentatives échouées
+admin-webhooks-last-error = Dernière erreur
+admin-webhook-queued = en attente
+admin-webhook-done = remis
+admin-webhook-failed = abandonné

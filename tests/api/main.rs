@@ -22,3 +22,4 @@ mod retention;
 mod signup;
 mod unsubscribe;
 mod upgrade;
+mod webhooks;

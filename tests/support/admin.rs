@@ -56,7 +56,7 @@ impl Operator {
     /// A client for the server at `base`, not signed in yet.
     pub fn at(base: &str) -> Self {
         Operator {
-            client: reqwest::Client::builder()
+            client: super::app::client_builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .cookie_store(true)
                 .build()

@@ -133,9 +133,16 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     }
 }
 
+/// An HTTP client's builder. reqwest's TLS comes without a crypto provider
+/// (the server brings its own), so the tests install ring's first.
+pub fn client_builder() -> reqwest::ClientBuilder {
+    let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+}
+
 /// A client that shows redirects instead of following them and keeps no cookies.
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
+    client_builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("http client")

@@ -11,6 +11,7 @@ mod import;
 mod lists;
 mod login;
 mod subscribers;
+mod webhooks;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -83,7 +84,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/import", read().to(import::page))
             .route("/import", web::post().to(import::upload))
             .route("/import/{id}", read().to(import::status))
-            .route("/audit", read().to(audit::index)),
+            .route("/audit", read().to(audit::index))
+            .route("/webhooks", read().to(webhooks::index)),
     );
 }
 
