@@ -1,16 +1,18 @@
-//! `assent admin create|reset-password EMAIL`.
+//! `assent admin create|reset-password EMAIL` and `assent admin token …`.
 
-use super::{AdminCommand, Failure};
+use super::{AdminCommand, Failure, TokenCommand};
 use crate::auth::{self, NewPassword};
 use crate::config::Settings;
-use crate::db::{admins, now_ms};
+use crate::db::{admins, now_ms, rfc3339};
 use crate::domain::SubscriberEmail;
+use crate::services::api;
 use crate::startup;
 
 pub async fn run(settings: Settings, command: AdminCommand) -> Result<String, Failure> {
     let (email, create) = match &command {
         AdminCommand::Create { email } => (email.as_str(), true),
         AdminCommand::ResetPassword { email } => (email.as_str(), false),
+        AdminCommand::Token { command } => return token(settings, command).await,
     };
     let email = SubscriberEmail::parse(email)
         .map(|e| e.as_str().to_owned())
@@ -43,6 +45,64 @@ pub async fn run(settings: Settings, command: AdminCommand) -> Result<String, Fa
     })
     .await
     .map_err(|e| Failure::Failed(e.to_string()))?
+}
+
+/// `assent admin token create|list|revoke`: the token itself, or the list,
+/// goes to stdout; what was done, to stderr.
+async fn token(settings: Settings, command: &TokenCommand) -> Result<String, Failure> {
+    let (db, _) = startup::prepare_database(&settings)
+        .await
+        .map_err(|e| Failure::Failed(e.to_string()))?;
+    let failed = |e: crate::services::ServiceError| Failure::Failed(e.to_string());
+    match command {
+        TokenCommand::Create { name } => {
+            let name = name.trim();
+            if name.is_empty() || name.len() > 100 || name.chars().any(char::is_control) {
+                return Err(Failure::Usage(
+                    "NAME: one line of at most 100 characters".into(),
+                ));
+            }
+            let Some(token) = api::issue(&db, name).await.map_err(failed)? else {
+                return Err(Failure::Usage(format!(
+                    "NAME: a token named {name:?} exists already"
+                )));
+            };
+            println!("{token}");
+            Ok(format!(
+                "token {name:?} created; it is shown this once, so keep it now"
+            ))
+        }
+        TokenCommand::List => {
+            let tokens = api::tokens(&db).await.map_err(failed)?;
+            for t in &tokens {
+                let when = |at: Option<i64>| at.map_or_else(|| "-".to_owned(), rfc3339);
+                println!(
+                    "{}\tcreated {}\tlast used {}\t{}",
+                    t.name,
+                    rfc3339(t.created_at),
+                    when(t.last_used_at),
+                    if t.revoked_at.is_some() {
+                        "revoked"
+                    } else {
+                        "active"
+                    }
+                );
+            }
+            Ok(format!("{} tokens", tokens.len()))
+        }
+        TokenCommand::Revoke { name } => {
+            if api::revoke(&db, "command line", name)
+                .await
+                .map_err(failed)?
+            {
+                Ok(format!("token {name:?} revoked"))
+            } else {
+                Err(Failure::Failed(format!(
+                    "no active token is named {name:?}"
+                )))
+            }
+        }
+    }
 }
 
 /// From ASSENT_ADMIN_PASSWORD, or typed twice at a prompt that does not echo.

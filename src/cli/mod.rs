@@ -100,6 +100,27 @@ pub enum AdminCommand {
         /// The operator's email address
         email: String,
     },
+    /// Tokens of the API for scripts
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make a token and print it, the only time it is shown
+    Create {
+        /// A name for what will use it, e.g. crm-sync
+        name: String,
+    },
+    /// Print every token's name, when it was made and last used, and whether it is revoked
+    List,
+    /// Revoke a token: it stops working at once
+    Revoke {
+        /// The token's name
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -23,6 +23,7 @@ macro_rules! on_backend {
 }
 
 pub mod admins;
+pub mod api_tokens;
 pub mod audit;
 pub mod backend;
 pub mod bounces;

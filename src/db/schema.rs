@@ -327,6 +327,17 @@ diesel::joinable!(imports -> lists (list_id));
 diesel::joinable!(import_chunks -> imports (import_id));
 diesel::joinable!(import_problems -> imports (import_id));
 
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        name -> Text,
+        token_hash -> Binary,
+        created_at -> BigInt,
+        last_used_at -> Nullable<BigInt>,
+        revoked_at -> Nullable<BigInt>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     lists,
@@ -354,4 +365,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     consent_ledger,
     ledger_head,
     ledger_checks,
+    api_tokens,
 );

@@ -99,6 +99,19 @@ pub fn subscriptions_of(
         .load(conn)
 }
 
+/// The subscriptions of each subscriber in `ids`, with their list's slug.
+pub fn subscriptions_of_all(
+    conn: &mut DbConn,
+    ids: &[SubscriberId],
+) -> QueryResult<Vec<(Subscription, String)>> {
+    subscriptions::table
+        .inner_join(lists::table)
+        .filter(subscriptions::subscriber_id.eq_any(ids))
+        .order(subscriptions::id)
+        .select((Subscription::as_select(), lists::slug))
+        .load(conn)
+}
+
 /// Deletes the person: their subscriptions, links, queued mail and consent
 /// events go with them (the foreign keys cascade). Returns false when there
 /// was no such subscriber.

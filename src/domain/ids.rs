@@ -51,3 +51,7 @@ id_type!(
     /// A row of `broadcasts`.
     BroadcastId
 );
+id_type!(
+    /// A row of `api_tokens`: a script's key to the API.
+    ApiTokenId
+);

@@ -16,8 +16,8 @@ pub use bounce::BounceKind;
 pub use consent::{Act, Channel, Evidence, Status};
 pub use email::{EmailError, SubscriberEmail};
 pub use ids::{
-    AdminId, AuditId, BroadcastId, EventId, ImportId, JobId, ListId, MessageId, SessionId,
-    SubscriberId, SubscriptionId, TokenId,
+    AdminId, ApiTokenId, AuditId, BroadcastId, EventId, ImportId, JobId, ListId, MessageId,
+    SessionId, SubscriberId, SubscriptionId, TokenId,
 };
 pub use message::{Draft, MessageKind, MessageStatus};
 pub use name::{NameError, SubscriberName};

@@ -372,6 +372,25 @@ pub struct AuditPage<'a> {
     pub next_url: Option<String>,
 }
 
+/// `GET /admin/tokens`: the API's tokens, each with a button to revoke it.
+#[derive(Template)]
+#[template(path = "admin/tokens.html")]
+pub struct TokensPage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    pub tokens: Vec<TokenRow>,
+    /// The catalog id of the outcome of the last action, shown once.
+    pub flash: Option<&'static str>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TokenRow {
+    pub name: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
 /// `GET /admin/webhooks`: where events go and how the latest went.
 #[derive(Template)]
 #[template(path = "admin/webhooks.html")]

@@ -104,6 +104,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, cors_origins: &[String]) {
     .route("/me/{token}/rejoin", web::post().to(preferences::rejoin))
     .route("/me/{token}/erase", web::post().to(preferences::erase))
     .route("/webhooks/bounce", web::post().to(webhooks::bounce))
+    .configure(api::configure)
     .configure(admin::configure)
     .route("/healthz", read().to(health::check))
     .route("/metrics", read().to(metrics::scrape))

@@ -4,6 +4,7 @@
 //! queues the work it causes. Route handlers call these and render; they
 //! never open a transaction or name a table.
 
+pub mod api;
 pub mod audit;
 pub mod bounces;
 pub mod broadcasts;

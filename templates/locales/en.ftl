@@ -653,3 +653,21 @@ admin-webhooks-last-error = Last error
 admin-webhook-queued = waiting
 admin-webhook-done = delivered
 admin-webhook-failed = given up
+
+## API tokens
+
+admin-nav-tokens = API tokens
+admin-tokens-lead-html = Scripts read subscribers and lists, and erase people, through <code>/api/v1</code> with <code>Authorization: Bearer TOKEN</code>. Make a token with <code>assent admin token create NAME</code>: it is shown once, and only its hash is kept. Every use is in the audit log under its name.
+admin-tokens-none = No tokens yet.
+admin-tokens-created = Created
+admin-tokens-last-used = Last used
+admin-tokens-never = never
+admin-tokens-revoked-at = revoked { $date }
+admin-tokens-revoke = Revoke
+admin-tokens-flash-revoked = The token was revoked: it no longer opens the API.
+admin-tokens-flash-unchanged = Nothing changed: no active token has that name.
+admin-action-create-token = API token created
+admin-action-revoke-token = API token revoked
+admin-action-api-list-subscribers = API: subscribers listed
+admin-action-api-read-subscriber = API: subscriber read
+admin-action-api-list-lists = API: lists read

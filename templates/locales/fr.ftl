@@ -653,3 +653,21 @@ admin-webhooks-last-error = Dernière erreur
 admin-webhook-queued = en attente
 admin-webhook-done = remis
 admin-webhook-failed = abandonné
+
+## Jetons d'API
+
+admin-nav-tokens = Jetons d'API
+admin-tokens-lead-html = Les scripts lisent les abonnés et les listes, et effacent des personnes, par <code>/api/v1</code> avec <code>Authorization: Bearer JETON</code>. Créez un jeton avec <code>assent admin token create NOM</code> : il n'est affiché qu'une fois, et seule son empreinte est conservée. Chaque utilisation figure au journal d'audit sous son nom.
+admin-tokens-none = Aucun jeton pour l'instant.
+admin-tokens-created = Créé
+admin-tokens-last-used = Dernière utilisation
+admin-tokens-never = jamais
+admin-tokens-revoked-at = révoqué le { $date }
+admin-tokens-revoke = Révoquer
+admin-tokens-flash-revoked = Le jeton a été révoqué : il n'ouvre plus l'API.
+admin-tokens-flash-unchanged = Rien n'a changé : aucun jeton actif ne porte ce nom.
+admin-action-create-token = Jeton d'API créé
+admin-action-revoke-token = Jeton d'API révoqué
+admin-action-api-list-subscribers = API : abonnés listés
+admin-action-api-read-subscriber = API : abonné consulté
+admin-action-api-list-lists = API : listes consultées

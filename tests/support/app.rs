@@ -213,6 +213,14 @@ impl TestApp {
         self.background.wake();
     }
 
+    /// A token of the API for scripts, as `assent admin token create` makes.
+    pub async fn api_token(&self, name: &str) -> String {
+        assent::services::api::issue(&self.db, name)
+            .await
+            .expect("the database answers")
+            .expect("a new name")
+    }
+
     /// The id this server's process claims work under.
     pub fn process_id(&self) -> String {
         self.background.process().to_owned()

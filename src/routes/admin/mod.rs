@@ -11,6 +11,7 @@ mod import;
 mod lists;
 mod login;
 mod subscribers;
+mod tokens;
 mod webhooks;
 
 use std::future::Future;
@@ -85,7 +86,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/import", web::post().to(import::upload))
             .route("/import/{id}", read().to(import::status))
             .route("/audit", read().to(audit::index))
-            .route("/webhooks", read().to(webhooks::index)),
+            .route("/webhooks", read().to(webhooks::index))
+            .route("/tokens", read().to(tokens::index))
+            .route("/tokens/revoke", web::post().to(tokens::revoke)),
     );
 }
 

@@ -4,10 +4,10 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use serde_json::{Value, json};
 
-use super::body::{self, BodyError};
-use super::{AppState, evidence};
 use crate::domain::list::is_slug;
 use crate::domain::{Channel, SubscriberEmail, SubscriberName};
+use crate::routes::body::{self, BodyError};
+use crate::routes::{AppState, evidence};
 use crate::services::ServiceError;
 use crate::services::double_opt_in::{self, SignupOutcome, SignupRequest};
 
@@ -76,12 +76,37 @@ impl From<BodyError> for ApiError {
     }
 }
 
+/// What a signup sends.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[allow(dead_code)] // read field by field, for an error that names the field
+pub struct SubscribeBody {
+    email: String,
+    name: Option<String>,
+    /// A list's slug; the default list when absent.
+    list: Option<String>,
+}
+
+/// Signs an address up: a confirmation request goes to it. The answer is
+/// the same whether the address was known or not.
+#[utoipa::path(
+    post,
+    path = "/api/v1/subscribe",
+    tag = "signup",
+    request_body = SubscribeBody,
+    responses(
+        (status = 202, description = "Pending: a confirmation request is on its way", body = serde_json::Value, example = json!({"status": "pending"})),
+        (status = 400, description = "The body is not JSON", body = super::openapi::ErrorBody),
+        (status = 415, description = "The body is not application/json", body = super::openapi::ErrorBody),
+        (status = 422, description = "A field is wrong; `field` names it", body = super::openapi::ErrorBody),
+        (status = 429, description = "Too many signups from this client", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn subscribe(
     state: web::Data<AppState>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    if let Some(client) = super::client_ip(&req)
+    if let Some(client) = crate::routes::client_ip(&req)
         && let Err(wait) = state.limiter.check(client)
     {
         return Err(ApiError::RateLimited(wait.as_secs().max(1)));
