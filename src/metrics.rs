@@ -33,6 +33,8 @@ pub struct Metrics {
     pub signups: Counter,
     pub confirmations: Counter,
     pub unsubscribes: Counter,
+    /// Form posts that filled the trap field, dropped.
+    pub honeypot: Counter,
     pub messages_sent: Family<KindLabel, Counter>,
     pub messages_failed: Family<KindLabel, Counter>,
     outbox_queued: Family<KindLabel, Gauge>,
@@ -60,6 +62,12 @@ impl Default for Metrics {
             "unsubscribes",
             "Subscriptions ended with an unsubscribe link or the one-click POST",
             unsubscribes.clone(),
+        );
+        let honeypot = Counter::default();
+        registry.register(
+            "honeypot",
+            "Signup form posts that filled the field people do not see, dropped",
+            honeypot.clone(),
         );
         let messages_sent = Family::<KindLabel, Counter>::default();
         registry.register(
@@ -109,6 +117,7 @@ impl Default for Metrics {
             signups,
             confirmations,
             unsubscribes,
+            honeypot,
             messages_sent,
             messages_failed,
             outbox_queued,

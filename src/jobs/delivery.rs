@@ -24,6 +24,7 @@ use crate::domain::{
 };
 use crate::mail::{BroadcastCopy, CONCURRENCY, ListInfo, OutgoingMessage, SendError};
 use crate::services::{ServiceError, bounces};
+use crate::telemetry::redacted;
 
 /// How many messages one round claims.
 pub const BATCH: i64 = 128;
@@ -303,13 +304,13 @@ async fn send(ctx: &Ctx, message: &Claimed, broadcasts: &Broadcasts) -> Outcome 
         Err(e @ (SendError::Permanent(_) | SendError::RecipientRefused(_))) => {
             let refused = matches!(e, SendError::RecipientRefused(_));
             let error = e.to_string();
-            tracing::warn!(%id, kind = %row.kind, %error, "message refused for good");
+            tracing::warn!(%id, kind = %row.kind, error = %redacted(&error), "message refused for good");
             Outcome::Failed { id, error, refused }
         }
         Err(SendError::Transient(error)) => {
             let age = Duration::from_millis(now.saturating_sub(row.created_at).max(0) as u64);
             if age > GIVE_UP_AFTER {
-                tracing::warn!(%id, kind = %row.kind, %error, "message given up after repeated failures");
+                tracing::warn!(%id, kind = %row.kind, error = %redacted(&error), "message given up after repeated failures");
                 let error = format!("gave up after {attempts} attempts: {error}");
                 Outcome::Failed {
                     id,
@@ -318,7 +319,7 @@ async fn send(ctx: &Ctx, message: &Claimed, broadcasts: &Broadcasts) -> Outcome 
                 }
             } else {
                 let wait = backoff(attempts);
-                tracing::warn!(%id, kind = %row.kind, %error, retry_in = ?wait, "message not sent, will retry");
+                tracing::warn!(%id, kind = %row.kind, error = %redacted(&error), retry_in = ?wait, "message not sent, will retry");
                 Outcome::Retry {
                     id,
                     at: now + wait.as_millis() as i64,

@@ -76,6 +76,21 @@ pub async fn submit(
     let (Some(email), Some(name), false) = (email, name, errors.any()) else {
         return refuse(&state, slug, &values, errors).await;
     };
+    // A filled trap field: the page a person would see, and nothing stored
+    // or sent (contract §14).
+    let trapped = body::field(&fields, "website").is_some_and(|v| !v.trim().is_empty());
+    if let (true, Some(list)) = (trapped, &list) {
+        state.services.metrics.honeypot.inc();
+        return Ok(render(
+            StatusCode::OK,
+            &CheckInboxPage {
+                site: &site,
+                email: email.as_str(),
+                list_name: &list.name,
+                confirm_ttl: state.services.composer.confirm_ttl(),
+            },
+        ));
+    }
 
     let request = SignupRequest {
         email: email.clone(),

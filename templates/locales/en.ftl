@@ -671,3 +671,7 @@ admin-action-revoke-token = API token revoked
 admin-action-api-list-subscribers = API: subscribers listed
 admin-action-api-read-subscriber = API: subscriber read
 admin-action-api-list-lists = API: lists read
+
+## The signup form's trap field, which people do not see
+
+signup-website = Leave this field empty

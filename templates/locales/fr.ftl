@@ -671,3 +671,7 @@ admin-action-revoke-token = Jeton d'API révoqué
 admin-action-api-list-subscribers = API : abonnés listés
 admin-action-api-read-subscriber = API : abonné consulté
 admin-action-api-list-lists = API : listes consultées
+
+## Le champ piège du formulaire d'inscription, que les personnes ne voient pas
+
+signup-website = Laissez ce champ vide

@@ -363,3 +363,39 @@ async fn x_forwarded_for_is_ignored_from_an_untrusted_peer() {
         Some("127.0.0.1")
     );
 }
+
+#[tokio::test]
+async fn a_bot_that_fills_the_hidden_field_gets_the_same_page_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let form = app.get("/").await.text().await.unwrap();
+    let trap = form
+        .split("<div class=\"trap\" aria-hidden=\"true\">")
+        .nth(1)
+        .expect("the trap field, hidden from screen readers");
+    assert!(trap.contains("name=\"website\"") && trap.contains("tabindex=\"-1\""));
+    assert!(trap.contains("autocomplete=\"off\""));
+
+    let person = app
+        .post_form("/subscribe", &[("email", "person@example.com"), ("website", "")])
+        .await;
+    let bot = app
+        .post_form(
+            "/subscribe",
+            &[("email", "bot@example.com"), ("website", "https://spam.example")],
+        )
+        .await;
+    assert_eq!((person.status().as_u16(), bot.status().as_u16()), (200, 200));
+    let (person, bot) = (person.text().await.unwrap(), bot.text().await.unwrap());
+    assert_eq!(
+        bot.replace("bot@example.com", "ADDRESS"),
+        person.replace("person@example.com", "ADDRESS"),
+        "the bot cannot tell"
+    );
+
+    app.mails(1).await;
+    app.settle().await;
+    assert!(app.status("bot@example.com").is_none(), "nothing stored");
+    assert_eq!(app.smtp.messages().len(), 1, "only the person is mailed");
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(metrics.contains("assent_honeypot_total 1"), "{metrics}");
+}
