@@ -17,8 +17,17 @@ fn main() -> ExitCode {
         Err(e) => {
             // One line that names the argument; --help has the rest.
             let rendered = e.to_string();
-            let first = rendered.lines().next().unwrap_or_default();
-            return Failure::Usage(first.trim_start_matches("error: ").to_owned()).exit();
+            let mut lines = rendered.lines();
+            let first = lines.next().unwrap_or_default();
+            let first = first.trim_start_matches("error: ");
+            // "the following required arguments were not provided:" names
+            // them on the next line.
+            let line = if first.ends_with(':') {
+                format!("{first} {}", lines.next().unwrap_or_default().trim())
+            } else {
+                first.to_owned()
+            };
+            return Failure::Usage(line).exit();
         }
     };
     // A missing .env is normal; a broken one is a configuration error.
@@ -67,6 +76,7 @@ fn main() -> ExitCode {
             Command::Export { list, status } => {
                 cli::export::run(settings, list, status.map(Into::into)).await
             }
+            Command::Import { file, list } => cli::import::run(settings, file, list).await,
         }
     });
     match result {

@@ -33,6 +33,7 @@ fn help_works_everywhere() {
         &["serve", "--help"],
         &["migrate", "--help"],
         &["export", "--help"],
+        &["import", "--help"],
         &["help"],
     ] {
         let out = assent(&vars, args, dir.path());
@@ -485,4 +486,169 @@ fn bad_or_partial_dkim_configuration_exits_2_naming_the_variable() {
         assert_eq!(err.lines().count(), 1, "{extra:?}: {err}");
         assert!(err.contains(named), "{extra:?}: {err}");
     }
+}
+
+/// The addresses `assent export` shows, with their status.
+fn exported(vars: &HashMap<String, String>, dir: &std::path::Path) -> Vec<String> {
+    let out = assent(vars, &["export"], dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let csv = String::from_utf8(out.stdout).unwrap();
+    csv.lines()
+        .skip(1)
+        .map(|row| {
+            let fields: Vec<&str> = row.split(',').collect();
+            format!("{} {}", fields[0], fields[2])
+        })
+        .collect()
+}
+
+fn count_imports(url: &str) -> i64 {
+    use diesel::prelude::*;
+    let mut conn = support::app::connect(url);
+    assent::db::schema::imports::table
+        .count()
+        .get_result(&mut conn)
+        .unwrap()
+}
+
+#[test]
+fn import_adds_pending_addresses_and_reports_each_refused_line_by_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let vars = test_env(&dir, None, &[]);
+    let long_name = "n".repeat(101);
+    // Lines as an editor counts them: the header is 1, the empty line 5.
+    let csv = format!(
+        "email,name\n\
+         new.one@example.com,New One\n\
+         not-an-address\n\
+         new.two@example.com\n\
+         \n\
+         NEW.ONE@example.com\n\
+         \"ada@example.com\",\"Lovelace, Ada\"\r\n\
+         bob@example.com,{long_name}\n"
+    );
+    std::fs::write(dir.path().join("people.csv"), csv).unwrap();
+
+    let out = assent(
+        &vars,
+        &["import", "people.csv", "--list", "newsletter"],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "line 3: invalid address: Please include an @ in the email address, like name@example.com.\n\
+         line 6: duplicate of line 2\n\
+         line 8: Please keep the name under 100 characters.\n\
+         added 3, skipped 3\n"
+    );
+    let err = stderr(&out);
+    assert!(err.contains("importing: 100% (6 of 6 rows"), "{err}");
+    assert!(
+        err.contains("`assent serve` or `assent worker` sends them"),
+        "{err}"
+    );
+    assert_eq!(
+        exported(&vars, dir.path()),
+        [
+            "new.one@example.com pending",
+            "new.two@example.com pending",
+            "ada@example.com pending",
+        ]
+    );
+    {
+        use assent::db::schema::subscribers;
+        use diesel::prelude::*;
+        let mut conn = support::app::connect(&vars["ASSENT_DATABASE_URL"]);
+        let name: Option<String> = subscribers::table
+            .filter(subscribers::email.eq("ada@example.com"))
+            .select(subscribers::name)
+            .first(&mut conn)
+            .unwrap();
+        assert_eq!(name.as_deref(), Some("Lovelace, Ada"));
+    }
+
+    let again = assent(
+        &vars,
+        &["import", "people.csv", "--list", "newsletter"],
+        dir.path(),
+    );
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout),
+        "line 2: already on the list\n\
+         line 3: invalid address: Please include an @ in the email address, like name@example.com.\n\
+         line 4: already on the list\n\
+         line 6: already on the list\n\
+         line 7: already on the list\n\
+         line 8: Please keep the name under 100 characters.\n\
+         added 0, skipped 6\n"
+    );
+    assert_eq!(exported(&vars, dir.path()).len(), 3);
+}
+
+#[test]
+fn import_into_an_unknown_list_exits_2_naming_it_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let vars = test_env(&dir, None, &[]);
+    std::fs::write(dir.path().join("people.csv"), "ada@example.com\n").unwrap();
+    let out = assent(
+        &vars,
+        &["import", "people.csv", "--list", "no-such-list"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("--list") && err.contains("no-such-list"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+    assert!(exported(&vars, dir.path()).is_empty());
+    assert_eq!(count_imports(&vars["ASSENT_DATABASE_URL"]), 0);
+
+    // A file the admin import refuses is refused here too, and dropped.
+    std::fs::write(
+        dir.path().join("latin1.csv"),
+        b"ada@example.com\nz\xe9@example.com\n",
+    )
+    .unwrap();
+    let out = assent(
+        &vars,
+        &["import", "latin1.csv", "--list", "newsletter"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("latin1.csv") && err.contains("not UTF-8"),
+        "{err}"
+    );
+    assert!(exported(&vars, dir.path()).is_empty());
+    assert_eq!(count_imports(&vars["ASSENT_DATABASE_URL"]), 0);
+}
+
+#[test]
+fn import_of_a_missing_file_exits_2_naming_it_before_touching_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let vars = test_env(&dir, None, &[]);
+    let out = assent(
+        &vars,
+        &["import", "missing.csv", "--list", "newsletter"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("missing.csv"), "{err}");
+    if support::app::postgres_server().is_none() {
+        assert!(
+            !dir.path().join("assent.db").exists(),
+            "nothing was created"
+        );
+    }
+    let no_list = assent(&vars, &["import", "missing.csv"], dir.path());
+    assert_eq!(no_list.status.code(), Some(2));
+    assert!(stderr(&no_list).contains("--list"), "{}", stderr(&no_list));
 }

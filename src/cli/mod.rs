@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod dkim;
 pub mod export;
+pub mod import;
 pub mod ledger;
 pub mod purge;
 
@@ -85,6 +86,15 @@ pub enum Command {
         /// Only subscriptions in this state
         #[arg(long, value_enum, value_name = "STATUS")]
         status: Option<StatusArg>,
+    },
+    /// Import a CSV of addresses into a list, as the admin import does, and print each refused line
+    Import {
+        /// The CSV file: one address a line, an optional name column, an optional `email` header
+        #[arg(value_name = "FILE")]
+        file: std::path::PathBuf,
+        /// The list to import into (its slug)
+        #[arg(long, value_name = "SLUG")]
+        list: String,
     },
 }
 

@@ -71,6 +71,16 @@ pub fn chunks(conn: &mut DbConn, id: ImportId, from: i32, to: i32) -> QueryResul
         .load(conn)
 }
 
+/// Deletes the pieces before `seq`, which the job has read.
+pub fn delete_chunks_before(conn: &mut DbConn, id: ImportId, seq: i32) -> QueryResult<usize> {
+    diesel::delete(
+        import_chunks::table
+            .filter(import_chunks::import_id.eq(id))
+            .filter(import_chunks::seq.lt(seq)),
+    )
+    .execute(conn)
+}
+
 /// What one step of the job read and did.
 pub struct Progress<'a> {
     pub processed: i32,

@@ -4,9 +4,11 @@
 //! The upload is streamed into the database as it arrives, checked on the
 //! way (UTF-8, size, line length) and counted. Then an import job reads it
 //! a piece at a time; each piece is one transaction that adds its addresses,
-//! records the refused lines and moves the import's place in the file on,
-//! so a job cut short by a crash resumes where it stopped, in whichever
-//! process claims it next. Memory stays flat whatever the file's size.
+//! records the refused lines, moves the import's place in the file on and
+//! deletes the pieces behind it, so a job cut short by a crash resumes
+//! where it stopped, in whichever process claims it next (or in the
+//! `assent import` that holds it, see [`Hold`]). Memory stays flat
+//! whatever the file's size.
 
 use diesel::Connection;
 use serde::{Deserialize, Serialize};
@@ -14,11 +16,11 @@ use serde::{Deserialize, Serialize};
 use super::double_opt_in::{append_event, queue_confirmation};
 use super::{Operator, ServiceError, Services};
 use crate::db::imports::{self, Progress};
-use crate::db::models::{Import, ImportStatus, JobKind, List};
+use crate::db::models::{Import, ImportStatus, JobKind, JobStatus, List};
 use crate::db::{DbConn, audit, jobs, lists, now_ms, subscriptions, suppressions};
 use crate::domain::list::wording_hash;
 use crate::domain::{
-    Act, Channel, EmailError, Evidence, ImportId, NameError, SubscriberEmail, SubscriberName,
+    Act, Channel, EmailError, Evidence, ImportId, JobId, NameError, SubscriberEmail, SubscriberName,
 };
 use crate::i18n::Lang;
 
@@ -185,11 +187,33 @@ impl Upload {
     /// The file is whole: the import is queued. Returns its id. A file
     /// refused now is dropped.
     pub async fn finish(
-        mut self,
+        self,
         services: &Services,
         operator: &Operator,
         request_id: Option<String>,
     ) -> Result<ImportId, UploadError> {
+        let hold = self.queue(services, operator, request_id, false).await?;
+        services.wake.jobs();
+        Ok(hold.import)
+    }
+
+    /// Like [`Upload::finish`], for a caller that runs the import itself
+    /// (`assent import`): the job is queued held, see [`Hold`].
+    pub async fn finish_held(
+        self,
+        services: &Services,
+        operator: &Operator,
+    ) -> Result<Hold, UploadError> {
+        self.queue(services, operator, None, true).await
+    }
+
+    async fn queue(
+        mut self,
+        services: &Services,
+        operator: &Operator,
+        request_id: Option<String>,
+        held: bool,
+    ) -> Result<Hold, UploadError> {
         if !self.line.is_empty() {
             self.end_line();
         }
@@ -208,31 +232,32 @@ impl Upload {
         if !piece.is_empty() {
             self.store(services, piece).await?;
         }
-        let job = ImportJob {
+        let import_job = ImportJob {
             import: self.id,
             admin: operator.email.clone(),
             client_ip: operator.evidence.client_ip.clone(),
             user_agent: operator.evidence.user_agent.clone(),
         };
-        let payload =
-            serde_json::to_string(&job).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let payload = serde_json::to_string(&import_job)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
         let (id, total, size) = (
             self.id,
             i32::try_from(self.rows).unwrap_or(i32::MAX),
             self.size as i64,
         );
         let (email, slug) = (operator.email.clone(), self.list.slug.clone());
-        services
+        let (job, until) = services
             .db
             .write(move |c| {
                 c.transaction(|c| {
                     let now = now_ms();
+                    let run_at = if held { now + HOLD_MS } else { now };
                     imports::uploaded(c, id, total, size)?;
-                    jobs::enqueue(
+                    let job = jobs::enqueue(
                         c,
                         JobKind::Import,
                         &payload,
-                        now,
+                        run_at,
                         request_id.as_deref(),
                         now,
                     )?;
@@ -244,12 +269,16 @@ impl Upload {
                         &format!("import #{id}: {total} rows"),
                         now,
                     )?;
-                    Ok::<_, ServiceError>(())
+                    Ok::<_, ServiceError>((job, run_at))
                 })
             })
             .await?;
-        services.wake.jobs();
-        Ok(id)
+        Ok(Hold {
+            import: id,
+            job,
+            until,
+            payload: import_job,
+        })
     }
 
     /// Drops what was stored of a refused or broken upload.
@@ -354,6 +383,10 @@ pub fn step(conn: &mut DbConn, services: &Services, job: &ImportJob) -> Result<S
             (import.cursor_offset / CHUNK as i64) as i32,
             (import.cursor_offset % CHUNK as i64) as usize,
         );
+        // The pieces read go as the job goes: deleting the whole file at the
+        // end would hold all of it in memory at once (SQLite keeps the pages
+        // a savepoint changes in memory), and the addresses leave sooner.
+        imports::delete_chunks_before(conn, import.id, seq)?;
         // This piece and the next: a line that starts in this one ends there.
         let buffer = imports::chunks(conn, import.id, seq, seq + 1)?.concat();
         let lines = lines_from(&buffer, start, CHUNK.min(buffer.len()));
@@ -579,6 +612,103 @@ fn import_address(
     )?;
     queue_confirmation(conn, services, subscription.id, email, now, send_at)?;
     Ok(Imported::Added)
+}
+
+/// How long a hold keeps the runners away from an import's job.
+pub const HOLD_MS: i64 = 60_000;
+/// A hold with less than this left is not stepped on: a step must end well
+/// before its hold does, clocks of other hosts a little off included.
+const HOLD_MARGIN_MS: i64 = 30_000;
+
+/// An import its own process runs (`assent import`), not `serve` or
+/// `worker`. Its job is queued with its run time kept [`HOLD_MS`] ahead, so
+/// no runner claims it; each step moves the time on, in the step's
+/// transaction. A process that stops or stalls lets the hold lapse, and a
+/// runner resumes the import from its stored place.
+#[derive(Debug, Clone)]
+pub struct Hold {
+    pub import: ImportId,
+    job: JobId,
+    /// The run time this process last set: anyone else's change shows.
+    until: i64,
+    payload: ImportJob,
+}
+
+/// Whether the job is still as this process left it, with time to spare.
+fn holds(conn: &mut DbConn, hold: &Hold, now: i64) -> Result<bool, ServiceError> {
+    let job = jobs::by_id(conn, hold.job)?;
+    Ok(job.is_some_and(|job| {
+        job.status == JobStatus::Queued && job.claimed_by.is_none() && job.run_at == hold.until
+    }) && hold.until - now >= HOLD_MARGIN_MS)
+}
+
+/// One [`step`] of a held import, with the hold renewed in the same
+/// transaction; the last step marks the job done. `None` when the hold is
+/// lost: a runner may have the job, and the caller must stop stepping.
+pub fn step_held(
+    conn: &mut DbConn,
+    services: &Services,
+    hold: &Hold,
+) -> Result<Option<(Step, Hold)>, ServiceError> {
+    conn.transaction(|conn| {
+        let now = now_ms();
+        if !holds(conn, hold, now)? {
+            return Ok(None);
+        }
+        let until = now + HOLD_MS;
+        jobs::release(conn, hold.job, until, None)?;
+        let step = step(conn, services, &hold.payload)?;
+        if step == Step::Finished {
+            jobs::finish(conn, hold.job, JobStatus::Done, None, now)?;
+        }
+        Ok(Some((
+            step,
+            Hold {
+                until,
+                ..hold.clone()
+            },
+        )))
+    })
+}
+
+/// Hands a held import to the runners now (its process was interrupted);
+/// false when the hold was lost already.
+pub async fn let_go(services: &Services, hold: Hold) -> Result<bool, ServiceError> {
+    services
+        .db
+        .write(move |c| {
+            c.transaction(|c| {
+                let now = now_ms();
+                let held = holds(c, &hold, now)?;
+                if held {
+                    jobs::release(c, hold.job, now, None)?;
+                }
+                Ok(held)
+            })
+        })
+        .await
+}
+
+/// An import's row as it stands.
+pub async fn progress(services: &Services, id: ImportId) -> Result<Option<Import>, ServiceError> {
+    services
+        .db
+        .read(move |c| Ok(imports::by_id(c, id)?.map(|(import, _)| import)))
+        .await
+}
+
+/// Up to `limit` refused lines after problem `after`, as (problem, line,
+/// reason), for a report that pages through all of them.
+pub async fn problems_after(
+    services: &Services,
+    id: ImportId,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<(i64, i64, String)>, ServiceError> {
+    services
+        .db
+        .read(move |c| Ok(imports::problems(c, id, after, limit)?))
+        .await
 }
 
 /// Marks an import whose job failed for good.
