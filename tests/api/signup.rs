@@ -376,15 +376,24 @@ async fn a_bot_that_fills_the_hidden_field_gets_the_same_page_and_nothing_is_sto
     assert!(trap.contains("autocomplete=\"off\""));
 
     let person = app
-        .post_form("/subscribe", &[("email", "person@example.com"), ("website", "")])
+        .post_form(
+            "/subscribe",
+            &[("email", "person@example.com"), ("website", "")],
+        )
         .await;
     let bot = app
         .post_form(
             "/subscribe",
-            &[("email", "bot@example.com"), ("website", "https://spam.example")],
+            &[
+                ("email", "bot@example.com"),
+                ("website", "https://spam.example"),
+            ],
         )
         .await;
-    assert_eq!((person.status().as_u16(), bot.status().as_u16()), (200, 200));
+    assert_eq!(
+        (person.status().as_u16(), bot.status().as_u16()),
+        (200, 200)
+    );
     let (person, bot) = (person.text().await.unwrap(), bot.text().await.unwrap());
     assert_eq!(
         bot.replace("bot@example.com", "ADDRESS"),
