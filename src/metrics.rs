@@ -12,6 +12,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
+use crate::db::outbox::Depth;
 use crate::domain::MessageKind;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -40,6 +41,8 @@ pub struct Metrics {
     outbox_queued: Family<KindLabel, Gauge>,
     outbox_oldest: Gauge<f64, std::sync::atomic::AtomicU64>,
     http: Family<RouteLabels, Histogram>,
+    /// The last count of the outbox, and when it was made.
+    depth: std::sync::Mutex<Option<(std::time::Instant, Depth)>>,
 }
 
 impl Default for Metrics {
@@ -123,6 +126,7 @@ impl Default for Metrics {
             outbox_queued,
             outbox_oldest,
             http,
+            depth: std::sync::Mutex::new(None),
         }
     }
 }
@@ -149,6 +153,20 @@ impl Metrics {
         self.messages_failed
             .get_or_create(&KindLabel { kind: kind.into() })
             .inc();
+    }
+
+    /// The outbox as last counted, if that was less than `fresh` ago.
+    pub fn recent_depth(&self, fresh: Duration) -> Option<Depth> {
+        let kept = self.depth.lock().ok()?;
+        kept.as_ref()
+            .filter(|(at, _)| at.elapsed() < fresh)
+            .map(|(_, depth)| depth.clone())
+    }
+
+    pub fn keep_depth(&self, depth: Depth) {
+        if let Ok(mut kept) = self.depth.lock() {
+            *kept = Some((std::time::Instant::now(), depth));
+        }
     }
 
     /// The exposition, with the outbox as `depth` says it is now: (kind,

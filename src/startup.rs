@@ -211,20 +211,25 @@ impl Application {
         };
 
         let cors_origins = settings.cors_origins.clone();
+        // Once a browser has seen the https origin, it never tries plain
+        // http for it again (a year, as the HSTS preload list asks).
+        let https = base_url.scheme() == "https";
         let server = HttpServer::new(move || {
             let origins = cors_origins.clone();
+            let mut headers = DefaultHeaders::new()
+                .add(("X-Content-Type-Options", "nosniff"))
+                .add(("X-Frame-Options", "DENY"))
+                .add((
+                    "Content-Security-Policy",
+                    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+                ));
+            if https {
+                headers = headers.add(("Strict-Transport-Security", "max-age=31536000"));
+            }
             App::new()
                 .app_data(state.clone())
                 .wrap(ErrorHandlers::new().default_handler_server(routes::server_error_page))
-                .wrap(
-                    DefaultHeaders::new()
-                        .add(("X-Content-Type-Options", "nosniff"))
-                        .add(("X-Frame-Options", "DENY"))
-                        .add((
-                            "Content-Security-Policy",
-                            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-                        )),
-                )
+                .wrap(headers)
                 .wrap(actix_web::middleware::from_fn(routes::client_cap::cap))
                 .wrap(TracingLogger::<RequestSpan>::new())
                 .configure(|cfg| routes::configure(cfg, &origins))

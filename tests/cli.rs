@@ -196,21 +196,19 @@ async fn export_shows_each_step_of_a_subscription() {
     assert_eq!(stderr(&out).lines().count(), 1);
 }
 
-#[tokio::test]
-async fn without_smtp_mail_is_written_as_eml_files_and_the_log_says_so() {
-    let dir = tempfile::tempdir().unwrap();
+/// Starts `assent serve` in `dir` with `extra` settings, waits until it
+/// answers, and returns it with its address.
+async fn serve(dir: &tempfile::TempDir, extra: &[(&str, &str)]) -> (std::process::Child, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
     let bind = format!("127.0.0.1:{port}");
-    let vars = test_env(
-        &dir,
-        None,
-        &[("ASSENT_BIND", &bind), ("ASSENT_LOG", "info")],
-    );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_assent"))
+    let mut settings = vec![("ASSENT_BIND", bind.as_str()), ("ASSENT_LOG", "info")];
+    settings.extend_from_slice(extra);
+    let vars = test_env(dir, None, &settings);
+    let child = Command::new(env!("CARGO_BIN_EXE_assent"))
         .env_clear()
         .envs(&vars)
         .current_dir(dir.path())
@@ -219,16 +217,63 @@ async fn without_smtp_mail_is_written_as_eml_files_and_the_log_says_so() {
         .spawn()
         .unwrap();
     let client = support::app::client();
-    let base = format!("http://{bind}");
     let mut up = false;
     for _ in 0..200 {
-        if client.get(format!("{base}/healthz")).send().await.is_ok() {
+        if client
+            .get(format!("http://{bind}/healthz"))
+            .send()
+            .await
+            .is_ok()
+        {
             up = true;
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(up, "the server came up");
+    (child, bind)
+}
+
+#[tokio::test]
+async fn json_logs_are_one_object_a_line_with_the_request_and_no_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, bind) = serve(&dir, &[("ASSENT_LOG_FORMAT", "json")]).await;
+    let response = support::app::client()
+        .post(format!("http://{bind}/subscribe"))
+        .form(&[("email", "json.reader@example.com")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let _ = child.kill();
+    let output = child.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let signup = lines
+        .iter()
+        .find(|l| l["span"]["route"] == "/subscribe" && l["fields"]["message"] == "answered")
+        .unwrap_or_else(|| panic!("a line for the signup: {log}"));
+    assert_eq!(signup["fields"]["status"], 200);
+    assert_eq!(signup["span"]["method"], "POST");
+    assert!(
+        signup["span"]["request_id"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty()),
+        "{signup}"
+    );
+    assert!(!log.contains("json.reader"), "no address in the log: {log}");
+}
+
+#[tokio::test]
+async fn without_smtp_mail_is_written_as_eml_files_and_the_log_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, bind) = serve(&dir, &[]).await;
+    let client = support::app::client();
+    let base = format!("http://{bind}");
     let response = client
         .post(format!("{base}/subscribe"))
         .form(&[("email", "laptop@example.com")])

@@ -389,3 +389,30 @@ async fn malformed_requests_are_not_logged_as_errors() {
     assert!(log.contains("answered"), "requests were logged: {log}");
     assert!(!log.contains("ERROR"), "{log}");
 }
+
+#[tokio::test]
+async fn every_page_forbids_framing_and_scripts_and_https_adds_hsts() {
+    let plain = spawn_app().await;
+    let secure =
+        crate::support::app::spawn_app_with(&[("ASSENT_BASE_URL", "https://news.example.com")])
+            .await;
+    for path in ["/", "/admin/login", "/confirm/nope", "/static/style.css"] {
+        let response = plain.get(path).await;
+        let headers = response.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'none'"));
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert!(
+            headers.get("strict-transport-security").is_none(),
+            "plain http: {path}"
+        );
+
+        let response = secure.get(path).await;
+        assert_eq!(
+            response.headers()["strict-transport-security"],
+            "max-age=31536000",
+            "{path}"
+        );
+    }
+}
