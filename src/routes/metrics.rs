@@ -13,6 +13,10 @@ use crate::auth::constant_time_eq;
 use crate::db::{now_ms, outbox};
 use crate::services::ServiceError;
 
+/// Counting the queued messages reads every one of them; a scraper that
+/// asks more often than this gets the last count again.
+const DEPTH_REUSE: Duration = Duration::from_secs(5);
+
 pub async fn scrape(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -20,14 +24,22 @@ pub async fn scrape(
     if !allowed(&state, &req) {
         return Ok(super::not_found(state, req).await);
     }
-    let (depth, oldest) = state
-        .services
-        .db
-        .read(|c| outbox::depth(c).map_err(ServiceError::from))
-        .await?;
+    let metrics = &state.services.metrics;
+    let (depth, oldest) = match metrics.recent_depth(DEPTH_REUSE) {
+        Some(depth) => depth,
+        None => {
+            let depth = state
+                .services
+                .db
+                .read(|c| outbox::depth(c).map_err(ServiceError::from))
+                .await?;
+            metrics.keep_depth(depth.clone());
+            depth
+        }
+    };
     let age =
         oldest.map(|created| Duration::from_millis(now_ms().saturating_sub(created).max(0) as u64));
-    let body = state.services.metrics.render(&depth, age);
+    let body = metrics.render(&depth, age);
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
