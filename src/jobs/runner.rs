@@ -125,7 +125,12 @@ async fn run_one(ctx: Arc<Ctx>, job: Job) {
                 .await
         }
         Err(error) => {
-            tracing::error!(%error, "job failed");
+            if kind == JobKind::Webhook {
+                // The receiver's fault, not ours: it is retried.
+                tracing::warn!(%error, "webhook not delivered");
+            } else {
+                tracing::error!(%error, "job failed");
+            }
             failed(&ctx, id, kind, &error).await;
             Ok(())
         }
