@@ -3,6 +3,8 @@
 //! Only a hash of a token is stored; every use is in the audit log, under
 //! the token's name.
 
+use std::collections::HashMap;
+
 use diesel::Connection;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -194,11 +196,11 @@ pub async fn subscribers(
             let more = found.len() as i64 > limit;
             let found: Vec<_> = found.into_iter().take(limit as usize).collect();
             let ids: Vec<SubscriberId> = found.iter().map(|s| s.id).collect();
-            let mut theirs = subscribers::subscriptions_of_all(c, &ids)?;
+            let mut theirs = by_subscriber(subscribers::subscriptions_of_all(c, &ids)?);
             let subscribers: Vec<ApiSubscriber> = found
                 .into_iter()
                 .map(|s| ApiSubscriber {
-                    subscriptions: take_theirs(&mut theirs, s.id),
+                    subscriptions: theirs.remove(&s.id).unwrap_or_default(),
                     id: s.id,
                     email: s.email,
                     name: s.name,
@@ -211,22 +213,24 @@ pub async fn subscribers(
         .await
 }
 
-fn take_theirs(
-    all: &mut Vec<(crate::db::models::Subscription, String)>,
-    id: SubscriberId,
-) -> Vec<ApiSubscription> {
-    let (theirs, rest): (Vec<_>, Vec<_>) = all.drain(..).partition(|(s, _)| s.subscriber_id == id);
-    *all = rest;
+/// Each subscriber's subscriptions, by subscriber.
+fn by_subscriber(
+    all: Vec<(crate::db::models::Subscription, String)>,
+) -> HashMap<SubscriberId, Vec<ApiSubscription>> {
+    let mut theirs: HashMap<SubscriberId, Vec<ApiSubscription>> = HashMap::new();
+    for (s, list) in all {
+        theirs
+            .entry(s.subscriber_id)
+            .or_default()
+            .push(ApiSubscription {
+                list,
+                status: s.status,
+                created_at: Time(s.created_at),
+                confirmed_at: s.confirmed_at.map(Time),
+                unsubscribed_at: s.unsubscribed_at.map(Time),
+            });
+    }
     theirs
-        .into_iter()
-        .map(|(s, list)| ApiSubscription {
-            list,
-            status: s.status,
-            created_at: Time(s.created_at),
-            confirmed_at: s.confirmed_at.map(Time),
-            unsubscribed_at: s.unsubscribed_at.map(Time),
-        })
-        .collect()
 }
 
 fn describe(query: &PageQuery) -> String {
