@@ -97,6 +97,9 @@ pub struct Settings {
     /// `ASSENT_WEBHOOK_URL` and `ASSENT_WEBHOOK_SECRET`: where the events of
     /// subscriptions are posted, and the key that signs them.
     pub webhook: Option<WebhookTarget>,
+    /// `ASSENT_POW` and `ASSENT_POW_MAX_NUMBER`: the largest number an
+    /// ALTCHA challenge hides, when signups must carry a solved one.
+    pub pow: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -381,6 +384,30 @@ impl Settings {
             None => None,
         };
 
+        let pow = match get("ASSENT_POW").as_deref().map(str::trim) {
+            None | Some("off") => None,
+            Some("on") => Some(match get("ASSENT_POW_MAX_NUMBER") {
+                Some(v) => v
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| (1_000..=10_000_000).contains(n))
+                    .ok_or_else(|| {
+                        ConfigError::new(
+                            "ASSENT_POW_MAX_NUMBER",
+                            "expected a whole number from 1000 to 10000000",
+                        )
+                    })?,
+                None => crate::services::pow::DEFAULT_MAX_NUMBER,
+            }),
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "ASSENT_POW",
+                    format!("expected on or off, not {other:?}"),
+                ));
+            }
+        };
+
         Ok(Self {
             database_url,
             bind,
@@ -406,6 +433,7 @@ impl Settings {
             log_format,
             metrics_token,
             webhook,
+            pow,
         })
     }
 }
@@ -652,11 +680,26 @@ mod tests {
             ("ASSENT_DEFAULT_LANG", "de"),
             ("ASSENT_LOG_FORMAT", "xml"),
             ("ASSENT_METRICS_TOKEN", "short"),
+            ("ASSENT_POW", "yes"),
         ] {
             let err = settings(&[(var, value)]).expect_err(var);
             assert_eq!(err.variable, var);
             assert!(err.to_string().starts_with(var), "{err}");
         }
+    }
+
+    #[test]
+    fn proof_of_work_is_off_unless_asked_and_its_difficulty_is_bounded() {
+        assert_eq!(settings(&[]).expect("defaults").pow, None);
+        let on = ("ASSENT_POW", "on");
+        assert_eq!(
+            settings(&[on]).expect("on").pow,
+            Some(crate::services::pow::DEFAULT_MAX_NUMBER)
+        );
+        let hard = ("ASSENT_POW_MAX_NUMBER", "200000");
+        assert_eq!(settings(&[on, hard]).expect("set").pow, Some(200_000));
+        let err = settings(&[on, ("ASSENT_POW_MAX_NUMBER", "10")]).expect_err("too easy");
+        assert_eq!(err.variable, "ASSENT_POW_MAX_NUMBER");
     }
 
     #[test]

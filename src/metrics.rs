@@ -36,6 +36,8 @@ pub struct Metrics {
     pub unsubscribes: Counter,
     /// Form posts that filled the trap field, dropped.
     pub honeypot: Counter,
+    /// Signups refused for a missing, wrong, expired or replayed proof of work.
+    pub pow_refused: Counter,
     pub messages_sent: Family<KindLabel, Counter>,
     pub messages_failed: Family<KindLabel, Counter>,
     outbox_queued: Family<KindLabel, Gauge>,
@@ -71,6 +73,12 @@ impl Default for Metrics {
             "honeypot",
             "Signup form posts that filled the field people do not see, dropped",
             honeypot.clone(),
+        );
+        let pow_refused = Counter::default();
+        registry.register(
+            "pow_refused",
+            "Signups refused for a missing, wrong, expired or replayed proof of work",
+            pow_refused.clone(),
         );
         let messages_sent = Family::<KindLabel, Counter>::default();
         registry.register(
@@ -121,6 +129,7 @@ impl Default for Metrics {
             confirmations,
             unsubscribes,
             honeypot,
+            pow_refused,
             messages_sent,
             messages_failed,
             outbox_queued,

@@ -133,6 +133,9 @@ async fn start_services(
         composer = composer.with_dkim(signer);
     }
     let checks = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    let pow = settings
+        .pow
+        .map(|max| crate::services::pow::ProofOfWork::new(&secret_key, max));
     let services = Arc::new(Services {
         db,
         composer,
@@ -144,6 +147,8 @@ async fn start_services(
         default_lang: settings.default_lang,
         metrics: Default::default(),
         webhooks: crate::services::webhooks::Webhooks::new(settings.webhook.clone()),
+        pow,
+        turned_away: Default::default(),
     });
     let pace = Pace(std::num::NonZeroU32::new(settings.send_rate));
     let runtime = Runtime::register(Arc::clone(&services), mailer, role, pace).await?;
@@ -221,7 +226,7 @@ impl Application {
                 .add(("X-Frame-Options", "DENY"))
                 .add((
                     "Content-Security-Policy",
-                    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+                    "default-src 'none'; script-src 'self'; worker-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
                 ));
             if https {
                 headers = headers.add(("Strict-Transport-Security", "max-age=31536000"));

@@ -154,6 +154,8 @@ async fn services(settings: &Settings) -> Result<Services, Failure> {
         default_lang: settings.default_lang,
         metrics: Default::default(),
         webhooks: Webhooks::new(settings.webhook.clone()),
+        pow: None,
+        turned_away: Default::default(),
     })
 }
 

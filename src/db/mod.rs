@@ -22,6 +22,7 @@ macro_rules! on_backend {
     };
 }
 
+pub mod abuse;
 pub mod admins;
 pub mod api_tokens;
 pub mod audit;

@@ -338,6 +338,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    turned_away (day, reason) {
+        day -> BigInt,
+        reason -> Text,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
+    spent_challenges (challenge) {
+        challenge -> Text,
+        expires_at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     lists,
@@ -366,4 +381,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     ledger_head,
     ledger_checks,
     api_tokens,
+    turned_away,
+    spent_challenges,
 );

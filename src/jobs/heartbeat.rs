@@ -1,5 +1,6 @@
 //! The process's heartbeat, and the reaper that gives back the claims of
-//! processes whose heartbeat stopped.
+//! processes whose heartbeat stopped. Each beat also writes the signups this
+//! process turned away since the last one.
 //!
 //! A heartbeat was chosen over claims that die with a PostgreSQL session
 //! (advisory locks): it works the same on both databases, survives a
@@ -10,7 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::Ctx;
-use crate::db::{DbError, now_ms, processes};
+use crate::db::stats::DAY_MS;
+use crate::db::{DbError, abuse, now_ms, processes};
 
 /// How often each process renews its heartbeat and looks for dead ones.
 pub const EVERY: Duration = Duration::from_secs(2);
@@ -26,6 +28,8 @@ pub async fn run(ctx: Arc<Ctx>) -> Result<(), String> {
         ticks.tick().await;
         let (id, role) = (ctx.process.clone(), ctx.role);
         let grace = GRACE.as_millis() as i64;
+        let turned_away = ctx.services.turned_away.take();
+        let tally = turned_away.clone();
         let outcome = ctx
             .services
             .db
@@ -36,9 +40,16 @@ pub async fn run(ctx: Arc<Ctx>) -> Result<(), String> {
                     tracing::warn!(process = %id, "this process's heartbeat lapsed; registering again");
                     processes::register(c, &id, role, now)?;
                 }
+                for (reason, n) in &tally {
+                    let n = i64::try_from(*n).unwrap_or(i64::MAX);
+                    abuse::tally(c, now / DAY_MS * DAY_MS, reason.code(), n)?;
+                }
                 processes::reap(c, now - grace).map_err(DbError::from)
             })
             .await;
+        if outcome.is_err() {
+            ctx.services.turned_away.give_back(&turned_away);
+        }
         match outcome {
             Ok((0, 0)) => {}
             Ok((messages, jobs)) => {

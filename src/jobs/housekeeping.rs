@@ -1,11 +1,12 @@
 //! Housekeeping, hourly: finished messages, dead links, finished jobs and
-//! abandoned uploads older than their retention are deleted.
+//! abandoned uploads older than their retention are deleted, with the
+//! spent proof-of-work challenges that have expired.
 
 use std::sync::Arc;
 
 use super::Ctx;
 use super::runner::Finish;
-use crate::db::{DbConn, DbError, imports, jobs, now_ms, outbox, tokens};
+use crate::db::{DbConn, DbError, abuse, imports, jobs, now_ms, outbox, tokens};
 
 /// Finished messages and dead links are kept this long for the operators;
 /// the resend caps only need the last day.
@@ -26,6 +27,7 @@ pub async fn run(ctx: &Arc<Ctx>) -> Result<Finish, String> {
             links = pruned.links,
             jobs = pruned.jobs,
             uploads = pruned.uploads,
+            challenges = pruned.challenges,
             "housekeeping"
         );
     }
@@ -39,6 +41,7 @@ pub struct Pruned {
     pub links: usize,
     pub jobs: usize,
     pub uploads: usize,
+    pub challenges: usize,
 }
 
 pub fn prune(conn: &mut DbConn, now: i64) -> diesel::QueryResult<Pruned> {
@@ -48,5 +51,6 @@ pub fn prune(conn: &mut DbConn, now: i64) -> diesel::QueryResult<Pruned> {
         links: tokens::delete_expired_confirmations(conn, cutoff)?,
         jobs: jobs::delete_finished_before(conn, cutoff)?,
         uploads: imports::delete_abandoned_uploads(conn, now - UPLOAD_MS)?,
+        challenges: abuse::forget_spent(conn, now)?,
     })
 }

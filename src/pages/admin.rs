@@ -135,6 +135,9 @@ pub struct DashboardPage<'a> {
     pub delivery: DeliveryHealth,
     pub ledger: LedgerState,
     pub reconfirmation: crate::services::dashboard::Reconfirmation,
+    pub turned_away: crate::services::dashboard::TurnedAwayFigures,
+    /// `ASSENT_POW=on`.
+    pub pow: bool,
 }
 
 /// The consent ledger as the dashboard shows it.
@@ -418,6 +421,10 @@ pub struct WebhookRow {
 pub struct EmbedSnippet<'a> {
     /// The language of the visitors it is for.
     pub lang: Lang,
+    /// This server's public origin, `https://news.example.org`.
+    pub base: &'a str,
+    /// `ASSENT_POW=on`: the snippet brings the widget that solves it.
+    pub pow: bool,
     pub action: &'a str,
     pub slug: &'a str,
     pub name: &'a str,

@@ -106,11 +106,13 @@ pub struct SignupErrors {
     pub email: Option<String>,
     pub name: Option<String>,
     pub list: Option<String>,
+    /// The proof of work, when it is asked for.
+    pub altcha: Option<String>,
 }
 
 impl SignupErrors {
     pub fn any(&self) -> bool {
-        self.email.is_some() || self.name.is_some() || self.list.is_some()
+        self.email.is_some() || self.name.is_some() || self.list.is_some() || self.altcha.is_some()
     }
 }
 
@@ -123,6 +125,25 @@ pub struct SignupPage<'a> {
     pub list: &'a ListView,
     pub values: &'a SignupValues,
     pub errors: &'a SignupErrors,
+    /// `ASSENT_POW=on`: the page solves a challenge before it sends.
+    pub pow: bool,
+}
+
+impl SignupPage<'_> {
+    /// The ALTCHA widget's words, in the page's language.
+    pub fn widget_strings(&self) -> String {
+        let t = |id| self.site.t(id);
+        serde_json::json!({
+            "label": t("pow-label"),
+            "verifying": t("pow-verifying"),
+            "verified": t("pow-verified"),
+            "error": t("pow-error"),
+            "expired": t("pow-expired"),
+            "verificationRequired": t("pow-required"),
+            "waitAlert": t("pow-wait"),
+        })
+        .to_string()
+    }
 }
 
 /// The answer to every accepted signup, whatever the address's state.

@@ -11,6 +11,8 @@ use crate::domain::{Channel, SubscriberEmail, SubscriberName};
 use crate::pages::{CheckInboxPage, ListView, SignupErrors, SignupPage, SignupValues, Site};
 use crate::services::double_opt_in::{self, SignupOutcome, SignupRequest};
 use crate::services::lists;
+use crate::services::pow::{self, PowError, Redeem};
+use crate::services::turned_away::{self, Reason};
 
 #[derive(Deserialize)]
 pub struct ListQuery {
@@ -80,7 +82,7 @@ pub async fn submit(
     // or sent (contract §14).
     let trapped = body::field(&fields, "website").is_some_and(|v| !v.trim().is_empty());
     if let (true, Some(list)) = (trapped, &list) {
-        state.services.metrics.honeypot.inc();
+        turned_away::record(&state.services, Reason::Honeypot);
         return Ok(render(
             StatusCode::OK,
             &CheckInboxPage {
@@ -90,6 +92,22 @@ pub async fn submit(
                 confirm_ttl: state.services.composer.confirm_ttl(),
             },
         ));
+    }
+
+    match pow::redeem(&state.services, body::field(&fields, "altcha")).await {
+        Ok(()) => {}
+        Err(Redeem::Refused(e)) => {
+            let message = match e {
+                PowError::Missing => "signup-pow-missing",
+                PowError::Wrong | PowError::Expired | PowError::Spent => "signup-pow-failed",
+            };
+            let errors = SignupErrors {
+                altcha: Some(site.t(message)),
+                ..SignupErrors::default()
+            };
+            return refuse(&state, slug, &values, errors).await;
+        }
+        Err(Redeem::Failed(e)) => return Err(e.into()),
     }
 
     let request = SignupRequest {
@@ -158,6 +176,7 @@ fn form_page(
             list,
             values,
             errors,
+            pow: state.services.pow.is_some(),
         },
     )
 }

@@ -2,10 +2,11 @@
 
 use std::collections::HashMap;
 
+use super::turned_away::Reason;
 use super::{ServiceError, Services};
 use crate::db::models::List;
 use crate::db::stats::{self, DAY_MS, Delivery};
-use crate::db::{ledger, lists, now_ms, subscriptions};
+use crate::db::{abuse, ledger, lists, now_ms, subscriptions};
 use crate::domain::{Act, ListId, Status};
 
 /// Days of activity the dashboard shows.
@@ -39,6 +40,16 @@ pub struct Dashboard {
     /// The last verification of the ledger, if any ran.
     pub ledger_check: Option<ledger::Check>,
     pub reconfirmation: Reconfirmation,
+    pub turned_away: TurnedAwayFigures,
+}
+
+/// Signups turned away over the last [`DAYS`], by every process.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TurnedAwayFigures {
+    /// The trap field was filled.
+    pub honeypot: i64,
+    /// The proof of work was missing, wrong, expired or replayed.
+    pub pow: i64,
 }
 
 /// Where re-permission stands (contract §10).
@@ -55,7 +66,7 @@ pub struct Reconfirmation {
 pub async fn figures(services: &Services) -> Result<Dashboard, ServiceError> {
     let today = now_ms() / DAY_MS * DAY_MS;
     let reconfirm_after = services.clocks.reconfirm_after;
-    services
+    let mut figures = services
         .db
         .read(move |c| {
             let by_status = stats::status_counts(c)?;
@@ -95,7 +106,15 @@ pub async fn figures(services: &Services) -> Result<Dashboard, ServiceError> {
                 });
             }
             let delivery = stats::delivery(c, today)?;
-            Ok(Dashboard {
+            let mut turned_away = TurnedAwayFigures::default();
+            for (code, n) in abuse::totals_since(c, today - (DAYS - 1) * DAY_MS)? {
+                match Reason::from_code(&code) {
+                    Some(Reason::Honeypot) => turned_away.honeypot += n,
+                    Some(Reason::ProofOfWork) => turned_away.pow += n,
+                    None => {}
+                }
+            }
+            Ok::<_, ServiceError>(Dashboard {
                 lists,
                 days,
                 delivery,
@@ -114,7 +133,13 @@ pub async fn figures(services: &Services) -> Result<Dashboard, ServiceError> {
                     waiting: subscriptions::count_of(c, subscriptions::awaiting_reconfirmation())?,
                     expired: subscriptions::expired_count(c)?,
                 },
+                turned_away,
             })
         })
-        .await
+        .await?;
+    // This process's counts its heartbeat has not written yet.
+    let pending = |r| i64::try_from(services.turned_away.pending(r)).unwrap_or(i64::MAX);
+    figures.turned_away.honeypot += pending(Reason::Honeypot);
+    figures.turned_away.pow += pending(Reason::ProofOfWork);
+    Ok(figures)
 }

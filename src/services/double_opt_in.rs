@@ -510,6 +510,8 @@ mod tests {
             default_lang: settings.default_lang,
             metrics: Default::default(),
             webhooks: Default::default(),
+            pow: None,
+            turned_away: Default::default(),
         }
     }
 

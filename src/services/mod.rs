@@ -15,10 +15,12 @@ pub mod export;
 pub mod imports;
 pub mod ledger;
 pub mod lists;
+pub mod pow;
 pub mod preferences;
 pub mod retention;
 pub mod sessions;
 pub mod subscribers;
+pub mod turned_away;
 pub mod webhooks;
 
 use std::sync::Arc;
@@ -50,6 +52,10 @@ pub struct Services {
     pub metrics: crate::metrics::Metrics,
     /// `ASSENT_WEBHOOK_URL`: where subscription events are posted.
     pub webhooks: webhooks::Webhooks,
+    /// `ASSENT_POW=on`: signups must carry a solved challenge.
+    pub pow: Option<pow::ProofOfWork>,
+    /// Signups turned away, not yet written to the database.
+    pub turned_away: turned_away::TurnedAway,
 }
 
 /// Wakes the background runtime when a service has queued work for it, so

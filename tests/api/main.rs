@@ -19,6 +19,7 @@ mod messages;
 mod metrics;
 mod openapi;
 mod own_page;
+mod pow;
 mod retention;
 mod scripts;
 mod signup;

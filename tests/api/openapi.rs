@@ -1,7 +1,7 @@
 //! `GET /api/v1/openapi.json` (contract §13): an OpenAPI 3.1 document that
 //! names every `/api/v1` route, and no route that is not there.
 
-use crate::support::app::spawn_app;
+use crate::support::app::spawn_app_with;
 
 /// Every route under `/api/v1` the server has, with its methods.
 const ROUTES: &[(&str, &[&str])] = &[
@@ -10,11 +10,13 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/subscribers/{email}", &["get", "delete"]),
     ("/api/v1/lists", &["get"]),
     ("/api/v1/openapi.json", &["get"]),
+    ("/api/v1/challenge", &["get"]),
 ];
 
 #[tokio::test]
 async fn the_document_lists_the_routes_that_exist() {
-    let app = spawn_app().await;
+    // Proof of work on, so that its challenge route answers.
+    let app = spawn_app_with(&[("ASSENT_POW", "on")]).await;
     let response = app.get("/api/v1/openapi.json").await;
     assert_eq!(response.status(), 200);
     let doc: serde_json::Value = response.json().await.expect("JSON");

@@ -407,4 +407,34 @@ async fn a_bot_that_fills_the_hidden_field_gets_the_same_page_and_nothing_is_sto
     assert_eq!(app.smtp.messages().len(), 1, "only the person is mailed");
     let metrics = app.get("/metrics").await.text().await.unwrap();
     assert!(metrics.contains("assent_honeypot_total 1"), "{metrics}");
+
+    // The dashboard counts it too, once the heartbeat has written it: what
+    // another process sharing the database would see.
+    let operator = app.signed_in().await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let written: i64 = {
+            let mut conn = app.conn();
+            assent::db::abuse::totals_since(&mut conn, 0)
+                .unwrap()
+                .into_iter()
+                .filter(|(r, _)| r == "honeypot")
+                .map(|(_, n)| n)
+                .sum()
+        };
+        if written == 1 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "never written");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let dashboard = operator.html("/admin").await;
+    let panel = dashboard
+        .split("id=\"turned-away-heading\"")
+        .nth(1)
+        .expect("the panel of signups turned away");
+    assert!(
+        panel.contains("Trap field filled</dt>\n          <dd>1</dd>"),
+        "{panel}"
+    );
 }

@@ -83,6 +83,8 @@ pub async fn show(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
         delivery: health,
         ledger,
         reconfirmation: figures.reconfirmation,
+        turned_away: figures.turned_away,
+        pow: signed_in.state.services.pow.is_some(),
     }))
 }
 

@@ -171,6 +171,8 @@ async fn list_page(
     let action = format!("{base}/subscribe");
     let embed_snippet = EmbedSnippet {
         lang: list.lang(),
+        base: &base,
+        pow: signed_in.state.services.pow.is_some(),
         action: &action,
         slug: &list.slug,
         name: &list.name,

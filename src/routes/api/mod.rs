@@ -1,6 +1,7 @@
 //! The JSON API: the public `POST /api/v1/subscribe`, and the routes for
 //! scripts that hold a token (contract §13).
 
+mod challenge;
 mod openapi;
 mod scripts;
 mod subscribe;
@@ -20,5 +21,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::delete().to(scripts::erase)),
         )
         .route("/api/v1/lists", read().to(scripts::lists))
+        .route("/api/v1/challenge", read().to(challenge::challenge))
         .route("/api/v1/openapi.json", read().to(openapi::document));
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-use super::{scripts, subscribe};
+use super::{challenge, scripts, subscribe};
 use crate::services::api::{ApiList, ApiSubscriber, ApiSubscription, Page};
 
 #[derive(OpenApi)]
@@ -17,6 +17,7 @@ use crate::services::api::{ApiList, ApiSubscriber, ApiSubscription, Page};
     ),
     paths(
         subscribe::subscribe,
+        challenge::challenge,
         scripts::subscribers,
         scripts::subscriber,
         scripts::erase,

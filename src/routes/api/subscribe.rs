@@ -10,6 +10,7 @@ use crate::routes::body::{self, BodyError};
 use crate::routes::{AppState, evidence};
 use crate::services::ServiceError;
 use crate::services::double_opt_in::{self, SignupOutcome, SignupRequest};
+use crate::services::pow::{self, PowError, Redeem};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -26,6 +27,8 @@ pub enum ApiError {
     TooLarge,
     #[error("the body did not arrive in time")]
     TimedOut,
+    #[error(transparent)]
+    ProofOfWork(#[from] PowError),
     #[error("too many signups from this client; retry in {0} s")]
     RateLimited(u64),
     #[error("internal error")]
@@ -35,7 +38,7 @@ pub enum ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Invalid { .. } | ApiError::ProofOfWork(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::MalformedJson => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -50,6 +53,9 @@ impl ResponseError for ApiError {
         let body = match self {
             ApiError::Invalid { field, message } => {
                 json!({"error": {"field": field, "message": message}})
+            }
+            ApiError::ProofOfWork(e) => {
+                json!({"error": {"field": "altcha", "message": e.to_string()}})
             }
             ApiError::Unexpected(e) => {
                 tracing::error!(error = %e, "API signup failed");
@@ -84,6 +90,9 @@ pub struct SubscribeBody {
     name: Option<String>,
     /// A list's slug; the default list when absent.
     list: Option<String>,
+    /// With `ASSENT_POW=on`: the solved challenge of `GET /api/v1/challenge`,
+    /// the base64 of `{"algorithm","challenge","number","salt","signature"}`.
+    altcha: Option<String>,
 }
 
 /// Signs an address up: a confirmation request goes to it. The answer is
@@ -97,7 +106,7 @@ pub struct SubscribeBody {
         (status = 202, description = "Pending: a confirmation request is on its way", body = serde_json::Value, example = json!({"status": "pending"})),
         (status = 400, description = "The body is not JSON", body = super::openapi::ErrorBody),
         (status = 415, description = "The body is not application/json", body = super::openapi::ErrorBody),
-        (status = 422, description = "A field is wrong; `field` names it", body = super::openapi::ErrorBody),
+        (status = 422, description = "A field is wrong, `altcha` included; `field` names it", body = super::openapi::ErrorBody),
         (status = 429, description = "Too many signups from this client", body = super::openapi::ErrorBody),
     )
 )]
@@ -161,6 +170,11 @@ pub async fn subscribe(
     };
     if list.is_some_and(|s| !is_slug(s)) {
         return Err(unknown_list());
+    }
+    match pow::redeem(&state.services, text("altcha", false)?).await {
+        Ok(()) => {}
+        Err(Redeem::Refused(e)) => return Err(e.into()),
+        Err(Redeem::Failed(e)) => return Err(e.into()),
     }
 
     let request = SignupRequest {

@@ -1,0 +1,2 @@
+DROP TABLE spent_challenges;
+DROP TABLE turned_away;
