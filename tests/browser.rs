@@ -1,11 +1,13 @@
 //! End to end in headless Chromium: an operator signs in, finds a
-//! subscriber, reads their consent history and erases them.
+//! subscriber, reads their consent history and erases them; a person signs
+//! up through the proof of work under the page's Content-Security-Policy,
+//! and through the form embedded on another site.
 
 #[path = "support/mod.rs"]
 mod support;
 
 use support::admin::{OPERATOR, PASSWORD};
-use support::app::{link, spawn_app};
+use support::app::{link, spawn_app, spawn_app_with};
 use support::webdriver::{Browser, chromedriver};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -63,4 +65,91 @@ async fn an_operator_finds_a_subscriber_reads_their_consent_and_erases_them() {
     assert!(!browser.source().await.contains("erase.me@example.com"));
     assert_eq!(app.status("erase.me@example.com"), None, "erased");
     assert!(app.status("stays@example.com").is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_signs_up_while_the_browser_solves_the_proof_of_work() {
+    let Some(driver) = chromedriver() else {
+        eprintln!("skipped: chromedriver is not installed (apt-get install chromium-driver)");
+        return;
+    };
+    let app = spawn_app_with(&[("ASSENT_POW", "on")]).await;
+    let browser = Browser::start(driver).await;
+    browser.goto(&app.url("/")).await;
+    browser
+        .type_into("input[name=email]", "person@example.com")
+        .await;
+    // The widget's hidden field appears once its calculation is done: a
+    // script blocked by the page's own policy would never get there.
+    browser.find("input[type=hidden][name=altcha]").await;
+    browser.click("form button[type=submit]").await;
+    browser.wait_for_text("Check your inbox").await;
+    assert_eq!(app.status("person@example.com").as_deref(), Some("pending"));
+    app.mails(1).await;
+}
+
+/// The snippet of the list page, pasted into a page of another origin
+/// (`localhost` against the server's `127.0.0.1`), signs a person up, with
+/// the proof of work solved from there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_form_embedded_on_another_site_signs_a_person_up() {
+    let Some(driver) = chromedriver() else {
+        eprintln!("skipped: chromedriver is not installed (apt-get install chromium-driver)");
+        return;
+    };
+    let app = spawn_app_with(&[("ASSENT_POW", "on")]).await;
+    let operator = app.signed_in().await;
+    let list_page = operator.html("/admin/lists/1").await;
+    let snippet = list_page
+        .split("<pre class=\"code\" tabindex=\"0\" aria-labelledby=\"embed-caption\"><code>")
+        .nth(1)
+        .and_then(|rest| rest.split("</code>").next())
+        .map(unescape)
+        .expect("the embed snippet");
+    assert!(snippet.contains("altcha-embed.js"), "{snippet}");
+    let site = another_site(format!(
+        "<!doctype html><html><head><title>A blog</title></head><body><h1>My blog</h1>{snippet}</body></html>"
+    ))
+    .await;
+
+    let browser = Browser::start(driver).await;
+    browser.goto(&format!("http://localhost:{site}/")).await;
+    browser
+        .type_into("input[name=email]", "reader@example.com")
+        .await;
+    browser.find("input[type=hidden][name=altcha]").await;
+    browser.click("form button[type=submit]").await;
+    browser.wait_for_text("Check your inbox").await;
+    assert_eq!(app.status("reader@example.com").as_deref(), Some("pending"));
+}
+
+/// A web server of someone else's that answers every request with `page`.
+async fn another_site(page: String) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let page = page.clone();
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = stream.read(&mut request).await;
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{page}",
+                    page.len()
+                );
+                let _ = stream.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    port
+}
+
+/// The text of HTML escaped as askama escapes it.
+fn unescape(html: &str) -> String {
+    html.replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#38;", "&")
 }

@@ -162,6 +162,22 @@ impl Browser {
         .await;
     }
 
+    /// Waits until the page's source holds `text`, and returns it.
+    pub async fn wait_for_text(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let source = self.source().await;
+            if source.contains(text) {
+                return source;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the page never showed {text:?}: {source}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Waits until the address bar shows a URL ending with `path`.
     pub async fn wait_for_path(&self, path: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
