@@ -85,8 +85,7 @@ pub async fn read_form(
         });
     match mime.as_deref() {
         None | Some("application/x-www-form-urlencoded") => {
-            let body = read_limited(req, payload).await?;
-            serde_urlencoded::from_bytes(&body).map_err(|_| BodyError::Malformed)
+            decode_urlencoded(&read_limited(req, payload).await?)
         }
         Some("multipart/form-data") => {
             let body = read_limited(req, payload).await?;
@@ -94,6 +93,11 @@ pub async fn read_form(
         }
         Some(_) => Err(BodyError::UnsupportedType),
     }
+}
+
+/// The fields of an urlencoded body, in order.
+pub fn decode_urlencoded(body: &[u8]) -> Result<Vec<(String, String)>, BodyError> {
+    serde_urlencoded::from_bytes(body).map_err(|_| BodyError::Malformed)
 }
 
 async fn read_multipart(

@@ -1,7 +1,7 @@
 //! HTTP: every public route of contract §3, and what they share.
 
 pub mod admin;
-mod api;
+pub mod api;
 mod assets;
 pub mod body;
 pub mod client_cap;

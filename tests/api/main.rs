@@ -12,6 +12,7 @@ mod confirm;
 mod delivery;
 mod dkim;
 mod hardening;
+mod hostile;
 mod imports;
 mod languages;
 mod ledger;

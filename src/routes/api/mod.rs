@@ -4,7 +4,7 @@
 mod challenge;
 mod openapi;
 mod scripts;
-mod subscribe;
+pub mod subscribe;
 
 use actix_web::web;
 

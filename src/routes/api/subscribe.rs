@@ -130,11 +130,43 @@ pub async fn subscribe(
         return Err(ApiError::UnsupportedType);
     }
     let body = body::read_limited(&req, payload).await?;
-    let value: Value = serde_json::from_slice(&body).map_err(|_| ApiError::MalformedJson)?;
+    let signup = decode(&body)?;
+    match pow::redeem(&state.services, signup.altcha.as_deref()).await {
+        Ok(()) => {}
+        Err(Redeem::Refused(e)) => return Err(e.into()),
+        Err(Redeem::Failed(e)) => return Err(e.into()),
+    }
+
+    let request = SignupRequest {
+        email: signup.email,
+        name: signup.name,
+        list: signup.list,
+        channel: Channel::Api,
+        evidence: evidence(&req, "/api/v1/subscribe"),
+    };
+    match double_opt_in::signup(&state.services, request).await? {
+        SignupOutcome::Accepted { .. } => {
+            Ok(HttpResponse::Accepted().json(json!({"status": "pending"})))
+        }
+        SignupOutcome::UnknownList => Err(unknown_list()),
+    }
+}
+
+/// A signup's body, each field parsed.
+#[derive(Debug)]
+pub struct ApiSignup {
+    pub email: SubscriberEmail,
+    pub name: Option<SubscriberName>,
+    pub list: Option<String>,
+    pub altcha: Option<String>,
+}
+
+/// Decodes a signup's JSON body; a refusal names the field it concerns.
+pub fn decode(body: &[u8]) -> Result<ApiSignup, ApiError> {
+    let value: Value = serde_json::from_slice(body).map_err(|_| ApiError::MalformedJson)?;
     let Value::Object(fields) = value else {
         return Err(ApiError::MalformedJson);
     };
-
     let text = |field: &'static str, required: bool| -> Result<Option<&str>, ApiError> {
         match fields.get(field) {
             Some(Value::String(s)) => Ok(Some(s.as_str())),
@@ -164,30 +196,20 @@ pub async fn subscribe(
     let list = text("list", false)?
         .map(str::trim)
         .filter(|s| !s.is_empty());
-    let unknown_list = || ApiError::Invalid {
-        field: "list",
-        message: "This list does not exist or no longer takes signups.".into(),
-    };
     if list.is_some_and(|s| !is_slug(s)) {
         return Err(unknown_list());
     }
-    match pow::redeem(&state.services, text("altcha", false)?).await {
-        Ok(()) => {}
-        Err(Redeem::Refused(e)) => return Err(e.into()),
-        Err(Redeem::Failed(e)) => return Err(e.into()),
-    }
-
-    let request = SignupRequest {
+    Ok(ApiSignup {
         email,
         name,
         list: list.map(str::to_owned),
-        channel: Channel::Api,
-        evidence: evidence(&req, "/api/v1/subscribe"),
-    };
-    match double_opt_in::signup(&state.services, request).await? {
-        SignupOutcome::Accepted { .. } => {
-            Ok(HttpResponse::Accepted().json(json!({"status": "pending"})))
-        }
-        SignupOutcome::UnknownList => Err(unknown_list()),
+        altcha: text("altcha", false)?.map(str::to_owned),
+    })
+}
+
+fn unknown_list() -> ApiError {
+    ApiError::Invalid {
+        field: "list",
+        message: "This list does not exist or no longer takes signups.".into(),
     }
 }
