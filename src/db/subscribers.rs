@@ -20,6 +20,10 @@ pub struct Search<'a> {
 
 /// Newest first. Paging by id keeps every page as cheap as the first.
 pub fn search(conn: &mut DbConn, search: &Search<'_>) -> QueryResult<Vec<Subscriber>> {
+    // No address or slug holds a NUL, and PostgreSQL refuses one in text.
+    if search.q.contains('\0') || search.list_slug.is_some_and(|s| s.contains('\0')) {
+        return Ok(Vec::new());
+    }
     let mut query = subscribers::table
         .order(subscribers::id.desc())
         .limit(search.limit)

@@ -97,7 +97,21 @@ pub async fn read_form(
 
 /// The fields of an urlencoded body, in order.
 pub fn decode_urlencoded(body: &[u8]) -> Result<Vec<(String, String)>, BodyError> {
-    serde_urlencoded::from_bytes(body).map_err(|_| BodyError::Malformed)
+    let fields: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(body).map_err(|_| BodyError::Malformed)?;
+    refuse_nul(fields)
+}
+
+/// No field of a form a person fills holds a NUL, and PostgreSQL refuses
+/// one in text: such a form is unreadable, rather than a fault of ours.
+fn refuse_nul(fields: Vec<(String, String)>) -> Result<Vec<(String, String)>, BodyError> {
+    if fields
+        .iter()
+        .any(|(k, v)| k.contains('\0') || v.contains('\0'))
+    {
+        return Err(BodyError::Malformed);
+    }
+    Ok(fields)
 }
 
 async fn read_multipart(
@@ -118,7 +132,7 @@ async fn read_multipart(
         let value = String::from_utf8(value).map_err(|_| BodyError::Malformed)?;
         fields.push((name, value));
     }
-    Ok(fields)
+    refuse_nul(fields)
 }
 
 /// The first value of a field, if present.

@@ -281,6 +281,14 @@ pub async fn export_csv(
     signed_in: SignedIn,
     query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, ServerError> {
+    // A list named by something that cannot be a slug is no list at all.
+    if query
+        .list
+        .as_deref()
+        .is_some_and(|l| !l.is_empty() && !crate::domain::list::is_slug(l))
+    {
+        return Ok(not_found(&signed_in.site()));
+    }
     let filter = export::Filter {
         list: query.list.clone().filter(|s| !s.is_empty()),
         status: query.status.as_deref().and_then(Status::parse),

@@ -116,7 +116,12 @@ fn page_query(req: &HttpRequest) -> Result<PageQuery, ScriptError> {
     };
     for (name, value) in pairs {
         match name.as_str() {
-            "list" if !value.is_empty() => query.list = Some(value),
+            "list" if !value.is_empty() => {
+                if !crate::domain::list::is_slug(&value) {
+                    return Err(invalid("list", "list is the slug of a list"));
+                }
+                query.list = Some(value);
+            }
             "status" if !value.is_empty() => {
                 query.status = Some(Status::parse(&value).ok_or_else(|| {
                     invalid(
