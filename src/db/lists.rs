@@ -119,15 +119,6 @@ pub fn slug_taken(conn: &mut DbConn, slug: &str) -> QueryResult<bool> {
     .get_result(conn)
 }
 
-/// Subscriptions per list id.
-pub fn subscription_counts(conn: &mut DbConn) -> QueryResult<Vec<(ListId, i64)>> {
-    use super::schema::subscriptions;
-    subscriptions::table
-        .group_by(subscriptions::list_id)
-        .select((subscriptions::list_id, diesel::dsl::count_star()))
-        .load(conn)
-}
-
 /// Renames a list, or changes its description or language.
 pub fn update(
     conn: &mut DbConn,

@@ -353,6 +353,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    subscription_tallies (id) {
+        id -> BigInt,
+        list_id -> BigInt,
+        status -> Text,
+        ever_confirmed -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    act_tallies (id) {
+        id -> BigInt,
+        day -> BigInt,
+        act -> Text,
+        channel -> Text,
+        n -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     lists,
@@ -383,4 +403,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     turned_away,
     spent_challenges,
+    subscription_tallies,
+    act_tallies,
 );

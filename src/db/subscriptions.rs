@@ -268,11 +268,3 @@ pub fn awaiting_reconfirmation() -> subscriptions::BoxedQuery<'static, Backend> 
         .filter(subscriptions::reconfirm_sent_at.is_not_null())
         .into_boxed()
 }
-
-/// Subscriptions ended because nobody answered a reconfirmation.
-pub fn expired_count(conn: &mut DbConn) -> QueryResult<i64> {
-    consent_events::table
-        .filter(consent_events::channel.eq(crate::domain::Channel::Expiry))
-        .count()
-        .get_result(conn)
-}

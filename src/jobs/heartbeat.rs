@@ -1,6 +1,7 @@
 //! The process's heartbeat, and the reaper that gives back the claims of
 //! processes whose heartbeat stopped. Each beat also writes the signups this
-//! process turned away since the last one.
+//! process turned away since the last one, and folds the counts the
+//! dashboard reads.
 //!
 //! A heartbeat was chosen over claims that die with a PostgreSQL session
 //! (advisory locks): it works the same on both databases, survives a
@@ -11,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::Ctx;
-use crate::db::stats::DAY_MS;
+use crate::db::stats::{self, DAY_MS};
 use crate::db::{DbError, abuse, now_ms, processes};
 
 /// How often each process renews its heartbeat and looks for dead ones.
@@ -62,6 +63,16 @@ pub async fn run(ctx: Arc<Ctx>) -> Result<(), String> {
                 ctx.services.wake.jobs();
             }
             Err(e) => tracing::warn!(error = %e, "heartbeat"),
+        }
+        // Apart from the beat, so that a failure here cannot make this
+        // process look dead.
+        let folded = ctx
+            .services
+            .db
+            .write(|c| stats::fold_tallies(c).map_err(DbError::from))
+            .await;
+        if let Err(e) = folded {
+            tracing::warn!(error = %e, "folding the dashboard's counts");
         }
     }
 }

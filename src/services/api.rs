@@ -332,24 +332,21 @@ pub async fn lists(services: &Services, client: &Client) -> Result<Vec<ApiList>,
     services
         .db
         .read(|c| {
-            let counts = stats::status_counts(c)?;
-            let count = |id, status| {
-                counts
-                    .iter()
-                    .find(|(l, s, _)| *l == id && *s == status)
-                    .map_or(0, |(_, _, n)| *n)
-            };
+            let counts = stats::list_counts(c)?;
             Ok::<_, ServiceError>(
                 lists::all(c)?
                     .into_iter()
-                    .map(|l| ApiList {
-                        pending: count(l.id, Status::Pending),
-                        confirmed: count(l.id, Status::Confirmed),
-                        unsubscribed: count(l.id, Status::Unsubscribed),
-                        archived: l.archived_at.is_some(),
-                        slug: l.slug,
-                        name: l.name,
-                        language: l.language,
+                    .map(|l| {
+                        let counts = counts.get(&l.id).copied().unwrap_or_default();
+                        ApiList {
+                            pending: counts.pending,
+                            confirmed: counts.confirmed,
+                            unsubscribed: counts.unsubscribed,
+                            archived: l.archived_at.is_some(),
+                            slug: l.slug,
+                            name: l.name,
+                            language: l.language,
+                        }
                     })
                     .collect(),
             )

@@ -1,24 +1,18 @@
 //! The figures of the operators' dashboard.
 
-use std::collections::HashMap;
-
 use super::turned_away::Reason;
 use super::{ServiceError, Services};
 use crate::db::models::List;
-use crate::db::stats::{self, DAY_MS, Delivery};
+use crate::db::stats::{self, DAY_MS, Delivery, ListCounts};
 use crate::db::{abuse, ledger, lists, now_ms, subscriptions};
-use crate::domain::{Act, ListId, Status};
+use crate::domain::{Act, Channel};
 
 /// Days of activity the dashboard shows.
 pub const DAYS: i64 = 30;
 
 pub struct ListFigures {
     pub list: List,
-    pub pending: i64,
-    pub confirmed: i64,
-    pub unsubscribed: i64,
-    /// Subscriptions that were ever confirmed.
-    pub ever_confirmed: i64,
+    pub counts: ListCounts,
 }
 
 /// Acts of one day.
@@ -69,42 +63,33 @@ pub async fn figures(services: &Services) -> Result<Dashboard, ServiceError> {
     let mut figures = services
         .db
         .read(move |c| {
-            let by_status = stats::status_counts(c)?;
-            let confirmed: HashMap<ListId, i64> =
-                stats::confirmation_counts(c)?.into_iter().collect();
-            let count = |list: ListId, status: Status| {
-                by_status
-                    .iter()
-                    .find(|(l, s, _)| *l == list && *s == status)
-                    .map_or(0, |(_, _, n)| *n)
-            };
+            let counts = stats::list_counts(c)?;
             let lists = lists::all(c)?
                 .into_iter()
                 .map(|list| ListFigures {
-                    pending: count(list.id, Status::Pending),
-                    confirmed: count(list.id, Status::Confirmed),
-                    unsubscribed: count(list.id, Status::Unsubscribed),
-                    ever_confirmed: confirmed.get(&list.id).copied().unwrap_or(0),
+                    counts: counts.get(&list.id).copied().unwrap_or_default(),
                     list,
                 })
                 .collect();
-            let mut days = Vec::new();
-            for back in (0..DAYS).rev() {
-                let start = today - back * DAY_MS;
-                let acts = stats::acts_on_day(c, start)?;
-                let n = |wanted: &[Act]| {
-                    acts.iter()
-                        .filter(|(a, _)| wanted.contains(a))
-                        .map(|(_, n)| n)
-                        .sum()
-                };
-                days.push(Day {
-                    start,
-                    signups: n(&[Act::Requested]),
-                    confirmations: n(&[Act::Confirmed]),
-                    unsubscribes: n(&[Act::Unsubscribed, Act::Declined]),
-                });
-            }
+            let first = today - (DAYS - 1) * DAY_MS;
+            let acts = stats::acts_since(c, first)?;
+            let days = (0..DAYS)
+                .map(|i| {
+                    let start = first + i * DAY_MS;
+                    let n = |wanted: &[Act]| {
+                        acts.iter()
+                            .filter(|(day, a, _)| *day == start && wanted.contains(a))
+                            .map(|(_, _, n)| n)
+                            .sum()
+                    };
+                    Day {
+                        start,
+                        signups: n(&[Act::Requested]),
+                        confirmations: n(&[Act::Confirmed]),
+                        unsubscribes: n(&[Act::Unsubscribed, Act::Declined]),
+                    }
+                })
+                .collect();
             let delivery = stats::delivery(c, today)?;
             let mut turned_away = TurnedAwayFigures::default();
             for (code, n) in abuse::totals_since(c, today - (DAYS - 1) * DAY_MS)? {
@@ -131,7 +116,7 @@ pub async fn figures(services: &Services) -> Result<Dashboard, ServiceError> {
                         None => 0,
                     },
                     waiting: subscriptions::count_of(c, subscriptions::awaiting_reconfirmation())?,
-                    expired: subscriptions::expired_count(c)?,
+                    expired: stats::events_through(c, Channel::Expiry)?,
                 },
                 turned_away,
             })

@@ -1,13 +1,11 @@
 //! Lists: what visitors sign up to, and what operators create, edit and
 //! archive. Every consent wording a list has shown is kept as a version.
 
-use std::collections::HashMap;
-
 use diesel::Connection;
 
 use super::{Operator, ServiceError, Services};
 use crate::db::models::List;
-use crate::db::{audit, lists, now_ms};
+use crate::db::{audit, lists, now_ms, stats};
 use crate::domain::ListId;
 use crate::domain::list::default_wording;
 use crate::i18n::Lang;
@@ -34,11 +32,11 @@ pub async fn all_with_counts(services: &Services) -> Result<Vec<(List, i64)>, Se
     services
         .db
         .read(|c| {
-            let counts: HashMap<ListId, i64> = lists::subscription_counts(c)?.into_iter().collect();
+            let counts = stats::list_counts(c)?;
             Ok(lists::all(c)?
                 .into_iter()
                 .map(|l| {
-                    let n = counts.get(&l.id).copied().unwrap_or(0);
+                    let n = counts.get(&l.id).map_or(0, |c| c.total());
                     (l, n)
                 })
                 .collect())
@@ -82,10 +80,7 @@ pub async fn detail(services: &Services, id: ListId) -> Result<Option<Detail>, S
                     wording,
                 })
                 .collect();
-            let subscriptions = lists::subscription_counts(c)?
-                .into_iter()
-                .find(|(l, _)| *l == id)
-                .map_or(0, |(_, n)| n);
+            let subscriptions = stats::list_counts(c)?.get(&id).map_or(0, |c| c.total());
             Ok(Some(Detail {
                 list,
                 subscriptions,

@@ -298,6 +298,12 @@ async fn search_filters_and_pages_through_subscribers() {
 
     let found = operator.html("/admin/subscribers?q=person@").await;
     assert!(found.contains("other_person@example.org") && !found.contains("reader01"));
+    // In any case, with or without a wildcard character, however short.
+    for q in ["PERSON@EX", "Other_Person", "rg"] {
+        let found = operator.html(&format!("/admin/subscribers?q={q}")).await;
+        assert!(found.contains("other_person@example.org"), "{q}");
+        assert!(!found.contains("reader01"), "{q}");
+    }
     // LIKE wildcards in the query are taken literally.
     let literal = operator.html("/admin/subscribers?q=r_ader").await;
     assert!(!literal.contains("reader01@example.com"));
@@ -659,4 +665,113 @@ async fn a_session_unused_for_twelve_hours_has_ended() {
         .execute(&mut *app.conn())
         .unwrap();
     assert_eq!(operator.get("/admin").await.status(), 303);
+}
+
+/// What the database holds, counted now: (status, subscriptions, of which
+/// ever confirmed).
+fn recount(app: &crate::support::app::TestApp) -> Vec<(String, i64, i64)> {
+    use assent::db::schema::subscriptions;
+    use diesel::prelude::*;
+    let mut conn = app.conn();
+    let all: Vec<(String, Option<i64>)> = subscriptions::table
+        .select((subscriptions::status, subscriptions::confirmed_at))
+        .load(&mut conn)
+        .expect("subscriptions");
+    ["pending", "confirmed", "unsubscribed"]
+        .into_iter()
+        .map(|status| {
+            let of: Vec<_> = all.iter().filter(|(s, _)| s == status).collect();
+            let ever = of.iter().filter(|(_, at)| at.is_some()).count();
+            (status.to_owned(), of.len() as i64, ever as i64)
+        })
+        .collect()
+}
+
+/// The counts of list `newsletter` as the API gives them, and the
+/// dashboard's page.
+async fn shown(
+    app: &crate::support::app::TestApp,
+    operator: &crate::support::admin::Operator,
+    token: &str,
+) -> (Vec<(String, i64)>, String) {
+    let lists: serde_json::Value = app
+        .client
+        .get(app.url("/api/v1/lists"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let list = &lists["lists"][0];
+    let counts = ["pending", "confirmed", "unsubscribed"]
+        .into_iter()
+        .map(|s| (s.to_owned(), list[s].as_i64().expect(s)))
+        .collect();
+    (counts, operator.html("/admin").await)
+}
+
+#[tokio::test]
+async fn the_dashboard_counts_follow_every_change_without_counting_rows() {
+    use crate::support::seed::{Seeded, addresses};
+    let app = spawn_app().await;
+    app.seed(&addresses("kept", 30), Seeded::Confirmed);
+    app.seed(&addresses("waiting", 20), Seeded::Pending);
+    app.seed(&addresses("left", 10), Seeded::Unsubscribed);
+    let mail = app.signup_and_get_mail("ada@example.com").await;
+    app.client
+        .post(app.url(&link(&mail, "confirm")))
+        .send()
+        .await
+        .unwrap();
+    app.signup("bob@example.com").await;
+    let token = app.api_token("counts").await;
+    let operator = app.signed_in().await;
+    // An erasure through the operators' area, and one straight in the
+    // database, as an operator's script might do it.
+    let response = operator
+        .post(
+            "/admin/subscribers/1",
+            "/admin/subscribers/1/erase",
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    {
+        use diesel::RunQueryDsl;
+        diesel::sql_query("DELETE FROM subscribers WHERE email LIKE 'waiting1%'")
+            .execute(&mut app.conn())
+            .expect("delete");
+    }
+
+    let expected = recount(&app);
+    let total: i64 = expected.iter().map(|(_, n, _)| n).sum();
+    assert_eq!(total, 60 + 2 - 1 - 11, "{expected:?}");
+    let ever: i64 = expected.iter().map(|(_, _, e)| e).sum();
+    let rate = format!("{} %", ever * 100 / total);
+    let counts: Vec<_> = expected.iter().map(|(s, n, _)| (s.clone(), *n)).collect();
+    let (api, dashboard) = shown(&app, &operator, &token).await;
+    assert_eq!(api, counts);
+    assert!(dashboard.contains(&rate), "{rate} confirmed");
+
+    // The heartbeat folds the +1 and -1 rows into one per key; the figures
+    // stay the same.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        use assent::db::schema::subscription_tallies;
+        use diesel::prelude::*;
+        let rows: i64 = subscription_tallies::table
+            .count()
+            .get_result(&mut app.conn())
+            .expect("tallies");
+        if rows <= 6 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{rows} tallies left");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let (api, dashboard) = shown(&app, &operator, &token).await;
+    assert_eq!(api, counts);
+    assert!(dashboard.contains(&rate), "{rate} confirmed");
 }

@@ -17,14 +17,14 @@ pub async fn show(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
         .lists
         .into_iter()
         .map(|f| {
-            let total = f.pending + f.confirmed + f.unsubscribed;
+            let (counts, total) = (f.counts, f.counts.total());
             ListStats {
                 name: f.list.name,
                 slug: f.list.slug,
-                pending: f.pending,
-                confirmed: f.confirmed,
-                unsubscribed: f.unsubscribed,
-                confirm_rate: (total > 0).then(|| f.ever_confirmed * 100 / total),
+                pending: counts.pending,
+                confirmed: counts.confirmed,
+                unsubscribed: counts.unsubscribed,
+                confirm_rate: (total > 0).then(|| counts.ever_confirmed * 100 / total),
             }
         })
         .collect();
