@@ -46,6 +46,9 @@ proptest! {
         domain in "[a-z][a-z0-9-]{0,20}[a-z0-9]",
         tld in "[a-z]{2,6}",
     ) {
+        // A label with "--" as its third and fourth characters is reserved
+        // for IDNA ("xn--0" is a broken A-label): not an ordinary domain.
+        prop_assume!(domain.get(2..4) != Some("--"));
         let typed = format!("{local}@{domain}.{tld}");
         let email = SubscriberEmail::parse(&typed).expect("an ordinary address");
         prop_assert_eq!(email.as_str(), typed.as_str());

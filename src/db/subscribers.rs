@@ -34,7 +34,7 @@ pub fn search(conn: &mut DbConn, search: &Search<'_>) -> QueryResult<Vec<Subscri
         query = query.filter(subscribers::id.lt(before));
     }
     if !search.q.is_empty() {
-        query = query.filter(address_contains(conn, search.q));
+        query = query.filter(address_contains(conn, search));
     }
     // A correlated EXISTS lets the database walk subscribers newest first
     // and stop after one page, instead of collecting every match first. Each
@@ -57,31 +57,50 @@ pub fn search(conn: &mut DbConn, search: &Search<'_>) -> QueryResult<Vec<Subscri
     query.load(conn)
 }
 
-/// Addresses that hold `q`, in any case, through each database's trigram
-/// index: a LIKE on the table itself would read every row.
+/// Addresses that hold `search.q`, in any case, through each database's
+/// trigram index: a LIKE on the table itself would read every row.
 fn address_contains(
     conn: &DbConn,
-    q: &str,
+    search: &Search<'_>,
 ) -> diesel::expression::SqlLiteral<
     Bool,
     impl diesel::query_builder::QueryFragment<<DbConn as Connection>::Backend> + Send + 'static,
 > {
-    match conn {
+    let q = search.q;
+    let (filter, pattern, rest) = match conn {
         // FTS5 answers LIKE on its trigram table, case-insensitive, but
         // without ESCAPE: text with wildcards is matched against the table.
+        // Without other filters, the index gives the page itself, newest
+        // first: a common part such as a domain matches a hundred thousand
+        // addresses in ten million, which are not all to be read and sorted.
         DbConn::Sqlite(_) if !q.contains(['%', '_', '\\']) => {
-            sql::<Bool>("subscribers.id IN (SELECT rowid FROM subscribers_search WHERE email LIKE ")
-                .bind::<Text, _>(format!("%{q}%"))
-                .sql(")")
+            let page = match (search.list_slug, search.status) {
+                (None, None) => format!(
+                    " AND rowid < {} ORDER BY rowid DESC LIMIT {}",
+                    search.before.map_or(i64::MAX, |id| id.0),
+                    search.limit
+                ),
+                _ => String::new(),
+            };
+            (
+                "subscribers.id IN (SELECT rowid FROM subscribers_search WHERE email LIKE ",
+                format!("%{q}%"),
+                format!("{page})"),
+            )
         }
-        DbConn::Sqlite(_) => sql::<Bool>("subscribers.email LIKE ")
-            .bind::<Text, _>(like_pattern(q))
-            .sql(" ESCAPE '\\'"),
+        DbConn::Sqlite(_) => (
+            "subscribers.email LIKE ",
+            like_pattern(q),
+            " ESCAPE '\\'".to_owned(),
+        ),
         // pg_trgm's index serves ILIKE, which matches as SQLite's LIKE does.
-        DbConn::Postgres(_) => sql::<Bool>("subscribers.email ILIKE ")
-            .bind::<Text, _>(like_pattern(q))
-            .sql(" ESCAPE '\\'"),
-    }
+        DbConn::Postgres(_) => (
+            "subscribers.email ILIKE ",
+            like_pattern(q),
+            " ESCAPE '\\'".to_owned(),
+        ),
+    };
+    sql::<Bool>(filter).bind::<Text, _>(pattern).sql(&rest)
 }
 
 /// `%q%` with LIKE's own wildcards in `q` taken literally.

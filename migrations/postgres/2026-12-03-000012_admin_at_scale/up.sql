@@ -15,6 +15,7 @@ CREATE TABLE subscription_tallies (
     ever_confirmed INTEGER NOT NULL,
     n              BIGINT NOT NULL
 );
+CREATE INDEX subscription_tallies_key ON subscription_tallies (list_id, status, ever_confirmed);
 INSERT INTO subscription_tallies (list_id, status, ever_confirmed, n)
     SELECT list_id, status, (confirmed_at IS NOT NULL)::integer, COUNT(*)
     FROM subscriptions GROUP BY 1, 2, 3;
@@ -50,7 +51,10 @@ CREATE TABLE act_tallies (
     channel TEXT NOT NULL,
     n       BIGINT NOT NULL
 );
-CREATE INDEX act_tallies_day ON act_tallies (day);
+-- A bulk load leaves the tables their size once folded (PostgreSQL keeps
+-- the emptied pages): reads and folds go through these indexes instead.
+CREATE INDEX act_tallies_day ON act_tallies (day, act, channel);
+CREATE INDEX act_tallies_channel ON act_tallies (channel);
 INSERT INTO act_tallies (day, act, channel, n)
     SELECT occurred_at / 86400000 * 86400000, act, channel, COUNT(*)
     FROM consent_events GROUP BY 1, 2, 3;
