@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use diesel::prelude::*;
-
 use diesel::sql_types::BigInt;
 
 use super::DbConn;
@@ -70,6 +69,7 @@ pub fn acts_since(conn: &mut DbConn, since: i64) -> QueryResult<Vec<(i64, Act, i
 
 /// Consent events ever recorded through `channel`, less those erased.
 pub fn events_through(conn: &mut DbConn, channel: Channel) -> QueryResult<i64> {
+    // Grouped, so that no tally gives no row rather than a NULL sum.
     let totals: Vec<i64> = act_tallies::table
         .filter(act_tallies::channel.eq(channel))
         .group_by(act_tallies::channel)
