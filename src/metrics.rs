@@ -178,9 +178,14 @@ impl Metrics {
         }
     }
 
-    /// The exposition, with the outbox as `depth` says it is now: (kind,
-    /// queued) pairs, and the age of the oldest queued message.
-    pub fn render(&self, depth: &[(String, i64)], oldest: Option<Duration>) -> String {
+    /// The exposition in `format`, with the outbox as `depth` says it is
+    /// now: (kind, queued) pairs, and the age of the oldest queued message.
+    pub fn render(
+        &self,
+        format: Format,
+        depth: &[(String, i64)],
+        oldest: Option<Duration>,
+    ) -> String {
         self.outbox_queued.clear();
         for kind in MessageKind::ALL {
             self.outbox_queued
@@ -200,6 +205,88 @@ impl Metrics {
         if let Err(e) = prometheus_client::encoding::text::encode(&mut out, &self.registry) {
             tracing::error!(error = %e, "encoding the metrics");
         }
-        out
+        match format {
+            Format::OpenMetrics => out,
+            Format::Prometheus => prometheus_text(&out),
+        }
+    }
+}
+
+/// The two formats a scraper may ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Prometheus text 0.0.4: what `promtool` and most tools read.
+    Prometheus,
+    /// OpenMetrics 1.0, for a scraper whose `Accept` names it.
+    OpenMetrics,
+}
+
+impl Format {
+    /// From the request's `Accept` header: OpenMetrics only when asked.
+    pub fn from_accept(accept: Option<&str>) -> Self {
+        match accept {
+            Some(a) if a.contains("application/openmetrics-text") => Format::OpenMetrics,
+            _ => Format::Prometheus,
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Prometheus => "text/plain; version=0.0.4; charset=utf-8",
+            Format::OpenMetrics => "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        }
+    }
+}
+
+/// OpenMetrics text, as the encoder writes it, turned into Prometheus text
+/// 0.0.4: a counter's `HELP` and `TYPE` name its samples (`x_total`, not
+/// `x`), and the `UNIT` and `EOF` lines, which 0.0.4 lacks, go.
+fn prometheus_text(open_metrics: &str) -> String {
+    let counters: std::collections::HashSet<&str> = open_metrics
+        .lines()
+        .filter_map(|line| line.strip_prefix("# TYPE ")?.strip_suffix(" counter"))
+        .collect();
+    let mut out = String::with_capacity(open_metrics.len());
+    for line in open_metrics.lines() {
+        if line == "# EOF" || line.starts_with("# UNIT ") {
+            continue;
+        }
+        let rewritten = ["# HELP ", "# TYPE "].iter().find_map(|prefix| {
+            let rest = line.strip_prefix(prefix)?;
+            let (name, tail) = rest.split_once(' ').unwrap_or((rest, ""));
+            let tail = match *prefix {
+                // OpenMetrics escapes a quote in help text; 0.0.4 does not.
+                "# HELP " => tail.replace("\\\"", "\""),
+                _ => tail.to_owned(),
+            };
+            let name = match counters.contains(name) {
+                true => format!("{name}_total"),
+                false => name.to_owned(),
+            };
+            Some(format!("{prefix}{name} {tail}"))
+        });
+        match rewritten {
+            Some(line) => out.push_str(&line),
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counters_are_named_by_their_samples_in_prometheus_text() {
+        let open = "# HELP a_signups Signups \\\"taken\\\".\n# TYPE a_signups counter\n\
+                    a_signups_total 3\n# HELP a_age Age.\n# TYPE a_age gauge\n# UNIT a_age seconds\n\
+                    a_age 1.5\n# EOF\n";
+        assert_eq!(
+            prometheus_text(open),
+            "# HELP a_signups_total Signups \"taken\".\n# TYPE a_signups_total counter\n\
+             a_signups_total 3\n# HELP a_age Age.\n# TYPE a_age gauge\na_age 1.5\n"
+        );
     }
 }

@@ -697,3 +697,23 @@ fn import_of_a_missing_file_exits_2_naming_it_before_touching_the_database() {
     assert_eq!(no_list.status.code(), Some(2));
     assert!(stderr(&no_list).contains("--list"), "{}", stderr(&no_list));
 }
+
+/// Kubernetes' `runAsNonRoot` can only check a numeric user: the image's
+/// last `USER` is one, and not root's.
+#[test]
+fn the_image_runs_as_a_numeric_user_other_than_root() {
+    let dockerfile =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/deploy/Dockerfile"))
+            .expect("deploy/Dockerfile");
+    let user = dockerfile
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("USER "))
+        .last()
+        .expect("a USER line");
+    let (uid, gid) = user.trim().split_once(':').unwrap_or((user.trim(), "0"));
+    let uid: u32 = uid
+        .parse()
+        .unwrap_or_else(|_| panic!("USER {user} is not numeric"));
+    assert_ne!(uid, 0, "USER {user}");
+    assert!(gid.parse::<u32>().is_ok(), "USER {user}");
+}

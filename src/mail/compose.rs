@@ -408,10 +408,7 @@ impl Composer {
             )?)
             .date_now()
             .message_id(Some(format!("<{}@{host}>", random_id()?)))
-            .raw_header(HeaderValue::new(
-                HeaderName::new_from_ascii_str("List-Id"),
-                list_id(&footer.list_name, &footer.list_slug, host),
-            ))
+            .raw_header(list_id_header(&footer.list_name, &footer.list_slug, host))
             .raw_header(ascii_header(
                 "List-Unsubscribe",
                 format!("<{}>", footer.unsubscribe_url),
@@ -459,18 +456,62 @@ fn ascii_header(name: &'static str, value: String) -> Result<HeaderValue, Compos
     ))
 }
 
-/// `List-Id: Newsletter <newsletter.example.com>` (RFC 2919). The name is a
-/// phrase: quoted when it holds specials; lettre encodes it if non-ASCII.
+/// `List-Id: Newsletter <newsletter.example.com>` (RFC 2919), written
+/// out here rather than by lettre, which would put an encoded word inside
+/// the quotes of a name with specials, where no parser decodes it.
+fn list_id_header(name: &str, slug: &str, host: &str) -> HeaderValue {
+    let value = list_id(name, slug, host);
+    HeaderValue::dangerous_new_pre_encoded(
+        HeaderName::new_from_ascii_str("List-Id"),
+        value.clone(),
+        value,
+    )
+}
+
+/// The header's value. An ASCII name is a phrase, quoted when it holds
+/// specials; any other is a run of RFC 2047 encoded words, never quoted,
+/// one to a folded line.
 fn list_id(name: &str, slug: &str, host: &str) -> String {
-    let plain = name
+    let name: String = name
         .chars()
-        .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '!' | '\''));
-    if plain {
-        format!("{name} <{slug}.{host}>")
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let name = name.trim();
+    let phrase = if !name.is_ascii() {
+        encoded_words(name)
+    } else if name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '!' | '\''))
+    {
+        name.to_owned()
     } else {
         let escaped = name.replace('\\', "\\\\").replace('"', "\\\"");
-        format!("\"{escaped}\" <{slug}.{host}>")
+        format!("\"{escaped}\"")
+    };
+    format!("{phrase} <{slug}.{host}>")
+}
+
+/// `text` as base64 encoded words of at most 75 characters (RFC 2047 §2),
+/// each holding whole characters, separated by folding white space.
+fn encoded_words(text: &str) -> String {
+    const MOST_BYTES: usize = 45;
+    let mut words = Vec::new();
+    let mut piece = String::new();
+    for c in text.chars() {
+        if piece.len() + c.len_utf8() > MOST_BYTES {
+            words.push(std::mem::take(&mut piece));
+        }
+        piece.push(c);
     }
+    words.push(piece);
+    words
+        .iter()
+        .map(|w| {
+            let b64 = base64::engine::general_purpose::STANDARD.encode(w.as_bytes());
+            format!("=?utf-8?b?{b64}?=")
+        })
+        .collect::<Vec<_>>()
+        .join("\r\n ")
 }
 
 fn random_id() -> Result<String, rand::rngs::SysError> {
@@ -689,6 +730,29 @@ mod tests {
             let marked = raw.contains("\r\nAuto-Submitted: auto-generated\r\n");
             assert_eq!(marked, s.kind == MessageKind::Confirmation, "{}", s.kind);
         }
+    }
+
+    #[test]
+    fn a_list_id_name_beyond_ascii_is_encoded_words_outside_quotes() {
+        let value = list_id("Lettre d'été — Café", "lettre", "a.example");
+        assert_eq!(
+            value,
+            "=?utf-8?b?TGV0dHJlIGQnw6l0w6kg4oCUIENhZsOp?= <lettre.a.example>"
+        );
+        let long = list_id(&"é".repeat(60), "long", "a.example");
+        for line in long.split("\r\n") {
+            let word = line.trim().split(' ').next().unwrap_or("");
+            assert!(word.len() <= 75, "{word}");
+            assert!(
+                word.starts_with("=?utf-8?b?") && word.ends_with("?="),
+                "{word}"
+            );
+        }
+        assert!(!long.contains('"'));
+        assert_eq!(
+            list_id("News\r\nBcc: x", "n", "a.example"),
+            "\"News  Bcc: x\" <n.a.example>"
+        );
     }
 
     #[test]

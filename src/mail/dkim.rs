@@ -2,9 +2,11 @@
 //! with one signature per configured key (RSA or Ed25519, RFC 8463).
 //!
 //! mail-auth signs the exact bytes that go to the relay, so the folding and
-//! encoding lettre chose are what is signed. Headers that a message lacks
-//! (Auto-Submitted on most) are signed as absent, so they cannot be added
-//! on the way without breaking the signature.
+//! encoding lettre chose are what is signed. Every signed header is named
+//! once more than the message holds it (over-signing, RFC 6376 §8.15), so
+//! that a second `Subject` or `List-Unsubscribe` added on the way breaks
+//! the signature; Auto-Submitted, which most messages lack, is named once
+//! for them, so that it cannot be added either.
 
 use std::path::Path;
 
@@ -18,7 +20,8 @@ use rustls_pki_types::pem::PemObject;
 
 use crate::config::DkimSettings;
 
-/// What every signature covers.
+/// What every signature covers; Auto-Submitted last, where only some
+/// messages have it.
 pub const SIGNED_HEADERS: &[&str] = &[
     "From",
     "To",
@@ -37,9 +40,29 @@ pub const SIGNED_HEADERS: &[&str] = &[
 /// The shortest RSA key accepted, in bits.
 const MIN_RSA_BITS: usize = 2048;
 
-/// The signers of `ASSENT_DKIM_*`, built once at start.
+/// The signers of `ASSENT_DKIM_*`, built once at start: per key, one for
+/// messages without Auto-Submitted and one for those with it, since the
+/// header list a signer names is fixed when it is built.
 pub struct Dkim {
-    signers: Vec<DkimSigner<DkimKey, Done>>,
+    signers: Vec<KeySigners>,
+}
+
+struct KeySigners {
+    plain: DkimSigner<DkimKey, Done>,
+    auto_submitted: DkimSigner<DkimKey, Done>,
+}
+
+/// The `h=` list of a signature: each header twice (once for the copy the
+/// message holds, once for any copy added later), Auto-Submitted once when
+/// the message has none.
+fn oversigned(auto_submitted: bool) -> Vec<&'static str> {
+    SIGNED_HEADERS
+        .iter()
+        .flat_map(|&name| {
+            let twice = auto_submitted || name != "Auto-Submitted";
+            std::iter::repeat_n(name, if twice { 2 } else { 1 })
+        })
+        .collect()
 }
 
 impl std::fmt::Debug for Dkim {
@@ -56,13 +79,21 @@ impl Dkim {
             .iter()
             .zip(&settings.selectors)
             .map(|(path, selector)| {
-                let key = read_key(path).map_err(|e| format!("{}: {e}", path.display()))?;
-                Ok(DkimSigner::from_key(key)
-                    .domain(settings.domain.as_str())
-                    .selector(selector.as_str())
-                    .headers(SIGNED_HEADERS.iter().copied())
-                    .header_canonicalization(Canonicalization::Relaxed)
-                    .body_canonicalization(Canonicalization::Relaxed))
+                let signer = |auto_submitted| {
+                    let key = read_key(path).map_err(|e| format!("{}: {e}", path.display()))?;
+                    Ok::<_, String>(
+                        DkimSigner::from_key(key)
+                            .domain(settings.domain.as_str())
+                            .selector(selector.as_str())
+                            .headers(oversigned(auto_submitted))
+                            .header_canonicalization(Canonicalization::Relaxed)
+                            .body_canonicalization(Canonicalization::Relaxed),
+                    )
+                };
+                Ok(KeySigners {
+                    plain: signer(false)?,
+                    auto_submitted: signer(true)?,
+                })
             })
             .collect::<Result<_, String>>()?;
         Ok(Self { signers })
@@ -70,8 +101,13 @@ impl Dkim {
 
     /// The message with a DKIM-Signature header per key in front of it.
     pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, String> {
+        let auto_submitted = has_header(message, "auto-submitted");
         let mut headers = String::new();
-        for signer in &self.signers {
+        for signers in &self.signers {
+            let signer = match auto_submitted {
+                true => &signers.auto_submitted,
+                false => &signers.plain,
+            };
             let signature = signer.sign(message).map_err(|e| e.to_string())?;
             headers.push_str(&signature.to_header());
         }
@@ -80,6 +116,20 @@ impl Dkim {
         signed.extend_from_slice(message);
         Ok(signed)
     }
+}
+
+/// Whether the header section of `message` holds the header `name` (in
+/// lowercase).
+fn has_header(message: &[u8], name: &str) -> bool {
+    let end = message
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(message.len());
+    message[..end].split(|&b| b == b'\n').any(|line| {
+        line.len() > name.len()
+            && line[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+            && line[name.len()] == b':'
+    })
 }
 
 /// A PEM private key: RSA (PKCS#1 or PKCS#8, at least 2048 bits) or

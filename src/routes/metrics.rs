@@ -11,6 +11,7 @@ use secrecy::ExposeSecret;
 use super::{AppState, ServerError};
 use crate::auth::constant_time_eq;
 use crate::db::{now_ms, outbox};
+use crate::metrics::Format;
 use crate::services::ServiceError;
 
 /// Counting the queued messages reads every one of them; a scraper that
@@ -39,9 +40,14 @@ pub async fn scrape(
     };
     let age =
         oldest.map(|created| Duration::from_millis(now_ms().saturating_sub(created).max(0) as u64));
-    let body = metrics.render(&depth, age);
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok());
+    let format = Format::from_accept(accept);
+    let body = metrics.render(format, &depth, age);
     Ok(HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .content_type(format.content_type())
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(body))
 }

@@ -81,6 +81,16 @@ fn spreadsheet_safe(field: &str) -> String {
     }
 }
 
+/// A field as [`spreadsheet_safe`] wrote it, read back: the `'` in front
+/// of a value beginning with one of those characters goes, so that an
+/// import of an export brings back `-x@example.com`, not `'-x@example.com`.
+pub(crate) fn from_spreadsheet(field: &str) -> &str {
+    match field.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => field,
+    }
+}
+
 /// Whether a list with this slug exists (open or archived).
 pub fn list_exists(conn: &mut DbConn, slug: &str) -> Result<bool, ExportError> {
     Ok(export::list_exists(conn, slug)?)

@@ -14,6 +14,7 @@ use diesel::Connection;
 use serde::{Deserialize, Serialize};
 
 use super::double_opt_in::{append_event, queue_confirmation};
+use super::export::from_spreadsheet;
 use super::{Operator, ServiceError, Services};
 use crate::db::imports::{self, Progress};
 use crate::db::models::{Import, ImportStatus, JobKind, JobStatus, List};
@@ -333,7 +334,8 @@ impl Upload {
     }
 }
 
-/// One line as CSV: (address, name). Quoted fields may hold commas.
+/// One line as CSV: (address, name). Quoted fields may hold commas; a
+/// field an export protected from spreadsheets is read without its `'`.
 fn parse_line(line: &str) -> (String, String) {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -342,8 +344,8 @@ fn parse_line(line: &str) -> (String, String) {
         .from_reader(line.as_bytes());
     match reader.records().next() {
         Some(Ok(record)) => (
-            record.get(0).unwrap_or_default().to_owned(),
-            record.get(1).unwrap_or_default().to_owned(),
+            from_spreadsheet(record.get(0).unwrap_or_default()).to_owned(),
+            from_spreadsheet(record.get(1).unwrap_or_default()).to_owned(),
         ),
         _ => (line.trim().to_owned(), String::new()),
     }
@@ -779,6 +781,20 @@ pub async fn recent(services: &Services) -> Result<Vec<(Import, String)>, Servic
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cell_an_export_protected_is_read_as_it_was() {
+        assert_eq!(
+            parse_line("'-x@example.com,'=Ada"),
+            ("-x@example.com".to_owned(), "=Ada".to_owned())
+        );
+        assert_eq!(
+            parse_line("'+y@example.com,'@home"),
+            ("+y@example.com".to_owned(), "@home".to_owned())
+        );
+        // A quote before anything else is the address's own.
+        assert_eq!(parse_line("'z@example.com").0, "'z@example.com");
+    }
 
     #[test]
     fn lines_keep_their_ends_and_the_last_may_lack_one() {

@@ -154,6 +154,7 @@ me-title = Your subscriptions
 me-lead = What { $org } sends to { $email }, and what it keeps about you.
 me-list = List
 me-status = Status
+me-action = Action
 me-status-confirmed = subscribed
 me-status-pending = waiting for your confirmation
 me-status-unsubscribed = not subscribed

@@ -154,6 +154,7 @@ me-title = Vos abonnements
 me-lead = Ce que { $org } envoie à { $email }, et ce qu'elle conserve à votre sujet.
 me-list = Liste
 me-status = État
+me-action = Action
 me-status-confirmed = abonné
 me-status-pending = en attente de votre confirmation
 me-status-unsubscribed = non abonné

@@ -149,6 +149,43 @@ async fn a_changed_body_or_subject_fails_verification() {
     assert!(passed(&verify(&zone, &forged_body).await).is_empty());
 }
 
+/// A header added on the way, above the signed one, breaks the signature:
+/// every signed header is named once more than it occurs (over-signed).
+#[tokio::test]
+async fn a_header_added_in_transit_fails_verification() {
+    let (app, zone, _keys) = signing_app().await;
+    let mail = app.signup_and_get_mail("ada@example.net").await;
+    assert_eq!(passed(&verify(&zone, &mail.data).await).len(), 2);
+    let at = mail.data.find("\r\nFrom:").expect("a From header") + 2;
+    for added in [
+        "Subject: Your account is suspended\r\n",
+        "List-Unsubscribe: <https://evil.test/u>\r\n",
+        "Reply-To: thief@evil.test\r\n",
+    ] {
+        let forged = format!("{}{added}{}", &mail.data[..at], &mail.data[at..]);
+        if added.starts_with("Reply-To") {
+            // Not a signed header: adding one is allowed.
+            assert_eq!(passed(&verify(&zone, &forged).await).len(), 2, "{added}");
+        } else {
+            assert!(passed(&verify(&zone, &forged).await).is_empty(), "{added}");
+        }
+    }
+    for header in mail.headers("DKIM-Signature") {
+        let compact: String = header.split_whitespace().collect();
+        let signed = compact
+            .split(';')
+            .find_map(|tag| tag.strip_prefix("h="))
+            .expect("an h= tag")
+            .to_ascii_lowercase();
+        let named = |name: &str| signed.split(':').filter(|h| *h == name).count();
+        for name in ["from", "subject", "list-unsubscribe", "list-id", "date"] {
+            assert_eq!(named(name), 2, "{name} in {signed}");
+        }
+        // The confirmation carries Auto-Submitted once: named twice.
+        assert_eq!(named("auto-submitted"), 2, "{signed}");
+    }
+}
+
 #[tokio::test]
 async fn a_key_the_zone_does_not_publish_fails_verification() {
     let (app, _, _keys) = signing_app().await;

@@ -417,41 +417,25 @@ async fn every_page_forbids_framing_and_scripts_and_https_adds_hsts() {
     }
 }
 
-/// The policy allows no inline script or style, so no page may carry one:
-/// every public page and every page of the operators' area, proof of work
-/// on so that the signup page brings its widget.
-#[tokio::test]
-async fn no_page_carries_an_inline_script_or_style() {
+/// Every public page and every page of the operators' area, as
+/// (path, HTML): proof of work on, so that the signup page brings its
+/// widget; a person's own page through a message's link.
+async fn every_page() -> Vec<(String, String)> {
     let app = spawn_app().await;
     let with_pow = crate::support::app::spawn_app_with(&[("ASSENT_POW", "on")]).await;
     let mail = app.signup_and_get_mail("ada@example.com").await;
     let confirm = crate::support::app::link(&mail, "confirm");
     let unsubscribe = crate::support::app::link(&mail, "unsubscribe");
-    let csp = app.get("/").await.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(csp.contains("script-src 'self'"), "{csp}");
-
-    let mut pages = vec![
-        ("/".to_owned(), app.get("/").await.text().await.unwrap()),
-        (
-            "/ with proof of work".to_owned(),
-            with_pow.get("/").await.text().await.unwrap(),
-        ),
-        (
-            confirm.clone(),
-            app.get(&confirm).await.text().await.unwrap(),
-        ),
-        (
-            unsubscribe.clone(),
-            app.get(&unsubscribe).await.text().await.unwrap(),
-        ),
-        (
-            "/admin/login".to_owned(),
-            app.get("/admin/login").await.text().await.unwrap(),
-        ),
-    ];
+    let own_page = unsubscribe.replacen("/unsubscribe/", "/me/", 1);
+    let mut pages = vec![("/".to_owned(), app.get("/").await.text().await.unwrap())];
+    pages.push((
+        "/ with proof of work".to_owned(),
+        with_pow.get("/").await.text().await.unwrap(),
+    ));
+    for path in [confirm, unsubscribe, own_page, "/admin/login".to_owned()] {
+        let html = app.get(&path).await.text().await.unwrap();
+        pages.push((path, html));
+    }
     let operator = app.signed_in().await;
     for path in [
         "/admin",
@@ -468,6 +452,19 @@ async fn no_page_carries_an_inline_script_or_style() {
     ] {
         pages.push((path.to_owned(), operator.html(path).await));
     }
+    pages
+}
+
+/// The policy allows no inline script or style, so no page may carry one.
+#[tokio::test]
+async fn no_page_carries_an_inline_script_or_style() {
+    let app = spawn_app().await;
+    let csp = app.get("/").await.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("script-src 'self'"), "{csp}");
+    let pages = every_page().await;
     for (path, html) in pages {
         // The list page shows the embed snippet as text: its tags are
         // escaped, so they do not match.
@@ -479,6 +476,58 @@ async fn no_page_carries_an_inline_script_or_style() {
         assert!(!inline_script, "{path} has an inline script");
         for handler in [" onclick=", " onload=", " onsubmit=", " onchange="] {
             assert!(!html.contains(handler), "{path} has {handler}");
+        }
+    }
+}
+
+/// What the W3C Nu validator and axe hold against a page, for the rules
+/// they found broken here: a required `<select>` must open with an empty
+/// option; `aria-labelledby` does not name a `<pre>`; two landmarks of a
+/// page never share a name; a table header is never empty.
+#[tokio::test]
+async fn pages_keep_the_markup_rules_validators_check() {
+    for (path, html) in every_page().await {
+        for (at, _) in html.match_indices("<select") {
+            let tag = html[at..].split('>').next().unwrap_or("");
+            if tag.contains(" required") {
+                let first = html[at..].split("<option").nth(1).unwrap_or("");
+                assert!(
+                    first.starts_with(" value=\"\"") || first.starts_with('>'),
+                    "{path}: a required select opens with a chosen option: {tag}"
+                );
+            }
+        }
+        for (at, _) in html.match_indices("<pre") {
+            let tag = html[at..].split('>').next().unwrap_or("");
+            assert!(!tag.contains("aria-labelledby"), "{path}: {tag}");
+        }
+        let mut names = std::collections::HashSet::new();
+        for (at, _) in html.match_indices("<section") {
+            let tag = html[at..].split('>').next().unwrap_or("");
+            if let Some(name) = tag.split("aria-labelledby=\"").nth(1) {
+                let name = name.split('"').next().unwrap_or("");
+                assert!(names.insert(name), "{path}: two landmarks named by #{name}");
+            }
+        }
+        for (at, _) in html.match_indices("role=\"region\"") {
+            let tag = &html[at..html[at..].find('>').map_or(html.len(), |e| at + e)];
+            if let Some(name) = tag.split("aria-labelledby=\"").nth(1) {
+                let name = name.split('"').next().unwrap_or("");
+                assert!(names.insert(name), "{path}: two landmarks named by #{name}");
+            }
+        }
+        for (at, _) in html.match_indices("<th") {
+            let cell = &html[at..];
+            if !cell[3..].starts_with([' ', '>']) {
+                continue;
+            }
+            let end = cell.find("</th>").unwrap_or(cell.len());
+            let inner = cell[..end].split_once('>').map_or("", |(_, rest)| rest);
+            let text: String = inner
+                .split('<')
+                .map(|piece| piece.split_once('>').map_or(piece, |(_, t)| t))
+                .collect();
+            assert!(!text.trim().is_empty(), "{path}: an empty table header");
         }
     }
 }

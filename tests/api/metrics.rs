@@ -101,7 +101,7 @@ async fn a_scraper_off_the_machine_needs_the_token() {
             .text()
             .await
             .unwrap()
-            .contains("# TYPE assent_signups counter")
+            .contains("# TYPE assent_signups_total counter")
     );
 }
 
@@ -140,4 +140,70 @@ async fn the_outbox_gauges_show_mail_the_relay_will_not_take_yet() {
         oldest >= 1.0,
         "the waiting confirmation is at least a second old: {oldest}"
     );
+}
+
+/// What `promtool check metrics` says of the exposition: `None` when
+/// promtool is not installed here (CI installs it, and fails without it).
+fn promtool_check(exposition: &str) -> Option<std::process::Output> {
+    use std::io::Write;
+    let child = std::process::Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(_) if std::env::var_os("CI").is_none() => {
+            eprintln!("NOT RUN: promtool is not installed");
+            return None;
+        }
+        Err(e) => panic!("promtool is needed in CI: {e}"),
+    };
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(exposition.as_bytes())
+        .expect("written");
+    Some(child.wait_with_output().expect("promtool ran"))
+}
+
+#[tokio::test]
+async fn promtool_accepts_the_exposition() {
+    let app = spawn_app_with(&[]).await;
+    app.signup_and_get_mail("ada@example.com").await;
+    let exposition = scrape(&app).await;
+    assert!(
+        exposition.contains("# HELP assent_signups_total "),
+        "{exposition}"
+    );
+    if let Some(out) = promtool_check(&exposition) {
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success() && said.trim().is_empty(), "{said}");
+    }
+}
+
+#[tokio::test]
+async fn a_scraper_that_asks_for_openmetrics_gets_it_by_its_name() {
+    let app = spawn_app_with(&[]).await;
+    let response = app
+        .client
+        .get(app.url("/metrics"))
+        .header("accept", "application/openmetrics-text; version=1.0.0")
+        .send()
+        .await
+        .expect("GET");
+    let kind = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(kind.starts_with("application/openmetrics-text"), "{kind}");
+    let body = response.text().await.expect("a body");
+    assert!(body.ends_with("# EOF\n"), "{body}");
+    assert!(body.contains("# TYPE assent_signups counter"), "{body}");
 }
