@@ -86,6 +86,12 @@ impl Lang {
     /// The language an `Accept-Language` header prefers among ours,
     /// q-values included; English when it asks for none of them.
     pub fn negotiate(accept_language: &str) -> Lang {
+        Self::preferred(accept_language).unwrap_or(Lang::ENGLISH)
+    }
+
+    /// The language an `Accept-Language` header prefers among ours, if it
+    /// asks for one of them.
+    pub fn preferred(accept_language: &str) -> Option<Lang> {
         let mut best: Option<(f32, Lang)> = None;
         for item in accept_language.split(',') {
             let mut parts = item.split(';');
@@ -102,7 +108,7 @@ impl Lang {
                 best = Some((q, lang));
             }
         }
-        best.map_or(Lang::ENGLISH, |(_, lang)| lang)
+        best.map(|(_, lang)| lang)
     }
 
     /// The message `id`.
@@ -380,6 +386,35 @@ mod tests {
             );
             for (id, vars) in &english {
                 assert_eq!(&theirs[id], vars, "{lang}: {id} uses other variables");
+            }
+        }
+    }
+
+    /// French elides `de`, `que`, `le` before a vowel: a message that puts
+    /// the organisation's name (`assent` by default) or a list's after one
+    /// of them would read "de assent". Each French message is formatted
+    /// with names that begin with a vowel, and read for such a pair.
+    #[test]
+    fn french_never_leaves_an_elision_undone_before_the_organisation() {
+        let source = fr().catalog_source();
+        let vars = variables(source);
+        for id in message_ids(source) {
+            let names = &vars[id.as_ref()];
+            let args: Vec<(&str, &str)> = names
+                .iter()
+                .map(|name| {
+                    let names = name == "org" || name == "list";
+                    (name.as_str(), if names { "assent" } else { "7" })
+                })
+                .collect();
+            let text = fr().t_with(&id, &args).to_lowercase();
+            for word in ["de", "que", "le", "la", "ce que", "si"] {
+                let undone = format!(" {word} assent");
+                let at_start = format!("{word} assent");
+                assert!(
+                    !text.contains(&undone) && !text.starts_with(&at_start),
+                    "fr {id}: {text}"
+                );
             }
         }
     }

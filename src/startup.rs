@@ -22,6 +22,7 @@ use crate::mail::{Composer, Mailer};
 use crate::pages::{CollectionNotice, Site};
 use crate::rate_limit::RateLimiter;
 use crate::routes::{self, AppState};
+use crate::services::warnings::SendingWarning;
 use crate::services::{Services, Wake};
 use crate::telemetry::RequestSpan;
 
@@ -121,6 +122,11 @@ async fn start_services(
     let (db, secret_key) = prepare_database(settings).await?;
     let mailer = Arc::new(build_mailer(settings)?);
     tracing::info!("{}", mailer.describe());
+    let sending_warnings =
+        SendingWarning::find(settings.smtp.is_some(), &base_url, &settings.mail_from);
+    for warning in &sending_warnings {
+        tracing::warn!("{}", warning.log_line());
+    }
     let mut composer = Composer::new(
         settings.mail_from.clone(),
         base_url,
@@ -149,6 +155,7 @@ async fn start_services(
         webhooks: crate::services::webhooks::Webhooks::new(settings.webhook.clone()),
         pow,
         turned_away: Default::default(),
+        sending_warnings,
     });
     let pace = Pace(std::num::NonZeroU32::new(settings.send_rate));
     let runtime = Runtime::register(Arc::clone(&services), mailer, role, pace).await?;

@@ -285,11 +285,11 @@ async fn without_smtp_mail_is_written_as_eml_files_and_the_log_says_so() {
     let mail_dir = dir.path().join("mail");
     let mut eml = None;
     for _ in 0..100 {
-        eml = std::fs::read_dir(&mail_dir)
-            .ok()
-            .and_then(|mut d| d.next())
-            .and_then(|e| e.ok())
-            .map(|e| e.path());
+        eml = std::fs::read_dir(&mail_dir).ok().and_then(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .find(|p| p.extension().is_some_and(|e| e == "eml"))
+        });
         if eml.is_some() {
             break;
         }
@@ -304,6 +304,10 @@ async fn without_smtp_mail_is_written_as_eml_files_and_the_log_says_so() {
     assert!(message.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
     let log = String::from_utf8_lossy(&output.stderr);
     assert!(log.contains(".eml files"), "{log}");
+    assert!(
+        log.contains("WARN") && log.contains("nobody receives it"),
+        "the start warns that mail only goes to files: {log}"
+    );
     assert!(log.contains(&bind), "the bound address is logged: {log}");
     // Each request has its line, with a request id and the route's pattern.
     let signup = log
@@ -707,8 +711,8 @@ fn the_image_runs_as_a_numeric_user_other_than_root() {
             .expect("deploy/Dockerfile");
     let user = dockerfile
         .lines()
-        .filter_map(|line| line.trim().strip_prefix("USER "))
-        .last()
+        .rev()
+        .find_map(|line| line.trim().strip_prefix("USER "))
         .expect("a USER line");
     let (uid, gid) = user.trim().split_once(':').unwrap_or((user.trim(), "0"));
     let uid: u32 = uid

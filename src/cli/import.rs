@@ -156,6 +156,7 @@ async fn services(settings: &Settings) -> Result<Services, Failure> {
         webhooks: Webhooks::new(settings.webhook.clone()),
         pow: None,
         turned_away: Default::default(),
+        sending_warnings: Vec::new(),
     })
 }
 

@@ -111,6 +111,27 @@ pub fn recent_of_kind(conn: &mut DbConn, kind: JobKind, limit: i64) -> QueryResu
         .load(conn)
 }
 
+/// The jobs of `kind`, in any state, whose payload holds `needle`: what an
+/// erasure must rewrite. A scan, which an erasure can afford.
+pub fn of_kind_holding(
+    conn: &mut DbConn,
+    kind: JobKind,
+    needle: &str,
+) -> QueryResult<Vec<(JobId, String)>> {
+    jobs::table
+        .filter(jobs::kind.eq(kind))
+        .filter(jobs::payload.like(format!("%{needle}%")))
+        .select((jobs::id, jobs::payload))
+        .load(conn)
+}
+
+pub fn set_payload(conn: &mut DbConn, id: JobId, payload: &str) -> QueryResult<()> {
+    diesel::update(jobs::table.find(id))
+        .set(jobs::payload.eq(payload))
+        .execute(conn)
+        .map(|_| ())
+}
+
 /// When the next queued job falls due, if any.
 pub fn next_due(conn: &mut DbConn) -> QueryResult<Option<i64>> {
     jobs::table

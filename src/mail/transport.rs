@@ -3,20 +3,19 @@
 //! One [`Mailer`] is built at start and shared by every delivery, so that
 //! SMTP connections stay open from one message to the next.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use lettre::Address;
 use lettre::address::Envelope;
-use lettre::{Address, AsyncFileTransport, AsyncTransport, Tokio1Executor};
+use rand::TryRng;
+use rand::rngs::SysRng;
 
 use super::smtp::SmtpRelay;
 use crate::config::SmtpUrl;
 
 pub enum Mailer {
     Smtp(SmtpRelay),
-    Files {
-        transport: AsyncFileTransport<Tokio1Executor>,
-        dir: PathBuf,
-    },
+    Files { dir: PathBuf },
 }
 
 /// Why a message was not handed over, and whether trying again may help.
@@ -39,10 +38,7 @@ impl Mailer {
 
     pub fn files(dir: PathBuf) -> Result<Self, std::io::Error> {
         std::fs::create_dir_all(&dir)?;
-        Ok(Self::Files {
-            transport: AsyncFileTransport::new(&dir),
-            dir,
-        })
+        Ok(Self::Files { dir })
     }
 
     /// One line for the start-up log.
@@ -66,13 +62,25 @@ impl Mailer {
         let envelope = envelope(sender, recipient)?;
         match self {
             Mailer::Smtp(relay) => relay.send(&envelope, message).await,
-            Mailer::Files { transport, .. } => transport
-                .send_raw(&envelope, message)
+            Mailer::Files { dir } => write_eml(dir, message)
                 .await
-                .map(|_| ())
-                .map_err(|e| SendError::Transient(e.to_string())),
+                .map_err(|e| SendError::Transient(format!("writing into {}: {e}", dir.display()))),
         }
     }
+}
+
+/// Writes the message as `RANDOM.eml`: first under a name that does not end
+/// in `.eml`, then renamed, so that a process killed midway leaves no
+/// empty or partial message where a reader looks for them.
+async fn write_eml(dir: &Path, message: &[u8]) -> std::io::Result<()> {
+    let mut bytes = [0u8; 16];
+    SysRng
+        .try_fill_bytes(&mut bytes)
+        .map_err(std::io::Error::other)?;
+    let name = hex::encode(bytes);
+    let partial = dir.join(format!(".{name}.partial"));
+    tokio::fs::write(&partial, message).await?;
+    tokio::fs::rename(&partial, dir.join(format!("{name}.eml"))).await
 }
 
 fn envelope(sender: &str, recipient: &str) -> Result<Envelope, SendError> {
@@ -82,4 +90,43 @@ fn envelope(sender: &str, recipient: &str) -> Result<Envelope, SendError> {
     };
     Envelope::new(Some(parse(sender)?), vec![parse(recipient)?])
         .map_err(|e| SendError::Permanent(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader of the directory never finds a message half written.
+    #[tokio::test]
+    async fn an_eml_file_appears_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().expect("a directory");
+        let mailer = Mailer::files(dir.path().to_owned()).expect("a mailer");
+        let message = vec![b'x'; 4 * 1024 * 1024];
+        let reader = {
+            let dir = dir.path().to_owned();
+            let size = message.len() as u64;
+            tokio::spawn(async move {
+                let mut seen = 0;
+                while seen < 20 {
+                    seen = 0;
+                    for entry in std::fs::read_dir(&dir).expect("listed").flatten() {
+                        let path = entry.path();
+                        if path.extension().is_some_and(|e| e == "eml") {
+                            let len = std::fs::metadata(&path).map_or(size, |m| m.len());
+                            assert_eq!(len, size, "{} is partial", path.display());
+                            seen += 1;
+                        }
+                    }
+                    tokio::task::yield_now().await;
+                }
+            })
+        };
+        for _ in 0..20 {
+            mailer
+                .send("a@example.com", "b@example.com", &message)
+                .await
+                .expect("written");
+        }
+        reader.await.expect("the reader saw only whole messages");
+    }
 }

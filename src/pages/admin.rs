@@ -138,6 +138,8 @@ pub struct DashboardPage<'a> {
     pub turned_away: crate::services::dashboard::TurnedAwayFigures,
     /// `ASSENT_POW=on`.
     pub pow: bool,
+    /// What keeps mail from reaching people as it should, in words.
+    pub warnings: Vec<String>,
 }
 
 /// The consent ledger as the dashboard shows it.

@@ -9,13 +9,16 @@ use futures_util::StreamExt;
 
 /// The most any public form or API body may weigh.
 pub const MAX_BODY: usize = 16 * 1024;
+/// The most a form of the operators' area may weigh: a broadcast's body
+/// is written there.
+pub const MAX_ADMIN_BODY: usize = 1024 * 1024;
 /// A body must have arrived whole by then: 16 KiB take no longer on any
 /// link, and a client that sends a byte at a time holds no worker for long.
 pub const BODY_DEADLINE: Duration = Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
 pub enum BodyError {
-    #[error("the request body is larger than 16 KiB")]
+    #[error("the request body is larger than allowed")]
     TooLarge,
     #[error("unsupported content type")]
     UnsupportedType,
@@ -72,6 +75,15 @@ pub async fn read_form(
     req: &HttpRequest,
     payload: web::Payload,
 ) -> Result<Vec<(String, String)>, BodyError> {
+    read_form_up_to(req, payload, MAX_BODY).await
+}
+
+/// Like [`read_form`], for a form that may weigh up to `limit`.
+pub async fn read_form_up_to(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+) -> Result<Vec<(String, String)>, BodyError> {
     let mime = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -85,10 +97,10 @@ pub async fn read_form(
         });
     match mime.as_deref() {
         None | Some("application/x-www-form-urlencoded") => {
-            decode_urlencoded(&read_limited(req, payload).await?)
+            decode_urlencoded(&read_up_to(req, payload, limit).await?)
         }
         Some("multipart/form-data") => {
-            let body = read_limited(req, payload).await?;
+            let body = read_up_to(req, payload, limit).await?;
             read_multipart(req, body).await
         }
         Some(_) => Err(BodyError::UnsupportedType),

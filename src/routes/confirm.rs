@@ -10,10 +10,11 @@ use crate::services::double_opt_in::{self, ConfirmState, ListSummary};
 
 pub async fn page(
     state: web::Data<AppState>,
+    req: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, ServerError> {
     let Some(link) = LinkRef::parse(&token) else {
-        return Ok(with_token_headers(not_found(&state)));
+        return Ok(with_token_headers(not_found(&state, &req)));
     };
     let found = double_opt_in::inspect_confirmation(&state.services, link).await?;
     let response = match found {
@@ -26,7 +27,7 @@ pub async fn page(
                 already_confirmed: true,
             },
         ),
-        other => answer(&state, other),
+        other => answer(&state, &req, other),
     };
     Ok(with_token_headers(response))
 }
@@ -37,15 +38,15 @@ pub async fn submit(
     token: web::Path<String>,
 ) -> Result<HttpResponse, ServerError> {
     let Some(link) = LinkRef::parse(&token) else {
-        return Ok(with_token_headers(not_found(&state)));
+        return Ok(with_token_headers(not_found(&state, &req)));
     };
     let proof = evidence(&req, "/confirm");
     let outcome = double_opt_in::confirm(&state.services, link, proof).await?;
-    Ok(with_token_headers(answer(&state, outcome)))
+    Ok(with_token_headers(answer(&state, &req, outcome)))
 }
 
 /// The page for each state of a confirmation link.
-fn answer(state: &AppState, outcome: ConfirmState) -> HttpResponse {
+fn answer(state: &AppState, req: &HttpRequest, outcome: ConfirmState) -> HttpResponse {
     match outcome {
         ConfirmState::Pending { list } => render(
             StatusCode::OK,
@@ -65,7 +66,7 @@ fn answer(state: &AppState, outcome: ConfirmState) -> HttpResponse {
         ),
         ConfirmState::Expired { list } => gone(state, &list, "link-expired"),
         ConfirmState::Withdrawn { list } => gone(state, &list, "link-ended"),
-        ConfirmState::NotFound => not_found(state),
+        ConfirmState::NotFound => not_found(state, req),
     }
 }
 
@@ -82,8 +83,8 @@ fn gone(state: &AppState, list: &ListSummary, message: &str) -> HttpResponse {
     )
 }
 
-fn not_found(state: &AppState) -> HttpResponse {
-    let site = &state.site;
+fn not_found(state: &AppState, req: &HttpRequest) -> HttpResponse {
+    let site = &super::public_site(state, req);
     error_page(
         site,
         StatusCode::NOT_FOUND,

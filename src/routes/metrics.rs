@@ -52,13 +52,21 @@ pub async fn scrape(
         .body(body))
 }
 
+/// Headers a reverse proxy adds to say whom it speaks for.
+const FORWARDING: [&str; 5] = [
+    "x-forwarded-for",
+    "forwarded",
+    "x-real-ip",
+    "x-forwarded-host",
+    "x-client-ip",
+];
+
 /// A loopback peer that no proxy speaks for, or the right bearer token. A
-/// request a local reverse proxy forwards comes from loopback too, so the
-/// forwarding headers mark it as someone else's.
+/// request a local reverse proxy forwards comes from loopback too, so any
+/// forwarding header marks it as someone else's.
 fn allowed(state: &AppState, req: &HttpRequest) -> bool {
     let headers = req.headers();
-    let forwarded =
-        headers.contains_key("x-forwarded-for") || headers.contains_key(header::FORWARDED);
+    let forwarded = FORWARDING.iter().any(|name| headers.contains_key(*name));
     let local = req.peer_addr().is_some_and(|peer| peer.ip().is_loopback());
     if local && !forwarded {
         return true;

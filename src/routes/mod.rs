@@ -25,6 +25,7 @@ use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, ResponseError, g
 use askama::Template;
 
 use crate::domain::Evidence;
+use crate::i18n::Lang;
 use crate::pages::{CollectionNotice, ErrorPage, Site};
 use crate::rate_limit::RateLimiter;
 use crate::services::{ServiceError, Services};
@@ -169,13 +170,24 @@ async fn not_found(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse
 }
 
 /// The site for a page that belongs to no list: the operators' language
-/// under `/admin`, `ASSENT_DEFAULT_LANG` elsewhere.
+/// under `/admin`, the public one elsewhere.
 fn page_site(state: &AppState, req: &HttpRequest) -> Site {
     if req.path() == "/admin" || req.path().starts_with("/admin/") {
         state.site.with_lang(admin::operator_lang(req))
     } else {
-        state.site.clone()
+        public_site(state, req)
     }
+}
+
+/// The site for a public page that no list decides the language of (a
+/// link that opens nothing, an unknown path): the browser's language when
+/// it asks for one of ours, else `ASSENT_DEFAULT_LANG`.
+pub fn public_site(state: &AppState, req: &HttpRequest) -> Site {
+    req.headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::preferred)
+        .map_or_else(|| state.site.clone(), |lang| state.site.with_lang(lang))
 }
 
 /// Renders a page, or the plain 500 page if the template fails.

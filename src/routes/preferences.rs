@@ -12,8 +12,8 @@ use crate::domain::LinkRef;
 use crate::pages::{KeepPage, OwnList, OwnPage};
 use crate::services::preferences::{self, Change, Changed, KeepState, Overview};
 
-fn not_found(state: &AppState) -> HttpResponse {
-    let site = &state.site;
+fn not_found(state: &AppState, req: &HttpRequest) -> HttpResponse {
+    let site = &super::public_site(state, req);
     error_page(
         site,
         StatusCode::NOT_FOUND,
@@ -27,12 +27,12 @@ fn own_page(token: &str) -> String {
     format!("/me/{token}")
 }
 
-fn keep_page(state: &AppState, token: &str, found: KeepState) -> HttpResponse {
+fn keep_page(state: &AppState, req: &HttpRequest, token: &str, found: KeepState) -> HttpResponse {
     let (list, what) = match found {
         KeepState::Subscribed { list } => (list, "asking"),
         KeepState::Kept { list } => (list, "kept"),
         KeepState::Ended { list } => (list, "ended"),
-        KeepState::NotFound => return not_found(state),
+        KeepState::NotFound => return not_found(state, req),
     };
     let signup_url = format!("/subscribe?list={}", list.slug);
     let status = if what == "ended" {
@@ -54,13 +54,14 @@ fn keep_page(state: &AppState, token: &str, found: KeepState) -> HttpResponse {
 
 pub async fn keep_page_get(
     state: web::Data<AppState>,
+    req: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, ServerError> {
     let Some(link) = LinkRef::parse(&token) else {
-        return Ok(with_token_headers(not_found(&state)));
+        return Ok(with_token_headers(not_found(&state, &req)));
     };
     let found = preferences::inspect_keep(&state.services, link).await?;
-    Ok(with_token_headers(keep_page(&state, &token, found)))
+    Ok(with_token_headers(keep_page(&state, &req, &token, found)))
 }
 
 pub async fn keep(
@@ -69,10 +70,10 @@ pub async fn keep(
     token: web::Path<String>,
 ) -> Result<HttpResponse, ServerError> {
     let Some(link) = LinkRef::parse(&token) else {
-        return Ok(with_token_headers(not_found(&state)));
+        return Ok(with_token_headers(not_found(&state, &req)));
     };
     let found = preferences::keep(&state.services, link, evidence(&req, "/reconfirm")).await?;
-    Ok(with_token_headers(keep_page(&state, &token, found)))
+    Ok(with_token_headers(keep_page(&state, &req, &token, found)))
 }
 
 fn overview_page(
@@ -104,14 +105,15 @@ fn overview_page(
 
 pub async fn me(
     state: web::Data<AppState>,
+    req: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, ServerError> {
     let Some(link) = LinkRef::parse(&token) else {
-        return Ok(with_token_headers(not_found(&state)));
+        return Ok(with_token_headers(not_found(&state, &req)));
     };
     let response = match preferences::overview(&state.services, link).await? {
         Some(overview) => overview_page(&state, &token, &overview, None),
-        None => not_found(&state),
+        None => not_found(&state, &req),
     };
     Ok(with_token_headers(response))
 }
@@ -125,7 +127,7 @@ async fn change(
     change: Change,
 ) -> Result<HttpResponse, ServerError> {
     let Some(link) = LinkRef::parse(&token) else {
-        return Ok(with_token_headers(not_found(&state)));
+        return Ok(with_token_headers(not_found(&state, &req)));
     };
     let slug = match body::read_form(&req, payload).await {
         Ok(fields) => body::field(&fields, "list").unwrap_or_default().to_owned(),
@@ -151,7 +153,7 @@ async fn change(
                 Some((&own_page(&token), &site.t("me-back"))),
             )
         }
-        Changed::NotFound => not_found(&state),
+        Changed::NotFound => not_found(&state, &req),
     };
     Ok(with_token_headers(response))
 }
@@ -177,10 +179,11 @@ pub async fn rejoin(
 /// `GET /me/{token}/consent.json`: the same document as the operators'.
 pub async fn consent_json(
     state: web::Data<AppState>,
+    req: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, ServerError> {
     let Some(link) = LinkRef::parse(&token) else {
-        return Ok(with_token_headers(not_found(&state)));
+        return Ok(with_token_headers(not_found(&state, &req)));
     };
     let response = match preferences::record(&state.services, link).await? {
         Some(record) => HttpResponse::Ok()
@@ -189,7 +192,7 @@ pub async fn consent_json(
                 "attachment; filename=\"consent.json\"",
             ))
             .json(record),
-        None => not_found(&state),
+        None => not_found(&state, &req),
     };
     Ok(with_token_headers(response))
 }
@@ -202,7 +205,7 @@ pub async fn erase(
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
     let Some(link) = LinkRef::parse(&token) else {
-        return Ok(with_token_headers(not_found(&state)));
+        return Ok(with_token_headers(not_found(&state, &req)));
     };
     let confirmed = match body::read_form(&req, payload).await {
         Ok(fields) => body::field(&fields, "confirm") == Some("yes"),
@@ -229,7 +232,7 @@ pub async fn erase(
                 None,
             )
         }
-        None => not_found(&state),
+        None => not_found(&state, &req),
     };
     Ok(with_token_headers(response))
 }

@@ -13,13 +13,14 @@ use crate::services::double_opt_in::{self, UnsubscribeState};
 
 pub async fn page(
     state: web::Data<AppState>,
+    req: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, ServerError> {
     if token.as_str() == Unsubscribe::TEST_COPY {
         return Ok(with_token_headers(test_copy(&state)));
     }
     let Some(link) = LinkRef::parse(&token) else {
-        return Ok(with_token_headers(not_found(&state)));
+        return Ok(with_token_headers(not_found(&state, &req)));
     };
     let found = double_opt_in::inspect_unsubscribe(&state.services, link).await?;
     let own_page = format!("/me/{token}");
@@ -42,7 +43,7 @@ pub async fn page(
                 own_page: &own_page,
             },
         ),
-        UnsubscribeState::NotFound => not_found(&state),
+        UnsubscribeState::NotFound => not_found(&state, &req),
     };
     Ok(with_token_headers(response))
 }
@@ -59,7 +60,7 @@ pub async fn submit(
         return Ok(with_token_headers(test_copy(&state)));
     }
     let Some(link) = LinkRef::parse(&token) else {
-        return Ok(with_token_headers(not_found(&state)));
+        return Ok(with_token_headers(not_found(&state, &req)));
     };
     let channel = match body::read_form(&req, payload).await {
         Ok(fields) if body::field(&fields, "List-Unsubscribe") == Some("One-Click") => {
@@ -108,7 +109,7 @@ pub async fn submit(
                 },
             )
         }
-        UnsubscribeState::NotFound => not_found(&state),
+        UnsubscribeState::NotFound => not_found(&state, &req),
     };
     Ok(with_token_headers(response))
 }
@@ -126,8 +127,8 @@ fn test_copy(state: &AppState) -> HttpResponse {
     )
 }
 
-fn not_found(state: &AppState) -> HttpResponse {
-    let site = &state.site;
+fn not_found(state: &AppState, req: &HttpRequest) -> HttpResponse {
+    let site = &super::public_site(state, req);
     error_page(
         site,
         StatusCode::NOT_FOUND,

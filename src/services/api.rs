@@ -294,17 +294,18 @@ pub async fn erase(
         services.webhooks.clone(),
         client.actor(),
     );
-    let (id, email) = (client.id, email.as_str().to_owned());
+    let (id, email) = (client.id, email.clone());
     let erased = services
         .db
         .write(move |c| {
             c.transaction(|c| {
                 let now = now_ms();
                 api_tokens::touch(c, id, now)?;
-                let Some(subscriber) = subscriptions::subscriber_by_email(c, &email)? else {
+                let found = subscriptions::same_address(c, &email)?;
+                let Some(subscriber) = found.first() else {
                     return Ok::<_, ServiceError>(false);
                 };
-                erase_person(c, &hooks, &key, &subscriber, &actor, now)?;
+                erase_person(c, &hooks, &key, subscriber, &actor, now)?;
                 Ok(true)
             })
         })

@@ -32,7 +32,9 @@ pub struct Notification {
     /// The format it came in: `json`, `ses`, `postmark`, `sendgrid`.
     pub format: &'static str,
     pub reports: Vec<Report>,
-    /// An SNS subscription waits for this address to be opened.
+    /// An SNS subscription waits for this address to be opened: an https
+    /// address at Amazon's, written out as a URL, so that it cannot carry
+    /// a line break into the log.
     pub subscribe_url: Option<String>,
 }
 
@@ -96,6 +98,18 @@ fn generic(item: &Value) -> Option<Report> {
     })
 }
 
+/// The address an SNS subscription asks to be opened, when it is one of
+/// Amazon's over https; serialised by the URL parser, which leaves no
+/// control character in it.
+fn amazon_url(text: &str) -> Option<String> {
+    if text.chars().any(char::is_control) {
+        return None;
+    }
+    let url = url::Url::parse(text).ok()?;
+    let host = url.host_str()?;
+    (url.scheme() == "https" && host.ends_with(".amazonaws.com")).then(|| url.to_string())
+}
+
 /// Amazon SES through SNS: the SES notification is a JSON string inside
 /// the SNS envelope.
 fn ses(envelope: &Value) -> Result<Notification, FormatError> {
@@ -106,7 +120,7 @@ fn ses(envelope: &Value) -> Result<Notification, FormatError> {
     };
     match text(envelope, "Type") {
         Some("SubscriptionConfirmation") => {
-            notification.subscribe_url = text(envelope, "SubscribeURL").map(str::to_owned);
+            notification.subscribe_url = text(envelope, "SubscribeURL").and_then(amazon_url);
             return Ok(notification);
         }
         Some("Notification") => {}
@@ -291,6 +305,21 @@ mod tests {
                 .subscribe_url
                 .is_some_and(|u| u.starts_with("https://sns."))
         );
+    }
+
+    #[test]
+    fn an_sns_subscribe_url_is_an_amazon_https_address_on_one_line() {
+        let ok = "https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&Token=x";
+        assert_eq!(amazon_url(ok).as_deref(), Some(ok));
+        for bad in [
+            "https://sns.eu-west-1.amazonaws.com/?a=1\n2026-12-07 INFO admin signed in",
+            "https://sns.eu-west-1.amazonaws.com/\r\nx",
+            "http://sns.eu-west-1.amazonaws.com/",
+            "https://evil.test/?sns.amazonaws.com",
+            "https://amazonaws.com.evil.test/",
+        ] {
+            assert_eq!(amazon_url(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

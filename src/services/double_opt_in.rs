@@ -512,6 +512,7 @@ mod tests {
             webhooks: Default::default(),
             pow: None,
             turned_away: Default::default(),
+            sending_warnings: Vec::new(),
         }
     }
 

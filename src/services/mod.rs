@@ -21,6 +21,7 @@ pub mod retention;
 pub mod sessions;
 pub mod subscribers;
 pub mod turned_away;
+pub mod warnings;
 pub mod webhooks;
 
 use std::sync::Arc;
@@ -56,6 +57,8 @@ pub struct Services {
     pub pow: Option<pow::ProofOfWork>,
     /// Signups turned away, not yet written to the database.
     pub turned_away: turned_away::TurnedAway,
+    /// What the configuration keeps from mail providers, for the dashboard.
+    pub sending_warnings: Vec<warnings::SendingWarning>,
 }
 
 /// Wakes the background runtime when a service has queued work for it, so

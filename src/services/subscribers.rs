@@ -236,7 +236,8 @@ pub async fn erase(
 }
 
 /// The erasure itself, inside the caller's transaction; `by` is who asked,
-/// for the audit log.
+/// for the audit log. Another record of the same address but for the case
+/// of its letters reaches the same mailbox, and goes with it.
 pub(crate) fn erase_person(
     conn: &mut DbConn,
     hooks: &Webhooks,
@@ -245,17 +246,27 @@ pub(crate) fn erase_person(
     by: &str,
     now: i64,
 ) -> Result<(), ServiceError> {
-    hooks.erased(conn, subscriber, now)?;
+    let mut people = match SubscriberEmail::parse(&subscriber.email) {
+        Ok(email) => subscriptions::same_address(conn, &email)?,
+        Err(_) => Vec::new(),
+    };
+    if !people.iter().any(|p| p.id == subscriber.id) {
+        people.push(subscriber.clone());
+    }
     let hash = crate::auth::suppression_hash(key, &subscriber.email);
     suppressions::add(conn, &hash, now)?;
-    subscribers::erase(conn, subscriber.id, now)?;
-    audit::record(
-        conn,
-        by,
-        "erase",
-        &format!("subscriber #{}", subscriber.id),
-        "personal data deleted; the address is kept only as a keyed hash on the suppression list",
-        now,
-    )?;
+    for person in &people {
+        hooks.erased(conn, person, now)?;
+        Webhooks::forget(conn, person.id)?;
+        subscribers::erase(conn, person.id, now)?;
+        audit::record(
+            conn,
+            by,
+            "erase",
+            &format!("subscriber #{}", person.id),
+            "personal data deleted; the address is kept only as a keyed hash on the suppression list",
+            now,
+        )?;
+    }
     Ok(())
 }

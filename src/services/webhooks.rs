@@ -13,7 +13,7 @@ use super::{ServiceError, Services};
 use crate::config::WebhookTarget;
 use crate::db::models::{Job, JobKind, Subscriber, Subscription};
 use crate::db::{DbConn, DbError, jobs, lists, rfc3339, subscribers, subscriptions};
-use crate::domain::{Channel, Token};
+use crate::domain::{Channel, SubscriberId, Token};
 
 /// Recent deliveries the operators' page shows.
 pub const RECENT: i64 = 50;
@@ -93,6 +93,30 @@ impl Webhooks {
             .collect();
         let data = json!({ "subscriber_id": subscriber.id, "lists": lists });
         queue(conn, "subscriber.erased", data, now)
+    }
+}
+
+impl Webhooks {
+    /// Takes the person's address out of every event that names them,
+    /// sent or still to be sent, inside the erasure's transaction: an event
+    /// still to go goes without it (contract §6).
+    pub(crate) fn forget(conn: &mut DbConn, subscriber: SubscriberId) -> Result<(), ServiceError> {
+        let needle = format!("\"subscriber_id\":{subscriber}");
+        for (id, payload) in jobs::of_kind_holding(conn, JobKind::Webhook, &needle)? {
+            let Ok(mut body) = serde_json::from_str::<serde_json::Value>(&payload) else {
+                continue;
+            };
+            let Some(data) = body.get_mut("data").and_then(|d| d.as_object_mut()) else {
+                continue;
+            };
+            let names = data
+                .get("subscriber_id")
+                .and_then(serde_json::Value::as_i64);
+            if names == Some(subscriber.0) && data.remove("email").is_some() {
+                jobs::set_payload(conn, id, &body.to_string())?;
+            }
+        }
+        Ok(())
     }
 }
 

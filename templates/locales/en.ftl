@@ -482,7 +482,7 @@ admin-broadcast-draft-note = A draft goes to nobody. On its page you can preview
 admin-broadcast-body = Message
 admin-broadcast-body-hint-html = Markdown: <code># Heading</code>, <code>*emphasis*</code>, <code>[a link](https://example.com)</code>, lists. HTML is allowed; scripts and event handlers are removed. Every copy ends with the list’s footer and the recipient’s own unsubscribe link.
 admin-broadcast-to-list = To { $list }:
-admin-broadcast-progress = { $percent } % done with
+admin-broadcast-progress = { $percent } % done
 admin-broadcast-scheduled-for = Scheduled for
 admin-broadcast-started = Started
 admin-broadcast-finished = Finished
@@ -592,6 +592,14 @@ admin-action-retention = Retention and re-permission
 
 ## The operators' area: answers of its forms and actions
 
+warning-heading = Before you send for real
+warning-plain-http = Mail goes to a relay, but ASSENT_BASE_URL is not https: Gmail and Yahoo will not offer the one-click unsubscribe (RFC 8058). Serve assent over https and set ASSENT_BASE_URL to that address.
+warning-localhost-sender = Mail goes to a relay from an address at localhost (ASSENT_MAIL_FROM): providers will refuse it or file it as spam. Set ASSENT_MAIL_FROM to an address at your own domain.
+warning-files-only = ASSENT_SMTP_URL is unset: mail is only written as files into ASSENT_MAIL_DIR, and nobody receives it.
+admin-form-too-large-title = Too much to send
+admin-form-too-large = This form carries more than 1 MiB, more than assent takes in one form, so nothing was changed. Shorten the text and send it again.
+admin-form-unreadable-title = Form not readable
+admin-form-unreadable = This form could not be read, so nothing was changed. Go back, reload the page and try again.
 admin-form-expired-title = Form expired
 admin-form-expired = This form was not sent from a page of this session, so nothing was changed. Go back, reload the page and try again.
 admin-back-to-dashboard = Back to the dashboard

@@ -42,8 +42,8 @@ subscriber-count = { $count ->
 
 ## Ce qu'une nouvelle liste reçoit d'office
 
-default-consent-wording = J'accepte de recevoir les e-mails { $list } de { $org }. Je peux me désabonner à tout moment grâce au lien présent dans chaque message.
-default-list-description = Les nouvelles de { $org }, de temps en temps.
+default-consent-wording = J'accepte de recevoir les e-mails { $list } envoyés par { $org }. Je peux me désabonner à tout moment grâce au lien présent dans chaque message.
+default-list-description = Des nouvelles envoyées par { $org }, de temps en temps.
 
 ## Toutes les pages publiques
 
@@ -57,7 +57,7 @@ own-page-link = Voir tous vos abonnements et vos données
 
 signup-title = S'abonner à { $list }
 signup-point-check = Nous vous envoyons d'abord un e-mail pour vérifier que l'adresse est bien la vôtre. Rien d'autre n'arrive tant que vous n'avez pas appuyé sur le bouton qu'il contient.
-signup-point-only = Vous recevez ensuite les messages de { $list }, et rien d'autre.
+signup-point-only = Vous recevez ensuite les messages de « { $list } », et rien d'autre.
 signup-point-leave = Vous pouvez partir à tout moment : chaque message contient un lien de désabonnement en un clic.
 signup-check-form = Veuillez vérifier le formulaire
 signup-email = Adresse e-mail
@@ -125,14 +125,14 @@ confirmed-leave = Chaque message contient un lien de désabonnement : vous pouv
 
 ## Le désabonnement
 
-unsubscribe-title = Se désabonner de { $list }
-unsubscribe-lead = Appuyez sur le bouton pour ne plus recevoir aucun message de { $list } à cette adresse.
+unsubscribe-title = Se désabonner de « { $list } »
+unsubscribe-lead = Appuyez sur le bouton pour ne plus recevoir aucun message de « { $list } » à cette adresse.
 unsubscribe-button = Me désabonner
 unsubscribe-already-title = Vous êtes déjà désabonné
-unsubscribe-already-lead = Cette adresse ne reçoit plus de messages de { $list }.
+unsubscribe-already-lead = Cette adresse ne reçoit plus de messages de « { $list } ».
 nothing-more = Vous n'avez rien d'autre à faire.
 unsubscribed-title = Vous êtes désabonné
-unsubscribed-lead = Vous ne recevrez plus de messages de { $list }.
+unsubscribed-lead = Vous ne recevrez plus de messages de « { $list } ».
 unsubscribed-mistake = C'était une erreur ?
 subscribe-again = Se réabonner
 
@@ -151,7 +151,7 @@ keep-note = Rien ne se passe tant que vous n'avez pas appuyé sur le bouton. San
 ## La page personnelle
 
 me-title = Vos abonnements
-me-lead = Ce que { $org } envoie à { $email }, et ce qu'elle conserve à votre sujet.
+me-lead = Ce qu'envoie { $org } à { $email }, et ce qui est conservé à votre sujet.
 me-list = Liste
 me-status = État
 me-action = Action
@@ -219,7 +219,7 @@ test-copy = Ce lien vient d'un exemplaire de test d'un envoi. Dans les exemplair
 
 ## Les messages
 
-mail-footer-why = Vous recevez ce message parce que cette adresse a été saisie dans le formulaire d'inscription de { $list }.
+mail-footer-why = Vous recevez ce message parce que cette adresse a été saisie dans le formulaire d'inscription de « { $list } ».
 mail-footer-unsubscribe = Se désabonner :
 mail-button-fallback = Si le bouton ne fonctionne pas, copiez ce lien dans votre navigateur :
 confirmation-subject = Confirmez votre abonnement à { $list }
@@ -592,6 +592,14 @@ admin-action-retention = Conservation et renouvellement du consentement
 
 ## L'espace des opérateurs : réponses de ses formulaires et de ses actions
 
+warning-heading = Avant d'envoyer pour de bon
+warning-plain-http = Le courrier part vers un relais, mais ASSENT_BASE_URL n'est pas en https : Gmail et Yahoo n'offriront pas le désabonnement en un clic (RFC 8058). Servez assent en https et donnez cette adresse à ASSENT_BASE_URL.
+warning-localhost-sender = Le courrier part vers un relais depuis une adresse en localhost (ASSENT_MAIL_FROM) : les fournisseurs le refuseront ou le classeront en indésirable. Donnez à ASSENT_MAIL_FROM une adresse de votre propre domaine.
+warning-files-only = ASSENT_SMTP_URL n'est pas défini : le courrier est seulement écrit en fichiers dans ASSENT_MAIL_DIR, et personne ne le reçoit.
+admin-form-too-large-title = Trop de contenu à envoyer
+admin-form-too-large = Ce formulaire dépasse 1 Mio, plus que ce qu'assent accepte en un formulaire : rien n'a été modifié. Raccourcissez le texte et envoyez-le de nouveau.
+admin-form-unreadable-title = Formulaire illisible
+admin-form-unreadable = Ce formulaire n'a pas pu être lu : rien n'a été modifié. Revenez en arrière, rechargez la page et réessayez.
 admin-form-expired-title = Formulaire expiré
 admin-form-expired = Ce formulaire n'a pas été envoyé depuis une page de cette session : rien n'a été modifié. Revenez en arrière, rechargez la page et réessayez.
 admin-back-to-dashboard = Retour au tableau de bord

@@ -385,3 +385,32 @@ async fn a_broadcast_cut_short_by_a_kill_resumes_with_at_most_the_in_flight_sent
         "only the copies in flight at the kill went twice"
     );
 }
+
+/// A long newsletter is saved; a form past what the operators' area takes
+/// is told it is too large, not that it expired.
+#[tokio::test]
+async fn a_long_body_is_saved_and_an_oversized_form_is_named_as_such() {
+    let app = spawn_app_with(&[]).await;
+    let operator = app.signed_in().await;
+    let long = "A paragraph of a long letter, with a few words in it.\n\n".repeat(600);
+    assert!(long.len() > 30_000);
+    let page = write(&operator, "Long", &long).await;
+    assert!(
+        operator
+            .html(&page)
+            .await
+            .contains("A paragraph of a long letter")
+    );
+
+    let huge = "x".repeat(1_100_000);
+    let response = operator
+        .post(
+            "/admin/broadcasts/new",
+            "/admin/broadcasts",
+            &[("list", "newsletter"), ("subject", "Huge"), ("body", &huge)],
+        )
+        .await;
+    assert_eq!(response.status(), 413);
+    let text = response.text().await.unwrap();
+    assert!(text.contains("1 MiB"), "{text}");
+}

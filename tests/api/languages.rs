@@ -316,3 +316,35 @@ async fn no_page_of_the_operators_area_says_a_sentence_in_english_to_a_french_op
         }
     }
 }
+
+/// A page that no list decides the language of (an unknown path, a link
+/// that opens nothing) follows the browser when it asks for one of ours.
+#[tokio::test]
+async fn pages_of_no_list_follow_the_browser() {
+    let app = spawn_app().await;
+    for path in [
+        "/nowhere",
+        "/confirm/1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "/unsubscribe/1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "/me/not-a-token",
+    ] {
+        let page = |accept: &'static str| {
+            app.client
+                .get(app.url(path))
+                .header("accept-language", accept)
+                .send()
+        };
+        let french = page("fr-FR,fr;q=0.9,en;q=0.5").await.expect("GET");
+        assert_eq!(french.status(), 404, "{path}");
+        let html = french.text().await.expect("a page");
+        assert!(html.contains("<html lang=\"fr\""), "{path}: {html}");
+        assert!(html.contains("introuvable"), "{path}: {html}");
+        let other = page("de-DE")
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("a page");
+        assert!(other.contains("<html lang=\"en\""), "{path}: {other}");
+    }
+}

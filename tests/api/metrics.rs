@@ -118,6 +118,16 @@ async fn without_a_token_only_this_machine_may_scrape() {
         .await
         .expect("GET");
     assert_eq!(relayed.status(), 404);
+    for header in ["X-Real-IP", "X-Forwarded-Host", "X-Client-IP"] {
+        let relayed = app
+            .client
+            .get(app.url("/metrics"))
+            .header(header, "203.0.113.9")
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(relayed.status(), 404, "{header}");
+    }
 }
 
 #[tokio::test]

@@ -6,9 +6,8 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use assent::domain::{Act, Channel};
-use diesel::RunQueryDsl;
 
-use crate::support::app::{TestApp, connect, link, spawn_app_with};
+use crate::support::app::{TestApp, link, spawn_app_with};
 use crate::support::smtp::ReceivedMail;
 
 /// Waits (at most 15 s) until `done` holds.
@@ -18,47 +17,6 @@ async fn eventually(what: &str, mut done: impl FnMut() -> bool) {
         assert!(Instant::now() < deadline, "still not so after 15 s: {what}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-}
-
-/// Whether `needle` is anywhere in the database: in any row of any table
-/// on PostgreSQL; in the bytes of the database file and its log on SQLite,
-/// free pages included.
-fn database_holds(app: &TestApp, needle: &str) -> bool {
-    if let Some(path) = app.database_url.strip_prefix("sqlite://") {
-        let found = |file: String| {
-            std::fs::read(file)
-                .is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
-        };
-        return found(path.to_owned()) || found(format!("{path}-wal"));
-    }
-    #[derive(diesel::QueryableByName)]
-    struct Table {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        table_name: String,
-    }
-    #[derive(diesel::QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    let mut conn = connect(&app.database_url);
-    let tables: Vec<Table> = diesel::sql_query(
-        "SELECT table_name::text AS table_name FROM information_schema.tables \
-         WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
-    )
-    .load(&mut conn)
-    .expect("tables");
-    tables.iter().any(|t| {
-        let sql = format!(
-            "SELECT count(*) AS n FROM \"{}\" AS t WHERE t::text LIKE '%{needle}%'",
-            t.table_name
-        );
-        diesel::sql_query(sql)
-            .get_result::<Count>(&mut conn)
-            .expect("a count")
-            .n
-            > 0
-    })
 }
 
 fn purge(app: &TestApp, args: &[&str], clocks: &[(&str, &str)]) -> Output {
@@ -82,7 +40,7 @@ async fn a_pending_signup_is_purged_with_everything_personal_and_a_confirmed_one
     assert_eq!(app.post(&link(&kept, "confirm")).await.status(), 200);
     app.signup_and_get_mail("forgotten.person@example.com")
         .await;
-    assert!(database_holds(&app, "forgotten.person@example.com"));
+    assert!(app.holds("forgotten.person@example.com"));
 
     eventually("the pending signup purged", || {
         app.status("forgotten.person@example.com").is_none()
@@ -90,7 +48,7 @@ async fn a_pending_signup_is_purged_with_everything_personal_and_a_confirmed_one
     .await;
     app.settle().await;
     assert!(
-        !database_holds(&app, "forgotten.person@example.com"),
+        !app.holds("forgotten.person@example.com"),
         "nothing of the address is left"
     );
     assert_eq!(

@@ -156,15 +156,19 @@ async fn a_script_reads_one_person_and_erases_them_like_an_operator() {
     let (status, _) = get(&app, "/api/v1/subscribers/nobody@example.com", &token).await;
     assert_eq!(status, 404);
 
+    // The same mailbox, typed with capitals: erased with it, whichever
+    // spelling the call names.
+    app.signup("Ada@example.com").await;
     let (status, erased) = call(
         &app,
         reqwest::Method::DELETE,
-        "/api/v1/subscribers/ada@example.com",
+        "/api/v1/subscribers/ADA@example.com",
         Some(&token),
     )
     .await;
     assert_eq!((status, erased), (200, serde_json::json!({"erased": true})));
     assert_eq!(app.status("ada@example.com"), None);
+    assert_eq!(app.status("Ada@example.com"), None);
     assert!(app.events("ada@example.com").is_empty());
     let (status, _) = get(&app, "/api/v1/subscribers/ada@example.com", &token).await;
     assert_eq!(status, 404);

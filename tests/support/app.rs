@@ -267,6 +267,47 @@ impl TestApp {
             .collect()
     }
 
+    /// Whether `needle` is anywhere in the database: in any row of any table
+    /// on PostgreSQL; in the bytes of the database file and its log on SQLite,
+    /// free pages included.
+    pub fn holds(&self, needle: &str) -> bool {
+        if let Some(path) = self.database_url.strip_prefix("sqlite://") {
+            let found = |file: String| {
+                std::fs::read(file)
+                    .is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+            };
+            return found(path.to_owned()) || found(format!("{path}-wal"));
+        }
+        #[derive(diesel::QueryableByName)]
+        struct Table {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            table_name: String,
+        }
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = connect(&self.database_url);
+        let tables: Vec<Table> = diesel::sql_query(
+            "SELECT table_name::text AS table_name FROM information_schema.tables \
+             WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+        )
+        .load(&mut conn)
+        .expect("tables");
+        tables.iter().any(|t| {
+            let sql = format!(
+                "SELECT count(*) AS n FROM \"{}\" AS t WHERE t::text LIKE '%{needle}%'",
+                t.table_name
+            );
+            diesel::sql_query(sql)
+                .get_result::<Count>(&mut conn)
+                .expect("a count")
+                .n
+                > 0
+        })
+    }
+
     /// `(status, attempts, last_error)` of every outbox row, oldest first.
     pub fn outbox(&self) -> Vec<(String, i32, Option<String>)> {
         use assent::db::schema::outbox;

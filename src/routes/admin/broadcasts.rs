@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::{SignedIn, admin_page, csrf_refused, not_found, see_other, when};
+use super::{SignedIn, admin_page, not_found, see_other, when};
 use crate::db::models::{BroadcastStatus, List};
 use crate::domain::{BroadcastId, SubscriberEmail};
 use crate::pages::Site;
@@ -110,8 +110,9 @@ pub async fn create(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    let Some(fields) = signed_in.checked_form(&req, payload).await else {
-        return Ok(csrf_refused(&signed_in.site()));
+    let fields = match signed_in.checked_form(&req, payload).await {
+        Ok(fields) => fields,
+        Err(refused) => return Ok(refused),
     };
     let site = signed_in.site();
     let (form, mut errors) = validate(&site, &fields);
@@ -227,8 +228,9 @@ pub async fn update(
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
     let id = *id;
-    let Some(fields) = signed_in.checked_form(&req, payload).await else {
-        return Ok(csrf_refused(&signed_in.site()));
+    let fields = match signed_in.checked_form(&req, payload).await {
+        Ok(fields) => fields,
+        Err(refused) => return Ok(refused),
     };
     let site = signed_in.site();
     let (form, mut errors) = validate(&site, &fields);
@@ -272,8 +274,9 @@ pub async fn test(
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
     let id = *id;
-    let Some(fields) = signed_in.checked_form(&req, payload).await else {
-        return Ok(csrf_refused(&signed_in.site()));
+    let fields = match signed_in.checked_form(&req, payload).await {
+        Ok(fields) => fields,
+        Err(refused) => return Ok(refused),
     };
     let to = match SubscriberEmail::parse(field(&fields, "email").unwrap_or_default()) {
         Ok(to) => to,
@@ -320,8 +323,9 @@ pub async fn send(
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
     let id = *id;
-    let Some(fields) = signed_in.checked_form(&req, payload).await else {
-        return Ok(csrf_refused(&signed_in.site()));
+    let fields = match signed_in.checked_form(&req, payload).await {
+        Ok(fields) => fields,
+        Err(refused) => return Ok(refused),
     };
     let at = match field(&fields, "at")
         .map(str::trim)
@@ -365,8 +369,8 @@ async fn control(
     which: Control,
     done: &str,
 ) -> Result<HttpResponse, ServerError> {
-    if signed_in.checked_form(&req, payload).await.is_none() {
-        return Ok(csrf_refused(&signed_in.site()));
+    if let Err(refused) = signed_in.checked_form(&req, payload).await {
+        return Ok(refused);
     }
     let outcome =
         broadcasts::control(&signed_in.state.services, &signed_in.operator(), id, which).await?;

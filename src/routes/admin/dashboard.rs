@@ -85,6 +85,13 @@ pub async fn show(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
         reconfirmation: figures.reconfirmation,
         turned_away: figures.turned_away,
         pow: signed_in.state.services.pow.is_some(),
+        warnings: signed_in
+            .state
+            .services
+            .sending_warnings
+            .iter()
+            .map(|w| site.t(w.message_id()))
+            .collect(),
     }))
 }
 

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{SignedIn, admin_page, csrf_refused, not_found, see_other, when};
+use super::{SignedIn, admin_page, not_found, see_other, when};
 use crate::db::models::List;
 use crate::domain::ListId;
 use crate::domain::list::{is_slug, slugify};
@@ -108,8 +108,9 @@ pub async fn create(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    let Some(fields) = signed_in.checked_form(&req, payload).await else {
-        return Ok(csrf_refused(&signed_in.site()));
+    let fields = match signed_in.checked_form(&req, payload).await {
+        Ok(fields) => fields,
+        Err(refused) => return Ok(refused),
     };
     let site = signed_in.site();
     let default_lang = signed_in.state.services.default_lang;
@@ -245,8 +246,9 @@ pub async fn update(
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
     let id = *id;
-    let Some(fields) = signed_in.checked_form(&req, payload).await else {
-        return Ok(csrf_refused(&signed_in.site()));
+    let fields = match signed_in.checked_form(&req, payload).await {
+        Ok(fields) => fields,
+        Err(refused) => return Ok(refused),
     };
     let default_lang = signed_in.state.services.default_lang;
     let (form, errors) = validate(&signed_in.site(), &fields, false, default_lang);
@@ -282,8 +284,9 @@ pub async fn archive(
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
     let id = *id;
-    let Some(fields) = signed_in.checked_form(&req, payload).await else {
-        return Ok(csrf_refused(&signed_in.site()));
+    let fields = match signed_in.checked_form(&req, payload).await {
+        Ok(fields) => fields,
+        Err(refused) => return Ok(refused),
     };
     // The form says which state it wants, so a second press changes nothing.
     let archive = field(&fields, "archive") != Some("no");

@@ -147,8 +147,8 @@ pub async fn logout(
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
     let state = signed_in.state.clone();
-    if signed_in.checked_form(&req, payload).await.is_none() {
-        return Ok(csrf_refused(&signed_in.site()));
+    if let Err(refused) = signed_in.checked_form(&req, payload).await {
+        return Ok(refused);
     }
     sessions::logout(&state.services, &signed_in.session).await?;
     let mut response = see_other("/admin/login");

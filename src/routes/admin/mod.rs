@@ -138,15 +138,34 @@ impl SignedIn {
         token.is_some_and(|t| constant_time_eq(t.as_bytes(), self.session.csrf_token.as_bytes()))
     }
 
-    /// The fields of a POSTed form, if it carries this session's CSRF token.
+    /// The fields of a POSTed form that carries this session's CSRF
+    /// token; otherwise the page that says why nothing was done: too
+    /// large (413), unreadable (400), or not from this session (403).
     pub async fn checked_form(
         &self,
         req: &HttpRequest,
         payload: web::Payload,
-    ) -> Option<Vec<(String, String)>> {
-        let fields = super::body::read_form(req, payload).await.ok()?;
-        self.csrf_ok(super::body::field(&fields, "csrf_token"))
-            .then_some(fields)
+    ) -> Result<Vec<(String, String)>, HttpResponse> {
+        use super::body::{BodyError, MAX_ADMIN_BODY, field, read_form_up_to};
+        let site = self.site();
+        match read_form_up_to(req, payload, MAX_ADMIN_BODY).await {
+            Ok(fields) if self.csrf_ok(field(&fields, "csrf_token")) => Ok(fields),
+            Ok(_) => Err(csrf_refused(&site)),
+            Err(BodyError::TooLarge) => Err(error_page(
+                &site,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &site.t("admin-form-too-large-title"),
+                &site.t("admin-form-too-large"),
+                Some(("/admin", &site.t("admin-back-to-dashboard"))),
+            )),
+            Err(_) => Err(error_page(
+                &site,
+                StatusCode::BAD_REQUEST,
+                &site.t("admin-form-unreadable-title"),
+                &site.t("admin-form-unreadable"),
+                Some(("/admin", &site.t("admin-back-to-dashboard"))),
+            )),
+        }
     }
 }
 
@@ -294,12 +313,20 @@ pub fn see_other(location: &str) -> HttpResponse {
 }
 
 /// Only plain paths inside the operators' area may be a `next` target, so
-/// the login form cannot be used to send someone elsewhere, nor put a line
-/// break into a `Location` header.
+/// the login form cannot be used to send someone elsewhere (`//host`, or
+/// `/admin/../..` that a browser resolves out of it), nor put a line break
+/// into a `Location` header.
 pub fn safe_next(next: &str) -> &str {
     let inside = next == "/admin" || next.starts_with("/admin/") || next.starts_with("/admin?");
     let plain = next.bytes().all(|b| b.is_ascii_graphic());
-    if inside && plain && !next.contains("//") && !next.contains('\\') {
+    let path = next.split(['?', '#']).next().unwrap_or_default();
+    let dots = path.split('/').any(|segment| {
+        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+        decoded == "." || decoded == ".."
+    });
+    let lower = path.to_ascii_lowercase();
+    let encoded_slash = lower.contains("%2f") || lower.contains("%5c");
+    if inside && plain && !dots && !encoded_slash && !next.contains("//") && !next.contains('\\') {
         next
     } else {
         "/admin"
@@ -318,4 +345,29 @@ pub fn admin_page(page: &impl askama::Template) -> HttpResponse {
         header::HeaderValue::from_static("no-store"),
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn a_next_that_leaves_the_operators_area_goes_to_the_dashboard() {
+        for next in [
+            "/admin/../../x",
+            "/admin/..",
+            "/admin/%2e%2e/x",
+            "/admin/.%2E/x",
+            "/admin/./x",
+            "/admin/%2f%2fevil.test",
+            "//evil.test/admin",
+            "/admin\\..\\x",
+            "https://evil.test/admin",
+        ] {
+            assert_eq!(safe_next(next), "/admin", "{next}");
+        }
+        for next in ["/admin", "/admin/subscribers?q=a..b", "/admin/lists/3"] {
+            assert_eq!(safe_next(next), next);
+        }
+    }
 }

@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use super::{SignedIn, admin_page, csrf_refused, not_found, see_other, urlencode};
+use super::{SignedIn, admin_page, not_found, see_other, urlencode};
 use crate::db::rfc3339;
 use crate::domain::{Status, SubscriberId, SubscriptionId};
 use crate::pages::admin::{
@@ -211,8 +211,8 @@ pub async fn resend(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    if signed_in.checked_form(&req, payload).await.is_none() {
-        return Ok(csrf_refused(&signed_in.site()));
+    if let Err(refused) = signed_in.checked_form(&req, payload).await {
+        return Ok(refused);
     }
     let (subscriber, subscription) = path.into_inner();
     let outcome = subscribers::resend_confirmation(
@@ -231,8 +231,8 @@ pub async fn unsubscribe(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    if signed_in.checked_form(&req, payload).await.is_none() {
-        return Ok(csrf_refused(&signed_in.site()));
+    if let Err(refused) = signed_in.checked_form(&req, payload).await {
+        return Ok(refused);
     }
     let (subscriber, subscription) = path.into_inner();
     let outcome = subscribers::unsubscribe(
@@ -256,8 +256,9 @@ pub async fn erase(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    let Some(fields) = signed_in.checked_form(&req, payload).await else {
-        return Ok(csrf_refused(&signed_in.site()));
+    let fields = match signed_in.checked_form(&req, payload).await {
+        Ok(fields) => fields,
+        Err(refused) => return Ok(refused),
     };
     let id = *id;
     if field(&fields, "confirm") != Some("yes") {

@@ -4,7 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::{SignedIn, admin_page, csrf_refused, see_other, when};
+use super::{SignedIn, admin_page, see_other, when};
 use crate::pages::admin::{TokenRow, TokensPage};
 use crate::routes::ServerError;
 use crate::routes::body::field;
@@ -48,8 +48,9 @@ pub async fn revoke(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    let Some(fields) = signed_in.checked_form(&req, payload).await else {
-        return Ok(csrf_refused(&signed_in.site()));
+    let fields = match signed_in.checked_form(&req, payload).await {
+        Ok(fields) => fields,
+        Err(refused) => return Ok(refused),
     };
     let name = field(&fields, "name").unwrap_or_default();
     let by = signed_in.session.email.clone();

@@ -11,9 +11,12 @@ pub async fn index(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
     let services = &signed_in.state.services;
     let deliveries = webhooks::recent(services).await?;
     let site = signed_in.site();
+    // The query and any `user:password@` may hold the receiver's secret.
     let target = services.webhooks.target().map(|t| {
         let mut url = t.url.clone();
         url.set_query(None);
+        let _ = url.set_password(None);
+        let _ = url.set_username("");
         url.to_string()
     });
     Ok(admin_page(&WebhooksPage {

@@ -1,0 +1,1 @@
+INSERT INTO subscribers_search (subscribers_search, rank) VALUES ('secure-delete', 0);
