@@ -3,11 +3,11 @@
 //! Password hashing is deliberately slow (argon2id): callers run it on the
 //! blocking pool, never on an actix worker.
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
+use argon2::password_hash::PasswordHasher;
 use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use hmac::{KeyInit, Mac};
 use secrecy::{ExposeSecret, SecretSlice};
 use sha2::Sha256;
@@ -92,13 +92,50 @@ pub fn verify_password(stored: Option<&str>, candidate: &str) -> bool {
         Some(hash) => (hash, true),
         None => (dummy.as_str(), false),
     };
-    let Ok(parsed) = PasswordHash::new(hash) else {
-        return false;
-    };
-    let matches = argon2()
-        .verify_password(candidate.as_bytes(), &parsed)
-        .is_ok();
-    real && matches
+    real && matches_hash(hash, candidate).unwrap_or(false)
+}
+
+/// Whether `candidate` hashes to the PHC string `hash`, computed in one
+/// of the kept buffers; `None` when the string cannot be read.
+fn matches_hash(hash: &str, candidate: &str) -> Option<bool> {
+    let parsed = PasswordHash::new(hash).ok()?;
+    let algorithm = Algorithm::try_from(parsed.algorithm.as_str()).ok()?;
+    let version = parsed
+        .version
+        .map_or(Ok(Version::default()), Version::try_from)
+        .ok()?;
+    let params = Params::try_from(&parsed).ok()?;
+    let (salt, expected) = (parsed.salt?, parsed.hash?);
+    let mut out = vec![0u8; expected.len()];
+    let argon2 = Argon2::new(algorithm, version, params.clone());
+    with_blocks(params.block_count(), |blocks| {
+        argon2.hash_password_into_with_memory(candidate.as_bytes(), salt.as_ref(), &mut out, blocks)
+    })
+    .ok()?;
+    Some(constant_time_eq(&out, expected.as_bytes()))
+}
+
+/// Buffers of argon2's memory (19 MiB each) kept from one check to the
+/// next: freed, each would stay with the allocator of the thread that ran
+/// the check, and a burst of attempts would leave one per thread. With at
+/// most [`KEPT_BUFFERS`] checks at once (`Services::password_checks`),
+/// sign-in holds no more than that many, however many attempts come.
+static BUFFERS: Mutex<Vec<Vec<Block>>> = Mutex::new(Vec::new());
+pub const KEPT_BUFFERS: usize = 2;
+
+fn with_blocks<T>(count: usize, work: impl FnOnce(&mut [Block]) -> T) -> T {
+    let kept = BUFFERS.lock().ok().and_then(|mut kept| {
+        let at = kept.iter().position(|b| b.len() == count)?;
+        Some(kept.swap_remove(at))
+    });
+    let mut blocks = kept.unwrap_or_else(|| vec![Block::default(); count]);
+    let result = work(&mut blocks);
+    if let Ok(mut kept) = BUFFERS.lock()
+        && kept.len() < KEPT_BUFFERS
+    {
+        kept.push(blocks);
+    }
+    result
 }
 
 /// The keyed hash of an address kept on the suppression list: without the
@@ -145,6 +182,23 @@ mod tests {
         assert!(!verify_password(Some(&hash), "correct horse battery!"));
         assert!(!verify_password(None, "correct horse battery"));
         assert!(!verify_password(Some("not a hash"), "anything"));
+    }
+
+    #[test]
+    fn checks_reuse_at_most_two_buffers() {
+        let password = NewPassword::parse("a long enough password").expect("long enough");
+        let hash = hash_password(&password).expect("hashed");
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    assert!(verify_password(Some(&hash), "a long enough password"));
+                    assert!(!verify_password(Some(&hash), "another password"));
+                });
+            }
+        });
+        let kept = BUFFERS.lock().expect("the buffers");
+        assert!((1..=KEPT_BUFFERS).contains(&kept.len()), "{}", kept.len());
+        assert!(kept.iter().all(|b| b.len() == MEMORY_KIB as usize));
     }
 
     #[test]

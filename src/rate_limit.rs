@@ -38,7 +38,7 @@ impl RateLimiter {
             return Ok(());
         };
         limiter
-            .check_key(&bucket(client))
+            .check_key(&client_key(client))
             .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
     }
 
@@ -56,8 +56,9 @@ impl RateLimiter {
     }
 }
 
-/// The key a client is counted under: its IPv4 address, or its IPv6 /64.
-fn bucket(client: IpAddr) -> IpAddr {
+/// The key a client is counted under, by every limit: its IPv4 address,
+/// or its IPv6 /64, the block one customer is given.
+pub fn client_key(client: IpAddr) -> IpAddr {
     match client {
         IpAddr::V4(v4) => IpAddr::V4(v4),
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
@@ -108,7 +109,7 @@ mod tests {
         );
         // An IPv4 client reaching an IPv6 socket is still itself.
         let mapped: IpAddr = "::ffff:192.0.2.7".parse().unwrap();
-        assert_eq!(bucket(mapped), IpAddr::from([192, 0, 2, 7]));
+        assert_eq!(client_key(mapped), IpAddr::from([192, 0, 2, 7]));
     }
 
     #[test]

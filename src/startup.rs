@@ -138,7 +138,6 @@ async fn start_services(
     if let Some(signer) = dkim {
         composer = composer.with_dkim(signer);
     }
-    let checks = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     let pow = settings
         .pow
         .map(|max| crate::services::pow::ProofOfWork::new(&secret_key, max));
@@ -148,7 +147,7 @@ async fn start_services(
         secret_key,
         default_list: slugify(&settings.default_list),
         wake: Wake::default(),
-        password_checks: tokio::sync::Semaphore::new(checks),
+        password_checks: tokio::sync::Semaphore::new(crate::auth::KEPT_BUFFERS),
         clocks: settings.clocks,
         default_lang: settings.default_lang,
         metrics: Default::default(),

@@ -1,34 +1,63 @@
 //! The consent ledger's rows (contract §11): one link per consent event,
-//! appended in the event's transaction under the head's lock.
+//! appended in the event's transaction under the head's lock, and one per
+//! erasure, naming the digests of the events it erased.
 
 use diesel::prelude::*;
 
 use super::models::ConsentEvent;
-use super::schema::{consent_events, consent_ledger, ledger_checks, ledger_head};
+use super::schema::{consent_events, consent_ledger, ledger_checks, ledger_erasures, ledger_head};
 use super::{DbConn, backend};
 use crate::domain::EventId;
-use crate::domain::ledger::link;
+use crate::domain::ledger::{ErasureFacts, link};
 
 /// One link, with the event's content where it is still there.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = consent_ledger)]
 pub struct Link {
     pub position: i64,
-    pub event_id: EventId,
+    /// The event it chains; `None` for an erasure's link.
+    pub event_id: Option<EventId>,
+    pub erasure_id: Option<i64>,
     pub digest: String,
     pub chain: String,
     pub erased_at: Option<i64>,
 }
 
+/// An erasure as the ledger keeps it.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = ledger_erasures)]
+pub struct Erasure {
+    pub id: i64,
+    pub occurred_at: i64,
+    pub digests: String,
+}
+
+impl Erasure {
+    /// The digests it names; `None` when the stored list is not one.
+    pub fn named(&self) -> Option<Vec<String>> {
+        serde_json::from_str(&self.digests).ok()
+    }
+}
+
 /// Appends the link of the event `id` whose digest is `digest`.
 pub fn append(conn: &mut DbConn, id: EventId, digest: &str) -> QueryResult<()> {
+    append_link(conn, (Some(id), None), digest)
+}
+
+/// Appends a link for an event or an erasure, under the head's lock.
+fn append_link(
+    conn: &mut DbConn,
+    (event, erasure): (Option<EventId>, Option<i64>),
+    digest: &str,
+) -> QueryResult<()> {
     let (position, previous) = backend::lock_ledger_head(conn)?;
     let chain = link(&previous, digest);
     let position = position + 1;
     on_backend!(conn, |c| diesel::insert_into(consent_ledger::table)
         .values((
             consent_ledger::position.eq(position),
-            consent_ledger::event_id.eq(id),
+            consent_ledger::event_id.eq(event),
+            consent_ledger::erasure_id.eq(erasure),
             consent_ledger::digest.eq(digest),
             consent_ledger::chain.eq(&chain),
         ))
@@ -65,51 +94,93 @@ pub fn set_legacy_done(conn: &mut DbConn) -> QueryResult<()> {
         .map(|_| ())
 }
 
+/// A link as the verification reads it: with its event where one is still
+/// stored, or its erasure.
+pub type ReadLink = (Link, Option<ConsentEvent>, Option<Erasure>);
+
 /// Up to `limit` links after `position` up to `last`, in the chain's
-/// order, each with its event where one is still stored. One statement, so
-/// that an erasure is seen whole or not at all.
+/// order. One statement, so that an erasure is seen whole or not at all.
 pub fn links_after(
     conn: &mut DbConn,
     position: i64,
     last: i64,
     limit: i64,
-) -> QueryResult<Vec<(Link, Option<ConsentEvent>)>> {
+) -> QueryResult<Vec<ReadLink>> {
     consent_ledger::table
-        .left_join(consent_events::table.on(consent_events::id.eq(consent_ledger::event_id)))
+        .left_join(
+            consent_events::table.on(consent_ledger::event_id.eq(consent_events::id.nullable())),
+        )
+        .left_join(
+            ledger_erasures::table
+                .on(consent_ledger::erasure_id.eq(ledger_erasures::id.nullable())),
+        )
         .filter(consent_ledger::position.gt(position))
         .filter(consent_ledger::position.le(last))
         .order(consent_ledger::position)
         .limit(limit)
-        .select((Link::as_select(), Option::<ConsentEvent>::as_select()))
+        .select((
+            Link::as_select(),
+            Option::<ConsentEvent>::as_select(),
+            Option::<Erasure>::as_select(),
+        ))
         .load(conn)
 }
 
 /// The links of these events, for the consent record.
 pub fn links_of(conn: &mut DbConn, events: &[EventId]) -> QueryResult<Vec<Link>> {
+    let ids: Vec<Option<EventId>> = events.iter().copied().map(Some).collect();
     consent_ledger::table
-        .filter(consent_ledger::event_id.eq_any(events))
+        .filter(consent_ledger::event_id.eq_any(ids))
         .select(Link::as_select())
         .load(conn)
 }
 
-/// Marks the links of these events as erased, before the events go.
-pub fn mark_erased(conn: &mut DbConn, events: &[EventId], now: i64) -> QueryResult<()> {
+/// Before these events go: marks their links erased, and appends an
+/// erasure that names their digests, itself a link of the chain.
+pub fn record_erasure(conn: &mut DbConn, events: &[EventId], now: i64) -> QueryResult<()> {
+    let mut digests = Vec::new();
     for chunk in events.chunks(500) {
+        let ids: Vec<Option<EventId>> = chunk.iter().copied().map(Some).collect();
+        let linked: Vec<String> = consent_ledger::table
+            .filter(consent_ledger::event_id.eq_any(&ids))
+            .filter(consent_ledger::erased_at.is_null())
+            .order(consent_ledger::position)
+            .select(consent_ledger::digest)
+            .load(conn)?;
+        digests.extend(linked);
         diesel::update(
             consent_ledger::table
-                .filter(consent_ledger::event_id.eq_any(chunk))
+                .filter(consent_ledger::event_id.eq_any(&ids))
                 .filter(consent_ledger::erased_at.is_null()),
         )
         .set(consent_ledger::erased_at.eq(now))
         .execute(conn)?;
     }
-    Ok(())
+    if digests.is_empty() {
+        return Ok(());
+    }
+    let listed = serde_json::Value::from(digests.clone()).to_string();
+    let id: i64 = on_backend!(conn, |c| diesel::insert_into(ledger_erasures::table)
+        .values((
+            ledger_erasures::occurred_at.eq(now),
+            ledger_erasures::digests.eq(&listed),
+        ))
+        .returning(ledger_erasures::id)
+        .get_result(c))?;
+    let facts = ErasureFacts {
+        id,
+        occurred_at: now,
+        digests: &digests,
+    };
+    append_link(conn, (None, Some(id)), &facts.digest())
 }
 
 /// The events up to `until` that have no link, oldest first.
 pub fn unlinked_up_to(conn: &mut DbConn, until: EventId) -> QueryResult<Vec<ConsentEvent>> {
     consent_events::table
-        .left_join(consent_ledger::table.on(consent_ledger::event_id.eq(consent_events::id)))
+        .left_join(
+            consent_ledger::table.on(consent_ledger::event_id.eq(consent_events::id.nullable())),
+        )
         .filter(consent_ledger::position.is_null())
         .filter(consent_events::id.le(until))
         .order(consent_events::id)
@@ -120,7 +191,9 @@ pub fn unlinked_up_to(conn: &mut DbConn, until: EventId) -> QueryResult<Vec<Cons
 /// The oldest event that has no link.
 pub fn first_unlinked(conn: &mut DbConn) -> QueryResult<Option<EventId>> {
     consent_events::table
-        .left_join(consent_ledger::table.on(consent_ledger::event_id.eq(consent_events::id)))
+        .left_join(
+            consent_ledger::table.on(consent_ledger::event_id.eq(consent_events::id.nullable())),
+        )
         .filter(consent_ledger::position.is_null())
         .order(consent_events::id)
         .select(consent_events::id)

@@ -147,10 +147,23 @@ diesel::table! {
     /// kept when an erasure deletes the event.
     consent_ledger (position) {
         position -> BigInt,
-        event_id -> BigInt,
+        /// The event this link chains, or
+        event_id -> Nullable<BigInt>,
+        /// the erasure it does: exactly one of the two.
+        erasure_id -> Nullable<BigInt>,
         digest -> Text,
         chain -> Text,
         erased_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// Erasures, each a link of the chain naming the digests it erased.
+    ledger_erasures (id) {
+        id -> BigInt,
+        occurred_at -> BigInt,
+        /// A JSON array of digests, in the order of their links.
+        digests -> Text,
     }
 }
 
@@ -398,6 +411,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     pacing,
     bounces,
     consent_ledger,
+    ledger_erasures,
     ledger_head,
     ledger_checks,
     api_tokens,

@@ -197,13 +197,14 @@ pub fn purge_subscription(
 
 /// Consent events are deleted explicitly: they are append-only for updates,
 /// and erasure is the one case where the law asks for them to go. Their
-/// links in the ledger stay, marked, so that the chain still verifies.
+/// links in the ledger stay, marked, so that the chain still verifies, and
+/// an erasure that names their digests joins the chain.
 fn delete_events(conn: &mut DbConn, subscriptions: &[SubscriptionId], now: i64) -> QueryResult<()> {
     let events: Vec<EventId> = consent_events::table
         .filter(consent_events::subscription_id.eq_any(subscriptions))
         .select(consent_events::id)
         .load(conn)?;
-    super::ledger::mark_erased(conn, &events, now)?;
+    super::ledger::record_erasure(conn, &events, now)?;
     for chunk in events.chunks(500) {
         diesel::delete(consent_events::table.filter(consent_events::id.eq_any(chunk)))
             .execute(conn)?;

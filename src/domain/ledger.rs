@@ -51,6 +51,31 @@ impl EventFacts<'_> {
     }
 }
 
+/// What an erasure says: which events' content it removed. It is a link
+/// of the chain like an event, so that no link can be marked erased
+/// without an erasure that names it.
+#[derive(Debug, Clone, Copy)]
+pub struct ErasureFacts<'a> {
+    pub id: i64,
+    /// Milliseconds since the Unix epoch, UTC.
+    pub occurred_at: i64,
+    /// The erased events' digests, in the order of their links.
+    pub digests: &'a [String],
+}
+
+impl ErasureFacts<'_> {
+    /// The canonical encoding: `["erasure",ID,TIME,[DIGEST,…]]`, compact
+    /// JSON, which no event's encoding (a number first) can equal.
+    pub fn canonical(&self) -> String {
+        serde_json::json!(["erasure", self.id, self.occurred_at, self.digests]).to_string()
+    }
+
+    /// SHA-256 of the canonical encoding, in lowercase hex.
+    pub fn digest(&self) -> String {
+        hex::encode(Sha256::digest(self.canonical().as_bytes()))
+    }
+}
+
 /// The link that follows `previous` for an event of `digest`: SHA-256 of
 /// the two in hex, one after the other, in lowercase hex.
 pub fn link(previous: &str, digest: &str) -> String {
@@ -135,6 +160,28 @@ mod tests {
         for other in changed {
             assert_ne!(other.digest(), base, "{}", other.canonical());
         }
+    }
+
+    #[test]
+    fn an_erasure_is_encoded_apart_from_any_event() {
+        let digests = ["a".repeat(64), "b".repeat(64)];
+        let erasure = ErasureFacts {
+            id: 3,
+            occurred_at: 1_764_547_200_000,
+            digests: &digests,
+        };
+        assert_eq!(
+            erasure.canonical(),
+            format!(
+                r#"["erasure",3,1764547200000,["{}","{}"]]"#,
+                digests[0], digests[1]
+            )
+        );
+        let fewer = ErasureFacts {
+            digests: &digests[..1],
+            ..erasure
+        };
+        assert_ne!(erasure.digest(), fewer.digest());
     }
 
     #[test]

@@ -62,7 +62,7 @@ pub async fn cap(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let client = client_ip(req.request());
+    let client = client_ip(req.request()).map(crate::rate_limit::client_key);
     let (Some(state), Some(client)) = (state, client) else {
         return next
             .call(req)

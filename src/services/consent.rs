@@ -115,7 +115,7 @@ pub async fn record(
                 let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
                 let links: HashMap<EventId, ledger::Link> = ledger::links_of(c, &ids)?
                     .into_iter()
-                    .map(|l| (l.event_id, l))
+                    .filter_map(|l| Some((l.event_id?, l)))
                     .collect();
                 let events = events
                     .into_iter()

@@ -2,12 +2,14 @@
 //! it existed, and checking that every event still matches its digest and
 //! its place in the chain.
 
+use std::collections::HashSet;
+
 use diesel::Connection;
 
 use super::ServiceError;
 use crate::db::{Database, DbConn, ledger, now_ms};
 use crate::domain::EventId;
-use crate::domain::ledger::{GENESIS, link};
+use crate::domain::ledger::{ErasureFacts, GENESIS, link};
 
 /// Links read per query while verifying.
 const PAGE: i64 = 1000;
@@ -19,8 +21,24 @@ pub struct Verification {
     pub events: i64,
     /// The newest link's chain.
     pub head: String,
-    /// The first event that no longer matches, and how.
-    pub broken: Option<(EventId, &'static str)>,
+    /// The first link that no longer matches, and how.
+    pub broken: Option<(Subject, &'static str)>,
+}
+
+/// What a link chains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Event(EventId),
+    Erasure(i64),
+}
+
+impl std::fmt::Display for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Subject::Event(id) => write!(f, "event {id}"),
+            Subject::Erasure(id) => write!(f, "erasure {id}"),
+        }
+    }
 }
 
 impl std::fmt::Display for Verification {
@@ -31,63 +49,87 @@ impl std::fmt::Display for Verification {
                 "{} events, chain intact, head {}",
                 self.events, self.head
             ),
-            Some((event, problem)) => write!(f, "event {event}: {problem}"),
+            Some((subject, problem)) => write!(f, "{subject}: {problem}"),
         }
     }
 }
 
 /// Walks the whole chain, in pages, from the first link to the head as it
-/// was when the walk began.
+/// was when the walk began. A link whose event is gone must be named by an
+/// erasure of the chain; erasures come after what they erased, so those
+/// links are kept aside and looked up once the walk is over.
 pub fn verify(conn: &mut DbConn) -> Result<Verification, ServiceError> {
     let (last, head) = ledger::head(conn)?;
-    let broken = |event, problem| Verification {
+    let broken = |subject, problem| Verification {
         events: last,
         head: head.clone(),
-        broken: Some((event, problem)),
+        broken: Some((subject, problem)),
     };
     let (mut position, mut chain) = (0, GENESIS.to_owned());
-    let mut last_event = None;
+    let mut last_subject = None;
+    let mut erased: Vec<(EventId, String)> = Vec::new();
+    let mut named: HashSet<String> = HashSet::new();
     while position < last {
         let page = ledger::links_after(conn, position, last, PAGE)?;
         if page.is_empty() {
             break;
         }
-        for (entry, event) in page {
+        for (entry, event, erasure) in page {
+            let subject = match (entry.event_id, entry.erasure_id) {
+                (Some(id), _) => Subject::Event(id),
+                (None, Some(id)) => Subject::Erasure(id),
+                (None, None) => Subject::Event(EventId(0)),
+            };
             if entry.position != position + 1 {
-                return Ok(broken(entry.event_id, "the link before it is missing"));
+                return Ok(broken(subject, "the link before it is missing"));
             }
-            match &event {
-                Some(event) if event.facts().digest() != entry.digest => {
-                    return Ok(broken(
-                        entry.event_id,
-                        "its content no longer matches its digest",
-                    ));
+            match (subject, &event, &erasure) {
+                (Subject::Event(_), Some(event), _) if event.facts().digest() != entry.digest => {
+                    return Ok(broken(subject, "its content no longer matches its digest"));
                 }
-                None if entry.erased_at.is_none() => {
-                    return Ok(broken(
-                        entry.event_id,
-                        "it was deleted, and not by an erasure",
-                    ));
+                (Subject::Event(id), None, _) => {
+                    if entry.erased_at.is_none() {
+                        return Ok(broken(subject, "it was deleted, and not by an erasure"));
+                    }
+                    erased.push((id, entry.digest.clone()));
+                }
+                (Subject::Erasure(_), _, Some(erasure)) => {
+                    let digests = erasure.named().unwrap_or_default();
+                    let facts = ErasureFacts {
+                        id: erasure.id,
+                        occurred_at: erasure.occurred_at,
+                        digests: &digests,
+                    };
+                    if facts.digest() != entry.digest {
+                        return Ok(broken(subject, "its content no longer matches its digest"));
+                    }
+                    named.extend(digests);
+                }
+                (Subject::Erasure(_), _, None) => {
+                    return Ok(broken(subject, "the erasure it chains was deleted"));
                 }
                 _ => {}
             }
             if link(&chain, &entry.digest) != entry.chain {
-                return Ok(broken(
-                    entry.event_id,
-                    "its place in the chain no longer matches",
-                ));
+                return Ok(broken(subject, "its place in the chain no longer matches"));
             }
             position = entry.position;
             chain = entry.chain;
-            last_event = Some(entry.event_id);
+            last_subject = Some(subject);
         }
     }
+    if let Some((id, _)) = erased.iter().find(|(_, digest)| !named.contains(digest)) {
+        return Ok(broken(
+            Subject::Event(*id),
+            "it is marked erased, and no erasure of the chain names it",
+        ));
+    }
     if let Some(event) = ledger::first_unlinked(conn)? {
-        return Ok(broken(event, "it is not in the chain"));
+        return Ok(broken(Subject::Event(event), "it is not in the chain"));
     }
     if position != last || chain != head {
         return Ok(broken(
-            last_event.unwrap_or(EventId(0)),
+            last_subject.unwrap_or(Subject::Event(EventId(0))),
             "the chain ends after it, before its recorded head",
         ));
     }
@@ -109,8 +151,14 @@ pub async fn check(db: &Database) -> Result<Verification, ServiceError> {
                 checked_at: now_ms(),
                 events: recorded.events,
                 head: recorded.head,
-                broken_event: recorded.broken.map(|(event, _)| event),
-                problem: recorded.broken.map(|(_, problem)| problem.to_owned()),
+                broken_event: match recorded.broken {
+                    Some((Subject::Event(id), _)) => Some(id),
+                    _ => None,
+                },
+                problem: recorded.broken.map(|(subject, problem)| match subject {
+                    Subject::Event(_) => problem.to_owned(),
+                    Subject::Erasure(_) => format!("{subject}: {problem}"),
+                }),
             },
         )?;
         Ok::<_, ServiceError>(())

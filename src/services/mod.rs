@@ -43,7 +43,8 @@ pub struct Services {
     /// The slug `GET /` offers when a signup names no list.
     pub default_list: String,
     pub wake: Wake,
-    /// Bounds the password checks running at once: each holds 19 MiB.
+    /// Bounds the password checks running at once: each holds one of the
+    /// 19 MiB buffers `auth` keeps, of which there are as many as permits.
     pub password_checks: tokio::sync::Semaphore,
     /// Retention and re-permission (contract §10).
     pub clocks: crate::config::Clocks,

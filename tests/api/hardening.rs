@@ -531,3 +531,105 @@ async fn pages_keep_the_markup_rules_validators_check() {
         }
     }
 }
+
+/// One failed sign-in from `client` (behind the trusted proxy on loopback)
+/// for an account nobody has; returns the status.
+async fn fail_sign_in(base: &str, client: &str, account: &str) -> u16 {
+    let http = crate::support::app::client();
+    let page = http
+        .get(format!("{base}/admin/login"))
+        .header("x-forwarded-for", client)
+        .send()
+        .await
+        .expect("GET");
+    let cookie = page
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_owned))
+        .find(|c| c.starts_with("assent_login="))
+        .expect("the login cookie");
+    let csrf = csrf_of(&page.text().await.expect("a page"));
+    http.post(format!("{base}/admin/login"))
+        .header("x-forwarded-for", client)
+        .header("cookie", cookie)
+        .form(&[
+            ("email", account),
+            ("password", "not the password at all"),
+            ("csrf_token", &csrf),
+        ])
+        .send()
+        .await
+        .expect("POST")
+        .status()
+        .as_u16()
+}
+
+/// An IPv6 customer holds a /64: a new address in it for each attempt does
+/// not buy more tries.
+#[tokio::test]
+async fn sign_in_counts_an_ipv6_client_by_its_64() {
+    let app = crate::support::app::spawn_app_with(&[("ASSENT_TRUSTED_PROXIES", "127.0.0.1")]).await;
+    let base = app.url("");
+    let base = base.trim_end_matches('/');
+    let mut statuses = Vec::new();
+    for i in 1..=12 {
+        let client = format!("2001:db8:1:2::{i:x}");
+        statuses.push(fail_sign_in(base, &client, &format!("nobody{i}@example.com")).await);
+    }
+    assert_eq!(&statuses[..10], &[401; 10], "{statuses:?}");
+    assert_eq!(&statuses[10..], &[429, 429], "{statuses:?}");
+    let next_block = fail_sign_in(base, "2001:db8:1:3::1", "someone@example.com").await;
+    assert_eq!(next_block, 401, "another /64 is another client");
+}
+
+/// The resident memory of process `pid`, in KiB.
+fn resident_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS")
+}
+
+/// Each password check needs 19 MiB; a burst of sign-ins from many clients
+/// leaves the server holding two such buffers at most, not one a check.
+#[tokio::test]
+async fn a_burst_of_sign_ins_leaves_the_memory_of_two_checks_at_most() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let bind = format!("127.0.0.1:{}", free_port());
+    let vars = test_env(
+        &dir,
+        None,
+        &[
+            ("ASSENT_BIND", &bind),
+            ("ASSENT_TRUSTED_PROXIES", "127.0.0.1"),
+        ],
+    );
+    let base = format!("http://{bind}");
+    let server = crate::support::process::spawn(&vars, &["serve"]);
+    wait_until_up(&base).await;
+    fail_sign_in(&base, "198.51.100.1", "first@example.com").await;
+    let before = resident_kib(server.0.id());
+    let statuses: Vec<u16> = futures_util::stream::iter(0..100)
+        .map(|i| {
+            let base = base.clone();
+            async move {
+                let client = format!("2001:db8:{i:x}::1");
+                fail_sign_in(&base, &client, &format!("n{i}@example.com")).await
+            }
+        })
+        .buffer_unordered(50)
+        .collect()
+        .await;
+    assert!(
+        statuses.iter().all(|s| matches!(s, 401 | 503)),
+        "{statuses:?}"
+    );
+    let after = resident_kib(server.0.id());
+    assert!(
+        after < before + 48 * 1024,
+        "resident memory went from {before} KiB to {after} KiB"
+    );
+}

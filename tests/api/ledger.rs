@@ -30,8 +30,9 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).trim().to_owned()
 }
 
-/// `(position, event_id, chain)` of every link, in the chain's order.
-fn links(app: &TestApp) -> Vec<(i64, i64, String)> {
+/// `(position, event_id, chain)` of every link, in the chain's order; an
+/// erasure's link has no event.
+fn links(app: &TestApp) -> Vec<(i64, Option<i64>, String)> {
     use assent::db::DbConn;
     use assent::db::schema::consent_ledger as l;
     use diesel::prelude::*;
@@ -125,7 +126,10 @@ async fn the_chain_verifies_after_signups_confirms_unsubscribes_and_an_erasure()
     assert_eq!(events.len(), 2);
     for event in &events {
         let id = event["id"].as_i64().expect("an id");
-        let (_, _, chain) = before.iter().find(|(_, e, _)| *e == id).expect("linked");
+        let (_, _, chain) = before
+            .iter()
+            .find(|(_, e, _)| *e == Some(id))
+            .expect("linked");
         assert_eq!(event["chain"].as_str(), Some(chain.as_str()));
         assert_eq!(event["digest"].as_str().map(str::len), Some(64));
     }
@@ -140,11 +144,15 @@ async fn the_chain_verifies_after_signups_confirms_unsubscribes_and_an_erasure()
         .await;
     assert_eq!(response.status(), 303);
     assert!(app.events("ada@example.com").is_empty());
-    // The erasure is audited, not a consent event: the chain is as long.
-    assert_eq!(links(&app), before);
+    // The erasure is a link of its own, after the ones it kept.
+    let after = links(&app);
+    assert_eq!(after[..6], before[..]);
+    assert_eq!(after.len(), 7, "{after:?}");
+    assert_eq!(after[6].1, None, "the erasure's link chains no event");
+    let head = &after[6].2;
     let out = verify_ledger(&app);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(stdout(&out), format!("6 events, chain intact, head {head}"));
+    assert_eq!(stdout(&out), format!("7 events, chain intact, head {head}"));
 
     // The dashboard shows the head and the last verification.
     let dashboard = operator.html("/admin").await;
@@ -157,7 +165,7 @@ async fn the_chain_verifies_after_signups_confirms_unsubscribes_and_an_erasure()
 async fn an_altered_event_is_named() {
     let app = spawn_app().await;
     some_history(&app).await;
-    let (_, victim, _) = links(&app)[2].clone();
+    let victim = links(&app)[2].1.expect("an event");
     tamper(
         &app,
         &[&format!(
@@ -185,7 +193,7 @@ async fn an_altered_event_is_named() {
 async fn a_deleted_event_is_named() {
     let app = spawn_app().await;
     some_history(&app).await;
-    let (_, victim, _) = links(&app)[3].clone();
+    let victim = links(&app)[3].1.expect("an event");
     tamper(
         &app,
         &[&format!("DELETE FROM consent_events WHERE id = {victim}")],
@@ -199,12 +207,43 @@ async fn a_deleted_event_is_named() {
     );
 }
 
+/// Undoing an unsubscribe by hand: the event deleted, its link marked
+/// erased as an erasure would, the subscription confirmed again. No
+/// erasure of the chain names that digest.
+#[tokio::test]
+async fn an_unsubscribe_passed_off_as_erased_is_named() {
+    let app = spawn_app().await;
+    some_history(&app).await;
+    let all = links(&app);
+    let victim = all[5].1.expect("the unsubscribe");
+    let head = all[5].2.clone();
+    tamper(
+        &app,
+        &[
+            &format!("DELETE FROM consent_events WHERE id = {victim}"),
+            &format!("UPDATE consent_ledger SET erased_at = 1 WHERE event_id = {victim}"),
+            "UPDATE subscriptions SET status = 'confirmed', unsubscribed_at = NULL \
+             WHERE status = 'unsubscribed'",
+        ],
+    );
+    assert_eq!(links(&app).last().map(|l| l.2.clone()), Some(head));
+    let out = verify_ledger(&app);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "event {victim}: it is marked erased, and no erasure of the chain names it"
+        )),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[tokio::test]
 async fn reordered_events_are_named() {
     let app = spawn_app().await;
     some_history(&app).await;
     let all = links(&app);
-    let (first, second) = (all[1].1, all[2].1);
+    let (first, second) = (all[1].1.expect("an event"), all[2].1.expect("an event"));
 
     // The second and third links swapped.
     tamper(

@@ -64,15 +64,16 @@ pub async fn show(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
         events,
         head,
         checked_at: check.as_ref().map(|c| when(&site, c.checked_at)),
-        problem: check.and_then(|c| {
-            let event = c.broken_event?;
-            Some(site.t2(
+        problem: check.and_then(|c| match c.broken_event {
+            Some(event) => Some(site.t2(
                 "admin-ledger-problem",
                 "event",
                 event,
                 "problem",
                 c.problem.unwrap_or_default(),
-            ))
+            )),
+            // A broken erasure's link: the problem names it.
+            None => c.problem,
         }),
     };
     Ok(admin_page(&DashboardPage {

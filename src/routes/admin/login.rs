@@ -92,7 +92,11 @@ pub async fn submit(
         .to_owned();
     let password = field(&fields, "password").unwrap_or_default().to_owned();
     let next = safe_next(field(&fields, "next").unwrap_or_default()).to_owned();
-    let client = client_ip(&req).map(|ip| ip.to_string()).unwrap_or_default();
+    // Failures are counted by client as every limit counts one: an IPv6
+    // client by its /64, which it could otherwise walk through.
+    let client = client_ip(&req)
+        .map(|ip| crate::rate_limit::client_key(ip).to_string())
+        .unwrap_or_default();
     // Accounts are stored with their address parsed like a subscriber's.
     let email = SubscriberEmail::parse(&typed_email)
         .map(|e| e.as_str().to_owned())
