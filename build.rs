@@ -1,11 +1,15 @@
 //! Embeds the message catalogs in the binary: `templates/locales/xx.ftl`
 //! is the catalog of the language `xx`, so adding a language is adding
-//! its file.
+//! its file. Also has the crate rebuilt when a migration is added, which
+//! `embed_migrations!` alone does not notice.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
+    for backend in ["migrations/sqlite", "migrations/postgres"] {
+        println!("cargo::rerun-if-changed={backend}");
+    }
     let dir = Path::new("templates/locales");
     println!("cargo::rerun-if-changed={}", dir.display());
     let mut catalogs = Vec::new();

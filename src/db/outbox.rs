@@ -33,7 +33,7 @@ pub fn enqueue(
     now: i64,
     send_at: i64,
 ) -> QueryResult<()> {
-    let confirm_link = draft.confirm_link().map(ToString::to_string);
+    let confirm_link = draft.action_link().map(ToString::to_string);
     let unsubscribe_link = draft.unsubscribe().to_string();
     let kind = draft.kind();
     on_backend!(conn, |c| diesel::insert_into(outbox::table)

@@ -3,9 +3,9 @@
 use diesel::prelude::*;
 
 use super::models::TokenRow;
-use super::schema::{old_link_hashes, tokens};
+use super::schema::{old_link_hashes, subscriptions, tokens};
 use super::{DbConn, at_most_one};
-use crate::domain::{LinkRef, SubscriptionId, TokenHash, TokenId, TokenPurpose};
+use crate::domain::{LinkRef, SubscriberId, SubscriptionId, TokenHash, TokenId, TokenPurpose};
 
 /// Stores a token's hash; returns the row's id, which its link names.
 pub fn insert(
@@ -26,6 +26,22 @@ pub fn insert(
         ))
         .returning(tokens::id)
         .get_result(c))
+}
+
+/// The token a link names, if it is for one of `purposes` and its secret
+/// is the one that was mailed. Only links mailed before links named their
+/// row are found by hash, and those were all of a single purpose.
+pub fn find_any(
+    conn: &mut DbConn,
+    link: &LinkRef,
+    purposes: &[TokenPurpose],
+) -> QueryResult<Option<TokenRow>> {
+    for purpose in purposes {
+        if let Some(row) = find(conn, link, *purpose)? {
+            return Ok(Some(row));
+        }
+    }
+    Ok(None)
 }
 
 /// The token a link names, if its secret is the one that was mailed.
@@ -62,7 +78,27 @@ pub fn mark_used(conn: &mut DbConn, id: TokenId, now: i64) -> QueryResult<()> {
         .map(|_| ())
 }
 
-/// After an unsubscribe, no confirmation link sent before it may confirm.
+/// When links of `purpose` were issued since `since` for any subscription
+/// of the person, newest first: the caps on mail a person asks for from
+/// their own page are counted from these.
+pub fn issued_to(
+    conn: &mut DbConn,
+    subscriber: SubscriberId,
+    purpose: TokenPurpose,
+    since: i64,
+) -> QueryResult<Vec<i64>> {
+    tokens::table
+        .inner_join(subscriptions::table)
+        .filter(subscriptions::subscriber_id.eq(subscriber))
+        .filter(tokens::purpose.eq(purpose))
+        .filter(tokens::created_at.ge(since))
+        .order(tokens::created_at.desc())
+        .select(tokens::created_at)
+        .load(conn)
+}
+
+/// After an unsubscribe, no confirmation link sent before it may confirm,
+/// nor a link to join again.
 pub fn revoke_confirm_tokens(
     conn: &mut DbConn,
     subscription_id: SubscriptionId,
@@ -71,7 +107,7 @@ pub fn revoke_confirm_tokens(
     diesel::update(
         tokens::table
             .filter(tokens::subscription_id.eq(subscription_id))
-            .filter(tokens::purpose.eq(TokenPurpose::Confirm))
+            .filter(tokens::purpose.eq_any([TokenPurpose::Confirm, TokenPurpose::Rejoin]))
             .filter(tokens::revoked_at.is_null()),
     )
     .set(tokens::revoked_at.eq(now))
@@ -79,11 +115,17 @@ pub fn revoke_confirm_tokens(
     .map(|_| ())
 }
 
-/// Deletes confirmation links that ran out before `before`.
+/// Deletes links that ran out before `before`: confirmations, and the
+/// links a person asked for from their own page.
 pub fn delete_expired_confirmations(conn: &mut DbConn, before: i64) -> QueryResult<usize> {
     diesel::delete(
         tokens::table
-            .filter(tokens::purpose.eq(TokenPurpose::Confirm))
+            .filter(tokens::purpose.eq_any([
+                TokenPurpose::Confirm,
+                TokenPurpose::Rejoin,
+                TokenPurpose::Record,
+                TokenPurpose::Erase,
+            ]))
             .filter(tokens::expires_at.lt(before)),
     )
     .execute(conn)

@@ -18,6 +18,13 @@ text_enum!(
         BroadcastTest => "broadcast_test",
         /// Asks a subscriber whose consent is old to confirm it again.
         Reconfirmation => "reconfirmation",
+        /// Asks a person who pressed "Join again" on their own page to
+        /// confirm; the confirmation's template.
+        Rejoin => "rejoin",
+        /// Brings the person a link to their consent record.
+        RecordLink => "record_link",
+        /// Brings the person a link to the page that erases them.
+        ErasureLink => "erasure_link",
     }
 );
 
@@ -26,6 +33,8 @@ impl MessageKind {
     pub fn template(self) -> &'static str {
         match self {
             MessageKind::Broadcast | MessageKind::BroadcastTest => "broadcast",
+            MessageKind::Rejoin => "confirmation",
+            MessageKind::RecordLink | MessageKind::ErasureLink => "own_link",
             kind => kind.as_str(),
         }
     }
@@ -103,6 +112,21 @@ pub enum Draft {
     Reconfirmation {
         unsubscribe: LinkToken,
     },
+    /// A confirmation for a list the person left and asked to join again.
+    Rejoin {
+        confirm: LinkToken,
+        unsubscribe: LinkToken,
+    },
+    /// The person's consent record, behind a link good for an hour.
+    RecordLink {
+        record: LinkToken,
+        unsubscribe: LinkToken,
+    },
+    /// The erasure the person asked for, behind a link good for an hour.
+    ErasureLink {
+        erase: LinkToken,
+        unsubscribe: LinkToken,
+    },
 }
 
 impl Draft {
@@ -113,6 +137,9 @@ impl Draft {
             Draft::Broadcast { .. } => MessageKind::Broadcast,
             Draft::BroadcastTest { .. } => MessageKind::BroadcastTest,
             Draft::Reconfirmation { .. } => MessageKind::Reconfirmation,
+            Draft::Rejoin { .. } => MessageKind::Rejoin,
+            Draft::RecordLink { .. } => MessageKind::RecordLink,
+            Draft::ErasureLink { .. } => MessageKind::ErasureLink,
         }
     }
 
@@ -126,9 +153,13 @@ impl Draft {
         }
     }
 
-    pub fn confirm_link(&self) -> Option<&LinkToken> {
+    /// The link the message asks the recipient to follow, besides its
+    /// unsubscribe link; the outbox stores it as the confirm link.
+    pub fn action_link(&self) -> Option<&LinkToken> {
         match self {
-            Draft::Confirmation { confirm, .. } => Some(confirm),
+            Draft::Confirmation { confirm, .. } | Draft::Rejoin { confirm, .. } => Some(confirm),
+            Draft::RecordLink { record, .. } => Some(record),
+            Draft::ErasureLink { erase, .. } => Some(erase),
             _ => None,
         }
     }
@@ -139,6 +170,9 @@ impl Draft {
             Draft::Confirmation { unsubscribe, .. }
             | Draft::Welcome { unsubscribe }
             | Draft::Reconfirmation { unsubscribe }
+            | Draft::Rejoin { unsubscribe, .. }
+            | Draft::RecordLink { unsubscribe, .. }
+            | Draft::ErasureLink { unsubscribe, .. }
             | Draft::Broadcast { unsubscribe, .. } => Unsubscribe::Link(unsubscribe),
             Draft::BroadcastTest { .. } => Unsubscribe::TestCopy,
         }
@@ -165,6 +199,18 @@ impl Draft {
                 unsubscribe: link(unsubscribe)?,
             }),
             (MessageKind::Reconfirmation, None, None) => Some(Draft::Reconfirmation {
+                unsubscribe: link(unsubscribe)?,
+            }),
+            (MessageKind::Rejoin, Some(confirm), None) => Some(Draft::Rejoin {
+                confirm: link(confirm)?,
+                unsubscribe: link(unsubscribe)?,
+            }),
+            (MessageKind::RecordLink, Some(record), None) => Some(Draft::RecordLink {
+                record: link(record)?,
+                unsubscribe: link(unsubscribe)?,
+            }),
+            (MessageKind::ErasureLink, Some(erase), None) => Some(Draft::ErasureLink {
+                erase: link(erase)?,
                 unsubscribe: link(unsubscribe)?,
             }),
             (MessageKind::Broadcast, None, Some(broadcast)) => Some(Draft::Broadcast {
@@ -211,8 +257,29 @@ mod tests {
         let reconfirmation = Draft::Reconfirmation {
             unsubscribe: link(7),
         };
-        for draft in [&confirmation, &welcome, &copy, &test, &reconfirmation] {
-            let confirm = draft.confirm_link().map(ToString::to_string);
+        let rejoin = Draft::Rejoin {
+            confirm: link(8),
+            unsubscribe: link(9),
+        };
+        let record = Draft::RecordLink {
+            record: link(10),
+            unsubscribe: link(11),
+        };
+        let erase = Draft::ErasureLink {
+            erase: link(12),
+            unsubscribe: link(13),
+        };
+        for draft in [
+            &confirmation,
+            &welcome,
+            &copy,
+            &test,
+            &reconfirmation,
+            &rejoin,
+            &record,
+            &erase,
+        ] {
+            let confirm = draft.action_link().map(ToString::to_string);
             let unsubscribe = draft.unsubscribe().to_string();
             let back = Draft::from_stored(
                 draft.kind(),
@@ -232,6 +299,7 @@ mod tests {
                 None,
             ),
             (MessageKind::Confirmation, None, named.as_str(), None),
+            (MessageKind::RecordLink, None, named.as_str(), None),
             (MessageKind::Welcome, None, bare.expose(), None),
             (MessageKind::Welcome, None, "nonsense", None),
             (MessageKind::Welcome, None, Unsubscribe::TEST_COPY, None),

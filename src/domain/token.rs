@@ -28,6 +28,13 @@ text_enum!(
         Confirm => "confirm",
         /// Ends a subscription; works for as long as the subscription exists.
         Unsubscribe => "unsubscribe",
+        /// Confirms again a subscription the person left, when they asked
+        /// from their own page; expires.
+        Rejoin => "rejoin",
+        /// Opens the person's consent record, for an hour.
+        Record => "record",
+        /// Opens the page that erases the person, for an hour.
+        Erase => "erase",
     }
 );
 

@@ -24,8 +24,8 @@ use super::dkim::Dkim;
 use super::markdown::{self, Body};
 use super::templates::{
     Broadcast, BroadcastHtml, BroadcastText, Confirmation, ConfirmationHtml, ConfirmationText,
-    Footer, Reconfirmation, ReconfirmationHtml, ReconfirmationText, Welcome, WelcomeHtml,
-    WelcomeText,
+    Footer, OwnAction, OwnLink, OwnLinkHtml, OwnLinkText, Reconfirmation, ReconfirmationHtml,
+    ReconfirmationText, Welcome, WelcomeHtml, WelcomeText,
 };
 use crate::domain::message::Unsubscribe;
 use crate::domain::{Draft, LinkToken, MessageKind, SubscriberEmail};
@@ -113,6 +113,25 @@ impl EmailContent for Reconfirmation {
     }
 }
 
+impl EmailContent for OwnLink {
+    const KIND: MessageKind = MessageKind::RecordLink;
+    fn subject(&self) -> String {
+        self.footer.lang.t(self.subject_id())
+    }
+    fn footer(&self) -> &Footer {
+        &self.footer
+    }
+    fn text(&self) -> askama::Result<String> {
+        OwnLinkText { m: self }.render()
+    }
+    fn html(&self) -> askama::Result<String> {
+        OwnLinkHtml { m: self }.render()
+    }
+    fn auto_submitted(&self) -> bool {
+        true
+    }
+}
+
 impl EmailContent for Broadcast {
     const KIND: MessageKind = MessageKind::Broadcast;
     fn subject(&self) -> String {
@@ -177,6 +196,11 @@ pub struct ListInfo<'a> {
     pub slug: &'a str,
     pub description: &'a str,
 }
+
+/// How long a link to a person's record or erasure page works (contract
+/// §10): long enough to open the mail, short enough that a forwarded one
+/// has gone stale.
+pub const OWN_LINK_TTL: Duration = Duration::from_secs(3600);
 
 /// Builds every message assent sends, from settings fixed at start: the
 /// one holder of the sender, the public origin and the confirmation
@@ -276,7 +300,29 @@ impl Composer {
         self.compose(to, &content)
     }
 
-    /// The message a draft stands for.
+    /// A link the person asked for from their own page, good for
+    /// [`OWN_LINK_TTL`]: `/record/TOKEN` or `/erase/TOKEN`.
+    pub fn own_link(
+        &self,
+        to: &SubscriberEmail,
+        list: &ListInfo<'_>,
+        action: OwnAction,
+        link: &LinkToken,
+        unsubscribe: &LinkToken,
+    ) -> Result<OutgoingMessage, ComposeError> {
+        let path = match action {
+            OwnAction::Record => "record",
+            OwnAction::Erase => "erase",
+        };
+        let content = OwnLink {
+            action,
+            url: self.link(path, link),
+            valid_for: list.lang.duration(OWN_LINK_TTL),
+            footer: self.footer(list, Unsubscribe::Link(unsubscribe)),
+        };
+        self.compose(to, &content)
+    }
+
     /// The message a draft stands for; a broadcast's copy needs its
     /// broadcast.
     pub fn compose_draft(
@@ -294,6 +340,27 @@ impl Composer {
                 },
                 _,
             ) => self.confirmation(to, list, confirm, unsubscribe),
+            (
+                Draft::Rejoin {
+                    confirm,
+                    unsubscribe,
+                },
+                _,
+            ) => self.confirmation(to, list, confirm, unsubscribe),
+            (
+                Draft::RecordLink {
+                    record: link,
+                    unsubscribe,
+                },
+                _,
+            ) => self.own_link(to, list, OwnAction::Record, link, unsubscribe),
+            (
+                Draft::ErasureLink {
+                    erase: link,
+                    unsubscribe,
+                },
+                _,
+            ) => self.own_link(to, list, OwnAction::Erase, link, unsubscribe),
             (Draft::Welcome { unsubscribe }, _) => self.welcome(to, list, unsubscribe),
             (Draft::Reconfirmation { unsubscribe }, _) => {
                 self.reconfirmation(to, list, unsubscribe)
@@ -624,6 +691,24 @@ mod tests {
             ),
             sample(
                 &composer,
+                OwnLink {
+                    action: OwnAction::Record,
+                    url: composer.link("record", &token()),
+                    valid_for: lang.duration(OWN_LINK_TTL),
+                    footer: footer.clone(),
+                },
+            ),
+            sample(
+                &composer,
+                OwnLink {
+                    action: OwnAction::Erase,
+                    url: composer.link("erase", &token()),
+                    valid_for: lang.duration(OWN_LINK_TTL),
+                    footer: footer.clone(),
+                },
+            ),
+            sample(
+                &composer,
                 Welcome {
                     list_name: list.name.into(),
                     list_description: list.description.into(),
@@ -724,11 +809,12 @@ mod tests {
     }
 
     #[test]
-    fn only_the_confirmation_is_marked_auto_submitted() {
+    fn only_mail_sent_in_answer_to_a_request_is_marked_auto_submitted() {
         for s in every_kind() {
             let raw = String::from_utf8(s.message.bytes().to_vec()).expect("utf-8");
             let marked = raw.contains("\r\nAuto-Submitted: auto-generated\r\n");
-            assert_eq!(marked, s.kind == MessageKind::Confirmation, "{}", s.kind);
+            let answers = matches!(s.kind, MessageKind::Confirmation | MessageKind::RecordLink);
+            assert_eq!(marked, answers, "{}", s.kind);
         }
     }
 

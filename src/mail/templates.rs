@@ -108,3 +108,56 @@ pub struct BroadcastText<'a> {
 pub struct BroadcastHtml<'a> {
     pub m: &'a Broadcast,
 }
+
+/// A link the person asked for from their own page, good for an hour: to
+/// their consent record, or to the page that erases them. Mailed to the
+/// address, so that a forwarded message's link alone opens neither.
+#[derive(Debug, Clone)]
+pub struct OwnLink {
+    pub action: OwnAction,
+    pub url: String,
+    /// How long the link works, in words ("1 hour").
+    pub valid_for: String,
+    pub footer: Footer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnAction {
+    Record,
+    Erase,
+}
+
+impl OwnLink {
+    pub fn subject_id(&self) -> &'static str {
+        match self.action {
+            OwnAction::Record => "own-record-subject",
+            OwnAction::Erase => "own-erase-subject",
+        }
+    }
+
+    pub fn lead_id(&self) -> &'static str {
+        match self.action {
+            OwnAction::Record => "own-record-lead",
+            OwnAction::Erase => "own-erase-lead",
+        }
+    }
+
+    pub fn button_id(&self) -> &'static str {
+        match self.action {
+            OwnAction::Record => "own-record-button",
+            OwnAction::Erase => "own-erase-button",
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "email/own_link.txt")]
+pub struct OwnLinkText<'a> {
+    pub m: &'a OwnLink,
+}
+
+#[derive(Template)]
+#[template(path = "email/own_link.html")]
+pub struct OwnLinkHtml<'a> {
+    pub m: &'a OwnLink,
+}

@@ -233,6 +233,14 @@ pub struct OwnPage<'a> {
     pub notice: Option<&'a str>,
 }
 
+/// `/erase/{token}`: the page a mailed erasure link opens; its button
+/// erases.
+#[derive(Template)]
+#[template(path = "erase.html")]
+pub struct ErasePage<'a> {
+    pub site: &'a Site,
+}
+
 /// 404, 410, 413, 422, 429, 500 and friends.
 #[derive(Template)]
 #[template(path = "error.html")]

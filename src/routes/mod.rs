@@ -97,13 +97,22 @@ pub fn configure(cfg: &mut web::ServiceConfig, cors_origins: &[String]) {
             .route(web::post().to(preferences::keep)),
     )
     .route("/me/{token}", read().to(preferences::me))
-    .route(
-        "/me/{token}/consent.json",
-        read().to(preferences::consent_json),
-    )
     .route("/me/{token}/leave", web::post().to(preferences::leave))
     .route("/me/{token}/rejoin", web::post().to(preferences::rejoin))
-    .route("/me/{token}/erase", web::post().to(preferences::erase))
+    .route(
+        "/me/{token}/record",
+        web::post().to(preferences::ask_record),
+    )
+    .route(
+        "/me/{token}/erase",
+        web::post().to(preferences::ask_erasure),
+    )
+    .route("/record/{token}", read().to(preferences::record))
+    .service(
+        web::resource("/erase/{token}")
+            .route(read().to(preferences::erase_page))
+            .route(web::post().to(preferences::erase)),
+    )
     .route("/webhooks/bounce", web::post().to(webhooks::bounce))
     .configure(api::configure)
     .configure(admin::configure)

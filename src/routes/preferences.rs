@@ -9,8 +9,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::body::{self, BodyError};
 use super::{AppState, ServerError, error_page, evidence, render, with_token_headers};
 use crate::domain::LinkRef;
-use crate::pages::{KeepPage, OwnList, OwnPage};
-use crate::services::preferences::{self, Change, Changed, KeepState, Overview};
+use crate::domain::TokenPurpose;
+use crate::i18n::Lang;
+use crate::pages::{ErasePage, KeepPage, OwnList, OwnPage};
+use crate::services::preferences::{
+    self, Asked, Change, Changed, KeepState, Overview, OwnLinkState,
+};
 
 fn not_found(state: &AppState, req: &HttpRequest) -> HttpResponse {
     let site = &super::public_site(state, req);
@@ -139,7 +143,7 @@ async fn change(
         Changed::Done(overview) => {
             let notice = overview.lang.t(match change {
                 Change::Leave => "me-left",
-                Change::Rejoin => "me-rejoined",
+                Change::Rejoin => "me-rejoin-sent",
             });
             overview_page(&state, &token, &overview, Some(&notice))
         }
@@ -176,8 +180,88 @@ pub async fn rejoin(
     change(state, req, token, payload, Change::Rejoin).await
 }
 
-/// `GET /me/{token}/consent.json`: the same document as the operators'.
-pub async fn consent_json(
+/// `POST /me/{token}/record`: mails the address a link to the consent
+/// record, good for an hour.
+pub async fn ask_record(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ServerError> {
+    let Some(link) = LinkRef::parse(&token) else {
+        return Ok(with_token_headers(not_found(&state, &req)));
+    };
+    let asked = preferences::ask_by_mail(&state.services, link, TokenPurpose::Record).await?;
+    Ok(with_token_headers(asked_page(
+        &state,
+        &req,
+        &token,
+        asked,
+        "me-record-sent",
+    )))
+}
+
+/// `POST /me/{token}/erase`, with the box `confirm` ticked: mails the
+/// address a link to the page that erases, good for an hour.
+pub async fn ask_erasure(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ServerError> {
+    let Some(link) = LinkRef::parse(&token) else {
+        return Ok(with_token_headers(not_found(&state, &req)));
+    };
+    if let Some(refused) = unticked(&state, &req, payload, Some(&own_page(&token))).await {
+        return Ok(with_token_headers(refused));
+    }
+    let asked = preferences::ask_by_mail(&state.services, link, TokenPurpose::Erase).await?;
+    Ok(with_token_headers(asked_page(
+        &state,
+        &req,
+        &token,
+        asked,
+        "me-erase-sent",
+    )))
+}
+
+/// The page after a link was asked for by mail: the same whether one went.
+fn asked_page(
+    state: &AppState,
+    req: &HttpRequest,
+    token: &str,
+    asked: Asked,
+    message: &str,
+) -> HttpResponse {
+    match asked {
+        Asked::Asked(lang) => {
+            let site = state.site.with_lang(lang);
+            error_page(
+                &site,
+                StatusCode::OK,
+                &site.t("me-check-inbox-title"),
+                &site.t(message),
+                Some((&own_page(token), &site.t("me-back"))),
+            )
+        }
+        Asked::NotFound => not_found(state, req),
+    }
+}
+
+/// The page a mailed link leads to once its hour is over.
+fn link_expired(state: &AppState, lang: Lang) -> HttpResponse {
+    let site = state.site.with_lang(lang);
+    error_page(
+        &site,
+        StatusCode::GONE,
+        &site.t("link-expired-title"),
+        &site.t("own-link-expired"),
+        None,
+    )
+}
+
+/// `GET /record/{token}`: the person's consent record, the same document
+/// as the operators' `consent.json`, through the link mailed for it.
+pub async fn record(
     state: web::Data<AppState>,
     req: HttpRequest,
     token: web::Path<String>,
@@ -186,18 +270,41 @@ pub async fn consent_json(
         return Ok(with_token_headers(not_found(&state, &req)));
     };
     let response = match preferences::record(&state.services, link).await? {
-        Some(record) => HttpResponse::Ok()
+        OwnLinkState::Open(record) => HttpResponse::Ok()
             .insert_header((
                 actix_web::http::header::CONTENT_DISPOSITION,
                 "attachment; filename=\"consent.json\"",
             ))
             .json(record),
-        None => not_found(&state, &req),
+        OwnLinkState::Expired(lang) => link_expired(&state, lang),
+        OwnLinkState::NotFound => not_found(&state, &req),
     };
     Ok(with_token_headers(response))
 }
 
-/// `POST /me/{token}/erase`, with the box `confirm` ticked.
+/// `GET /erase/{token}`: the page whose button erases; changes nothing.
+pub async fn erase_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ServerError> {
+    let Some(link) = LinkRef::parse(&token) else {
+        return Ok(with_token_headers(not_found(&state, &req)));
+    };
+    let response = match preferences::inspect_erasure(&state.services, link).await? {
+        OwnLinkState::Open(lang) => render(
+            StatusCode::OK,
+            &ErasePage {
+                site: &state.site.with_lang(lang),
+            },
+        ),
+        OwnLinkState::Expired(lang) => link_expired(&state, lang),
+        OwnLinkState::NotFound => not_found(&state, &req),
+    };
+    Ok(with_token_headers(response))
+}
+
+/// `POST /erase/{token}`, with the box `confirm` ticked.
 pub async fn erase(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -207,22 +314,11 @@ pub async fn erase(
     let Some(link) = LinkRef::parse(&token) else {
         return Ok(with_token_headers(not_found(&state, &req)));
     };
-    let confirmed = match body::read_form(&req, payload).await {
-        Ok(fields) => body::field(&fields, "confirm") == Some("yes"),
-        Err(e) => return Ok(with_token_headers(refused_body(&state, &e))),
-    };
-    if !confirmed {
-        let site = &state.site;
-        return Ok(with_token_headers(error_page(
-            site,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &site.t("me-erase-unticked-title"),
-            &site.t("me-erase-unticked"),
-            Some((&own_page(&token), &site.t("me-back"))),
-        )));
+    if let Some(refused) = unticked(&state, &req, payload, None).await {
+        return Ok(with_token_headers(refused));
     }
     let response = match preferences::erase(&state.services, link).await? {
-        Some(lang) => {
+        OwnLinkState::Open(lang) => {
             let site = state.site.with_lang(lang);
             error_page(
                 &site,
@@ -232,9 +328,36 @@ pub async fn erase(
                 None,
             )
         }
-        None => not_found(&state, &req),
+        OwnLinkState::Expired(lang) => link_expired(&state, lang),
+        OwnLinkState::NotFound => not_found(&state, &req),
     };
     Ok(with_token_headers(response))
+}
+
+/// The answer to an erasure form whose box `confirm` was not ticked, or
+/// that could not be read; `None` when it was ticked.
+async fn unticked(
+    state: &AppState,
+    req: &HttpRequest,
+    payload: web::Payload,
+    back: Option<&str>,
+) -> Option<HttpResponse> {
+    let confirmed = match body::read_form(req, payload).await {
+        Ok(fields) => body::field(&fields, "confirm") == Some("yes"),
+        Err(e) => return Some(refused_body(state, &e)),
+    };
+    if confirmed {
+        return None;
+    }
+    let site = super::public_site(state, req);
+    let back = back.map(|path| (path, site.t("me-back")));
+    Some(error_page(
+        &site,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &site.t("me-erase-unticked-title"),
+        &site.t("me-erase-unticked"),
+        back.as_ref().map(|(path, label)| (*path, label.as_str())),
+    ))
 }
 
 fn refused_body(state: &AppState, error: &BodyError) -> HttpResponse {

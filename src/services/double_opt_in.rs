@@ -192,7 +192,7 @@ pub async fn inspect_confirmation(
     services
         .db
         .read(move |conn| {
-            let Some(token) = tokens::find(conn, &link, TokenPurpose::Confirm)? else {
+            let Some(token) = tokens::find_any(conn, &link, CONFIRMING)? else {
                 return Ok(ConfirmState::NotFound);
             };
             let subscription = subscriptions::by_id(conn, token.subscription_id)?;
@@ -202,6 +202,10 @@ pub async fn inspect_confirmation(
         .await
 }
 
+/// The links whose press confirms: a signup's, and one to join again that
+/// the person asked for from their own page.
+const CONFIRMING: &[TokenPurpose] = &[TokenPurpose::Confirm, TokenPurpose::Rejoin];
+
 fn confirm_state(
     token: &TokenRow,
     subscription: &Subscription,
@@ -210,6 +214,17 @@ fn confirm_state(
 ) -> ConfirmState {
     if token.revoked_at.is_some() {
         return ConfirmState::Withdrawn { list };
+    }
+    if token.purpose == TokenPurpose::Rejoin {
+        let expired = token.expires_at.is_some_and(|t| t <= now);
+        return match subscription.status {
+            Status::Confirmed => ConfirmState::Confirmed { list },
+            // Used once already, and left again since.
+            _ if token.used_at.is_some() => ConfirmState::Withdrawn { list },
+            Status::Unsubscribed if expired => ConfirmState::Expired { list },
+            Status::Unsubscribed => ConfirmState::Pending { list },
+            Status::Pending => ConfirmState::Withdrawn { list },
+        };
     }
     match subscription.status {
         Status::Confirmed => ConfirmState::Confirmed { list },
@@ -248,7 +263,7 @@ fn record_confirmation(
     evidence: &Evidence,
     now: i64,
 ) -> Result<(ConfirmState, bool), ServiceError> {
-    let Some(token) = tokens::find(conn, link, TokenPurpose::Confirm)? else {
+    let Some(token) = tokens::find_any(conn, link, CONFIRMING)? else {
         return Ok((ConfirmState::NotFound, false));
     };
     db::backend::lock_subscription(conn, token.subscription_id)?;
@@ -262,25 +277,30 @@ fn record_confirmation(
     tokens::mark_used(conn, token.id, now)?;
     // The person has just shown that the address works.
     bounces::lift(conn, subscription.subscriber_id)?;
-    // The act confirms the request, under the wording that request showed.
-    let request = subscriptions::last_request(conn, subscription.id)?;
-    let wording = request
-        .as_ref()
-        .and_then(|r| Some((r.wording_version?, r.wording_sha256.as_deref()?)));
+    // The act confirms the request, under the wording that request showed;
+    // joining again, under the list's wording as it is now.
+    let (channel, wording) = if token.purpose == TokenPurpose::Rejoin {
+        let hash = wording_hash(&list.consent_wording);
+        (Channel::Preferences, Some((list.consent_version, hash)))
+    } else {
+        let request = subscriptions::last_request(conn, subscription.id)?;
+        let wording = request.and_then(|r| Some((r.wording_version?, r.wording_sha256?)));
+        (Channel::ConfirmButton, wording)
+    };
     append_event(
         conn,
         subscription.id,
         Act::Confirmed,
-        Channel::ConfirmButton,
+        channel,
         evidence,
-        wording,
+        wording.as_ref().map(|(v, h)| (*v, h.as_str())),
         now,
     )?;
     services.webhooks.subscription(
         conn,
         SubscriptionEvent::Confirmed,
         &subscription,
-        Channel::ConfirmButton,
+        channel,
         now,
     )?;
 
@@ -376,7 +396,11 @@ pub(crate) fn end_subscription(
     now: i64,
 ) -> Result<bool, ServiceError> {
     let act = match subscription.status {
-        Status::Unsubscribed => return Ok(false),
+        Status::Unsubscribed => {
+            // "This wasn't me" from a mail to join again: that link goes.
+            tokens::revoke_confirm_tokens(conn, subscription.id, now)?;
+            return Ok(false);
+        }
         Status::Pending => Act::Declined,
         Status::Confirmed => Act::Unsubscribed,
     };

@@ -1,23 +1,116 @@
 //! What a person does with their own subscriptions (contract §10), reached
-//! through the unsubscribe link of any message they received: that token is
-//! their key. Keep a subscription whose consent is old ("Keep me
-//! subscribed"); see every list they are on and leave or rejoin each;
-//! download their consent record; erase themselves.
+//! through the unsubscribe link of any message they received. Keep a
+//! subscription whose consent is old ("Keep me subscribed"); see every list
+//! they are on and leave each; join again, download their consent record
+//! or erase themselves.
+//!
+//! That link may have been forwarded, so it opens only what its holder may
+//! do for the person: leave. Joining again mails a confirmation whose press
+//! is the act; the record and the erasure mail the address a link good for
+//! an hour, and only that link opens them. Such mails are capped per person.
 //!
 //! Everything is found from the token alone, so nothing here can tell a
 //! visitor anything about another address.
 
+use std::time::Duration;
+
 use diesel::Connection;
 
 use super::consent::{self, ConsentRecord};
-use super::double_opt_in::{ListSummary, append_event, end_subscription};
+use super::double_opt_in::{ListSummary, append_event, end_subscription, issue_token};
 use super::subscribers::erase_person;
 use super::{ServiceError, Services};
 use crate::db::models::{Subscriber, Subscription};
+use crate::db::outbox::{self, Recipient};
 use crate::db::{self, DbConn, lists, now_ms, subscribers, subscriptions, tokens};
 use crate::domain::list::wording_hash;
-use crate::domain::{Act, Channel, Evidence, LinkRef, Status, TokenPurpose};
+use crate::domain::{
+    Act, Channel, Draft, Evidence, LinkRef, Status, SubscriberEmail, SubscriberId, TokenPurpose,
+};
 use crate::i18n::Lang;
+use crate::mail::compose::OWN_LINK_TTL;
+
+/// Mails a person asks for from their own page, of each kind: the first
+/// always goes, then at most one every 10 minutes and 5 a day.
+const OWN_MAIL_INTERVAL_MS: i64 = 10 * 60 * 1000;
+const OWN_MAILS_PER_DAY: usize = 5;
+const DAY_MS: i64 = 86_400_000;
+
+/// Whether another mail of `purpose` may go to the person now; counted
+/// from the links issued to them, so it holds across processes.
+fn may_mail(
+    conn: &mut DbConn,
+    subscriber: SubscriberId,
+    purpose: TokenPurpose,
+    now: i64,
+) -> Result<bool, ServiceError> {
+    let issued = tokens::issued_to(conn, subscriber, purpose, now - DAY_MS)?;
+    Ok(issued.len() < OWN_MAILS_PER_DAY
+        && issued
+            .first()
+            .is_none_or(|last| *last <= now - OWN_MAIL_INTERVAL_MS))
+}
+
+/// Queues a mail with a link of `purpose` (good for `ttl`) for the
+/// subscription, when the caps allow; true when one was queued.
+fn mail_link(
+    conn: &mut DbConn,
+    mail: &OwnMail,
+    subscription: &Subscription,
+    subscriber: &Subscriber,
+    purpose: TokenPurpose,
+    now: i64,
+) -> Result<bool, ServiceError> {
+    let Ok(email) = SubscriberEmail::parse(&subscriber.email) else {
+        return Ok(false);
+    };
+    if !may_mail(conn, subscriber.id, purpose, now)? {
+        return Ok(false);
+    }
+    let ttl = match purpose {
+        TokenPurpose::Rejoin => mail.confirm_ttl,
+        _ => OWN_LINK_TTL,
+    };
+    let link = issue_token(conn, subscription.id, purpose, now, Some(ttl))?;
+    let unsubscribe = issue_token(conn, subscription.id, TokenPurpose::Unsubscribe, now, None)?;
+    let draft = match purpose {
+        TokenPurpose::Rejoin => Draft::Rejoin {
+            confirm: link,
+            unsubscribe,
+        },
+        TokenPurpose::Record => Draft::RecordLink {
+            record: link,
+            unsubscribe,
+        },
+        _ => Draft::ErasureLink {
+            erase: link,
+            unsubscribe,
+        },
+    };
+    let to = Recipient {
+        subscription_id: Some(subscription.id),
+        email: &email,
+        sender: &mail.sender,
+    };
+    outbox::enqueue(conn, &draft, &to, now, now)?;
+    Ok(true)
+}
+
+/// What queuing such a mail needs from the settings, to take into a
+/// transaction.
+struct OwnMail {
+    sender: String,
+    confirm_ttl: Duration,
+}
+
+impl OwnMail {
+    fn of(services: &Services) -> Self {
+        Self {
+            sender: services.composer.sender(),
+            confirm_ttl: services.composer.confirm_ttl(),
+        }
+    }
+}
 
 /// Where a reconfirmation link leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,9 +266,10 @@ pub enum Changed {
     NotFound,
 }
 
-/// Leaves a list, or joins again one that was left: a new positive act
-/// (channel `preferences`) under the list's wording as it is now. Pending
-/// requests are left to their confirmation link.
+/// Leaves a list, or asks to join again one that was left: that mails a
+/// confirmation, and its press is the act (channel `preferences`), so that
+/// a forwarded link cannot lift a complaint or a bounce. Pending requests
+/// are left to their confirmation link.
 pub async fn change(
     services: &Services,
     link: LinkRef,
@@ -184,7 +278,8 @@ pub async fn change(
     evidence: Evidence,
 ) -> Result<Changed, ServiceError> {
     let hooks = services.webhooks.clone();
-    services
+    let mail = OwnMail::of(services);
+    let changed = services
         .db
         .write(move |c| {
             c.transaction(|c| {
@@ -211,19 +306,8 @@ pub async fn change(
                         )?;
                     }
                     (Change::Rejoin, Status::Unsubscribed) => {
-                        let list = lists::by_id(c, subscription.list_id)?;
-                        let hash = wording_hash(&list.consent_wording);
-                        subscriptions::mark_confirmed(c, subscription.id, now)?;
-                        crate::db::bounces::lift(c, subscriber.id)?;
-                        append_event(
-                            c,
-                            subscription.id,
-                            Act::Confirmed,
-                            Channel::Preferences,
-                            &evidence,
-                            Some((list.consent_version, &hash)),
-                            now,
-                        )?;
+                        let purpose = TokenPurpose::Rejoin;
+                        mail_link(c, &mail, &subscription, &subscriber, purpose, now)?;
                     }
                     // Pressed twice, or a pending request: nothing to do.
                     _ => {}
@@ -231,52 +315,134 @@ pub async fn change(
                 overview_of(c, &opened_with, &subscriber).map(Changed::Done)
             })
         })
-        .await
+        .await?;
+    if change == Change::Rejoin {
+        services.wake.delivery();
+    }
+    Ok(changed)
+}
+
+/// Where a link the person was mailed for their record or erasure leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnLinkState<T> {
+    Open(T),
+    /// Its hour is over; the language of its list, for the page.
+    Expired(Lang),
+    NotFound,
+}
+
+/// What the page says once the person asked for a link by mail: the same
+/// whether one went (the caps may hold it back).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Asked {
+    Asked(Lang),
+    NotFound,
+}
+
+/// Asks, from the own page, for the record or the erasure: mails the
+/// address a link to it, good for an hour, when the caps allow.
+pub async fn ask_by_mail(
+    services: &Services,
+    link: LinkRef,
+    purpose: TokenPurpose,
+) -> Result<Asked, ServiceError> {
+    let mail = OwnMail::of(services);
+    let asked = services
+        .db
+        .write(move |c| {
+            c.transaction(|c| {
+                let Some((subscription, subscriber)) = opened(c, &link)? else {
+                    return Ok::<_, ServiceError>(Asked::NotFound);
+                };
+                let lang = lists::by_id(c, subscription.list_id)?.lang();
+                mail_link(c, &mail, &subscription, &subscriber, purpose, now_ms())?;
+                Ok(Asked::Asked(lang))
+            })
+        })
+        .await?;
+    services.wake.delivery();
+    Ok(asked)
+}
+
+/// The person a mailed link of `purpose` opens, while its hour lasts.
+fn opened_by_mailed_link(
+    conn: &mut DbConn,
+    link: &LinkRef,
+    purpose: TokenPurpose,
+) -> Result<OwnLinkState<(Subscriber, Lang)>, ServiceError> {
+    let Some(token) = tokens::find(conn, link, purpose)? else {
+        return Ok(OwnLinkState::NotFound);
+    };
+    let subscription = subscriptions::by_id(conn, token.subscription_id)?;
+    let lang = lists::by_id(conn, subscription.list_id)?.lang();
+    if token.expires_at.is_none_or(|t| t <= now_ms()) {
+        return Ok(OwnLinkState::Expired(lang));
+    }
+    let subscriber = subscriptions::subscriber_by_id(conn, subscription.subscriber_id)?;
+    Ok(OwnLinkState::Open((subscriber, lang)))
 }
 
 /// The person's consent record, the same document as the operators'
-/// `consent.json`.
+/// `consent.json`, through the link mailed for it.
 pub async fn record(
     services: &Services,
     link: LinkRef,
-) -> Result<Option<ConsentRecord>, ServiceError> {
-    let subscriber = services
+) -> Result<OwnLinkState<ConsentRecord>, ServiceError> {
+    let opened = services
         .db
-        .read(move |c| Ok::<_, ServiceError>(opened(c, &link)?.map(|(_, s)| s.id)))
+        .read(move |c| opened_by_mailed_link(c, &link, TokenPurpose::Record))
         .await?;
-    match subscriber {
-        Some(id) => consent::record(services, id).await,
-        None => Ok(None),
-    }
+    Ok(match opened {
+        OwnLinkState::Open((subscriber, lang)) => {
+            match consent::record(services, subscriber.id).await? {
+                Some(record) => OwnLinkState::Open(record),
+                None => OwnLinkState::Expired(lang),
+            }
+        }
+        OwnLinkState::Expired(lang) => OwnLinkState::Expired(lang),
+        OwnLinkState::NotFound => OwnLinkState::NotFound,
+    })
 }
 
-/// Erases the person, as an operator's erasure does; false when the link
-/// opens nothing (already erased).
-/// Erases the person; `Some` with the language of the link's list when done.
-pub async fn erase(services: &Services, link: LinkRef) -> Result<Option<Lang>, ServiceError> {
+/// Looks at an erasure link without changing anything (`GET`).
+pub async fn inspect_erasure(
+    services: &Services,
+    link: LinkRef,
+) -> Result<OwnLinkState<Lang>, ServiceError> {
+    let opened = services
+        .db
+        .read(move |c| opened_by_mailed_link(c, &link, TokenPurpose::Erase))
+        .await?;
+    Ok(match opened {
+        OwnLinkState::Open((_, lang)) => OwnLinkState::Open(lang),
+        OwnLinkState::Expired(lang) => OwnLinkState::Expired(lang),
+        OwnLinkState::NotFound => OwnLinkState::NotFound,
+    })
+}
+
+/// Erases the person, as an operator's erasure does, through the link
+/// mailed for it.
+pub async fn erase(services: &Services, link: LinkRef) -> Result<OwnLinkState<Lang>, ServiceError> {
     let (key, hooks) = (services.secret_key.clone(), services.webhooks.clone());
     let erased = services
         .db
         .write(move |c| {
             c.transaction(|c| {
-                let Some((opened_with, subscriber)) = opened(c, &link)? else {
-                    return Ok::<_, ServiceError>(None);
-                };
-                let lang = lists::by_id(c, opened_with.list_id)?.lang();
-                erase_person(
-                    c,
-                    &hooks,
-                    &key,
-                    &subscriber,
-                    "the person themselves",
-                    now_ms(),
-                )?;
-                Ok(Some(lang))
+                let opened = opened_by_mailed_link(c, &link, TokenPurpose::Erase)?;
+                if let OwnLinkState::Open((subscriber, _)) = &opened {
+                    let by = "the person themselves";
+                    erase_person(c, &hooks, &key, subscriber, by, now_ms())?;
+                }
+                Ok::<_, ServiceError>(opened)
             })
         })
         .await?;
-    if erased.is_some() {
-        services.db.scrub_log().await;
-    }
-    Ok(erased)
+    Ok(match erased {
+        OwnLinkState::Open((_, lang)) => {
+            services.db.scrub_log().await;
+            OwnLinkState::Open(lang)
+        }
+        OwnLinkState::Expired(lang) => OwnLinkState::Expired(lang),
+        OwnLinkState::NotFound => OwnLinkState::NotFound,
+    })
 }
