@@ -12,6 +12,7 @@ use lettre::message::Mailbox;
 use secrecy::SecretString;
 use url::Url;
 
+use crate::domain::provider_signature::BounceSigningKey;
 use crate::i18n::Lang;
 
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +82,9 @@ pub struct Settings {
     pub dkim: Option<DkimSettings>,
     /// `ASSENT_BOUNCE_SECRET`: the bounce webhook is on when it is set.
     pub bounce_secret: Option<SecretString>,
+    /// `ASSENT_BOUNCE_SIGNING_KEY`: Mailgun's or SendGrid's notifications
+    /// must then carry the provider's signature.
+    pub bounce_signing_key: Option<BounceSigningKey>,
     /// Reverse proxies trusted to name the client in `X-Forwarded-For`.
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub clocks: Clocks,
@@ -269,6 +273,14 @@ impl Settings {
             None => None,
         };
 
+        let bounce_signing_key = match get("ASSENT_BOUNCE_SIGNING_KEY") {
+            Some(v) => Some(
+                BounceSigningKey::parse(&v)
+                    .map_err(|e| ConfigError::new("ASSENT_BOUNCE_SIGNING_KEY", e))?,
+            ),
+            None => None,
+        };
+
         let cors_origins = get("ASSENT_CORS_ORIGINS")
             .map(|v| {
                 v.split(',')
@@ -425,6 +437,7 @@ impl Settings {
             send_rate,
             dkim,
             bounce_secret,
+            bounce_signing_key,
             trusted_proxies,
             clocks,
             privacy_url,

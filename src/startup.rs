@@ -208,6 +208,7 @@ impl Application {
             uploads: tokio::sync::Semaphore::new(MAX_UPLOADS),
             in_flight: Default::default(),
             bounce_secret: settings.bounce_secret.clone(),
+            bounce_signing_key: settings.bounce_signing_key.clone(),
             metrics_token: settings.metrics_token.clone(),
         });
         let sweeper = {

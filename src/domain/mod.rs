@@ -10,6 +10,7 @@ pub mod ledger;
 pub mod list;
 pub mod message;
 pub mod name;
+pub mod provider_signature;
 pub mod token;
 
 pub use bounce::BounceKind;

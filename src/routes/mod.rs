@@ -49,6 +49,8 @@ pub struct AppState {
     pub in_flight: client_cap::InFlight,
     /// `ASSENT_BOUNCE_SECRET`; the bounce webhook answers 404 without it.
     pub bounce_secret: Option<secrecy::SecretString>,
+    /// `ASSENT_BOUNCE_SIGNING_KEY`, checked on a provider's notification.
+    pub bounce_signing_key: Option<crate::domain::provider_signature::BounceSigningKey>,
     /// `ASSENT_METRICS_TOKEN`: `/metrics` for scrapers off this machine.
     pub metrics_token: Option<secrecy::SecretString>,
 }

@@ -50,6 +50,21 @@ pub async fn bounce(
                 .json(json!({"error": {"message": e.to_string()}})));
         }
     };
+    if let Some(key) = &state.bounce_signing_key {
+        let headers = req.headers();
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        let sendgrid = header("x-twilio-email-event-webhook-signature")
+            .zip(header("x-twilio-email-event-webhook-timestamp"));
+        if !key.accepts(notification.format, &body, sendgrid) {
+            tracing::warn!(
+                format = notification.format,
+                "bounce notification without its provider's valid signature"
+            );
+            return Ok(HttpResponse::Unauthorized().json(json!({"error": {
+                "message": "the notification does not carry the provider's valid signature"
+            }})));
+        }
+    }
     if let Some(url) = &notification.subscribe_url {
         tracing::warn!(
             subscribe_url = %url,

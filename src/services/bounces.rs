@@ -29,7 +29,8 @@ pub struct Report {
 /// What a notification turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notification {
-    /// The format it came in: `json`, `ses`, `postmark`, `sendgrid`.
+    /// The format it came in: `json`, `ses`, `postmark`, `sendgrid`,
+    /// `mailgun`.
     pub format: &'static str,
     pub reports: Vec<Report>,
     /// An SNS subscription waits for this address to be opened: an https
@@ -54,7 +55,13 @@ pub fn parse(body: &[u8]) -> Result<Notification, FormatError> {
         single => std::slice::from_ref(single),
     };
     let first = items.first().ok_or(FormatError::Unknown("an empty list"))?;
-    if first.get("Type").is_some() && first.get("TopicArn").is_some() {
+    if first.get("event-data").is_some() {
+        Ok(Notification {
+            format: "mailgun",
+            reports: items.iter().filter_map(mailgun).collect(),
+            subscribe_url: None,
+        })
+    } else if first.get("Type").is_some() && first.get("TopicArn").is_some() {
         ses(first)
     } else if first.get("RecordType").is_some() {
         Ok(Notification {
@@ -178,6 +185,22 @@ fn postmark(item: &Value) -> Option<Report> {
     };
     Some(Report {
         email: text(item, "Email")?.to_owned(),
+        kind,
+    })
+}
+
+/// Mailgun's event webhook: a failure, permanent (hard) or temporary
+/// (soft), or a complaint.
+fn mailgun(item: &Value) -> Option<Report> {
+    let event = item.get("event-data")?;
+    let kind = match (text(event, "event")?, text(event, "severity")) {
+        ("failed", Some("permanent")) => BounceKind::Hard,
+        ("failed", _) => BounceKind::Soft,
+        ("complained", _) => BounceKind::Complaint,
+        _ => return None,
+    };
+    Some(Report {
+        email: text(event, "recipient")?.to_owned(),
         kind,
     })
 }
@@ -320,6 +343,35 @@ mod tests {
         ] {
             assert_eq!(amazon_url(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn mailgun_failures_and_complaints() {
+        use BounceKind::*;
+        let one = |event: serde_json::Value| {
+            let body = serde_json::json!({"signature": {}, "event-data": event}).to_string();
+            let found = parse(body.as_bytes()).expect("read");
+            assert_eq!(found.format, "mailgun");
+            found
+                .reports
+                .into_iter()
+                .map(|r| (r.email, r.kind))
+                .collect::<Vec<_>>()
+        };
+        let at = "a@example.com";
+        assert_eq!(
+            one(serde_json::json!({"event": "failed", "severity": "permanent", "recipient": at})),
+            vec![(at.to_owned(), Hard)]
+        );
+        assert_eq!(
+            one(serde_json::json!({"event": "failed", "severity": "temporary", "recipient": at})),
+            vec![(at.to_owned(), Soft)]
+        );
+        assert_eq!(
+            one(serde_json::json!({"event": "complained", "recipient": at})),
+            vec![(at.to_owned(), Complaint)]
+        );
+        assert!(one(serde_json::json!({"event": "delivered", "recipient": at})).is_empty());
     }
 
     #[test]

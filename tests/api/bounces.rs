@@ -240,3 +240,49 @@ async fn a_recipient_the_relay_refuses_for_good_counts_as_a_hard_bounce() {
         Some("confirmed")
     );
 }
+
+/// With the provider's signing key set, the shared secret alone no longer
+/// lets a Mailgun or SendGrid notification act: it must carry the
+/// provider's valid signature, or it answers 401 and changes nothing.
+#[tokio::test]
+async fn with_a_signing_key_a_provider_notification_needs_its_signature() {
+    use hmac::{Hmac, KeyInit, Mac};
+    const KEY: &str = "key-mailgun-signing-0123456789";
+    let app = spawn_app_with(&[
+        ("ASSENT_BOUNCE_SECRET", SECRET),
+        ("ASSENT_BOUNCE_SIGNING_KEY", KEY),
+    ])
+    .await;
+    app.seed(&["victim@example.com".to_owned()], Seeded::Confirmed);
+    let mailgun = |signature: &str| {
+        json!({
+            "signature": {"timestamp": "1765000000", "token": "0a1b2c3d", "signature": signature},
+            "event-data": {"event": "complained", "recipient": "victim@example.com"}
+        })
+        .to_string()
+        .into_bytes()
+    };
+    let forged = post(&app, mailgun(&"ab".repeat(32)), "application/json").await;
+    assert_eq!(forged.status(), 401);
+    let sendgrid = json!([{"email": "victim@example.com", "event": "spamreport"}]);
+    let unsigned = post(&app, sendgrid.to_string().into_bytes(), "application/json").await;
+    assert_eq!(unsigned.status(), 401);
+    assert_eq!(
+        app.status("victim@example.com").as_deref(),
+        Some("confirmed")
+    );
+
+    let mut mac = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(KEY.as_bytes()).unwrap();
+    mac.update(b"17650000000a1b2c3d");
+    let signature = hex::encode(mac.finalize().into_bytes());
+    let signed = post(&app, mailgun(&signature), "application/json").await;
+    assert_eq!(signed.status(), 200);
+    assert_eq!(
+        app.status("victim@example.com").as_deref(),
+        Some("unsubscribed")
+    );
+    assert_eq!(
+        last_channel(&app, "victim@example.com"),
+        Some(Channel::Complaint)
+    );
+}
