@@ -150,7 +150,7 @@ async fn start_services(
         password_checks: tokio::sync::Semaphore::new(crate::auth::KEPT_BUFFERS),
         clocks: settings.clocks,
         default_lang: settings.default_lang,
-        metrics: Default::default(),
+        metrics: std::sync::Arc::default(),
         webhooks: crate::services::webhooks::Webhooks::new(settings.webhook.clone()),
         pow,
         turned_away: Default::default(),
@@ -240,6 +240,7 @@ impl Application {
             }
             App::new()
                 .app_data(state.clone())
+                .app_data(web::Data::from(Arc::clone(&state.services.metrics)))
                 .wrap(ErrorHandlers::new().default_handler_server(routes::server_error_page))
                 .wrap(headers)
                 .wrap(actix_web::middleware::from_fn(routes::client_cap::cap))

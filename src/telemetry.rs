@@ -110,11 +110,10 @@ impl RootSpanBuilder for RequestSpan {
             .unwrap_or_default();
         let ms = took.as_secs_f64() * 1000.0;
         let status = response.status().as_u16();
-        if let Some(state) = request.app_data::<actix_web::web::Data<crate::routes::AppState>>() {
+        if let Some(metrics) = request.app_data::<actix_web::web::Data<crate::metrics::Metrics>>() {
             let route = request
                 .match_pattern()
                 .unwrap_or_else(|| "unmatched".into());
-            let metrics = &state.services.metrics;
             metrics.observe_request(request.method().as_str(), &route, status, took);
         }
         let _entered = span.enter();

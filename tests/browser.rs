@@ -13,7 +13,7 @@ use support::webdriver::{Browser, chromedriver};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_operator_finds_a_subscriber_reads_their_consent_and_erases_them() {
     let Some(driver) = chromedriver() else {
-        eprintln!("skipped: chromedriver is not installed (apt-get install chromium-driver)");
+        support::part_missing("chromedriver", "apt-get install chromium chromium-driver");
         return;
     };
     let app = spawn_app().await;
@@ -70,7 +70,7 @@ async fn an_operator_finds_a_subscriber_reads_their_consent_and_erases_them() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_person_signs_up_while_the_browser_solves_the_proof_of_work() {
     let Some(driver) = chromedriver() else {
-        eprintln!("skipped: chromedriver is not installed (apt-get install chromium-driver)");
+        support::part_missing("chromedriver", "apt-get install chromium chromium-driver");
         return;
     };
     let app = spawn_app_with(&[("ASSENT_POW", "on")]).await;
@@ -94,7 +94,7 @@ async fn a_person_signs_up_while_the_browser_solves_the_proof_of_work() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_form_embedded_on_another_site_signs_a_person_up() {
     let Some(driver) = chromedriver() else {
-        eprintln!("skipped: chromedriver is not installed (apt-get install chromium-driver)");
+        support::part_missing("chromedriver", "apt-get install chromium chromium-driver");
         return;
     };
     let app = spawn_app_with(&[("ASSENT_POW", "on")]).await;

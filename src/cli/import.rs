@@ -152,7 +152,7 @@ async fn services(settings: &Settings) -> Result<Services, Failure> {
         password_checks: tokio::sync::Semaphore::new(1),
         clocks: settings.clocks,
         default_lang: settings.default_lang,
-        metrics: Default::default(),
+        metrics: std::sync::Arc::default(),
         webhooks: Webhooks::new(settings.webhook.clone()),
         pow: None,
         turned_away: Default::default(),

@@ -5,11 +5,22 @@
 use std::sync::Arc;
 
 use super::Ctx;
-use super::runner::Finish;
-use crate::db::models::Job;
+use super::job::{Finish, Job};
+use crate::db::models::{Job as JobRow, JobKind};
 use crate::services::broadcasts::{self, Step};
 
-pub async fn run(ctx: &Arc<Ctx>, job: &Job) -> Result<Finish, String> {
+/// Payload: the broadcast's id.
+pub struct SendBroadcast;
+
+impl Job for SendBroadcast {
+    const KIND: JobKind = JobKind::Broadcast;
+
+    async fn run(ctx: &Arc<Ctx>, job: &JobRow) -> Result<Finish, String> {
+        run(ctx, job).await
+    }
+}
+
+async fn run(ctx: &Arc<Ctx>, job: &JobRow) -> Result<Finish, String> {
     let id = broadcasts::broadcast_of(&job.payload)
         .ok_or("the job's payload does not name a broadcast")?;
     loop {

@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use super::Ctx;
-use super::runner::Finish;
+use super::job::{Finish, Job};
+use crate::db::models::{Job as JobRow, JobKind};
 use crate::db::{DbConn, DbError, abuse, imports, jobs, now_ms, outbox, tokens};
 
 /// Finished messages and dead links are kept this long for the operators;
@@ -14,7 +15,18 @@ const KEEP_MS: i64 = 30 * 86_400_000;
 /// An upload still unfinished after this long was broken off.
 const UPLOAD_MS: i64 = 86_400_000;
 
-pub async fn run(ctx: &Arc<Ctx>) -> Result<Finish, String> {
+/// No payload.
+pub struct Housekeeping;
+
+impl Job for Housekeeping {
+    const KIND: JobKind = JobKind::Housekeeping;
+
+    async fn run(ctx: &Arc<Ctx>, _job: &JobRow) -> Result<Finish, String> {
+        run(ctx).await
+    }
+}
+
+async fn run(ctx: &Arc<Ctx>) -> Result<Finish, String> {
     let pruned = ctx
         .services
         .db

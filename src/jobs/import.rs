@@ -4,13 +4,32 @@
 use std::sync::Arc;
 
 use super::Ctx;
-use super::runner::Finish;
+use super::job::{Finish, Job};
 use crate::db::DbConn;
-use crate::db::models::Job;
+use crate::db::models::{Job as JobRow, JobKind};
 use crate::services::ServiceError;
 use crate::services::imports::{self, ImportJob, Step};
 
-pub async fn run(ctx: &Arc<Ctx>, job: &Job) -> Result<Finish, String> {
+/// Payload: an [`ImportJob`].
+pub struct Import;
+
+impl Job for Import {
+    const KIND: JobKind = JobKind::Import;
+
+    async fn run(ctx: &Arc<Ctx>, job: &JobRow) -> Result<Finish, String> {
+        run(ctx, job).await
+    }
+
+    /// The import is marked failed.
+    fn given_up(conn: &mut DbConn, job: &JobRow) -> Result<(), ServiceError> {
+        match serde_json::from_str::<ImportJob>(&job.payload) {
+            Ok(payload) => imports::fail(conn, &payload),
+            Err(_) => Ok(()),
+        }
+    }
+}
+
+async fn run(ctx: &Arc<Ctx>, job: &JobRow) -> Result<Finish, String> {
     let payload: ImportJob = serde_json::from_str(&job.payload)
         .map_err(|e| format!("the job's payload does not name an import: {e}"))?;
     loop {
@@ -30,13 +49,5 @@ pub async fn run(ctx: &Arc<Ctx>, job: &Job) -> Result<Finish, String> {
             }
             Step::Finished => return Ok(Finish::Done),
         }
-    }
-}
-
-/// The job failed for good: the import is marked failed.
-pub fn given_up(conn: &mut DbConn, job: &Job) -> Result<(), ServiceError> {
-    match serde_json::from_str::<ImportJob>(&job.payload) {
-        Ok(payload) => imports::fail(conn, &payload),
-        Err(_) => Ok(()),
     }
 }

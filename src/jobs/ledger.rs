@@ -3,10 +3,22 @@
 use std::sync::Arc;
 
 use super::Ctx;
-use super::runner::Finish;
+use super::job::{Finish, Job};
+use crate::db::models::{Job as JobRow, JobKind};
 use crate::services::ledger;
 
-pub async fn run(ctx: &Arc<Ctx>) -> Result<Finish, String> {
+/// No payload.
+pub struct VerifyLedger;
+
+impl Job for VerifyLedger {
+    const KIND: JobKind = JobKind::VerifyLedger;
+
+    async fn run(ctx: &Arc<Ctx>, _job: &JobRow) -> Result<Finish, String> {
+        run(ctx).await
+    }
+}
+
+async fn run(ctx: &Arc<Ctx>) -> Result<Finish, String> {
     let verification = ledger::check(&ctx.services.db)
         .await
         .map_err(|e| e.to_string())?;

@@ -4,10 +4,22 @@
 use std::sync::Arc;
 
 use super::Ctx;
-use super::runner::Finish;
+use super::job::{Finish, Job};
+use crate::db::models::{Job as JobRow, JobKind};
 use crate::services::retention;
 
-pub async fn run(ctx: &Arc<Ctx>) -> Result<Finish, String> {
+/// No payload.
+pub struct Retention;
+
+impl Job for Retention {
+    const KIND: JobKind = JobKind::Retention;
+
+    async fn run(ctx: &Arc<Ctx>, _job: &JobRow) -> Result<Finish, String> {
+        run(ctx).await
+    }
+}
+
+async fn run(ctx: &Arc<Ctx>) -> Result<Finish, String> {
     let services = &ctx.services;
     let report = retention::run(
         &services.db,

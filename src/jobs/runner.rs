@@ -8,7 +8,8 @@ use std::time::Duration;
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
-use super::{Ctx, broadcast, housekeeping, import, ledger, retention, supervisor, webhook};
+use super::job::Finish;
+use super::{Ctx, registry, supervisor};
 use crate::db::models::{Job, JobKind, JobStatus};
 use crate::db::{DbError, jobs, now_ms};
 use crate::domain::JobId;
@@ -16,17 +17,8 @@ use crate::services::ServiceError;
 
 /// Jobs one process runs at once.
 const MAX_RUNNING: usize = 4;
-/// Attempts before a failing job is given up.
-const MAX_ATTEMPTS: i32 = 5;
 /// How often an idle runner looks for jobs queued by other processes.
 const IDLE_POLL: Duration = Duration::from_secs(1);
-
-/// How a job's run ended.
-pub enum Finish {
-    Done,
-    /// Not finished: run it again from this time on.
-    Later(i64),
-}
 
 pub async fn run(ctx: Arc<Ctx>) -> Result<(), String> {
     let mut running: JoinSet<()> = JoinSet::new();
@@ -100,14 +92,8 @@ async fn next_wait(ctx: &Ctx) -> Duration {
 /// Runs one job to its end and records how it ended.
 async fn run_one(ctx: Arc<Ctx>, job: Job) {
     let (id, kind) = (job.id, job.kind);
-    let outcome = match kind {
-        JobKind::Import => import::run(&ctx, &job).await,
-        JobKind::Housekeeping => housekeeping::run(&ctx).await,
-        JobKind::Broadcast => broadcast::run(&ctx, &job).await,
-        JobKind::VerifyLedger => ledger::run(&ctx).await,
-        JobKind::Retention => retention::run(&ctx).await,
-        JobKind::Webhook => webhook::run(&ctx, &job).await,
-    };
+    let entry = registry::of(kind);
+    let outcome = (entry.run)(&ctx, &job).await;
     ctx.worked();
     let recorded = match outcome {
         Ok(Finish::Done) => {
@@ -125,9 +111,9 @@ async fn run_one(ctx: Arc<Ctx>, job: Job) {
                 .await
         }
         Err(error) => {
-            if kind == JobKind::Webhook {
-                // The receiver's fault, not ours: it is retried.
-                tracing::warn!(%error, "webhook not delivered");
+            if entry.fails_elsewhere {
+                // Another party's fault, not ours: it is retried.
+                tracing::warn!(%error, "job not done");
             } else {
                 tracing::error!(%error, "job failed");
             }
@@ -141,7 +127,7 @@ async fn run_one(ctx: Arc<Ctx>, job: Job) {
 }
 
 /// Counts a failed attempt: the job runs again after a pause, or, after
-/// [`MAX_ATTEMPTS`], is marked failed.
+/// its kind's last attempt, is marked failed.
 async fn failed(ctx: &Arc<Ctx>, id: JobId, kind: JobKind, error: &str) {
     let error = error.to_owned();
     let recorded = ctx
@@ -153,18 +139,13 @@ async fn failed(ctx: &Arc<Ctx>, id: JobId, kind: JobKind, error: &str) {
                 return Ok(());
             };
             let attempts = job.attempts + 1;
-            // A receiver may be down for hours; the events wait for it.
-            let (max, pause) = match kind {
-                JobKind::Webhook => (webhook::MAX_ATTEMPTS, webhook::backoff(attempts as u32)),
-                _ => (MAX_ATTEMPTS, super::delivery::backoff(attempts as u32)),
-            };
-            if attempts < max {
+            let entry = registry::of(kind);
+            if attempts < entry.retry.attempts {
+                let pause = (entry.retry.backoff)(attempts as u32);
                 jobs::release(c, id, now + pause.as_millis() as i64, Some(&error))?;
             } else {
                 jobs::finish(c, id, JobStatus::Failed, Some(&error), now)?;
-                if kind == JobKind::Import {
-                    import::given_up(c, &job)?;
-                }
+                (entry.given_up)(c, &job)?;
             }
             Ok::<_, ServiceError>(())
         })

@@ -11,14 +11,30 @@ use secrecy::ExposeSecret;
 use sha2::Sha256;
 
 use super::Ctx;
-use super::runner::Finish;
-use crate::db::models::Job;
+use super::job::{Finish, Job, Retry};
+use crate::db::models::{Job as JobRow, JobKind};
 
 /// A receiver that takes longer is counted as down, so that a slow one
 /// cannot hold the job runner.
 const TIMEOUT: Duration = Duration::from_secs(10);
-/// Attempts before an event is given up: with [`backoff`], about a day.
-pub const MAX_ATTEMPTS: i32 = 30;
+/// Payload: the event's body, fixed when it was queued, so that every
+/// delivery is the same event.
+pub struct Deliver;
+
+impl Job for Deliver {
+    const KIND: JobKind = JobKind::Webhook;
+    /// A receiver may be down for hours; the events wait for it: 30
+    /// attempts with [`backoff`], about a day.
+    const RETRY: Retry = Retry {
+        attempts: 30,
+        backoff,
+    };
+    const FAILS_ELSEWHERE: bool = true;
+
+    async fn run(ctx: &Arc<Ctx>, job: &JobRow) -> Result<Finish, String> {
+        run(ctx, job).await
+    }
+}
 
 /// The wait before attempt `attempts + 1`: 5 s, 10 s, 20 s, … up to an hour.
 pub fn backoff(attempts: u32) -> Duration {
@@ -63,7 +79,7 @@ pub fn signature(secret: &[u8], unix: i64, body: &str) -> String {
     format!("t={unix},v1={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-pub async fn run(ctx: &Arc<Ctx>, job: &Job) -> Result<Finish, String> {
+async fn run(ctx: &Arc<Ctx>, job: &JobRow) -> Result<Finish, String> {
     let Some(target) = ctx.services.webhooks.target() else {
         tracing::warn!("ASSENT_WEBHOOK_URL is no longer set: the event is dropped");
         return Ok(Finish::Done);
@@ -135,7 +151,7 @@ mod tests {
         assert_eq!(backoff(1), Duration::from_secs(5));
         assert_eq!(backoff(3), Duration::from_secs(20));
         assert_eq!(backoff(29), Duration::from_secs(3600));
-        let total: Duration = (1..MAX_ATTEMPTS as u32).map(backoff).sum();
+        let total: Duration = (1..Deliver::RETRY.attempts as u32).map(backoff).sum();
         assert!(total > Duration::from_secs(18 * 3600), "{total:?}");
         assert!(total < Duration::from_secs(30 * 3600), "{total:?}");
     }

@@ -532,7 +532,7 @@ mod tests {
             password_checks: tokio::sync::Semaphore::new(1),
             clocks: settings.clocks,
             default_lang: settings.default_lang,
-            metrics: Default::default(),
+            metrics: std::sync::Arc::default(),
             webhooks: Default::default(),
             pow: None,
             turned_away: Default::default(),

@@ -51,7 +51,7 @@ pub struct Services {
     /// `ASSENT_DEFAULT_LANG`.
     pub default_lang: crate::i18n::Lang,
     /// This process's counters, for `GET /metrics`.
-    pub metrics: crate::metrics::Metrics,
+    pub metrics: Arc<crate::metrics::Metrics>,
     /// `ASSENT_WEBHOOK_URL`: where subscription events are posted.
     pub webhooks: webhooks::Webhooks,
     /// `ASSENT_POW=on`: signups must carry a solved challenge.

@@ -17,11 +17,6 @@ use crate::db::{DbError, abuse, now_ms};
 
 /// How long a challenge may be solved and used.
 pub const LIFETIME: Duration = Duration::from_secs(10 * 60);
-/// The number a challenge hides is drawn from 0 to this; a browser tries
-/// half of it on average. Web Crypto hashes about 21,000 a second on one
-/// core of the 2-core test machine, and the widget runs a worker per core:
-/// about half a second on one core, less on a phone's several.
-pub const DEFAULT_MAX_NUMBER: u64 = 20_000;
 /// A solution is a few hundred bytes; anything longer is not one of ours.
 const MAX_SOLUTION_BYTES: usize = 2048;
 

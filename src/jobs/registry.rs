@@ -1,0 +1,68 @@
+//! Every kind of job, by the kind its row stores: the one place that names
+//! them all. A new kind is a module implementing [`Job`] and a line here.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use super::job::{Finish, Job, Retry};
+use super::{Ctx, broadcast, housekeeping, import, ledger, retention, webhook};
+use crate::db::DbConn;
+use crate::db::models::{Job as JobRow, JobKind};
+use crate::services::ServiceError;
+
+type Running<'a> = Pin<Box<dyn Future<Output = Result<Finish, String>> + Send + 'a>>;
+
+/// What the runner needs of a kind.
+pub struct Entry {
+    pub run: for<'a> fn(&'a Arc<Ctx>, &'a JobRow) -> Running<'a>,
+    pub retry: Retry,
+    pub fails_elsewhere: bool,
+    pub given_up: fn(&mut DbConn, &JobRow) -> Result<(), ServiceError>,
+}
+
+fn entry<J: Job + 'static>() -> Entry {
+    Entry {
+        run: |ctx, job| Box::pin(J::run(ctx, job)),
+        retry: J::RETRY,
+        fails_elsewhere: J::FAILS_ELSEWHERE,
+        given_up: J::given_up,
+    }
+}
+
+pub fn of(kind: JobKind) -> Entry {
+    match kind {
+        JobKind::Import => entry::<import::Import>(),
+        JobKind::Housekeeping => entry::<housekeeping::Housekeeping>(),
+        JobKind::Broadcast => entry::<broadcast::SendBroadcast>(),
+        JobKind::VerifyLedger => entry::<ledger::VerifyLedger>(),
+        JobKind::Retention => entry::<retention::Retention>(),
+        JobKind::Webhook => entry::<webhook::Deliver>(),
+    }
+}
+
+/// Each job's own idea of its kind, for the test that catches a line of
+/// [`of`] naming the wrong module.
+#[cfg(test)]
+fn kind_of(kind: JobKind) -> JobKind {
+    match kind {
+        JobKind::Import => import::Import::KIND,
+        JobKind::Housekeeping => housekeeping::Housekeeping::KIND,
+        JobKind::Broadcast => broadcast::SendBroadcast::KIND,
+        JobKind::VerifyLedger => ledger::VerifyLedger::KIND,
+        JobKind::Retention => retention::Retention::KIND,
+        JobKind::Webhook => webhook::Deliver::KIND,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_is_registered_under_its_own_name() {
+        for kind in JobKind::ALL {
+            assert_eq!(kind_of(*kind), *kind);
+        }
+    }
+}
