@@ -3,19 +3,17 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use super::link::{self, Link};
 use super::{AppState, ServerError, error_page, evidence, render, with_token_headers};
-use crate::domain::LinkRef;
 use crate::pages::{ConfirmPage, ConfirmedPage};
 use crate::services::double_opt_in::{self, ConfirmState, ListSummary};
 
 pub async fn page(
     state: web::Data<AppState>,
     req: HttpRequest,
-    token: web::Path<String>,
+    link: Link,
 ) -> Result<HttpResponse, ServerError> {
-    let Some(link) = LinkRef::parse(&token) else {
-        return Ok(with_token_headers(not_found(&state, &req)));
-    };
+    let link = link.link;
     let found = double_opt_in::inspect_confirmation(&state.services, link).await?;
     let response = match found {
         ConfirmState::Confirmed { list } => render(
@@ -35,11 +33,9 @@ pub async fn page(
 pub async fn submit(
     state: web::Data<AppState>,
     req: HttpRequest,
-    token: web::Path<String>,
+    link: Link,
 ) -> Result<HttpResponse, ServerError> {
-    let Some(link) = LinkRef::parse(&token) else {
-        return Ok(with_token_headers(not_found(&state, &req)));
-    };
+    let link = link.link;
     let proof = evidence(&req, "/confirm");
     let outcome = double_opt_in::confirm(&state.services, link, proof).await?;
     Ok(with_token_headers(answer(&state, &req, outcome)))
@@ -66,7 +62,7 @@ fn answer(state: &AppState, req: &HttpRequest, outcome: ConfirmState) -> HttpRes
         ),
         ConfirmState::Expired { list } => gone(state, &list, "link-expired"),
         ConfirmState::Withdrawn { list } => gone(state, &list, "link-ended"),
-        ConfirmState::NotFound => not_found(state, req),
+        ConfirmState::NotFound => link::not_found(req),
     }
 }
 
@@ -80,16 +76,5 @@ fn gone(state: &AppState, list: &ListSummary, message: &str) -> HttpResponse {
         &site.t(&format!("{message}-title")),
         &site.t(message),
         Some((&again, &site.t("sign-up-again"))),
-    )
-}
-
-fn not_found(state: &AppState, req: &HttpRequest) -> HttpResponse {
-    let site = &super::public_site(state, req);
-    error_page(
-        site,
-        StatusCode::NOT_FOUND,
-        &site.t("link-not-found-title"),
-        &site.t("confirm-link-not-found"),
-        Some(("/", &site.t("to-signup-page"))),
     )
 }

@@ -7,6 +7,7 @@ pub mod body;
 pub mod client_cap;
 mod confirm;
 mod health;
+pub mod link;
 mod metrics;
 mod preferences;
 mod signup;

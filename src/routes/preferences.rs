@@ -7,25 +7,14 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::body::{self, BodyError};
+use super::link::{self, Link};
 use super::{AppState, ServerError, error_page, evidence, render, with_token_headers};
-use crate::domain::LinkRef;
 use crate::domain::TokenPurpose;
 use crate::i18n::Lang;
 use crate::pages::{ErasePage, KeepPage, OwnList, OwnPage};
 use crate::services::preferences::{
     self, Asked, Change, Changed, KeepState, Overview, OwnLinkState,
 };
-
-fn not_found(state: &AppState, req: &HttpRequest) -> HttpResponse {
-    let site = &super::public_site(state, req);
-    error_page(
-        site,
-        StatusCode::NOT_FOUND,
-        &site.t("link-not-found-title"),
-        &site.t("link-not-valid"),
-        None,
-    )
-}
 
 fn own_page(token: &str) -> String {
     format!("/me/{token}")
@@ -36,7 +25,7 @@ fn keep_page(state: &AppState, req: &HttpRequest, token: &str, found: KeepState)
         KeepState::Subscribed { list } => (list, "asking"),
         KeepState::Kept { list } => (list, "kept"),
         KeepState::Ended { list } => (list, "ended"),
-        KeepState::NotFound => return not_found(state, req),
+        KeepState::NotFound => return link::not_found(req),
     };
     let signup_url = format!("/subscribe?list={}", list.slug);
     let status = if what == "ended" {
@@ -59,11 +48,9 @@ fn keep_page(state: &AppState, req: &HttpRequest, token: &str, found: KeepState)
 pub async fn keep_page_get(
     state: web::Data<AppState>,
     req: HttpRequest,
-    token: web::Path<String>,
+    link: Link,
 ) -> Result<HttpResponse, ServerError> {
-    let Some(link) = LinkRef::parse(&token) else {
-        return Ok(with_token_headers(not_found(&state, &req)));
-    };
+    let (token, link) = (link.token().to_owned(), link.link);
     let found = preferences::inspect_keep(&state.services, link).await?;
     Ok(with_token_headers(keep_page(&state, &req, &token, found)))
 }
@@ -71,11 +58,9 @@ pub async fn keep_page_get(
 pub async fn keep(
     state: web::Data<AppState>,
     req: HttpRequest,
-    token: web::Path<String>,
+    link: Link,
 ) -> Result<HttpResponse, ServerError> {
-    let Some(link) = LinkRef::parse(&token) else {
-        return Ok(with_token_headers(not_found(&state, &req)));
-    };
+    let (token, link) = (link.token().to_owned(), link.link);
     let found = preferences::keep(&state.services, link, evidence(&req, "/reconfirm")).await?;
     Ok(with_token_headers(keep_page(&state, &req, &token, found)))
 }
@@ -110,14 +95,12 @@ fn overview_page(
 pub async fn me(
     state: web::Data<AppState>,
     req: HttpRequest,
-    token: web::Path<String>,
+    link: Link,
 ) -> Result<HttpResponse, ServerError> {
-    let Some(link) = LinkRef::parse(&token) else {
-        return Ok(with_token_headers(not_found(&state, &req)));
-    };
+    let (token, link) = (link.token().to_owned(), link.link);
     let response = match preferences::overview(&state.services, link).await? {
         Some(overview) => overview_page(&state, &token, &overview, None),
-        None => not_found(&state, &req),
+        None => link::not_found(&req),
     };
     Ok(with_token_headers(response))
 }
@@ -126,13 +109,11 @@ pub async fn me(
 async fn change(
     state: web::Data<AppState>,
     req: HttpRequest,
-    token: web::Path<String>,
+    link: Link,
     payload: web::Payload,
     change: Change,
 ) -> Result<HttpResponse, ServerError> {
-    let Some(link) = LinkRef::parse(&token) else {
-        return Ok(with_token_headers(not_found(&state, &req)));
-    };
+    let (token, link) = (link.token().to_owned(), link.link);
     let slug = match body::read_form(&req, payload).await {
         Ok(fields) => body::field(&fields, "list").unwrap_or_default().to_owned(),
         Err(e) => return Ok(with_token_headers(refused_body(&state, &e))),
@@ -157,7 +138,7 @@ async fn change(
                 Some((&own_page(&token), &site.t("me-back"))),
             )
         }
-        Changed::NotFound => not_found(&state, &req),
+        Changed::NotFound => link::not_found(&req),
     };
     Ok(with_token_headers(response))
 }
@@ -165,19 +146,19 @@ async fn change(
 pub async fn leave(
     state: web::Data<AppState>,
     req: HttpRequest,
-    token: web::Path<String>,
+    link: Link,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    change(state, req, token, payload, Change::Leave).await
+    change(state, req, link, payload, Change::Leave).await
 }
 
 pub async fn rejoin(
     state: web::Data<AppState>,
     req: HttpRequest,
-    token: web::Path<String>,
+    link: Link,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    change(state, req, token, payload, Change::Rejoin).await
+    change(state, req, link, payload, Change::Rejoin).await
 }
 
 /// `POST /me/{token}/record`: mails the address a link to the consent
@@ -185,11 +166,9 @@ pub async fn rejoin(
 pub async fn ask_record(
     state: web::Data<AppState>,
     req: HttpRequest,
-    token: web::Path<String>,
+    link: Link,
 ) -> Result<HttpResponse, ServerError> {
-    let Some(link) = LinkRef::parse(&token) else {
-        return Ok(with_token_headers(not_found(&state, &req)));
-    };
+    let (token, link) = (link.token().to_owned(), link.link);
     let asked = preferences::ask_by_mail(&state.services, link, TokenPurpose::Record).await?;
     Ok(with_token_headers(asked_page(
         &state,
@@ -205,12 +184,10 @@ pub async fn ask_record(
 pub async fn ask_erasure(
     state: web::Data<AppState>,
     req: HttpRequest,
-    token: web::Path<String>,
+    link: Link,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    let Some(link) = LinkRef::parse(&token) else {
-        return Ok(with_token_headers(not_found(&state, &req)));
-    };
+    let (token, link) = (link.token().to_owned(), link.link);
     if let Some(refused) = unticked(&state, &req, payload, Some(&own_page(&token))).await {
         return Ok(with_token_headers(refused));
     }
@@ -243,7 +220,7 @@ fn asked_page(
                 Some((&own_page(token), &site.t("me-back"))),
             )
         }
-        Asked::NotFound => not_found(state, req),
+        Asked::NotFound => link::not_found(req),
     }
 }
 
@@ -264,11 +241,9 @@ fn link_expired(state: &AppState, lang: Lang) -> HttpResponse {
 pub async fn record(
     state: web::Data<AppState>,
     req: HttpRequest,
-    token: web::Path<String>,
+    link: Link,
 ) -> Result<HttpResponse, ServerError> {
-    let Some(link) = LinkRef::parse(&token) else {
-        return Ok(with_token_headers(not_found(&state, &req)));
-    };
+    let link = link.link;
     let response = match preferences::record(&state.services, link).await? {
         OwnLinkState::Open(record) => HttpResponse::Ok()
             .insert_header((
@@ -277,7 +252,7 @@ pub async fn record(
             ))
             .json(record),
         OwnLinkState::Expired(lang) => link_expired(&state, lang),
-        OwnLinkState::NotFound => not_found(&state, &req),
+        OwnLinkState::NotFound => link::not_found(&req),
     };
     Ok(with_token_headers(response))
 }
@@ -286,11 +261,9 @@ pub async fn record(
 pub async fn erase_page(
     state: web::Data<AppState>,
     req: HttpRequest,
-    token: web::Path<String>,
+    link: Link,
 ) -> Result<HttpResponse, ServerError> {
-    let Some(link) = LinkRef::parse(&token) else {
-        return Ok(with_token_headers(not_found(&state, &req)));
-    };
+    let link = link.link;
     let response = match preferences::inspect_erasure(&state.services, link).await? {
         OwnLinkState::Open(lang) => render(
             StatusCode::OK,
@@ -299,7 +272,7 @@ pub async fn erase_page(
             },
         ),
         OwnLinkState::Expired(lang) => link_expired(&state, lang),
-        OwnLinkState::NotFound => not_found(&state, &req),
+        OwnLinkState::NotFound => link::not_found(&req),
     };
     Ok(with_token_headers(response))
 }
@@ -308,12 +281,10 @@ pub async fn erase_page(
 pub async fn erase(
     state: web::Data<AppState>,
     req: HttpRequest,
-    token: web::Path<String>,
+    link: Link,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    let Some(link) = LinkRef::parse(&token) else {
-        return Ok(with_token_headers(not_found(&state, &req)));
-    };
+    let link = link.link;
     if let Some(refused) = unticked(&state, &req, payload, None).await {
         return Ok(with_token_headers(refused));
     }
@@ -329,7 +300,7 @@ pub async fn erase(
             )
         }
         OwnLinkState::Expired(lang) => link_expired(&state, lang),
-        OwnLinkState::NotFound => not_found(&state, &req),
+        OwnLinkState::NotFound => link::not_found(&req),
     };
     Ok(with_token_headers(response))
 }

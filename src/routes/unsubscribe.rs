@@ -5,9 +5,10 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::body::{self, BodyError};
+use super::link::{self, Link};
 use super::{AppState, ServerError, error_page, evidence, render, with_token_headers};
+use crate::domain::Channel;
 use crate::domain::message::Unsubscribe;
-use crate::domain::{Channel, LinkRef};
 use crate::pages::{UnsubscribePage, UnsubscribedPage};
 use crate::services::double_opt_in::{self, UnsubscribeState};
 
@@ -19,8 +20,8 @@ pub async fn page(
     if token.as_str() == Unsubscribe::TEST_COPY {
         return Ok(with_token_headers(test_copy(&state)));
     }
-    let Some(link) = LinkRef::parse(&token) else {
-        return Ok(with_token_headers(not_found(&state, &req)));
+    let Some(Link { link, .. }) = Link::parse(&token) else {
+        return Ok(link::not_found(&req));
     };
     let found = double_opt_in::inspect_unsubscribe(&state.services, link).await?;
     let own_page = format!("/me/{token}");
@@ -43,7 +44,7 @@ pub async fn page(
                 own_page: &own_page,
             },
         ),
-        UnsubscribeState::NotFound => not_found(&state, &req),
+        UnsubscribeState::NotFound => link::not_found(&req),
     };
     Ok(with_token_headers(response))
 }
@@ -59,8 +60,8 @@ pub async fn submit(
     if token.as_str() == Unsubscribe::TEST_COPY {
         return Ok(with_token_headers(test_copy(&state)));
     }
-    let Some(link) = LinkRef::parse(&token) else {
-        return Ok(with_token_headers(not_found(&state, &req)));
+    let Some(Link { link, .. }) = Link::parse(&token) else {
+        return Ok(link::not_found(&req));
     };
     let channel = match body::read_form(&req, payload).await {
         Ok(fields) if body::field(&fields, "List-Unsubscribe") == Some("One-Click") => {
@@ -109,7 +110,7 @@ pub async fn submit(
                 },
             )
         }
-        UnsubscribeState::NotFound => not_found(&state, &req),
+        UnsubscribeState::NotFound => link::not_found(&req),
     };
     Ok(with_token_headers(response))
 }
@@ -123,17 +124,6 @@ fn test_copy(state: &AppState) -> HttpResponse {
         StatusCode::OK,
         &site.t("test-copy-title"),
         &site.t("test-copy"),
-        None,
-    )
-}
-
-fn not_found(state: &AppState, req: &HttpRequest) -> HttpResponse {
-    let site = &super::public_site(state, req);
-    error_page(
-        site,
-        StatusCode::NOT_FOUND,
-        &site.t("link-not-found-title"),
-        &site.t("unsubscribe-link-not-found"),
         None,
     )
 }
