@@ -1,10 +1,10 @@
 //! `/admin/broadcasts`: write, preview, test, send, pause, resume, cancel.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use super::{SignedIn, admin_page, not_found, see_other, when};
+use super::{CsrfForm, SignedIn, admin_page, not_found, see_other, when};
 use crate::db::models::{BroadcastStatus, List};
 use crate::domain::{BroadcastId, SubscriberEmail};
 use crate::pages::Site;
@@ -105,15 +105,8 @@ fn fields_of(form: &BroadcastForm) -> Fields {
     }
 }
 
-pub async fn create(
-    signed_in: SignedIn,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> Result<HttpResponse, ServerError> {
-    let fields = match signed_in.checked_form(&req, payload).await {
-        Ok(fields) => fields,
-        Err(refused) => return Ok(refused),
-    };
+pub async fn create(form: CsrfForm) -> Result<HttpResponse, ServerError> {
+    let CsrfForm { signed_in, fields } = form;
     let site = signed_in.site();
     let (form, mut errors) = validate(&site, &fields);
     if !errors.any() {
@@ -222,16 +215,11 @@ async fn page(
 }
 
 pub async fn update(
-    signed_in: SignedIn,
+    form: CsrfForm,
     id: web::Path<BroadcastId>,
-    req: HttpRequest,
-    payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
     let id = *id;
-    let fields = match signed_in.checked_form(&req, payload).await {
-        Ok(fields) => fields,
-        Err(refused) => return Ok(refused),
-    };
+    let CsrfForm { signed_in, fields } = form;
     let site = signed_in.site();
     let (form, mut errors) = validate(&site, &fields);
     if !errors.any() {
@@ -267,17 +255,9 @@ pub async fn update(
     .await
 }
 
-pub async fn test(
-    signed_in: SignedIn,
-    id: web::Path<BroadcastId>,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> Result<HttpResponse, ServerError> {
+pub async fn test(form: CsrfForm, id: web::Path<BroadcastId>) -> Result<HttpResponse, ServerError> {
     let id = *id;
-    let fields = match signed_in.checked_form(&req, payload).await {
-        Ok(fields) => fields,
-        Err(refused) => return Ok(refused),
-    };
+    let CsrfForm { signed_in, fields } = form;
     let to = match SubscriberEmail::parse(field(&fields, "email").unwrap_or_default()) {
         Ok(to) => to,
         Err(e) => {
@@ -316,17 +296,9 @@ fn parse_at(text: &str) -> Option<i64> {
     Some((at.unix_timestamp_nanos() / 1_000_000) as i64)
 }
 
-pub async fn send(
-    signed_in: SignedIn,
-    id: web::Path<BroadcastId>,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> Result<HttpResponse, ServerError> {
+pub async fn send(form: CsrfForm, id: web::Path<BroadcastId>) -> Result<HttpResponse, ServerError> {
     let id = *id;
-    let fields = match signed_in.checked_form(&req, payload).await {
-        Ok(fields) => fields,
-        Err(refused) => return Ok(refused),
-    };
+    let CsrfForm { signed_in, fields } = form;
     let at = match field(&fields, "at")
         .map(str::trim)
         .filter(|t| !t.is_empty())
@@ -362,46 +334,36 @@ pub async fn send(
 }
 
 async fn control(
-    signed_in: SignedIn,
+    form: CsrfForm,
     id: BroadcastId,
-    req: HttpRequest,
-    payload: web::Payload,
     which: Control,
     done: &str,
 ) -> Result<HttpResponse, ServerError> {
-    if let Err(refused) = signed_in.checked_form(&req, payload).await {
-        return Ok(refused);
-    }
+    let CsrfForm { signed_in, .. } = form;
     let outcome =
         broadcasts::control(&signed_in.state.services, &signed_in.operator(), id, which).await?;
     Ok(after(&signed_in, id, outcome, done))
 }
 
 pub async fn pause(
-    signed_in: SignedIn,
+    form: CsrfForm,
     id: web::Path<BroadcastId>,
-    req: HttpRequest,
-    payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    control(signed_in, *id, req, payload, Control::Pause, "paused").await
+    control(form, *id, Control::Pause, "paused").await
 }
 
 pub async fn resume(
-    signed_in: SignedIn,
+    form: CsrfForm,
     id: web::Path<BroadcastId>,
-    req: HttpRequest,
-    payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    control(signed_in, *id, req, payload, Control::Resume, "resumed").await
+    control(form, *id, Control::Resume, "resumed").await
 }
 
 pub async fn cancel(
-    signed_in: SignedIn,
+    form: CsrfForm,
     id: web::Path<BroadcastId>,
-    req: HttpRequest,
-    payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    control(signed_in, *id, req, payload, Control::Cancel, "cancelled").await
+    control(form, *id, Control::Cancel, "cancelled").await
 }
 
 fn after(signed_in: &SignedIn, id: BroadcastId, outcome: Outcome, done: &str) -> HttpResponse {

@@ -1,11 +1,11 @@
 //! `/admin/lists`: create, edit, archive; every wording kept as a version.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{SignedIn, admin_page, not_found, see_other, when};
+use super::{CsrfForm, SignedIn, admin_page, not_found, see_other, when};
 use crate::db::models::List;
 use crate::domain::ListId;
 use crate::domain::list::{is_slug, slugify};
@@ -103,15 +103,8 @@ fn validate(
     (form, errors)
 }
 
-pub async fn create(
-    signed_in: SignedIn,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> Result<HttpResponse, ServerError> {
-    let fields = match signed_in.checked_form(&req, payload).await {
-        Ok(fields) => fields,
-        Err(refused) => return Ok(refused),
-    };
+pub async fn create(form: CsrfForm) -> Result<HttpResponse, ServerError> {
+    let CsrfForm { signed_in, fields } = form;
     let site = signed_in.site();
     let default_lang = signed_in.state.services.default_lang;
     let (form, mut errors) = validate(&site, &fields, true, default_lang);
@@ -239,17 +232,9 @@ pub async fn show(
     .await
 }
 
-pub async fn update(
-    signed_in: SignedIn,
-    id: web::Path<ListId>,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> Result<HttpResponse, ServerError> {
+pub async fn update(form: CsrfForm, id: web::Path<ListId>) -> Result<HttpResponse, ServerError> {
     let id = *id;
-    let fields = match signed_in.checked_form(&req, payload).await {
-        Ok(fields) => fields,
-        Err(refused) => return Ok(refused),
-    };
+    let CsrfForm { signed_in, fields } = form;
     let default_lang = signed_in.state.services.default_lang;
     let (form, errors) = validate(&signed_in.site(), &fields, false, default_lang);
     if errors.any() {
@@ -277,17 +262,9 @@ pub async fn update(
     })
 }
 
-pub async fn archive(
-    signed_in: SignedIn,
-    id: web::Path<ListId>,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> Result<HttpResponse, ServerError> {
+pub async fn archive(form: CsrfForm, id: web::Path<ListId>) -> Result<HttpResponse, ServerError> {
     let id = *id;
-    let fields = match signed_in.checked_form(&req, payload).await {
-        Ok(fields) => fields,
-        Err(refused) => return Ok(refused),
-    };
+    let CsrfForm { signed_in, fields } = form;
     // The form says which state it wants, so a second press changes nothing.
     let archive = field(&fields, "archive") != Some("no");
     let outcome = lists::set_archived(

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::{
-    SESSION_COOKIE, SignedIn, csrf_refused, operator_lang, private_cookie, read_private_cookie,
+    CsrfForm, SESSION_COOKIE, csrf_refused, operator_lang, private_cookie, read_private_cookie,
     removal_cookie, safe_next, see_other,
 };
 use crate::auth::constant_time_eq;
@@ -145,15 +145,9 @@ pub async fn submit(
     Ok(response)
 }
 
-pub async fn logout(
-    signed_in: SignedIn,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> Result<HttpResponse, ServerError> {
+pub async fn logout(form: CsrfForm) -> Result<HttpResponse, ServerError> {
+    let CsrfForm { signed_in, .. } = form;
     let state = signed_in.state.clone();
-    if let Err(refused) = signed_in.checked_form(&req, payload).await {
-        return Ok(refused);
-    }
     sessions::logout(&state.services, &signed_in.session).await?;
     let mut response = see_other("/admin/login");
     let _ = response.add_cookie(&removal_cookie(&state, SESSION_COOKIE));

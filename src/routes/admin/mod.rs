@@ -241,6 +241,38 @@ impl FromRequest for SignedIn {
     }
 }
 
+/// A POSTed form of the operators' area, from a signed-in operator, that
+/// carries the session's CSRF token. Otherwise the request is answered
+/// with the page that says why nothing was done: the sign-in page (303),
+/// too large (413), unreadable (400), or not from this session (403).
+pub struct CsrfForm {
+    pub signed_in: SignedIn,
+    pub fields: Vec<(String, String)>,
+}
+
+impl FromRequest for CsrfForm {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let signed_in = SignedIn::from_request(req, payload);
+        let body = web::Payload::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let signed_in = signed_in.await?;
+            let body = body.await?;
+            match signed_in.checked_form(&req, body).await {
+                Ok(fields) => Ok(CsrfForm { signed_in, fields }),
+                Err(refused) => Err(actix_web::error::InternalError::from_response(
+                    "the form was refused",
+                    refused,
+                )
+                .into()),
+            }
+        })
+    }
+}
+
 /// The decrypted value of one of our private cookies.
 pub fn read_private_cookie(req: &HttpRequest, state: &AppState, name: &str) -> Option<String> {
     let cookie = req.cookie(name)?;

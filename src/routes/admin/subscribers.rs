@@ -3,11 +3,11 @@
 
 use actix_web::http::header;
 use actix_web::web::Bytes;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use super::{SignedIn, admin_page, not_found, see_other, urlencode};
+use super::{CsrfForm, SignedIn, admin_page, not_found, see_other, urlencode};
 use crate::db::rfc3339;
 use crate::domain::{Status, SubscriberId, SubscriptionId};
 use crate::pages::admin::{
@@ -206,14 +206,10 @@ fn after_action(
 }
 
 pub async fn resend(
-    signed_in: SignedIn,
+    form: CsrfForm,
     path: web::Path<(SubscriberId, SubscriptionId)>,
-    req: HttpRequest,
-    payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    if let Err(refused) = signed_in.checked_form(&req, payload).await {
-        return Ok(refused);
-    }
+    let CsrfForm { signed_in, .. } = form;
     let (subscriber, subscription) = path.into_inner();
     let outcome = subscribers::resend_confirmation(
         &signed_in.state.services,
@@ -226,14 +222,10 @@ pub async fn resend(
 }
 
 pub async fn unsubscribe(
-    signed_in: SignedIn,
+    form: CsrfForm,
     path: web::Path<(SubscriberId, SubscriptionId)>,
-    req: HttpRequest,
-    payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    if let Err(refused) = signed_in.checked_form(&req, payload).await {
-        return Ok(refused);
-    }
+    let CsrfForm { signed_in, .. } = form;
     let (subscriber, subscription) = path.into_inner();
     let outcome = subscribers::unsubscribe(
         &signed_in.state.services,
@@ -251,15 +243,10 @@ pub async fn unsubscribe(
 }
 
 pub async fn erase(
-    signed_in: SignedIn,
+    form: CsrfForm,
     id: web::Path<SubscriberId>,
-    req: HttpRequest,
-    payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    let fields = match signed_in.checked_form(&req, payload).await {
-        Ok(fields) => fields,
-        Err(refused) => return Ok(refused),
-    };
+    let CsrfForm { signed_in, fields } = form;
     let id = *id;
     if field(&fields, "confirm") != Some("yes") {
         return Ok(see_other(&format!("/admin/subscribers/{id}")));

@@ -1,10 +1,10 @@
 //! `/admin/tokens`: the tokens of the API for scripts; revoking one. They
 //! are made with `assent admin token create NAME`, which shows each once.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use super::{SignedIn, admin_page, see_other, when};
+use super::{CsrfForm, SignedIn, admin_page, see_other, when};
 use crate::pages::admin::{TokenRow, TokensPage};
 use crate::routes::ServerError;
 use crate::routes::body::field;
@@ -43,15 +43,8 @@ pub async fn index(
     }))
 }
 
-pub async fn revoke(
-    signed_in: SignedIn,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> Result<HttpResponse, ServerError> {
-    let fields = match signed_in.checked_form(&req, payload).await {
-        Ok(fields) => fields,
-        Err(refused) => return Ok(refused),
-    };
+pub async fn revoke(form: CsrfForm) -> Result<HttpResponse, ServerError> {
+    let CsrfForm { signed_in, fields } = form;
     let name = field(&fields, "name").unwrap_or_default();
     let by = signed_in.session.email.clone();
     let revoked = api::revoke(&signed_in.state.services.db, &by, name).await?;
