@@ -11,8 +11,7 @@ use crate::domain::{Channel, SubscriberEmail, SubscriberName};
 use crate::pages::{CheckInboxPage, ListView, SignupErrors, SignupPage, SignupValues, Site};
 use crate::services::double_opt_in::{self, SignupOutcome, SignupRequest};
 use crate::services::lists;
-use crate::services::pow::{self, PowError, Redeem};
-use crate::services::turned_away::{self, Reason};
+use crate::services::pow::PowError;
 
 #[derive(Deserialize)]
 pub struct ListQuery {
@@ -80,45 +79,18 @@ pub async fn submit(
     };
     // A filled trap field: the page a person would see, and nothing stored
     // or sent (contract §14).
-    let trapped = body::field(&fields, "website").is_some_and(|v| !v.trim().is_empty());
-    if let (true, Some(list)) = (trapped, &list) {
-        turned_away::record(&state.services, Reason::Honeypot);
-        return Ok(render(
-            StatusCode::OK,
-            &CheckInboxPage {
-                site: &site,
-                email: email.as_str(),
-                list_name: &list.name,
-                confirm_ttl: state.services.composer.confirm_ttl(),
-            },
-        ));
-    }
-
-    match pow::redeem(&state.services, body::field(&fields, "altcha")).await {
-        Ok(()) => {}
-        Err(Redeem::Refused(e)) => {
-            let message = match e {
-                PowError::Missing => "signup-pow-missing",
-                PowError::Wrong | PowError::Expired | PowError::Spent => "signup-pow-failed",
-            };
-            let errors = SignupErrors {
-                altcha: Some(site.t(message)),
-                ..SignupErrors::default()
-            };
-            return refuse(&state, slug, &values, errors).await;
-        }
-        Err(Redeem::Failed(e)) => return Err(e.into()),
-    }
-
     let request = SignupRequest {
         email: email.clone(),
         name,
         list: slug.map(str::to_owned),
         channel: Channel::Form,
         evidence: evidence(&req, "/subscribe"),
+        honeypot: body::field(&fields, "website").is_some_and(|v| !v.trim().is_empty()),
+        proof: body::field(&fields, "altcha").map(str::to_owned),
     };
     match double_opt_in::signup(&state.services, request).await? {
-        SignupOutcome::Accepted { list_name, lang } => Ok(render(
+        SignupOutcome::Accepted { list_name, lang }
+        | SignupOutcome::Trapped { list_name, lang } => Ok(render(
             StatusCode::OK,
             &CheckInboxPage {
                 site: &state.site.with_lang(lang),
@@ -134,10 +106,20 @@ pub async fn submit(
             };
             refuse(&state, None, &values, errors).await
         }
+        SignupOutcome::ProofRefused(e) => {
+            let message = match e {
+                PowError::Missing => "signup-pow-missing",
+                PowError::Wrong | PowError::Expired | PowError::Spent => "signup-pow-failed",
+            };
+            let errors = SignupErrors {
+                altcha: Some(site.t(message)),
+                ..SignupErrors::default()
+            };
+            refuse(&state, slug, &values, errors).await
+        }
     }
 }
 
-/// 422: the form again, with what was typed and a message at each field.
 async fn refuse(
     state: &AppState,
     slug: Option<&str>,

@@ -19,6 +19,8 @@ use crate::domain::{
     SubscriberEmail, SubscriberName, SubscriptionId, Token, TokenPurpose,
 };
 use crate::i18n::Lang;
+use crate::services::pow::{self, PowError, Redeem};
+use crate::services::turned_away::{self, Reason};
 use crate::services::webhooks::{SubscriptionEvent, Webhooks};
 
 /// A pending address is sent its confirmation at most this often…
@@ -27,6 +29,7 @@ pub const RESEND_INTERVAL: Duration = Duration::from_secs(10 * 60);
 pub const RESENDS_PER_DAY: usize = 5;
 const DAY_MS: i64 = 86_400_000;
 
+/// A signup as the form or the API parsed it.
 pub struct SignupRequest {
     pub email: SubscriberEmail,
     pub name: Option<SubscriberName>,
@@ -34,6 +37,11 @@ pub struct SignupRequest {
     pub list: Option<String>,
     pub channel: Channel,
     pub evidence: Evidence,
+    /// The form's hidden `website` field came filled: a program, not a
+    /// person (contract §14).
+    pub honeypot: bool,
+    /// The solved proof-of-work challenge, when one came (`altcha`).
+    pub proof: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,14 +52,40 @@ pub enum SignupOutcome {
         list_name: String,
         lang: Lang,
     },
+    /// The honeypot was filled: nothing stored or sent, and the visitor is
+    /// answered as if it had been.
+    Trapped {
+        list_name: String,
+        lang: Lang,
+    },
     UnknownList,
+    /// `ASSENT_POW=on` and the proof of work is missing or wrong.
+    ProofRefused(PowError),
 }
 
-/// Records a signup and, when the caps allow, queues its confirmation.
+/// The one path of every signup, from the form or the API: the honeypot,
+/// the proof of work, then the record and, when the caps allow, the
+/// confirmation.
 pub async fn signup(
     services: &Arc<Services>,
     request: SignupRequest,
 ) -> Result<SignupOutcome, ServiceError> {
+    if request.honeypot {
+        turned_away::record(services, Reason::Honeypot);
+        let list = super::lists::open_list(services, request.list.clone()).await?;
+        return Ok(match list {
+            Some(list) => SignupOutcome::Trapped {
+                lang: list.lang(),
+                list_name: list.name,
+            },
+            None => SignupOutcome::UnknownList,
+        });
+    }
+    match pow::redeem(services, request.proof.as_deref()).await {
+        Ok(()) => {}
+        Err(Redeem::Refused(e)) => return Ok(SignupOutcome::ProofRefused(e)),
+        Err(Redeem::Failed(e)) => return Err(e),
+    }
     let ctx = Arc::clone(services);
     let (outcome, queued) = services
         .db
@@ -547,6 +581,8 @@ mod tests {
             list: None,
             channel: Channel::Form,
             evidence: Evidence::default(),
+            honeypot: false,
+            proof: None,
         }
     }
 

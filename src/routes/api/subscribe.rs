@@ -10,7 +10,7 @@ use crate::routes::body::{self, BodyError};
 use crate::routes::{AppState, evidence};
 use crate::services::ServiceError;
 use crate::services::double_opt_in::{self, SignupOutcome, SignupRequest};
-use crate::services::pow::{self, PowError, Redeem};
+use crate::services::pow::PowError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -131,24 +131,21 @@ pub async fn subscribe(
     }
     let body = body::read_limited(&req, payload).await?;
     let signup = decode(&body)?;
-    match pow::redeem(&state.services, signup.altcha.as_deref()).await {
-        Ok(()) => {}
-        Err(Redeem::Refused(e)) => return Err(e.into()),
-        Err(Redeem::Failed(e)) => return Err(e.into()),
-    }
-
     let request = SignupRequest {
         email: signup.email,
         name: signup.name,
         list: signup.list,
         channel: Channel::Api,
         evidence: evidence(&req, "/api/v1/subscribe"),
+        honeypot: false,
+        proof: signup.altcha,
     };
     match double_opt_in::signup(&state.services, request).await? {
-        SignupOutcome::Accepted { .. } => {
+        SignupOutcome::Accepted { .. } | SignupOutcome::Trapped { .. } => {
             Ok(HttpResponse::Accepted().json(json!({"status": "pending"})))
         }
         SignupOutcome::UnknownList => Err(unknown_list()),
+        SignupOutcome::ProofRefused(e) => Err(e.into()),
     }
 }
 
