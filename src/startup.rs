@@ -15,15 +15,13 @@ use crate::auth::SecretKey;
 use crate::config::{ConfigError, Settings};
 use crate::db::outbox::Pace;
 use crate::db::{Database, DbError, lists, now_ms, settings as stored_settings};
-use crate::domain::list::slugify;
 use crate::jobs::{self, Role, Runtime};
+use crate::mail::Mailer;
 use crate::mail::dkim::Dkim;
-use crate::mail::{Composer, Mailer};
 use crate::pages::{CollectionNotice, Site};
 use crate::rate_limit::RateLimiter;
 use crate::routes::{self, AppState};
-use crate::services::warnings::SendingWarning;
-use crate::services::{Services, Wake};
+use crate::services::Services;
 use crate::telemetry::RequestSpan;
 
 #[derive(Debug, thiserror::Error)]
@@ -122,40 +120,12 @@ async fn start_services(
     let (db, secret_key) = prepare_database(settings).await?;
     let mailer = Arc::new(build_mailer(settings)?);
     tracing::info!("{}", mailer.describe());
-    let sending_warnings =
-        SendingWarning::find(settings.smtp.is_some(), &base_url, &settings.mail_from);
-    for warning in &sending_warnings {
+    let services = Arc::new(Services::from_settings(
+        settings, db, secret_key, base_url, dkim,
+    ));
+    for warning in &services.sending_warnings {
         tracing::warn!("{}", warning.log_line());
     }
-    let mut composer = Composer::new(
-        settings.mail_from.clone(),
-        base_url,
-        settings.org_name.clone(),
-        settings.org_address.clone(),
-        settings.confirm_ttl,
-    )
-    .with_reconfirm_grace(settings.clocks.reconfirm_grace);
-    if let Some(signer) = dkim {
-        composer = composer.with_dkim(signer);
-    }
-    let pow = settings
-        .pow
-        .map(|max| crate::services::pow::ProofOfWork::new(&secret_key, max));
-    let services = Arc::new(Services {
-        db,
-        composer,
-        secret_key,
-        default_list: slugify(&settings.default_list),
-        wake: Wake::default(),
-        password_checks: tokio::sync::Semaphore::new(crate::auth::KEPT_BUFFERS),
-        clocks: settings.clocks,
-        default_lang: settings.default_lang,
-        metrics: std::sync::Arc::default(),
-        webhooks: crate::services::webhooks::Webhooks::new(settings.webhook.clone()),
-        pow,
-        turned_away: Default::default(),
-        sending_warnings,
-    });
     let pace = Pace(std::num::NonZeroU32::new(settings.send_rate));
     let runtime = Runtime::register(Arc::clone(&services), mailer, role, pace).await?;
     Ok((services, runtime))

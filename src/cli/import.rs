@@ -17,13 +17,10 @@ use url::Url;
 use super::Failure;
 use crate::config::Settings;
 use crate::db::models::{Import, ImportStatus};
-use crate::domain::list::slugify;
 use crate::domain::{Evidence, ImportId};
 use crate::i18n::Lang;
-use crate::mail::Composer;
 use crate::services::imports::{self, Hold, Problem, Step, UploadError};
-use crate::services::webhooks::Webhooks;
-use crate::services::{Operator, Services, Wake};
+use crate::services::{Operator, Services};
 use crate::startup;
 
 /// The file is read and handed on in pieces of this size.
@@ -135,29 +132,9 @@ async fn services(settings: &Settings) -> Result<Services, Failure> {
         Some(url) => url.clone(),
         None => Url::parse(&format!("http://{}", settings.bind)).map_err(failed)?,
     };
-    let composer = Composer::new(
-        settings.mail_from.clone(),
-        base_url,
-        settings.org_name.clone(),
-        settings.org_address.clone(),
-        settings.confirm_ttl,
-    )
-    .with_reconfirm_grace(settings.clocks.reconfirm_grace);
-    Ok(Services {
-        db,
-        composer,
-        secret_key,
-        default_list: slugify(&settings.default_list),
-        wake: Wake::default(),
-        password_checks: tokio::sync::Semaphore::new(1),
-        clocks: settings.clocks,
-        default_lang: settings.default_lang,
-        metrics: std::sync::Arc::default(),
-        webhooks: Webhooks::new(settings.webhook.clone()),
-        pow: None,
-        turned_away: Default::default(),
-        sending_warnings: Vec::new(),
-    })
+    Ok(Services::from_settings(
+        settings, db, secret_key, base_url, None,
+    ))
 }
 
 /// Set by Ctrl-C, which then stops the work between two steps so that it

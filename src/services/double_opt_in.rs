@@ -531,14 +531,12 @@ pub(crate) fn issue_token(
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
 
     use super::*;
     use crate::auth::SecretKey;
     use crate::config::{DatabaseUrl, Settings};
     use crate::db::Database;
     use crate::i18n::Lang;
-    use crate::services::Wake;
 
     const MINUTE: i64 = 60_000;
 
@@ -550,28 +548,12 @@ mod tests {
         let mut conn = db.write_conn().expect("connection");
         lists::ensure_default(&mut conn, "Newsletter", "Example Org", Lang::ENGLISH, start)
             .expect("list");
-        let settings = Settings::from_lookup(|_| None).expect("defaults");
-        Services {
-            db,
-            composer: crate::mail::Composer::new(
-                settings.mail_from,
-                url::Url::parse("http://127.0.0.1:8080").expect("url"),
-                "Example Org".into(),
-                String::new(),
-                Duration::from_secs(48 * 3600),
-            ),
-            secret_key: SecretKey::new(vec![7; 32]),
-            default_list: "newsletter".into(),
-            wake: Wake::default(),
-            password_checks: tokio::sync::Semaphore::new(1),
-            clocks: settings.clocks,
-            default_lang: settings.default_lang,
-            metrics: std::sync::Arc::default(),
-            webhooks: Default::default(),
-            pow: None,
-            turned_away: Default::default(),
-            sending_warnings: Vec::new(),
-        }
+        let settings = Settings::from_lookup(|name| {
+            (name == "ASSENT_ORG_NAME").then(|| "Example Org".to_owned())
+        })
+        .expect("defaults");
+        let base_url = url::Url::parse("http://127.0.0.1:8080").expect("url");
+        Services::from_settings(&settings, db, SecretKey::new(vec![7; 32]), base_url, None)
     }
 
     fn request(email: &str) -> SignupRequest {

@@ -64,6 +64,51 @@ pub struct Services {
 
 /// Wakes the background runtime when a service has queued work for it, so
 /// that a confirmation goes out at once rather than at the next poll.
+impl Services {
+    /// The services as the settings make them: built once by `serve`,
+    /// `worker` and the command line alike. `dkim` is the signer made from
+    /// the settings' keys, read first so that a bad key stops the start.
+    pub fn from_settings(
+        settings: &crate::config::Settings,
+        db: Database,
+        secret_key: SecretKey,
+        base_url: url::Url,
+        dkim: Option<crate::mail::dkim::Dkim>,
+    ) -> Self {
+        let sending_warnings =
+            warnings::SendingWarning::find(settings.smtp.is_some(), &base_url, &settings.mail_from);
+        let mut composer = Composer::new(
+            settings.mail_from.clone(),
+            base_url,
+            settings.org_name.clone(),
+            settings.org_address.clone(),
+            settings.confirm_ttl,
+        )
+        .with_reconfirm_grace(settings.clocks.reconfirm_grace);
+        if let Some(signer) = dkim {
+            composer = composer.with_dkim(signer);
+        }
+        let pow = settings
+            .pow
+            .map(|max| pow::ProofOfWork::new(&secret_key, max));
+        Services {
+            db,
+            composer,
+            secret_key,
+            default_list: crate::domain::list::slugify(&settings.default_list),
+            wake: Wake::default(),
+            password_checks: tokio::sync::Semaphore::new(crate::auth::KEPT_BUFFERS),
+            clocks: settings.clocks,
+            default_lang: settings.default_lang,
+            metrics: Arc::default(),
+            webhooks: webhooks::Webhooks::new(settings.webhook.clone()),
+            pow,
+            turned_away: Default::default(),
+            sending_warnings,
+        }
+    }
+}
+
 #[derive(Clone, Default)]
 pub struct Wake {
     delivery: Arc<Notify>,
