@@ -6,12 +6,15 @@ use super::schema::{
     broadcasts, consent_events, imports, jobs, lists, outbox, subscribers, subscriptions, tokens,
 };
 use crate::domain::ledger::EventFacts;
-use crate::domain::sql::text_enum;
 use crate::domain::{
     Act, BroadcastId, Channel, EventId, ImportId, JobId, ListId, MessageId, MessageKind,
     MessageStatus, Status, SubscriberId, SubscriptionId, TokenId, TokenPurpose,
 };
 use crate::i18n::Lang;
+
+/// The states and kinds rows hold, defined with the other values of the
+/// domain.
+pub use crate::domain::{BroadcastStatus, ImportStatus, JobKind, JobStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = lists)]
@@ -171,18 +174,6 @@ pub struct OutboxRow {
     pub broadcast_id: Option<BroadcastId>,
 }
 
-text_enum!(
-    /// Where an import stands.
-    ImportStatus {
-        /// The file is still arriving.
-        Uploading => "uploading",
-        /// Its job is working through the file.
-        Running => "running",
-        Done => "done",
-        Failed => "failed",
-    }
-);
-
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = imports)]
 pub struct Import {
@@ -203,41 +194,6 @@ pub struct Import {
     pub finished_at: Option<i64>,
 }
 
-text_enum!(
-    /// The kinds of background work; each has its module under `jobs/`.
-    JobKind {
-        /// Works through an uploaded CSV file.
-        Import => "import",
-        /// Deletes finished messages and dead links (hourly).
-        Housekeeping => "housekeeping",
-        /// Queues a broadcast's copies and sees it to its end.
-        Broadcast => "broadcast",
-        /// Checks the consent ledger (daily).
-        VerifyLedger => "verify_ledger",
-        /// Runs the clocks of retention and re-permission (hourly, or more
-        /// often when a clock is short).
-        Retention => "retention",
-        /// Posts one event to `ASSENT_WEBHOOK_URL`.
-        Webhook => "webhook",
-    }
-);
-
-text_enum!(
-    /// Where a broadcast stands.
-    BroadcastStatus {
-        /// Being written; the only state in which it can be edited.
-        Draft => "draft",
-        /// Waits for its `send_at`.
-        Scheduled => "scheduled",
-        Sending => "sending",
-        /// Stopped for now; resumes where it was.
-        Paused => "paused",
-        /// Every copy went, or was skipped or failed.
-        Sent => "sent",
-        Cancelled => "cancelled",
-    }
-);
-
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = broadcasts)]
 pub struct Broadcast {
@@ -257,15 +213,6 @@ pub struct Broadcast {
     pub started_at: Option<i64>,
     pub finished_at: Option<i64>,
 }
-
-text_enum!(
-    /// Where a job stands. A queued job is running while a process holds it.
-    JobStatus {
-        Queued => "queued",
-        Done => "done",
-        Failed => "failed",
-    }
-);
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = jobs)]

@@ -11,6 +11,7 @@ pub mod list;
 pub mod message;
 pub mod name;
 pub mod provider_signature;
+pub mod status;
 pub mod token;
 
 pub use bounce::BounceKind;
@@ -22,4 +23,5 @@ pub use ids::{
 };
 pub use message::{Draft, MessageKind, MessageStatus};
 pub use name::{NameError, SubscriberName};
+pub use status::{BroadcastStatus, ImportStatus, JobKind, JobStatus};
 pub use token::{LinkRef, LinkToken, Token, TokenHash, TokenPurpose};

@@ -331,6 +331,16 @@ pub enum OwnLinkState<T> {
     NotFound,
 }
 
+impl<T> OwnLinkState<T> {
+    fn map<U>(self, open: impl FnOnce(T) -> U) -> OwnLinkState<U> {
+        match self {
+            OwnLinkState::Open(value) => OwnLinkState::Open(open(value)),
+            OwnLinkState::Expired(lang) => OwnLinkState::Expired(lang),
+            OwnLinkState::NotFound => OwnLinkState::NotFound,
+        }
+    }
+}
+
 /// What the page says once the person asked for a link by mail: the same
 /// whether one went (the caps may hold it back).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -413,11 +423,7 @@ pub async fn inspect_erasure(
         .db
         .read(move |c| opened_by_mailed_link(c, &link, TokenPurpose::Erase))
         .await?;
-    Ok(match opened {
-        OwnLinkState::Open((_, lang)) => OwnLinkState::Open(lang),
-        OwnLinkState::Expired(lang) => OwnLinkState::Expired(lang),
-        OwnLinkState::NotFound => OwnLinkState::NotFound,
-    })
+    Ok(opened.map(|(_, lang)| lang))
 }
 
 /// Erases the person, as an operator's erasure does, through the link
@@ -437,12 +443,8 @@ pub async fn erase(services: &Services, link: LinkRef) -> Result<OwnLinkState<La
             })
         })
         .await?;
-    Ok(match erased {
-        OwnLinkState::Open((_, lang)) => {
-            services.db.scrub_log().await;
-            OwnLinkState::Open(lang)
-        }
-        OwnLinkState::Expired(lang) => OwnLinkState::Expired(lang),
-        OwnLinkState::NotFound => OwnLinkState::NotFound,
-    })
+    if let OwnLinkState::Open(_) = erased {
+        services.db.scrub_log().await;
+    }
+    Ok(erased.map(|(_, lang)| lang))
 }
