@@ -9,11 +9,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::body::{self, BodyError};
 use super::link::{self, Link};
 use super::{AppState, ServerError, error_page, evidence, render, with_token_headers};
-use crate::domain::TokenPurpose;
 use crate::i18n::Lang;
 use crate::pages::{ErasePage, KeepPage, OwnList, OwnPage};
 use crate::services::preferences::{
-    self, Asked, Change, Changed, KeepState, Overview, OwnLinkState,
+    self, Asked, ByMail, Change, Changed, KeepState, Overview, OwnLinkState,
 };
 
 fn own_page(token: &str) -> String {
@@ -169,7 +168,7 @@ pub async fn ask_record(
     link: Link,
 ) -> Result<HttpResponse, ServerError> {
     let (token, link) = (link.token().to_owned(), link.link);
-    let asked = preferences::ask_by_mail(&state.services, link, TokenPurpose::Record).await?;
+    let asked = preferences::ask_by_mail(&state.services, link, ByMail::Record).await?;
     Ok(with_token_headers(asked_page(
         &state,
         &req,
@@ -191,7 +190,7 @@ pub async fn ask_erasure(
     if let Some(refused) = unticked(&state, &req, payload, Some(&own_page(&token))).await {
         return Ok(with_token_headers(refused));
     }
-    let asked = preferences::ask_by_mail(&state.services, link, TokenPurpose::Erase).await?;
+    let asked = preferences::ask_by_mail(&state.services, link, ByMail::Erasure).await?;
     Ok(with_token_headers(asked_page(
         &state,
         &req,

@@ -51,38 +51,59 @@ fn may_mail(
             .is_none_or(|last| *last <= now - OWN_MAIL_INTERVAL_MS))
 }
 
-/// Queues a mail with a link of `purpose` (good for `ttl`) for the
-/// subscription, when the caps allow; true when one was queued.
+/// What a person may ask for by mail from their own page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ByMail {
+    /// A confirmation to join a list again.
+    Rejoin,
+    /// A link to their consent record.
+    Record,
+    /// A link to the page that erases them.
+    Erasure,
+}
+
+impl ByMail {
+    fn purpose(self) -> TokenPurpose {
+        match self {
+            ByMail::Rejoin => TokenPurpose::Rejoin,
+            ByMail::Record => TokenPurpose::Record,
+            ByMail::Erasure => TokenPurpose::Erase,
+        }
+    }
+}
+
+/// Queues the mail asked for, with its link, for the subscription, when
+/// the caps allow; true when one was queued.
 fn mail_link(
     conn: &mut DbConn,
     mail: &OwnMail,
     subscription: &Subscription,
     subscriber: &Subscriber,
-    purpose: TokenPurpose,
+    asked: ByMail,
     now: i64,
 ) -> Result<bool, ServiceError> {
     let Ok(email) = SubscriberEmail::parse(&subscriber.email) else {
         return Ok(false);
     };
-    if !may_mail(conn, subscriber.id, purpose, now)? {
+    if !may_mail(conn, subscriber.id, asked.purpose(), now)? {
         return Ok(false);
     }
-    let ttl = match purpose {
-        TokenPurpose::Rejoin => mail.confirm_ttl,
-        _ => OWN_LINK_TTL,
+    let ttl = match asked {
+        ByMail::Rejoin => mail.confirm_ttl,
+        ByMail::Record | ByMail::Erasure => OWN_LINK_TTL,
     };
-    let link = issue_token(conn, subscription.id, purpose, now, Some(ttl))?;
+    let link = issue_token(conn, subscription.id, asked.purpose(), now, Some(ttl))?;
     let unsubscribe = issue_token(conn, subscription.id, TokenPurpose::Unsubscribe, now, None)?;
-    let draft = match purpose {
-        TokenPurpose::Rejoin => Draft::Rejoin {
+    let draft = match asked {
+        ByMail::Rejoin => Draft::Rejoin {
             confirm: link,
             unsubscribe,
         },
-        TokenPurpose::Record => Draft::RecordLink {
+        ByMail::Record => Draft::RecordLink {
             record: link,
             unsubscribe,
         },
-        _ => Draft::ErasureLink {
+        ByMail::Erasure => Draft::ErasureLink {
             erase: link,
             unsubscribe,
         },
@@ -306,8 +327,8 @@ pub async fn change(
                         )?;
                     }
                     (Change::Rejoin, Status::Unsubscribed) => {
-                        let purpose = TokenPurpose::Rejoin;
-                        mail_link(c, &mail, &subscription, &subscriber, purpose, now)?;
+                        let asked = ByMail::Rejoin;
+                        mail_link(c, &mail, &subscription, &subscriber, asked, now)?;
                     }
                     // Pressed twice, or a pending request: nothing to do.
                     _ => {}
@@ -354,7 +375,7 @@ pub enum Asked {
 pub async fn ask_by_mail(
     services: &Services,
     link: LinkRef,
-    purpose: TokenPurpose,
+    asked: ByMail,
 ) -> Result<Asked, ServiceError> {
     let mail = OwnMail::of(services);
     let asked = services
@@ -365,7 +386,7 @@ pub async fn ask_by_mail(
                     return Ok::<_, ServiceError>(Asked::NotFound);
                 };
                 let lang = lists::by_id(c, subscription.list_id)?.lang();
-                mail_link(c, &mail, &subscription, &subscriber, purpose, now_ms())?;
+                mail_link(c, &mail, &subscription, &subscriber, asked, now_ms())?;
                 Ok(Asked::Asked(lang))
             })
         })
