@@ -211,7 +211,15 @@ async fn a_paused_broadcast_stops_and_resumes_where_it_was() {
         at_pause,
         "nothing goes while paused"
     );
-    assert!(operator.html(&page).await.contains("badge-paused"));
+    let paused = operator.html(&page).await;
+    assert!(paused.contains("badge-paused"));
+    // The progress label is a whole phrase: "38 % done".
+    let label = paused
+        .split("<label for=\"broadcast-progress\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</label>").next())
+        .expect("a progress label");
+    assert!(label.ends_with("% done"), "{label}");
 
     assert_eq!(press(&operator, &page, "resume", &[]).await, 303);
     until_sent(&app, &operator, &page).await;
