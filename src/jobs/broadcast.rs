@@ -16,30 +16,26 @@ impl Job for SendBroadcast {
     const KIND: JobKind = JobKind::Broadcast;
 
     async fn run(ctx: &Arc<Ctx>, job: &JobRow) -> Result<Finish, String> {
-        run(ctx, job).await
-    }
-}
-
-async fn run(ctx: &Arc<Ctx>, job: &JobRow) -> Result<Finish, String> {
-    let id = broadcasts::broadcast_of(&job.payload)
-        .ok_or("the job's payload does not name a broadcast")?;
-    loop {
-        let services = Arc::clone(&ctx.services);
-        let step = ctx
-            .services
-            .db
-            .write(move |c| broadcasts::step(c, &services, id))
-            .await
-            .map_err(|e| e.to_string())?;
-        ctx.worked();
-        match step {
-            Step::Queued(n) => {
-                if n > 0 {
-                    ctx.services.wake.delivery();
+        let id = broadcasts::broadcast_of(&job.payload)
+            .ok_or("the job's payload does not name a broadcast")?;
+        loop {
+            let services = Arc::clone(&ctx.services);
+            let step = ctx
+                .services
+                .db
+                .write(move |c| broadcasts::step(c, &services, id))
+                .await
+                .map_err(|e| e.to_string())?;
+            ctx.worked();
+            match step {
+                Step::Queued(n) => {
+                    if n > 0 {
+                        ctx.services.wake.delivery();
+                    }
                 }
+                Step::Watch(at) | Step::Wait(at) => return Ok(Finish::Later(at)),
+                Step::Over => return Ok(Finish::Done),
             }
-            Step::Watch(at) | Step::Wait(at) => return Ok(Finish::Later(at)),
-            Step::Over => return Ok(Finish::Done),
         }
     }
 }

@@ -22,28 +22,24 @@ impl Job for Housekeeping {
     const KIND: JobKind = JobKind::Housekeeping;
 
     async fn run(ctx: &Arc<Ctx>, _job: &JobRow) -> Result<Finish, String> {
-        run(ctx).await
+        let pruned = ctx
+            .services
+            .db
+            .write(|c| prune(c, now_ms()).map_err(DbError::from))
+            .await
+            .map_err(|e| e.to_string())?;
+        if pruned != Pruned::default() {
+            tracing::info!(
+                messages = pruned.messages,
+                links = pruned.links,
+                jobs = pruned.jobs,
+                uploads = pruned.uploads,
+                challenges = pruned.challenges,
+                "housekeeping"
+            );
+        }
+        Ok(Finish::Done)
     }
-}
-
-async fn run(ctx: &Arc<Ctx>) -> Result<Finish, String> {
-    let pruned = ctx
-        .services
-        .db
-        .write(|c| prune(c, now_ms()).map_err(DbError::from))
-        .await
-        .map_err(|e| e.to_string())?;
-    if pruned != Pruned::default() {
-        tracing::info!(
-            messages = pruned.messages,
-            links = pruned.links,
-            jobs = pruned.jobs,
-            uploads = pruned.uploads,
-            challenges = pruned.challenges,
-            "housekeeping"
-        );
-    }
-    Ok(Finish::Done)
 }
 
 /// What one run deleted.

@@ -17,7 +17,26 @@ impl Job for Import {
     const KIND: JobKind = JobKind::Import;
 
     async fn run(ctx: &Arc<Ctx>, job: &JobRow) -> Result<Finish, String> {
-        run(ctx, job).await
+        let payload: ImportJob = serde_json::from_str(&job.payload)
+            .map_err(|e| format!("the job's payload does not name an import: {e}"))?;
+        loop {
+            let (services, payload) = (Arc::clone(&ctx.services), payload.clone());
+            let step = ctx
+                .services
+                .db
+                .write(move |c| imports::step(c, &services, &payload))
+                .await
+                .map_err(|e| e.to_string())?;
+            ctx.worked();
+            match step {
+                Step::Continue { added } => {
+                    if added > 0 {
+                        ctx.services.wake.delivery();
+                    }
+                }
+                Step::Finished => return Ok(Finish::Done),
+            }
+        }
     }
 
     /// The import is marked failed.
@@ -25,29 +44,6 @@ impl Job for Import {
         match serde_json::from_str::<ImportJob>(&job.payload) {
             Ok(payload) => imports::fail(conn, &payload),
             Err(_) => Ok(()),
-        }
-    }
-}
-
-async fn run(ctx: &Arc<Ctx>, job: &JobRow) -> Result<Finish, String> {
-    let payload: ImportJob = serde_json::from_str(&job.payload)
-        .map_err(|e| format!("the job's payload does not name an import: {e}"))?;
-    loop {
-        let (services, payload) = (Arc::clone(&ctx.services), payload.clone());
-        let step = ctx
-            .services
-            .db
-            .write(move |c| imports::step(c, &services, &payload))
-            .await
-            .map_err(|e| e.to_string())?;
-        ctx.worked();
-        match step {
-            Step::Continue { added } => {
-                if added > 0 {
-                    ctx.services.wake.delivery();
-                }
-            }
-            Step::Finished => return Ok(Finish::Done),
         }
     }
 }

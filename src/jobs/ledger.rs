@@ -14,19 +14,17 @@ impl Job for VerifyLedger {
     const KIND: JobKind = JobKind::VerifyLedger;
 
     async fn run(ctx: &Arc<Ctx>, _job: &JobRow) -> Result<Finish, String> {
-        run(ctx).await
-    }
-}
-
-async fn run(ctx: &Arc<Ctx>) -> Result<Finish, String> {
-    let verification = ledger::check(&ctx.services.db)
-        .await
-        .map_err(|e| e.to_string())?;
-    match verification.broken {
-        None => {
-            tracing::info!(events = verification.events, head = %verification.head, "consent ledger intact")
+        let verification = ledger::check(&ctx.services.db)
+            .await
+            .map_err(|e| e.to_string())?;
+        match verification.broken {
+            None => {
+                tracing::info!(events = verification.events, head = %verification.head, "consent ledger intact")
+            }
+            Some(_) => {
+                tracing::error!(result = %verification, "the consent ledger no longer verifies")
+            }
         }
-        Some(_) => tracing::error!(result = %verification, "the consent ledger no longer verifies"),
+        Ok(Finish::Done)
     }
-    Ok(Finish::Done)
 }

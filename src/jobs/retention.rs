@@ -15,31 +15,27 @@ impl Job for Retention {
     const KIND: JobKind = JobKind::Retention;
 
     async fn run(ctx: &Arc<Ctx>, _job: &JobRow) -> Result<Finish, String> {
-        run(ctx).await
+        let services = &ctx.services;
+        let report = retention::run(
+            &services.db,
+            &services.webhooks,
+            services.clocks,
+            &services.composer.sender(),
+            false,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        if report.reconfirmations > 0 {
+            services.wake.delivery();
+        }
+        if report != retention::Report::default() {
+            tracing::info!(
+                purged = report.purged,
+                reconfirmations = report.reconfirmations,
+                expired = report.expired,
+                "retention"
+            );
+        }
+        Ok(Finish::Done)
     }
-}
-
-async fn run(ctx: &Arc<Ctx>) -> Result<Finish, String> {
-    let services = &ctx.services;
-    let report = retention::run(
-        &services.db,
-        &services.webhooks,
-        services.clocks,
-        &services.composer.sender(),
-        false,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    if report.reconfirmations > 0 {
-        services.wake.delivery();
-    }
-    if report != retention::Report::default() {
-        tracing::info!(
-            purged = report.purged,
-            reconfirmations = report.reconfirmations,
-            expired = report.expired,
-            "retention"
-        );
-    }
-    Ok(Finish::Done)
 }

@@ -32,7 +32,33 @@ impl Job for Deliver {
     const FAILS_ELSEWHERE: bool = true;
 
     async fn run(ctx: &Arc<Ctx>, job: &JobRow) -> Result<Finish, String> {
-        run(ctx, job).await
+        let Some(target) = ctx.services.webhooks.target() else {
+            tracing::warn!("ASSENT_WEBHOOK_URL is no longer set: the event is dropped");
+            return Ok(Finish::Done);
+        };
+        let body = &job.payload;
+        let event = serde_json::from_str::<serde_json::Value>(body)
+            .ok()
+            .and_then(|v| v.get("type")?.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let signed = signature(target.secret.expose_secret().as_bytes(), now, body);
+        let answer = client()?
+            .post(target.url.clone())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header("Assent-Signature", signed)
+            .header("Assent-Event", &event)
+            .body(body.clone())
+            .send()
+            .await
+            .map_err(|e| format!("posting to the webhook: {}", without_url(&e)))?;
+        let status = answer.status();
+        if status.is_success() {
+            tracing::info!(%event, status = status.as_u16(), "webhook delivered");
+            Ok(Finish::Done)
+        } else {
+            Err(format!("the webhook answered {status}"))
+        }
     }
 }
 
@@ -77,36 +103,6 @@ pub fn signature(secret: &[u8], unix: i64, body: &str) -> String {
     mac.update(b".");
     mac.update(body.as_bytes());
     format!("t={unix},v1={}", hex::encode(mac.finalize().into_bytes()))
-}
-
-async fn run(ctx: &Arc<Ctx>, job: &JobRow) -> Result<Finish, String> {
-    let Some(target) = ctx.services.webhooks.target() else {
-        tracing::warn!("ASSENT_WEBHOOK_URL is no longer set: the event is dropped");
-        return Ok(Finish::Done);
-    };
-    let body = &job.payload;
-    let event = serde_json::from_str::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| v.get("type")?.as_str().map(str::to_owned))
-        .unwrap_or_default();
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let signed = signature(target.secret.expose_secret().as_bytes(), now, body);
-    let answer = client()?
-        .post(target.url.clone())
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .header("Assent-Signature", signed)
-        .header("Assent-Event", &event)
-        .body(body.clone())
-        .send()
-        .await
-        .map_err(|e| format!("posting to the webhook: {}", without_url(&e)))?;
-    let status = answer.status();
-    if status.is_success() {
-        tracing::info!(%event, status = status.as_u16(), "webhook delivered");
-        Ok(Finish::Done)
-    } else {
-        Err(format!("the webhook answered {status}"))
-    }
 }
 
 /// The error without the URL, which may carry a secret in its query.

@@ -94,9 +94,7 @@ impl Webhooks {
         let data = json!({ "subscriber_id": subscriber.id, "lists": lists });
         queue(conn, "subscriber.erased", data, now)
     }
-}
 
-impl Webhooks {
     /// Takes the person's address out of every event that names them,
     /// sent or still to be sent, inside the erasure's transaction: an event
     /// still to go goes without it (contract §6).

@@ -141,7 +141,7 @@ impl SignedIn {
     /// The fields of a POSTed form that carries this session's CSRF
     /// token; otherwise the page that says why nothing was done: too
     /// large (413), unreadable (400), or not from this session (403).
-    pub async fn checked_form(
+    async fn checked_form(
         &self,
         req: &HttpRequest,
         payload: web::Payload,
