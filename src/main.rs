@@ -43,6 +43,10 @@ fn main() -> ExitCode {
     if let Err(e) = assent::telemetry::init(&settings.log, settings.log_format) {
         return Failure::Usage(format!("ASSENT_LOG: {e}")).exit();
     }
+    let clock = match startup::clock() {
+        Ok(clock) => clock,
+        Err(e) => return Failure::Usage(e.to_string()).exit(),
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -57,26 +61,26 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => {
-                let app = Application::build(settings).await.map_err(failed)?;
+                let app = Application::build(settings, clock).await.map_err(failed)?;
                 app.run_until_stopped()
                     .await
                     .map_err(|e| Failure::Failed(e.to_string()))
             }
-            Command::Worker => startup::run_worker(settings).await.map_err(failed),
-            Command::Migrate => startup::prepare_database(&settings)
+            Command::Worker => startup::run_worker(settings, clock).await.map_err(failed),
+            Command::Migrate => startup::prepare_database(&settings, &clock)
                 .await
                 .map(|_| ())
                 .map_err(failed),
-            Command::Admin { command } => cli::admin::run(settings, command)
+            Command::Admin { command } => cli::admin::run(settings, &clock, command)
                 .await
                 .map(|done| eprintln!("assent: {done}")),
             Command::Dkim { command } => cli::dkim::run(command),
-            Command::VerifyLedger => cli::ledger::run(settings).await,
-            Command::Purge { dry_run } => cli::purge::run(settings, dry_run).await,
+            Command::VerifyLedger => cli::ledger::run(settings, &clock).await,
+            Command::Purge { dry_run } => cli::purge::run(settings, &clock, dry_run).await,
             Command::Export { list, status } => {
-                cli::export::run(settings, list, status.map(Into::into)).await
+                cli::export::run(settings, &clock, list, status.map(Into::into)).await
             }
-            Command::Import { file, list } => cli::import::run(settings, file, list).await,
+            Command::Import { file, list } => cli::import::run(settings, &clock, file, list).await,
         }
     });
     match result {

@@ -14,7 +14,8 @@ use url::Url;
 use crate::auth::SecretKey;
 use crate::config::{ConfigError, Settings};
 use crate::db::outbox::Pace;
-use crate::db::{Database, DbError, lists, now_ms, settings as stored_settings};
+use crate::db::{Database, DbError, lists, settings as stored_settings};
+use crate::domain::Clock;
 use crate::jobs::{self, Role, Runtime};
 use crate::mail::Mailer;
 use crate::mail::dkim::Dkim;
@@ -42,9 +43,26 @@ pub enum StartupError {
     Other(String),
 }
 
+/// The clock of this process: the system's. A test build also reads
+/// `ASSENT_TEST_CLOCK_AHEAD` (a duration such as `2d`), so that a test can
+/// run a command as of a later time.
+pub fn clock() -> Result<Clock, ConfigError> {
+    #[cfg(feature = "test-clock")]
+    if let Ok(ahead) = std::env::var("ASSENT_TEST_CLOCK_AHEAD") {
+        let ahead = crate::config::parse_duration(&ahead)
+            .map_err(|e| ConfigError::new("ASSENT_TEST_CLOCK_AHEAD", e))?;
+        return Ok(Clock::ahead(ahead));
+    }
+    Ok(Clock::system())
+}
+
 /// Opens the database, applies pending migrations, and makes sure the state
 /// a first start needs exists: the default list and the secret key.
-pub async fn prepare_database(settings: &Settings) -> Result<(Database, SecretKey), StartupError> {
+pub async fn prepare_database(
+    settings: &Settings,
+    clock: &Clock,
+) -> Result<(Database, SecretKey), StartupError> {
+    let now = clock.now().ms();
     let url = settings.database_url.clone();
     let default_list = settings.default_list.clone();
     let org_name = settings.org_name.clone();
@@ -57,7 +75,7 @@ pub async fn prepare_database(settings: &Settings) -> Result<(Database, SecretKe
             tracing::info!(applied, "database migrations applied");
         }
         let mut conn = db.write_conn()?;
-        lists::ensure_default(&mut conn, &default_list, &org_name, default_lang, now_ms())
+        lists::ensure_default(&mut conn, &default_list, &org_name, default_lang, now)
             .map_err(DbError::from)?;
         let chained = crate::services::ledger::chain_legacy(&mut conn)
             .map_err(|e| StartupError::Other(e.to_string()))?;
@@ -105,6 +123,7 @@ fn build_mailer(settings: &Settings) -> Result<Mailer, StartupError> {
 /// `worker` both start them.
 async fn start_services(
     settings: &Settings,
+    clock: Clock,
     base_url: Url,
     role: Role,
 ) -> Result<(Arc<Services>, Runtime), StartupError> {
@@ -117,11 +136,11 @@ async fn start_services(
         }
         None => None,
     };
-    let (db, secret_key) = prepare_database(settings).await?;
+    let (db, secret_key) = prepare_database(settings, &clock).await?;
     let mailer = Arc::new(build_mailer(settings)?);
     tracing::info!("{}", mailer.describe());
     let services = Arc::new(Services::from_settings(
-        settings, db, secret_key, base_url, dkim,
+        settings, db, secret_key, base_url, dkim, clock,
     ));
     for warning in &services.sending_warnings {
         tracing::warn!("{}", warning.log_line());
@@ -146,7 +165,7 @@ pub struct Application {
 }
 
 impl Application {
-    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+    pub async fn build(settings: Settings, clock: Clock) -> Result<Self, StartupError> {
         let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
             addr: settings.bind,
             source,
@@ -155,7 +174,8 @@ impl Application {
             .local_addr()
             .map_err(|e| StartupError::Other(e.to_string()))?;
         let base_url = base_url(&settings, addr)?;
-        let (services, runtime) = start_services(&settings, base_url.clone(), Role::Serve).await?;
+        let (services, runtime) =
+            start_services(&settings, clock, base_url.clone(), Role::Serve).await?;
         tracing::info!(%addr, %base_url, "listening");
 
         let state = web::Data::new(AppState {
@@ -265,7 +285,7 @@ fn base_url(settings: &Settings, addr: std::net::SocketAddr) -> Result<Url, Star
 
 /// `assent worker`: the background runtime without HTTP, until SIGINT or
 /// SIGTERM.
-pub async fn run_worker(settings: Settings) -> Result<(), StartupError> {
+pub async fn run_worker(settings: Settings, clock: Clock) -> Result<(), StartupError> {
     if settings.database_url.is_sqlite() {
         tracing::warn!(
             "on SQLite, run either `assent serve` or `assent worker` on a database, not both"
@@ -274,7 +294,7 @@ pub async fn run_worker(settings: Settings) -> Result<(), StartupError> {
     // Messages are composed as they are sent: with the links and names the
     // servers would use.
     let base_url = base_url(&settings, settings.bind)?;
-    let (_services, runtime) = start_services(&settings, base_url, Role::Worker).await?;
+    let (_services, runtime) = start_services(&settings, clock, base_url, Role::Worker).await?;
     let background = runtime.start();
     shutdown_signal().await;
     tracing::info!("stopping");

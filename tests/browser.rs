@@ -37,14 +37,9 @@ async fn an_operator_finds_a_subscriber_reads_their_consent_and_erases_them() {
     browser.type_into("input[name=q]", "erase.me").await;
     browser.click("form[method=get] button[type=submit]").await;
     // The unfiltered page links the same subscriber: wait for the search's.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !browser.url().await.contains("q=erase.me") {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the search page loads"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let searched = async || browser.url().await.contains("q=erase.me");
+    let limit = std::time::Duration::from_secs(10);
+    support::eventually("the search page loads", limit, searched).await;
     browser.find("a[href='/admin/subscribers/1']").await;
     let results = browser.source().await;
     assert!(results.contains("erase.me@example.com") && !results.contains("stays@example.com"));

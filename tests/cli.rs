@@ -217,20 +217,14 @@ async fn serve(dir: &tempfile::TempDir, extra: &[(&str, &str)]) -> (std::process
         .spawn()
         .unwrap();
     let client = support::app::client();
-    let mut up = false;
-    for _ in 0..200 {
-        if client
+    let up = async || {
+        client
             .get(format!("http://{bind}/healthz"))
             .send()
             .await
             .is_ok()
-        {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(up, "the server came up");
+    };
+    support::eventually("the server up", Duration::from_secs(10), up).await;
     (child, bind)
 }
 
@@ -284,17 +278,15 @@ async fn without_smtp_mail_is_written_as_eml_files_and_the_log_says_so() {
 
     let mail_dir = dir.path().join("mail");
     let mut eml = None;
-    for _ in 0..100 {
+    let written = async || {
         eml = std::fs::read_dir(&mail_dir).ok().and_then(|d| {
             d.flatten()
                 .map(|e| e.path())
                 .find(|p| p.extension().is_some_and(|e| e == "eml"))
         });
-        if eml.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        eml.is_some()
+    };
+    support::eventually("an .eml file", Duration::from_secs(5), written).await;
     let _ = child.kill();
     let output = child.wait_with_output().unwrap();
     let eml = eml.expect("an .eml file");

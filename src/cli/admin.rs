@@ -3,30 +3,35 @@
 use super::{AdminCommand, Failure, TokenCommand};
 use crate::auth::{self, NewPassword};
 use crate::config::Settings;
-use crate::db::{admins, now_ms, rfc3339};
-use crate::domain::SubscriberEmail;
+use crate::db::{admins, rfc3339};
+use crate::domain::{Clock, SubscriberEmail};
 use crate::services::api;
 use crate::startup;
 
-pub async fn run(settings: Settings, command: AdminCommand) -> Result<String, Failure> {
+pub async fn run(
+    settings: Settings,
+    clock: &Clock,
+    command: AdminCommand,
+) -> Result<String, Failure> {
     let (email, create) = match &command {
         AdminCommand::Create { email } => (email.as_str(), true),
         AdminCommand::ResetPassword { email } => (email.as_str(), false),
-        AdminCommand::Token { command } => return token(settings, command).await,
+        AdminCommand::Token { command } => return token(settings, clock, command).await,
     };
     let email = SubscriberEmail::parse(email)
         .map(|e| e.as_str().to_owned())
         .map_err(|e| Failure::Usage(format!("EMAIL: {e}")))?;
     let password = read_password().map_err(Failure::Usage)?;
-    let (db, _) = startup::prepare_database(&settings)
+    let (db, _) = startup::prepare_database(&settings, clock)
         .await
         .map_err(|e| Failure::Failed(e.to_string()))?;
+    let clock = clock.clone();
     tokio::task::spawn_blocking(move || {
         let hash = auth::hash_password(&password).map_err(Failure::Failed)?;
         let mut conn = db
             .write_conn()
             .map_err(|e| Failure::Failed(e.to_string()))?;
-        let now = now_ms();
+        let now = clock.now().ms();
         if create {
             admins::create(&mut conn, &email, &hash, now)
                 .map_err(|e| Failure::Failed(e.to_string()))?;
@@ -49,8 +54,12 @@ pub async fn run(settings: Settings, command: AdminCommand) -> Result<String, Fa
 
 /// `assent admin token create|list|revoke`: the token itself, or the list,
 /// goes to stdout; what was done, to stderr.
-async fn token(settings: Settings, command: &TokenCommand) -> Result<String, Failure> {
-    let (db, _) = startup::prepare_database(&settings)
+async fn token(
+    settings: Settings,
+    clock: &Clock,
+    command: &TokenCommand,
+) -> Result<String, Failure> {
+    let (db, _) = startup::prepare_database(&settings, clock)
         .await
         .map_err(|e| Failure::Failed(e.to_string()))?;
     let failed = |e: crate::services::ServiceError| Failure::Failed(e.to_string());
@@ -62,7 +71,7 @@ async fn token(settings: Settings, command: &TokenCommand) -> Result<String, Fai
                     "NAME: one line of at most 100 characters".into(),
                 ));
             }
-            let Some(token) = api::issue(&db, name).await.map_err(failed)? else {
+            let Some(token) = api::issue(&db, clock, name).await.map_err(failed)? else {
                 return Err(Failure::Usage(format!(
                     "NAME: a token named {name:?} exists already"
                 )));
@@ -91,7 +100,7 @@ async fn token(settings: Settings, command: &TokenCommand) -> Result<String, Fai
             Ok(format!("{} tokens", tokens.len()))
         }
         TokenCommand::Revoke { name } => {
-            if api::revoke(&db, "command line", name)
+            if api::revoke(&db, clock, "command line", name)
                 .await
                 .map_err(failed)?
             {

@@ -4,16 +4,17 @@ use std::io::Write;
 
 use super::Failure;
 use crate::config::Settings;
-use crate::domain::Status;
+use crate::domain::{Clock, Status};
 use crate::services::export::{self, Filter};
 use crate::startup;
 
 pub async fn run(
     settings: Settings,
+    clock: &Clock,
     list: Option<String>,
     status: Option<Status>,
 ) -> Result<(), Failure> {
-    let (db, _) = startup::prepare_database(&settings)
+    let (db, _) = startup::prepare_database(&settings, clock)
         .await
         .map_err(|e| Failure::Failed(e.to_string()))?;
     tokio::task::spawn_blocking(move || {

@@ -17,7 +17,7 @@ use url::Url;
 use super::Failure;
 use crate::config::Settings;
 use crate::db::models::{Import, ImportStatus};
-use crate::domain::{Evidence, ImportId};
+use crate::domain::{Clock, Evidence, ImportId};
 use crate::i18n::Lang;
 use crate::services::imports::{self, Hold, Problem, Step, UploadError};
 use crate::services::{Operator, Services};
@@ -32,10 +32,15 @@ const PLAIN_EVERY: Duration = Duration::from_secs(10);
 /// How often an import run by another process is looked at.
 const WATCH_EVERY: Duration = Duration::from_millis(500);
 
-pub async fn run(settings: Settings, file: PathBuf, slug: String) -> Result<(), Failure> {
+pub async fn run(
+    settings: Settings,
+    clock: &Clock,
+    file: PathBuf,
+    slug: String,
+) -> Result<(), Failure> {
     // The file first: a wrong path is told before the database is touched.
     let (mut input, size) = open(&file)?;
-    let services = Arc::new(services(&settings).await?);
+    let services = Arc::new(services(&settings, clock).await?);
     // The import's audit entries and consent events say where it came from.
     let operator = Operator {
         email: "command line".into(),
@@ -121,19 +126,25 @@ fn open(path: &Path) -> Result<(std::fs::File, u64), Failure> {
 
 /// The services an import needs, as `serve` builds them, without mail
 /// transport or background runtime: confirmations are only queued here.
-async fn services(settings: &Settings) -> Result<Services, Failure> {
-    let (db, secret_key) = startup::prepare_database(settings)
-        .await
-        .map_err(|e| match e {
-            startup::StartupError::Config(e) => Failure::Usage(e.to_string()),
-            e => failed(e),
-        })?;
+async fn services(settings: &Settings, clock: &Clock) -> Result<Services, Failure> {
+    let (db, secret_key) =
+        startup::prepare_database(settings, clock)
+            .await
+            .map_err(|e| match e {
+                startup::StartupError::Config(e) => Failure::Usage(e.to_string()),
+                e => failed(e),
+            })?;
     let base_url = match &settings.base_url {
         Some(url) => url.clone(),
         None => Url::parse(&format!("http://{}", settings.bind)).map_err(failed)?,
     };
     Ok(Services::from_settings(
-        settings, db, secret_key, base_url, None,
+        settings,
+        db,
+        secret_key,
+        base_url,
+        None,
+        clock.clone(),
     ))
 }
 

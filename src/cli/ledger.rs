@@ -3,14 +3,15 @@
 
 use super::Failure;
 use crate::config::Settings;
+use crate::domain::Clock;
 use crate::services::ledger;
 use crate::startup;
 
-pub async fn run(settings: Settings) -> Result<(), Failure> {
-    let (db, _) = startup::prepare_database(&settings)
+pub async fn run(settings: Settings, clock: &Clock) -> Result<(), Failure> {
+    let (db, _) = startup::prepare_database(&settings, clock)
         .await
         .map_err(|e| Failure::Failed(e.to_string()))?;
-    let verification = ledger::check(&db)
+    let verification = ledger::check(&db, clock)
         .await
         .map_err(|e| Failure::Failed(e.to_string()))?;
     match verification.broken {

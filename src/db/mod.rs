@@ -300,23 +300,9 @@ where
     .map_err(|e| E::from(DbError::Task(e.to_string())))?
 }
 
-/// Now, as stored: Unix milliseconds.
-pub fn now_ms() -> i64 {
-    let now = time::OffsetDateTime::now_utc();
-    (now.unix_timestamp_nanos() / 1_000_000) as i64
-}
-
 /// A stored time as RFC 3339 UTC, e.g. `2026-11-28T15:44:23Z`.
 pub fn rfc3339(ms: i64) -> String {
-    let nanos = i128::from(ms) * 1_000_000;
-    time::OffsetDateTime::from_unix_timestamp_nanos(nanos)
-        .ok()
-        .and_then(|t| t.replace_nanosecond(0).ok())
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_default()
+    crate::domain::Timestamp::from_ms(ms).rfc3339()
 }
 
 /// The row of a lookup by a unique key, if any. Such lookups load instead

@@ -12,6 +12,7 @@ pub mod message;
 pub mod name;
 pub mod provider_signature;
 pub mod status;
+pub mod time;
 pub mod token;
 
 pub use bounce::BounceKind;
@@ -24,4 +25,5 @@ pub use ids::{
 pub use message::{Draft, MessageKind, MessageStatus};
 pub use name::{NameError, SubscriberName};
 pub use status::{BroadcastStatus, ImportStatus, JobKind, JobStatus};
+pub use time::{Clock, Timestamp};
 pub use token::{LinkRef, LinkToken, Token, TokenHash, TokenPurpose};

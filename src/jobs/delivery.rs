@@ -17,7 +17,7 @@ use futures_util::stream;
 use super::Ctx;
 use crate::db::models::{Broadcast, BroadcastStatus, ListLabel};
 use crate::db::outbox::{self, Claimed};
-use crate::db::{DbError, broadcasts, now_ms};
+use crate::db::{DbError, broadcasts};
 use crate::domain::{
     BounceKind, BroadcastId, Draft, Evidence, MessageId, MessageKind, MessageStatus, Status,
     SubscriberEmail,
@@ -67,12 +67,13 @@ pub async fn run(ctx: Arc<Ctx>) -> Result<(), String> {
 /// Waits for a wake-up, the next due message, the next paced slot or the
 /// next poll.
 async fn idle(ctx: &Ctx, paced_until: Option<i64>) {
+    let clock = ctx.services.clock.clone();
     let next = ctx
         .services
         .db
         .read(|c| outbox::next_due(c).map_err(DbError::from))
         .await;
-    let now = now_ms();
+    let now = clock.now().ms();
     let until = |at: i64| Duration::from_millis(at.saturating_sub(now).max(0) as u64);
     let wait = match (paced_until, next) {
         // Copies wait for their pace; anything else wakes the loop.
@@ -111,11 +112,14 @@ type Broadcasts = HashMap<BroadcastId, (Broadcast, ListLabel, BroadcastCopy)>;
 /// Claims one batch and sends it, [`CONCURRENCY`] at a time, recording each
 /// result as soon as it is known.
 async fn round(ctx: &Arc<Ctx>) -> Result<Round, DbError> {
+    let clock = ctx.services.clock.clone();
     let (claim, pace) = (ctx.process.clone(), ctx.pace);
     let claimed = ctx
         .services
         .db
-        .write(move |c| outbox::claim_due(c, &claim, now_ms(), BATCH, pace).map_err(DbError::from))
+        .write(move |c| {
+            outbox::claim_due(c, &claim, clock.now().ms(), BATCH, pace).map_err(DbError::from)
+        })
         .await?;
     let mut ids: Vec<BroadcastId> = claimed
         .messages
@@ -155,6 +159,7 @@ async fn round(ctx: &Arc<Ctx>) -> Result<Round, DbError> {
 /// Sends one message, or finds it must not go, and records what became of
 /// it; true if it was sent.
 async fn deliver(ctx: &Arc<Ctx>, message: Claimed, broadcasts: &Broadcasts) -> bool {
+    let clock = ctx.services.clock.clone();
     let outcome = match not_to_send(&message, broadcasts) {
         Some(outcome) => outcome,
         None => send(ctx, &message, broadcasts).await,
@@ -172,7 +177,7 @@ async fn deliver(ctx: &Arc<Ctx>, message: Claimed, broadcasts: &Broadcasts) -> b
         .services
         .db
         .write(move |c| {
-            let now = now_ms();
+            let now = clock.now().ms();
             match &outcome {
                 Outcome::Sent { id } => outbox::mark_sent(c, *id, now)?,
                 Outcome::Retry { id, at, error } => outbox::mark_retry(c, *id, &claim, *at, error)?,
@@ -270,6 +275,7 @@ fn not_to_send(message: &Claimed, broadcasts: &Broadcasts) -> Option<Outcome> {
 /// Composes one message, hands it to the transport and decides what to
 /// record.
 async fn send(ctx: &Ctx, message: &Claimed, broadcasts: &Broadcasts) -> Outcome {
+    let clock = ctx.services.clock.clone();
     let row = &message.row;
     let id = row.id;
     let composed = match compose(ctx, message, broadcasts) {
@@ -295,7 +301,7 @@ async fn send(ctx: &Ctx, message: &Claimed, broadcasts: &Broadcasts) -> Outcome 
     let attempts = u32::try_from(row.attempts)
         .unwrap_or(u32::MAX)
         .saturating_add(1);
-    let now = now_ms();
+    let now = clock.now().ms();
     match result {
         Ok(()) => {
             tracing::debug!(%id, kind = %row.kind, "message accepted");

@@ -12,8 +12,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::Ctx;
-use crate::db::stats::{self, DAY_MS};
-use crate::db::{DbError, abuse, now_ms, processes};
+use crate::db::stats;
+use crate::db::{DbError, abuse, processes};
 
 /// How often each process renews its heartbeat and looks for dead ones.
 pub const EVERY: Duration = Duration::from_secs(2);
@@ -23,6 +23,9 @@ pub const EVERY: Duration = Duration::from_secs(2);
 pub const GRACE: Duration = Duration::from_secs(8);
 
 pub async fn run(ctx: Arc<Ctx>) -> Result<(), String> {
+    // Liveness is measured on the system's clock, never on the one tests
+    // move: moving time must not make a live process look dead.
+    let wall = crate::domain::Clock::system();
     let mut ticks = tokio::time::interval(EVERY);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -31,11 +34,11 @@ pub async fn run(ctx: Arc<Ctx>) -> Result<(), String> {
         let grace = GRACE.as_millis() as i64;
         let turned_away = ctx.services.turned_away.take();
         let tally = turned_away.clone();
+        let (now, today) = (wall.now().ms(), ctx.services.clock.now().day_start().ms());
         let outcome = ctx
             .services
             .db
             .write(move |c| {
-                let now = now_ms();
                 if !processes::beat(c, &id, now)? {
                     // Taken for dead after a stall: what it held is gone.
                     tracing::warn!(process = %id, "this process's heartbeat lapsed; registering again");
@@ -43,7 +46,7 @@ pub async fn run(ctx: Arc<Ctx>) -> Result<(), String> {
                 }
                 for (reason, n) in &tally {
                     let n = i64::try_from(*n).unwrap_or(i64::MAX);
-                    abuse::tally(c, now / DAY_MS * DAY_MS, reason.code(), n)?;
+                    abuse::tally(c, today, reason.code(), n)?;
                 }
                 processes::reap(c, now - grace).map_err(DbError::from)
             })

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::Ctx;
 use super::job::{Finish, Job};
 use crate::db::models::{Job as JobRow, JobKind};
-use crate::db::{DbConn, DbError, abuse, imports, jobs, now_ms, outbox, tokens};
+use crate::db::{DbConn, DbError, abuse, imports, jobs, outbox, tokens};
 
 /// Finished messages and dead links are kept this long for the operators;
 /// the resend caps only need the last day.
@@ -22,10 +22,11 @@ impl Job for Housekeeping {
     const KIND: JobKind = JobKind::Housekeeping;
 
     async fn run(ctx: &Arc<Ctx>, _job: &JobRow) -> Result<Finish, String> {
+        let clock = ctx.services.clock.clone();
         let pruned = ctx
             .services
             .db
-            .write(|c| prune(c, now_ms()).map_err(DbError::from))
+            .write(move |c| prune(c, clock.now().ms()).map_err(DbError::from))
             .await
             .map_err(|e| e.to_string())?;
         if pruned != Pruned::default() {

@@ -40,9 +40,9 @@ impl Job for Import {
     }
 
     /// The import is marked failed.
-    fn given_up(conn: &mut DbConn, job: &JobRow) -> Result<(), ServiceError> {
+    fn given_up(conn: &mut DbConn, job: &JobRow, now: i64) -> Result<(), ServiceError> {
         match serde_json::from_str::<ImportJob>(&job.payload) {
-            Ok(payload) => imports::fail(conn, &payload),
+            Ok(payload) => imports::fail(conn, &payload, now),
             Err(_) => Ok(()),
         }
     }

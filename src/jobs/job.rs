@@ -47,9 +47,9 @@ pub trait Job {
     /// Runs the job stored in `job`, whose payload it reads.
     fn run(ctx: &Arc<Ctx>, job: &JobRow) -> impl Future<Output = Result<Finish, String>> + Send;
 
-    /// After the last attempt failed, inside the transaction that marks it
-    /// failed.
-    fn given_up(_conn: &mut DbConn, _job: &JobRow) -> Result<(), ServiceError> {
+    /// After the last attempt failed, at `now`, inside the transaction that
+    /// marks it failed.
+    fn given_up(_conn: &mut DbConn, _job: &JobRow, _now: i64) -> Result<(), ServiceError> {
         Ok(())
     }
 }

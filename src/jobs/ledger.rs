@@ -14,7 +14,7 @@ impl Job for VerifyLedger {
     const KIND: JobKind = JobKind::VerifyLedger;
 
     async fn run(ctx: &Arc<Ctx>, _job: &JobRow) -> Result<Finish, String> {
-        let verification = ledger::check(&ctx.services.db)
+        let verification = ledger::check(&ctx.services.db, &ctx.services.clock)
             .await
             .map_err(|e| e.to_string())?;
         match verification.broken {

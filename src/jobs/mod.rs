@@ -2,7 +2,7 @@
 //!
 //! Everything it does is stored in the database and claimed by the process
 //! that does it: messages in the outbox ([`delivery`]), jobs in `jobs`
-//! ([`runner`], one module per kind), and the schedules that queue jobs
+//! ([`runner`], one module per kind), and the schedules the runner looks at
 //! ([`schedule`]). Each process registers itself and keeps a heartbeat
 //! ([`heartbeat`]); when a process dies, even by SIGKILL, the others see its
 //! heartbeat stop and take back what it held within seconds, and what it
@@ -31,7 +31,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::db::outbox::Pace;
-use crate::db::{DbError, now_ms, processes};
+use crate::db::{DbError, processes};
 use crate::domain::Token;
 use crate::mail::Mailer;
 use crate::services::Services;
@@ -78,6 +78,7 @@ impl Runtime {
         role: Role,
         pace: Pace,
     ) -> Result<Self, DbError> {
+        let clock = crate::domain::Clock::system();
         let process = process_id(role)?;
         let (id, is_sqlite) = (process.clone(), services.db.is_sqlite());
         services
@@ -89,7 +90,7 @@ impl Runtime {
                         tracing::info!(released, "resuming the work left by the previous run");
                     }
                 }
-                processes::register(c, &id, role.as_str(), now_ms())?;
+                processes::register(c, &id, role.as_str(), clock.now().ms())?;
                 Ok::<_, DbError>(())
             })
             .await?;
@@ -112,7 +113,6 @@ impl Runtime {
             supervise(&ctx, "heartbeat", heartbeat::run),
             supervise(&ctx, "delivery", delivery::run),
             supervise(&ctx, "jobs", runner::run),
-            supervise(&ctx, "schedules", schedule::run),
         ];
         tracing::info!(process = %ctx.process, "background work started");
         Handle {

@@ -18,7 +18,7 @@ pub struct Entry {
     pub run: for<'a> fn(&'a Arc<Ctx>, &'a JobRow) -> Running<'a>,
     pub retry: Retry,
     pub fails_elsewhere: bool,
-    pub given_up: fn(&mut DbConn, &JobRow) -> Result<(), ServiceError>,
+    pub given_up: fn(&mut DbConn, &JobRow, i64) -> Result<(), ServiceError>,
 }
 
 fn entry<J: Job + 'static>() -> Entry {

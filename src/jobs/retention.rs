@@ -18,6 +18,7 @@ impl Job for Retention {
         let services = &ctx.services;
         let report = retention::run(
             &services.db,
+            &services.clock,
             &services.webhooks,
             services.clocks,
             &services.composer.sender(),

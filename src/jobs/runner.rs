@@ -9,9 +9,10 @@ use tokio::task::JoinSet;
 use tracing::Instrument;
 
 use super::job::Finish;
+use super::schedule::Schedules;
 use super::{Ctx, registry, supervisor};
 use crate::db::models::{Job, JobKind, JobStatus};
-use crate::db::{DbError, jobs, now_ms};
+use crate::db::{DbError, jobs};
 use crate::domain::JobId;
 use crate::services::ServiceError;
 
@@ -21,17 +22,22 @@ const MAX_RUNNING: usize = 4;
 const IDLE_POLL: Duration = Duration::from_secs(1);
 
 pub async fn run(ctx: Arc<Ctx>) -> Result<(), String> {
+    let clock = ctx.services.clock.clone();
     let mut running: JoinSet<()> = JoinSet::new();
     let mut ids = std::collections::HashMap::new();
+    let mut schedules = Schedules::new(&ctx.services.clocks);
     loop {
+        // A failed look is logged and tried at the next turn: the jobs
+        // already queued still run.
+        if let Err(e) = schedules.queue_due(&ctx).await {
+            tracing::error!(error = %e, "looking at the schedules");
+        }
         let free = MAX_RUNNING - running.len();
         let claimed = if free > 0 {
-            let claim = ctx.process.clone();
+            let (claim, now) = (ctx.process.clone(), clock.now().ms());
             ctx.services
                 .db
-                .write(move |c| {
-                    jobs::claim_due(c, &claim, now_ms(), free as i64).map_err(DbError::from)
-                })
+                .write(move |c| jobs::claim_due(c, &claim, now, free as i64).map_err(DbError::from))
                 .await
                 .map_err(|e| e.to_string())?
         } else {
@@ -51,7 +57,9 @@ pub async fn run(ctx: Arc<Ctx>) -> Result<(), String> {
         if running.is_empty() {
             ctx.jobs_idle();
         }
-        let wait = next_wait(&ctx).await;
+        let wait = next_wait(&ctx)
+            .await
+            .min(schedules.until_next_look(clock.now()));
         tokio::select! {
             _ = ctx.services.wake.jobs_called() => {}
             _ = tokio::time::sleep(wait) => {}
@@ -76,6 +84,7 @@ pub async fn run(ctx: Arc<Ctx>) -> Result<(), String> {
 }
 
 async fn next_wait(ctx: &Ctx) -> Duration {
+    let clock = ctx.services.clock.clone();
     let next = ctx
         .services
         .db
@@ -83,7 +92,7 @@ async fn next_wait(ctx: &Ctx) -> Duration {
         .await;
     match next {
         Ok(Some(due)) => {
-            Duration::from_millis(due.saturating_sub(now_ms()).max(0) as u64).min(IDLE_POLL)
+            Duration::from_millis(due.saturating_sub(clock.now().ms()).max(0) as u64).min(IDLE_POLL)
         }
         _ => IDLE_POLL,
     }
@@ -91,6 +100,7 @@ async fn next_wait(ctx: &Ctx) -> Duration {
 
 /// Runs one job to its end and records how it ended.
 async fn run_one(ctx: Arc<Ctx>, job: Job) {
+    let clock = ctx.services.clock.clone();
     let (id, kind) = (job.id, job.kind);
     let entry = registry::of(kind);
     let outcome = (entry.run)(&ctx, &job).await;
@@ -100,7 +110,8 @@ async fn run_one(ctx: Arc<Ctx>, job: Job) {
             ctx.services
                 .db
                 .write(move |c| {
-                    jobs::finish(c, id, JobStatus::Done, None, now_ms()).map_err(DbError::from)
+                    jobs::finish(c, id, JobStatus::Done, None, clock.now().ms())
+                        .map_err(DbError::from)
                 })
                 .await
         }
@@ -129,12 +140,13 @@ async fn run_one(ctx: Arc<Ctx>, job: Job) {
 /// Counts a failed attempt: the job runs again after a pause, or, after
 /// its kind's last attempt, is marked failed.
 async fn failed(ctx: &Arc<Ctx>, id: JobId, kind: JobKind, error: &str) {
+    let clock = ctx.services.clock.clone();
     let error = error.to_owned();
     let recorded = ctx
         .services
         .db
         .write(move |c| {
-            let now = now_ms();
+            let now = clock.now().ms();
             let Some(job) = jobs::by_id(c, id)? else {
                 return Ok(());
             };
@@ -145,7 +157,7 @@ async fn failed(ctx: &Arc<Ctx>, id: JobId, kind: JobKind, error: &str) {
                 jobs::release(c, id, now + pause.as_millis() as i64, Some(&error))?;
             } else {
                 jobs::finish(c, id, JobStatus::Failed, Some(&error), now)?;
-                (entry.given_up)(c, &job)?;
+                (entry.given_up)(c, &job, now)?;
             }
             Ok::<_, ServiceError>(())
         })

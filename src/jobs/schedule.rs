@@ -1,13 +1,13 @@
 //! Schedules: jobs that run at a fixed interval, queued once per interval
 //! however many processes run the runtime.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use super::Ctx;
 use crate::config::Clocks;
 use crate::db::models::JobKind;
-use crate::db::{DbError, jobs, now_ms};
+use crate::db::{DbError, jobs};
+use crate::domain::Timestamp;
 
 /// Every scheduled job and how often it runs. The clocks of retention are
 /// looked at hourly, or four times within the shortest clock.
@@ -31,31 +31,56 @@ pub fn schedules(clocks: &Clocks) -> [(JobKind, Duration); 3] {
 /// How often each process looks at the schedules, at most.
 const POLL: Duration = Duration::from_secs(30);
 
-pub async fn run(ctx: Arc<Ctx>) -> Result<(), String> {
-    let schedules = schedules(&ctx.services.clocks);
-    let poll = schedules
-        .iter()
-        .map(|(_, every)| *every)
-        .fold(POLL, Duration::min);
-    loop {
+/// The schedules as the job runner keeps them: it looks at them when the
+/// clock has passed the next look, so that a test that moves the clock gets
+/// its scheduled jobs at the runner's next turn.
+pub struct Schedules {
+    every: [(JobKind, Duration); 3],
+    poll: Duration,
+    next_look: Timestamp,
+}
+
+impl Schedules {
+    pub fn new(clocks: &Clocks) -> Self {
+        let every = schedules(clocks);
+        let poll = every
+            .iter()
+            .map(|(_, every)| *every)
+            .fold(POLL, Duration::min);
+        Schedules {
+            every,
+            poll,
+            next_look: Timestamp::from_ms(0),
+        }
+    }
+
+    /// Queues each scheduled job whose interval has passed, once across
+    /// every process; returns how many were queued.
+    pub async fn queue_due(&mut self, ctx: &Ctx) -> Result<usize, DbError> {
+        let now = ctx.services.clock.now();
+        if now < self.next_look {
+            return Ok(0);
+        }
+        let every = self.every;
         let queued = ctx
             .services
             .db
             .write(move |c| {
-                let now = now_ms();
                 let mut queued = 0;
-                for (kind, every) in schedules {
-                    if jobs::run_if_due(c, kind, every.as_millis() as i64, now)?.is_some() {
+                for (kind, every) in every {
+                    if jobs::run_if_due(c, kind, every.as_millis() as i64, now.ms())?.is_some() {
                         queued += 1;
                     }
                 }
                 Ok::<_, DbError>(queued)
             })
-            .await
-            .map_err(|e| e.to_string())?;
-        if queued > 0 {
-            ctx.services.wake.jobs();
-        }
-        tokio::time::sleep(poll).await;
+            .await?;
+        self.next_look = now + self.poll;
+        Ok(queued)
+    }
+
+    /// The time until the next look.
+    pub fn until_next_look(&self, now: Timestamp) -> Duration {
+        self.next_look.since(now)
     }
 }

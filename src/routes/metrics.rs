@@ -10,7 +10,7 @@ use secrecy::ExposeSecret;
 
 use super::{AppState, ServerError};
 use crate::auth::constant_time_eq;
-use crate::db::{now_ms, outbox};
+use crate::db::outbox;
 use crate::metrics::Format;
 use crate::services::ServiceError;
 
@@ -22,6 +22,7 @@ pub async fn scrape(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ServerError> {
+    let clock = state.services.clock.clone();
     if !allowed(&state, &req) {
         return Ok(super::not_found(state, req).await);
     }
@@ -38,8 +39,9 @@ pub async fn scrape(
             depth
         }
     };
-    let age =
-        oldest.map(|created| Duration::from_millis(now_ms().saturating_sub(created).max(0) as u64));
+    let age = oldest.map(|created| {
+        Duration::from_millis(clock.now().ms().saturating_sub(created).max(0) as u64)
+    });
     let accept = req
         .headers()
         .get(header::ACCEPT)

@@ -13,8 +13,8 @@ use super::consent::{self, ConsentRecord, Time};
 use super::subscribers::erase_person;
 use super::{ServiceError, Services};
 use crate::db::api_tokens::{self, ApiToken};
-use crate::db::{Database, DbError, audit, lists, now_ms, stats, subscribers, subscriptions};
-use crate::domain::{ApiTokenId, Status, SubscriberEmail, SubscriberId, Token};
+use crate::db::{Database, DbError, audit, lists, stats, subscribers, subscriptions};
+use crate::domain::{ApiTokenId, Clock, Status, SubscriberEmail, SubscriberId, Token};
 
 /// What a token starts with, so that a leaked one is recognisable.
 pub const TOKEN_PREFIX: &str = "assent_";
@@ -37,13 +37,18 @@ impl Client {
 
 /// Makes a token named `name` and returns it, the only time it is shown;
 /// `None` when the name is taken.
-pub async fn issue(db: &Database, name: &str) -> Result<Option<String>, ServiceError> {
+pub async fn issue(
+    db: &Database,
+    clock: &Clock,
+    name: &str,
+) -> Result<Option<String>, ServiceError> {
+    let clock = clock.clone();
     let token = Token::generate()?;
     let (hash, name) = (token.hash(), name.to_owned());
     let created = db
         .write(move |c| {
             c.transaction(|c| {
-                let now = now_ms();
+                let now = clock.now().ms();
                 let Some(id) = api_tokens::create(c, &name, hash.as_bytes(), now)? else {
                     return Ok(None);
                 };
@@ -63,11 +68,17 @@ pub async fn issue(db: &Database, name: &str) -> Result<Option<String>, ServiceE
 }
 
 /// Revokes the token named `name`; `by` is who asked, for the audit log.
-pub async fn revoke(db: &Database, by: &str, name: &str) -> Result<bool, ServiceError> {
+pub async fn revoke(
+    db: &Database,
+    clock: &Clock,
+    by: &str,
+    name: &str,
+) -> Result<bool, ServiceError> {
+    let clock = clock.clone();
     let (by, name) = (by.to_owned(), name.to_owned());
     db.write(move |c| {
         c.transaction(|c| {
-            let now = now_ms();
+            let now = clock.now().ms();
             let revoked = api_tokens::revoke(c, &name, now)?;
             if revoked {
                 audit::record(c, &by, "revoke_token", &name, "", now)?;
@@ -110,12 +121,13 @@ async fn audited(
     action: &'static str,
     target: String,
 ) -> Result<(), ServiceError> {
+    let clock = services.clock.clone();
     let (id, actor) = (client.id, client.actor());
     services
         .db
         .write(move |c| {
             c.transaction(|c| {
-                let now = now_ms();
+                let now = clock.now().ms();
                 api_tokens::touch(c, id, now)?;
                 audit::record(c, &actor, action, &target, "", now)?;
                 Ok::<_, ServiceError>(())
@@ -289,6 +301,7 @@ pub async fn erase(
     client: &Client,
     email: &SubscriberEmail,
 ) -> Result<bool, ServiceError> {
+    let clock = services.clock.clone();
     let (key, hooks, actor) = (
         services.secret_key.clone(),
         services.webhooks.clone(),
@@ -299,7 +312,7 @@ pub async fn erase(
         .db
         .write(move |c| {
             c.transaction(|c| {
-                let now = now_ms();
+                let now = clock.now().ms();
                 api_tokens::touch(c, id, now)?;
                 let found = subscriptions::same_address(c, &email)?;
                 let Some(subscriber) = found.first() else {

@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::double_opt_in::end_subscription;
 use super::webhooks::Webhooks;
 use super::{ServiceError, Services};
-use crate::db::{self, DbConn, bounces, now_ms, subscribers, subscriptions};
+use crate::db::{self, DbConn, bounces, subscribers, subscriptions};
 use crate::domain::{BounceKind, Channel, Evidence, SubscriberEmail};
 
 /// Soft bounces within this window…
@@ -225,6 +225,7 @@ pub async fn process(
     notification: Notification,
     evidence: Evidence,
 ) -> Result<usize, ServiceError> {
+    let clock = services.clock.clone();
     let count = notification.reports.len();
     let source = format!("bounce webhook ({})", notification.format);
     let hooks = services.webhooks.clone();
@@ -233,7 +234,7 @@ pub async fn process(
         .write(move |c| {
             c.transaction(|c| {
                 for report in &notification.reports {
-                    record(c, &hooks, report, &source, &evidence, now_ms())?;
+                    record(c, &hooks, report, &source, &evidence, clock.now().ms())?;
                 }
                 Ok::<_, ServiceError>(())
             })

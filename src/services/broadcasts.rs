@@ -16,7 +16,7 @@ use diesel::Connection;
 use super::{Operator, Outcome, ServiceError, Services};
 use crate::db::models::{Broadcast, BroadcastStatus, JobKind, List};
 use crate::db::outbox::Recipient;
-use crate::db::{self, DbConn, audit, broadcasts, jobs, lists, now_ms, outbox, tokens};
+use crate::db::{self, DbConn, audit, broadcasts, jobs, lists, outbox, tokens};
 use crate::domain::{
     BroadcastId, Draft, LinkToken, MessageStatus, Status, SubscriberEmail, Token, TokenPurpose,
 };
@@ -171,6 +171,7 @@ pub async fn create(
     operator: &Operator,
     fields: Fields,
 ) -> Result<Result<BroadcastId, Refusal>, ServiceError> {
+    let clock = services.clock.clone();
     let email = operator.email.clone();
     services
         .db
@@ -179,7 +180,7 @@ pub async fn create(
                 let Some(list) = lists::by_slug(c, &fields.list)? else {
                     return Ok(Err(Refusal::UnknownList));
                 };
-                let now = now_ms();
+                let now = clock.now().ms();
                 let id =
                     broadcasts::create(c, list.id, &fields.subject, &fields.body, &email, now)?;
                 audit::record(
@@ -203,6 +204,7 @@ pub async fn edit(
     id: BroadcastId,
     fields: Fields,
 ) -> Result<Result<(), Refusal>, ServiceError> {
+    let clock = services.clock.clone();
     let email = operator.email.clone();
     services
         .db
@@ -217,7 +219,7 @@ pub async fn edit(
                 let Some(list) = lists::by_slug(c, &fields.list)? else {
                     return Ok(Err(Refusal::UnknownList));
                 };
-                let now = now_ms();
+                let now = clock.now().ms();
                 broadcasts::edit_draft(c, id, list.id, &fields.subject, &fields.body, now)?;
                 audit::record(
                     c,
@@ -241,6 +243,7 @@ pub async fn test_send(
     id: BroadcastId,
     to: SubscriberEmail,
 ) -> Result<Outcome, ServiceError> {
+    let clock = services.clock.clone();
     let (ctx, email) = (Arc::clone(services), operator.email.clone());
     let outcome = services
         .db
@@ -249,7 +252,7 @@ pub async fn test_send(
                 let Some(broadcast) = broadcasts::by_id(c, id)? else {
                     return Ok::<_, ServiceError>(Outcome::NotFound);
                 };
-                let now = now_ms();
+                let now = clock.now().ms();
                 let recipient = Recipient {
                     subscription_id: None,
                     email: &to,
@@ -284,6 +287,7 @@ pub async fn send(
     id: BroadcastId,
     at: Option<i64>,
 ) -> Result<Outcome, ServiceError> {
+    let clock = services.clock.clone();
     let email = operator.email.clone();
     let outcome = services
         .db
@@ -295,7 +299,7 @@ pub async fn send(
                 if broadcast.status != BroadcastStatus::Draft {
                     return Ok(Outcome::NotApplicable);
                 }
-                let now = now_ms();
+                let now = clock.now().ms();
                 let detail = match at.filter(|at| *at > now) {
                     Some(at) => {
                         broadcasts::schedule(c, id, at, now)?;
@@ -364,6 +368,7 @@ pub async fn control(
     id: BroadcastId,
     control: Control,
 ) -> Result<Outcome, ServiceError> {
+    let clock = services.clock.clone();
     let email = operator.email.clone();
     let outcome = services
         .db
@@ -372,7 +377,7 @@ pub async fn control(
                 let Some(broadcast) = broadcasts::locked(c, id)? else {
                     return Ok::<_, ServiceError>(Outcome::NotFound);
                 };
-                let now = now_ms();
+                let now = clock.now().ms();
                 use BroadcastStatus::*;
                 let action = match (control, broadcast.status) {
                     (Control::Pause, Sending) => {
@@ -422,8 +427,9 @@ pub enum Step {
 /// has come, queue the next thousand copies, or see whether every copy has
 /// gone.
 pub fn step(conn: &mut DbConn, services: &Services, id: BroadcastId) -> Result<Step, ServiceError> {
+    let clock = services.clock.clone();
     conn.transaction(|conn| {
-        let now = now_ms();
+        let now = clock.now().ms();
         let Some(broadcast) = broadcasts::locked(conn, id)? else {
             return Ok(Step::Over);
         };

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::{ServiceError, Services};
-use crate::db::{bounces, ledger, lists, now_ms, rfc3339, subscribers, subscriptions};
+use crate::db::{bounces, ledger, lists, rfc3339, subscribers, subscriptions};
 use crate::domain::{
     Act, BounceKind, Channel, EventId, ListId, Status, SubscriberId, SubscriptionId,
 };
@@ -100,6 +100,7 @@ pub async fn record(
     services: &Services,
     id: SubscriberId,
 ) -> Result<Option<ConsentRecord>, ServiceError> {
+    let clock = services.clock.clone();
     services
         .db
         .read(move |c| {
@@ -168,7 +169,7 @@ pub async fn record(
                     created_at: Time(subscriber.created_at),
                 },
                 subscriptions,
-                generated_at: Time(now_ms()),
+                generated_at: Time(clock.now().ms()),
             }))
         })
         .await

@@ -4,7 +4,7 @@ use super::turned_away::Reason;
 use super::{ServiceError, Services};
 use crate::db::models::List;
 use crate::db::stats::{self, DAY_MS, Delivery, ListCounts};
-use crate::db::{abuse, ledger, lists, now_ms, subscriptions};
+use crate::db::{abuse, ledger, lists, subscriptions};
 use crate::domain::{Act, Channel};
 
 /// Days of activity the dashboard shows.
@@ -58,7 +58,8 @@ pub struct Reconfirmation {
 }
 
 pub async fn figures(services: &Services) -> Result<Dashboard, ServiceError> {
-    let today = now_ms() / DAY_MS * DAY_MS;
+    let clock = services.clock.clone();
+    let today = clock.now().ms() / DAY_MS * DAY_MS;
     let reconfirm_after = services.clocks.reconfirm_after;
     let mut figures = services
         .db
@@ -110,7 +111,8 @@ pub async fn figures(services: &Services) -> Result<Dashboard, ServiceError> {
                         Some(age) => subscriptions::count_of(
                             c,
                             subscriptions::due_for_reconfirmation(
-                                now_ms() - i64::try_from(age.as_millis()).unwrap_or(i64::MAX),
+                                clock.now().ms()
+                                    - i64::try_from(age.as_millis()).unwrap_or(i64::MAX),
                             ),
                         )?,
                         None => 0,

@@ -12,7 +12,7 @@ use diesel::Connection;
 use super::{ServiceError, Services};
 use crate::db::models::{List, NewConsentEvent, Subscription, TokenRow};
 use crate::db::outbox::Recipient;
-use crate::db::{self, DbConn, bounces, lists, now_ms, outbox, subscriptions, tokens};
+use crate::db::{self, DbConn, bounces, lists, outbox, subscriptions, tokens};
 use crate::domain::list::wording_hash;
 use crate::domain::{
     Act, Channel, Draft, Evidence, LinkRef, LinkToken, ListId, MessageKind, Status,
@@ -70,6 +70,7 @@ pub async fn signup(
     services: &Arc<Services>,
     request: SignupRequest,
 ) -> Result<SignupOutcome, ServiceError> {
+    let clock = services.clock.clone();
     if request.honeypot {
         turned_away::record(services, Reason::Honeypot);
         let list = super::lists::open_list(services, request.list.clone()).await?;
@@ -89,7 +90,7 @@ pub async fn signup(
     let ctx = Arc::clone(services);
     let (outcome, queued) = services
         .db
-        .write(move |c| c.transaction(|c| record_signup(c, &ctx, &request, now_ms())))
+        .write(move |c| c.transaction(|c| record_signup(c, &ctx, &request, clock.now().ms())))
         .await?;
     if queued {
         services.wake.delivery();
@@ -223,6 +224,7 @@ pub async fn inspect_confirmation(
     services: &Services,
     link: LinkRef,
 ) -> Result<ConfirmState, ServiceError> {
+    let clock = services.clock.clone();
     services
         .db
         .read(move |conn| {
@@ -231,7 +233,7 @@ pub async fn inspect_confirmation(
             };
             let subscription = subscriptions::by_id(conn, token.subscription_id)?;
             let list = ListSummary::from(&lists::by_id(conn, subscription.list_id)?);
-            Ok(confirm_state(&token, &subscription, list, now_ms()))
+            Ok(confirm_state(&token, &subscription, list, clock.now().ms()))
         })
         .await
 }
@@ -277,10 +279,13 @@ pub async fn confirm(
     link: LinkRef,
     evidence: Evidence,
 ) -> Result<ConfirmState, ServiceError> {
+    let clock = services.clock.clone();
     let ctx = Arc::clone(services);
     let (state, confirmed_now) = services
         .db
-        .write(move |c| c.transaction(|c| record_confirmation(c, &ctx, &link, &evidence, now_ms())))
+        .write(move |c| {
+            c.transaction(|c| record_confirmation(c, &ctx, &link, &evidence, clock.now().ms()))
+        })
         .await?;
     if confirmed_now {
         services.metrics.confirmations.inc();
@@ -394,6 +399,7 @@ pub async fn unsubscribe(
     channel: Channel,
     evidence: Evidence,
 ) -> Result<UnsubscribeState, ServiceError> {
+    let clock = services.clock.clone();
     let hooks = services.webhooks.clone();
     let state = services
         .db
@@ -405,7 +411,14 @@ pub async fn unsubscribe(
                 db::backend::lock_subscription(conn, token.subscription_id)?;
                 let subscription = subscriptions::by_id(conn, token.subscription_id)?;
                 let list = ListSummary::from(&lists::by_id(conn, subscription.list_id)?);
-                if end_subscription(conn, &hooks, &subscription, channel, &evidence, now_ms())? {
+                if end_subscription(
+                    conn,
+                    &hooks,
+                    &subscription,
+                    channel,
+                    &evidence,
+                    clock.now().ms(),
+                )? {
                     Ok(UnsubscribeState::Subscribed { list })
                 } else {
                     Ok(UnsubscribeState::AlreadyUnsubscribed { list })
@@ -536,6 +549,7 @@ mod tests {
     use crate::auth::SecretKey;
     use crate::config::{DatabaseUrl, Settings};
     use crate::db::Database;
+    use crate::domain::Clock;
     use crate::i18n::Lang;
 
     const MINUTE: i64 = 60_000;
@@ -553,7 +567,8 @@ mod tests {
         })
         .expect("defaults");
         let base_url = url::Url::parse("http://127.0.0.1:8080").expect("url");
-        Services::from_settings(&settings, db, SecretKey::new(vec![7; 32]), base_url, None)
+        let key = SecretKey::new(vec![7; 32]);
+        Services::from_settings(&settings, db, key, base_url, None, Clock::system())
     }
 
     fn request(email: &str) -> SignupRequest {

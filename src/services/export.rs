@@ -7,7 +7,7 @@ use futures_util::Stream;
 
 use super::{Operator, ServiceError, Services};
 use crate::db::export::{self, ExportRow};
-use crate::db::{DbConn, audit, now_ms, rfc3339};
+use crate::db::{DbConn, audit, rfc3339};
 use crate::domain::{Status, SubscriptionId};
 
 pub const HEADER: [&str; 6] = [
@@ -103,6 +103,7 @@ pub async fn stream(
     operator: &Operator,
     filter: Filter,
 ) -> Result<impl Stream<Item = Result<Vec<u8>, ServiceError>> + use<>, ServiceError> {
+    let clock = services.clock.clone();
     let email = operator.email.clone();
     let detail = format!(
         "list={} status={}",
@@ -118,7 +119,7 @@ pub async fn stream(
                 "export",
                 "subscribers",
                 &detail,
-                now_ms(),
+                clock.now().ms(),
             )?)
         })
         .await?;

@@ -18,7 +18,7 @@ use super::export::from_spreadsheet;
 use super::{Operator, ServiceError, Services};
 use crate::db::imports::{self, Progress};
 use crate::db::models::{Import, ImportStatus, JobKind, JobStatus, List};
-use crate::db::{DbConn, audit, jobs, lists, now_ms, subscriptions, suppressions};
+use crate::db::{DbConn, audit, jobs, lists, subscriptions, suppressions};
 use crate::domain::list::wording_hash;
 use crate::domain::{
     Act, Channel, EmailError, Evidence, ImportId, JobId, NameError, SubscriberEmail, SubscriberName,
@@ -133,6 +133,7 @@ pub async fn begin(
     operator: &Operator,
     slug: String,
 ) -> Result<Upload, UploadError> {
+    let clock = services.clock.clone();
     let email = operator.email.clone();
     let started = services
         .db
@@ -140,7 +141,7 @@ pub async fn begin(
             let Some(list) = lists::by_slug(c, &slug)? else {
                 return Ok::<_, ServiceError>(None);
             };
-            let id = imports::create(c, list.id, &email, now_ms())?;
+            let id = imports::create(c, list.id, &email, clock.now().ms())?;
             Ok(Some((id, list)))
         })
         .await?;
@@ -215,6 +216,7 @@ impl Upload {
         request_id: Option<String>,
         held: bool,
     ) -> Result<Hold, UploadError> {
+        let clock = services.clock.clone();
         if !self.line.is_empty() {
             self.end_line();
         }
@@ -251,7 +253,7 @@ impl Upload {
             .db
             .write(move |c| {
                 c.transaction(|c| {
-                    let now = now_ms();
+                    let now = clock.now().ms();
                     let run_at = if held { now + HOLD_MS } else { now };
                     imports::uploaded(c, id, total, size)?;
                     let job = jobs::enqueue(
@@ -368,8 +370,9 @@ pub enum Step {
 /// Reads the next piece of the file and adds its addresses, in one
 /// transaction; the job's runner calls this until it says `Finished`.
 pub fn step(conn: &mut DbConn, services: &Services, job: &ImportJob) -> Result<Step, ServiceError> {
+    let clock = services.clock.clone();
     conn.transaction(|conn| {
-        let now = now_ms();
+        let now = clock.now().ms();
         let Some((import, _)) = imports::by_id(conn, job.import)? else {
             return Ok(Step::Finished);
         };
@@ -652,8 +655,9 @@ pub fn step_held(
     services: &Services,
     hold: &Hold,
 ) -> Result<Option<(Step, Hold)>, ServiceError> {
+    let clock = services.clock.clone();
     conn.transaction(|conn| {
-        let now = now_ms();
+        let now = clock.now().ms();
         if !holds(conn, hold, now)? {
             return Ok(None);
         }
@@ -676,11 +680,12 @@ pub fn step_held(
 /// Hands a held import to the runners now (its process was interrupted);
 /// false when the hold was lost already.
 pub async fn let_go(services: &Services, hold: Hold) -> Result<bool, ServiceError> {
+    let clock = services.clock.clone();
     services
         .db
         .write(move |c| {
             c.transaction(|c| {
-                let now = now_ms();
+                let now = clock.now().ms();
                 let held = holds(c, &hold, now)?;
                 if held {
                     jobs::release(c, hold.job, now, None)?;
@@ -714,9 +719,9 @@ pub async fn problems_after(
 }
 
 /// Marks an import whose job failed for good.
-pub fn fail(conn: &mut DbConn, job: &ImportJob) -> Result<(), ServiceError> {
+pub fn fail(conn: &mut DbConn, job: &ImportJob, now: i64) -> Result<(), ServiceError> {
     match imports::by_id(conn, job.import)? {
-        Some((import, _)) => end(conn, job, &import, ImportStatus::Failed, now_ms()),
+        Some((import, _)) => end(conn, job, &import, ImportStatus::Failed, now),
         None => Ok(()),
     }
 }

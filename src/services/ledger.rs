@@ -7,9 +7,9 @@ use std::collections::HashSet;
 use diesel::Connection;
 
 use super::ServiceError;
-use crate::db::{Database, DbConn, ledger, now_ms};
-use crate::domain::EventId;
+use crate::db::{Database, DbConn, ledger};
 use crate::domain::ledger::{ErasureFacts, GENESIS, link};
+use crate::domain::{Clock, EventId};
 
 /// Links read per query while verifying.
 const PAGE: i64 = 1000;
@@ -141,14 +141,15 @@ pub fn verify(conn: &mut DbConn) -> Result<Verification, ServiceError> {
 }
 
 /// Verifies the chain and records the result for the dashboard.
-pub async fn check(db: &Database) -> Result<Verification, ServiceError> {
+pub async fn check(db: &Database, clock: &Clock) -> Result<Verification, ServiceError> {
+    let checked_at = clock.now().ms();
     let verification = db.read(verify).await?;
     let recorded = verification.clone();
     db.write(move |c| {
         ledger::record_check(
             c,
             &ledger::Check {
-                checked_at: now_ms(),
+                checked_at,
                 events: recorded.events,
                 head: recorded.head,
                 broken_event: match recorded.broken {

@@ -5,7 +5,7 @@ use diesel::Connection;
 
 use super::{Operator, ServiceError, Services};
 use crate::db::models::List;
-use crate::db::{audit, lists, now_ms, stats};
+use crate::db::{audit, lists, stats};
 use crate::domain::ListId;
 use crate::domain::list::default_wording;
 use crate::i18n::Lang;
@@ -107,6 +107,7 @@ pub async fn create(
     operator: &Operator,
     fields: ListFields,
 ) -> Result<Option<ListId>, ServiceError> {
+    let clock = services.clock.clone();
     let email = operator.email.clone();
     let org_name = services.composer.org_name().to_owned();
     services
@@ -116,7 +117,7 @@ pub async fn create(
                 if lists::slug_taken(c, &fields.slug)? {
                     return Ok(None);
                 }
-                let now = now_ms();
+                let now = clock.now().ms();
                 let wording = if fields.consent_wording.is_empty() {
                     default_wording(&fields.name, &org_name, fields.lang)
                 } else {
@@ -153,6 +154,7 @@ pub async fn update(
     id: ListId,
     fields: ListFields,
 ) -> Result<bool, ServiceError> {
+    let clock = services.clock.clone();
     let email = operator.email.clone();
     services
         .db
@@ -161,7 +163,7 @@ pub async fn update(
                 let Some(list) = lists::find(c, id)? else {
                     return Ok(false);
                 };
-                let now = now_ms();
+                let now = clock.now().ms();
                 lists::update(c, id, &fields.name, &fields.description, fields.lang)?;
                 let mut detail = format!("name, description and language ({})", fields.lang);
                 if !fields.consent_wording.is_empty()
@@ -192,6 +194,7 @@ pub async fn set_archived(
     id: ListId,
     archive: bool,
 ) -> Result<Option<bool>, ServiceError> {
+    let clock = services.clock.clone();
     let email = operator.email.clone();
     services
         .db
@@ -202,7 +205,7 @@ pub async fn set_archived(
             if list.archived_at.is_some() == archive {
                 return Ok(Some(archive));
             }
-            let now = now_ms();
+            let now = clock.now().ms();
             lists::set_archived(c, id, archive.then_some(now))?;
             let action = if archive {
                 "archive_list"

@@ -30,12 +30,14 @@ use tokio::sync::Notify;
 
 use crate::auth::SecretKey;
 use crate::db::{Database, DbError};
-use crate::domain::Evidence;
+use crate::domain::{Clock, Evidence};
 use crate::mail::Composer;
 
 /// What the services need, built once at start and shared.
 pub struct Services {
     pub db: Database,
+    /// Where "now" comes from; tests move it.
+    pub clock: Clock,
     /// Holds the mail settings: sender, public origin, link lifetimes.
     pub composer: Composer,
     /// Keys the suppression list's hashes.
@@ -74,6 +76,7 @@ impl Services {
         secret_key: SecretKey,
         base_url: url::Url,
         dkim: Option<crate::mail::dkim::Dkim>,
+        clock: Clock,
     ) -> Self {
         let sending_warnings =
             warnings::SendingWarning::find(settings.smtp.is_some(), &base_url, &settings.mail_from);
@@ -93,6 +96,7 @@ impl Services {
             .map(|max| pow::ProofOfWork::new(&secret_key, max));
         Services {
             db,
+            clock,
             composer,
             secret_key,
             default_list: crate::domain::list::slugify(&settings.default_list),

@@ -13,7 +13,7 @@ use sha2::Sha256;
 use super::turned_away::{self, Reason};
 use super::{ServiceError, Services};
 use crate::auth::SecretKey;
-use crate::db::{DbError, abuse, now_ms};
+use crate::db::{DbError, abuse};
 
 /// How long a challenge may be solved and used.
 pub const LIFETIME: Duration = Duration::from_secs(10 * 60);
@@ -48,11 +48,6 @@ impl ProofOfWork {
             key: hex::encode(mac.finalize().into_bytes()),
             max_number,
         }
-    }
-
-    /// A new challenge, good for [`LIFETIME`].
-    pub fn challenge(&self) -> Result<Challenge, ServiceError> {
-        self.challenge_at(now_ms())
     }
 
     /// A challenge as made at `now` (Unix milliseconds).
@@ -104,6 +99,7 @@ fn expiry(salt: &str) -> Option<i64> {
 /// on any process sharing the database. `Ok` when proof of work is off; a
 /// refusal is counted among the signups turned away.
 pub async fn redeem(services: &Services, solution: Option<&str>) -> Result<(), Redeem> {
+    let clock = services.clock.clone();
     let Some(pow) = &services.pow else {
         return Ok(());
     };
@@ -114,7 +110,7 @@ pub async fn redeem(services: &Services, solution: Option<&str>) -> Result<(), R
     let solution = solution
         .filter(|s| !s.trim().is_empty())
         .ok_or_else(|| refused(PowError::Missing))?;
-    let (challenge, expires_at) = pow.check(solution, now_ms()).map_err(refused)?;
+    let (challenge, expires_at) = pow.check(solution, clock.now().ms()).map_err(refused)?;
     let fresh = services
         .db
         .write(move |c| abuse::spend_challenge(c, &challenge, expires_at).map_err(DbError::from))
@@ -164,7 +160,7 @@ mod tests {
     #[test]
     fn a_solved_challenge_checks_until_it_expires() {
         let pow = pow();
-        let now = now_ms();
+        let now = crate::domain::Clock::system().now().ms();
         let challenge = pow.challenge_at(now).expect("challenge");
         let solution = solve(&challenge);
         let (solved, expires) = pow.check(&solution, now).expect("good");
@@ -177,10 +173,10 @@ mod tests {
     #[test]
     fn another_servers_key_or_garbage_is_wrong() {
         let other = ProofOfWork::new(&SecretKey::new(vec![8; 32]), 1_000);
-        let solution = solve(&other.challenge().expect("challenge"));
-        assert_eq!(pow().check(&solution, now_ms()), Err(PowError::Wrong));
+        let solution = solve(&other.challenge_at(0).expect("challenge"));
+        assert_eq!(pow().check(&solution, 0), Err(PowError::Wrong));
         for junk in ["", "not base64!", "e30=", &"A".repeat(5000)] {
-            assert_eq!(pow().check(junk, now_ms()), Err(PowError::Wrong), "{junk}");
+            assert_eq!(pow().check(junk, 0), Err(PowError::Wrong), "{junk}");
         }
     }
 

@@ -22,7 +22,7 @@ use super::subscribers::erase_person;
 use super::{ServiceError, Services};
 use crate::db::models::{Subscriber, Subscription};
 use crate::db::outbox::{self, Recipient};
-use crate::db::{self, DbConn, lists, now_ms, subscribers, subscriptions, tokens};
+use crate::db::{self, DbConn, lists, subscribers, subscriptions, tokens};
 use crate::domain::list::wording_hash;
 use crate::domain::{
     Act, Channel, Draft, Evidence, LinkRef, Status, SubscriberEmail, SubscriberId, TokenPurpose,
@@ -190,6 +190,7 @@ pub async fn keep(
     link: LinkRef,
     evidence: Evidence,
 ) -> Result<KeepState, ServiceError> {
+    let clock = services.clock.clone();
     services
         .db
         .write(move |c| {
@@ -202,7 +203,7 @@ pub async fn keep(
                 let KeepState::Subscribed { list } = keep_state(c, &subscription)? else {
                     return keep_state(c, &subscription);
                 };
-                let now = now_ms();
+                let now = clock.now().ms();
                 let current = lists::by_id(c, subscription.list_id)?;
                 let hash = wording_hash(&current.consent_wording);
                 subscriptions::mark_reconfirmed(c, subscription.id, now)?;
@@ -298,6 +299,7 @@ pub async fn change(
     change: Change,
     evidence: Evidence,
 ) -> Result<Changed, ServiceError> {
+    let clock = services.clock.clone();
     let hooks = services.webhooks.clone();
     let mail = OwnMail::of(services);
     let changed = services
@@ -314,7 +316,7 @@ pub async fn change(
                 };
                 db::backend::lock_subscription(c, subscription.id)?;
                 let subscription = subscriptions::by_id(c, subscription.id)?;
-                let now = now_ms();
+                let now = clock.now().ms();
                 match (change, subscription.status) {
                     (Change::Leave, Status::Confirmed | Status::Pending) => {
                         end_subscription(
@@ -377,6 +379,7 @@ pub async fn ask_by_mail(
     link: LinkRef,
     asked: ByMail,
 ) -> Result<Asked, ServiceError> {
+    let clock = services.clock.clone();
     let mail = OwnMail::of(services);
     let asked = services
         .db
@@ -386,7 +389,14 @@ pub async fn ask_by_mail(
                     return Ok::<_, ServiceError>(Asked::NotFound);
                 };
                 let lang = lists::by_id(c, subscription.list_id)?.lang();
-                mail_link(c, &mail, &subscription, &subscriber, asked, now_ms())?;
+                mail_link(
+                    c,
+                    &mail,
+                    &subscription,
+                    &subscriber,
+                    asked,
+                    clock.now().ms(),
+                )?;
                 Ok(Asked::Asked(lang))
             })
         })
@@ -400,13 +410,14 @@ fn opened_by_mailed_link(
     conn: &mut DbConn,
     link: &LinkRef,
     purpose: TokenPurpose,
+    now: i64,
 ) -> Result<OwnLinkState<(Subscriber, Lang)>, ServiceError> {
     let Some(token) = tokens::find(conn, link, purpose)? else {
         return Ok(OwnLinkState::NotFound);
     };
     let subscription = subscriptions::by_id(conn, token.subscription_id)?;
     let lang = lists::by_id(conn, subscription.list_id)?.lang();
-    if token.expires_at.is_none_or(|t| t <= now_ms()) {
+    if token.expires_at.is_none_or(|t| t <= now) {
         return Ok(OwnLinkState::Expired(lang));
     }
     let subscriber = subscriptions::subscriber_by_id(conn, subscription.subscriber_id)?;
@@ -419,9 +430,10 @@ pub async fn record(
     services: &Services,
     link: LinkRef,
 ) -> Result<OwnLinkState<ConsentRecord>, ServiceError> {
+    let now = services.clock.now().ms();
     let opened = services
         .db
-        .read(move |c| opened_by_mailed_link(c, &link, TokenPurpose::Record))
+        .read(move |c| opened_by_mailed_link(c, &link, TokenPurpose::Record, now))
         .await?;
     Ok(match opened {
         OwnLinkState::Open((subscriber, lang)) => {
@@ -440,9 +452,10 @@ pub async fn inspect_erasure(
     services: &Services,
     link: LinkRef,
 ) -> Result<OwnLinkState<Lang>, ServiceError> {
+    let now = services.clock.now().ms();
     let opened = services
         .db
-        .read(move |c| opened_by_mailed_link(c, &link, TokenPurpose::Erase))
+        .read(move |c| opened_by_mailed_link(c, &link, TokenPurpose::Erase, now))
         .await?;
     Ok(opened.map(|(_, lang)| lang))
 }
@@ -450,15 +463,17 @@ pub async fn inspect_erasure(
 /// Erases the person, as an operator's erasure does, through the link
 /// mailed for it.
 pub async fn erase(services: &Services, link: LinkRef) -> Result<OwnLinkState<Lang>, ServiceError> {
+    let clock = services.clock.clone();
     let (key, hooks) = (services.secret_key.clone(), services.webhooks.clone());
     let erased = services
         .db
         .write(move |c| {
             c.transaction(|c| {
-                let opened = opened_by_mailed_link(c, &link, TokenPurpose::Erase)?;
+                let now = clock.now().ms();
+                let opened = opened_by_mailed_link(c, &link, TokenPurpose::Erase, now)?;
                 if let OwnLinkState::Open((subscriber, _)) = &opened {
                     let by = "the person themselves";
-                    erase_person(c, &hooks, &key, subscriber, by, now_ms())?;
+                    erase_person(c, &hooks, &key, subscriber, by, now)?;
                 }
                 Ok::<_, ServiceError>(opened)
             })

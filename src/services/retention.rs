@@ -14,8 +14,8 @@ use super::imports::MAILS_PER_MINUTE;
 use super::webhooks::Webhooks;
 use crate::config::Clocks;
 use crate::db::outbox::Recipient;
-use crate::db::{Database, DbConn, audit, now_ms, outbox, subscribers, subscriptions};
-use crate::domain::{Channel, Draft, Evidence, MessageKind, SubscriberEmail, TokenPurpose};
+use crate::db::{Database, DbConn, audit, outbox, subscribers, subscriptions};
+use crate::domain::{Channel, Clock, Draft, Evidence, MessageKind, SubscriberEmail, TokenPurpose};
 
 /// Subscriptions one transaction works on.
 const STEP: i64 = 500;
@@ -53,12 +53,13 @@ fn before(now: i64, age: Duration) -> i64 {
 /// reconfirmations were queued.
 pub async fn run(
     db: &Database,
+    clock: &Clock,
     hooks: &Webhooks,
     clocks: Clocks,
     sender: &str,
     dry_run: bool,
 ) -> Result<Report, ServiceError> {
-    let now = now_ms();
+    let now = clock.now().ms();
     if dry_run {
         return db.read(move |c| due(c, &clocks, now)).await;
     }

@@ -13,7 +13,7 @@ use diesel::Connection;
 use super::{ServiceError, Services};
 use crate::auth::verify_password;
 use crate::db::admins::{self, Session};
-use crate::db::{audit, backend, now_ms};
+use crate::db::{audit, backend};
 use crate::domain::Token;
 
 /// Failures counted per account and per client…
@@ -46,7 +46,8 @@ pub async fn login(
     password: String,
     client: String,
 ) -> Result<LoginOutcome, ServiceError> {
-    let now = now_ms();
+    let clock = services.clock.clone();
+    let now = clock.now().ms();
     let (key, from) = (email.clone(), client.clone());
     let attempt = services
         .db
@@ -137,8 +138,9 @@ fn count_attempt(
 /// The session a cookie's token opens, if it is still alive; its last use
 /// is recorded now and then.
 pub async fn current(services: &Services, token: Token) -> Result<Option<Session>, ServiceError> {
+    let clock = services.clock.clone();
     let hash = token.hash();
-    let now = now_ms();
+    let now = clock.now().ms();
     let session = services
         .db
         .read(move |c| Ok::<_, ServiceError>(admins::session(c, hash.as_bytes(), now - IDLE_MS)?))
@@ -157,11 +159,12 @@ pub async fn current(services: &Services, token: Token) -> Result<Option<Session
 
 /// Ends a session.
 pub async fn logout(services: &Services, session: &Session) -> Result<(), ServiceError> {
+    let clock = services.clock.clone();
     let (id, email) = (session.id, session.email.clone());
     services
         .db
         .write(move |c| {
-            let now = now_ms();
+            let now = clock.now().ms();
             admins::delete_session(c, id)?;
             audit::record(c, &email, "logout", "operators' area", "", now)?;
             Ok::<_, ServiceError>(())

@@ -15,7 +15,7 @@ use super::webhooks::Webhooks;
 use super::{Operator, Outcome, ServiceError, Services};
 use crate::auth::SecretKey;
 use crate::db::models::{Subscriber, Subscription};
-use crate::db::{self, DbConn, audit, lists, now_ms, subscribers, subscriptions, suppressions};
+use crate::db::{self, DbConn, audit, lists, subscribers, subscriptions, suppressions};
 use crate::domain::{Act, Channel, Status, SubscriberEmail, SubscriberId, SubscriptionId};
 
 /// One page of the search.
@@ -77,6 +77,7 @@ pub async fn consent_export(
     operator: &Operator,
     id: SubscriberId,
 ) -> Result<Option<ConsentRecord>, ServiceError> {
+    let clock = services.clock.clone();
     let Some(record) = consent::record(services, id).await? else {
         return Ok(None);
     };
@@ -90,7 +91,7 @@ pub async fn consent_export(
                 "consent_export",
                 &format!("subscriber #{id}"),
                 "",
-                now_ms(),
+                clock.now().ms(),
             )?)
         })
         .await?;
@@ -120,12 +121,13 @@ pub async fn resend_confirmation(
     subscriber_id: SubscriberId,
     subscription_id: SubscriptionId,
 ) -> Result<Outcome, ServiceError> {
+    let clock = services.clock.clone();
     let (ctx, operator) = (Arc::clone(services), operator.clone());
     let outcome = services
         .db
         .write(move |c| {
             c.transaction::<_, ServiceError, _>(|conn| {
-                let now = now_ms();
+                let now = clock.now().ms();
                 let Some(subscription) = locked(conn, subscriber_id, subscription_id)? else {
                     return Ok(Outcome::NotFound);
                 };
@@ -172,12 +174,13 @@ pub async fn unsubscribe(
     subscriber_id: SubscriberId,
     subscription_id: SubscriptionId,
 ) -> Result<Outcome, ServiceError> {
+    let clock = services.clock.clone();
     let (operator, hooks) = (operator.clone(), services.webhooks.clone());
     services
         .db
         .write(move |c| {
             c.transaction(|conn| {
-                let now = now_ms();
+                let now = clock.now().ms();
                 let Some(subscription) = locked(conn, subscriber_id, subscription_id)? else {
                     return Ok(Outcome::NotFound);
                 };
@@ -214,13 +217,14 @@ pub async fn erase(
     operator: &Operator,
     subscriber_id: SubscriberId,
 ) -> Result<Outcome, ServiceError> {
+    let clock = services.clock.clone();
     let (key, email) = (services.secret_key.clone(), operator.email.clone());
     let hooks = services.webhooks.clone();
     let outcome = services
         .db
         .write(move |c| {
             c.transaction(|conn| {
-                let now = now_ms();
+                let now = clock.now().ms();
                 let Some(subscriber) = subscribers::by_id(conn, subscriber_id)? else {
                     return Ok::<_, ServiceError>(Outcome::NotFound);
                 };

@@ -662,7 +662,7 @@ async fn a_session_unused_for_twelve_hours_has_ended() {
     let app = spawn_app().await;
     let operator = app.signed_in().await;
     assert_eq!(operator.get("/admin").await.status(), 200);
-    let twelve_hours_ago = assent::db::now_ms() - 12 * 3600 * 1000 - 1000;
+    let twelve_hours_ago = crate::support::wall_ms() - 12 * 3600 * 1000 - 1000;
     diesel::update(admin_sessions::table)
         .set(admin_sessions::last_seen_at.eq(twelve_hours_ago))
         .execute(&mut *app.conn())
@@ -760,20 +760,17 @@ async fn the_dashboard_counts_follow_every_change_without_counting_rows() {
 
     // The heartbeat folds the +1 and -1 rows into one per key; the figures
     // stay the same.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    loop {
+    let folded = async || {
         use assent::db::schema::subscription_tallies;
         use diesel::prelude::*;
         let rows: i64 = subscription_tallies::table
             .count()
             .get_result(&mut app.conn())
             .expect("tallies");
-        if rows <= 6 {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "{rows} tallies left");
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+        rows <= 6
+    };
+    let limit = std::time::Duration::from_secs(15);
+    crate::support::eventually("the tallies folded", limit, folded).await;
     let (api, dashboard) = shown(&app, &operator, &token).await;
     assert_eq!(api, counts);
     assert!(dashboard.contains(&rate), "{rate} confirmed");

@@ -226,7 +226,7 @@ async fn a_recipient_the_relay_refuses_for_good_counts_as_a_hard_bounce() {
         use assent::db::schema::outbox;
         use diesel::prelude::*;
         diesel::update(outbox::table)
-            .set(outbox::created_at.eq(assent::db::now_ms() - 11 * 60_000))
+            .set(outbox::created_at.eq(crate::support::wall_ms() - 11 * 60_000))
             .execute(&mut *app.conn() as &mut assent::db::DbConn)
             .unwrap();
     }

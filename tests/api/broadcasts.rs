@@ -12,6 +12,7 @@ use diesel::prelude::*;
 
 use crate::support::admin::{OPERATOR, Operator, PASSWORD, create_operator_in};
 use crate::support::app::{MAIL_WAIT, TestApp, connect, link, spawn_app_with, test_env};
+use crate::support::eventually;
 use crate::support::process::{free_port, spawn, wait_until_up};
 use crate::support::seed::{Seeded, addresses, seed};
 use crate::support::smtp::SmtpServer;
@@ -53,19 +54,10 @@ fn copies(smtp: &SmtpServer, subject: &str) -> HashMap<String, usize> {
 /// Waits until the broadcast's page says it was sent: every copy went and
 /// the broadcast's job has seen it.
 async fn until_sent(app: &TestApp, operator: &Operator, page: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let html = operator.html(page).await;
-        if html.contains("badge-sent") {
-            app.settle().await;
-            return html;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the broadcast was not sent: {html}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let sent = async || operator.html(page).await.contains("badge-sent");
+    eventually("the broadcast sent", Duration::from_secs(30), sent).await;
+    app.settle().await;
+    operator.html(page).await
 }
 
 fn waiting(app: &TestApp) -> i64 {
@@ -163,21 +155,18 @@ async fn an_unsubscribe_during_the_send_stops_that_copy() {
     assert_eq!(press(&operator, &page, "send", &[]).await, 303);
     // The last reader's copy is queued but not yet sent: they leave.
     let last = readers.last().unwrap().clone();
-    let deadline = Instant::now() + MAIL_WAIT;
-    let unsubscribe = loop {
-        let found: Option<Option<String>> = outbox::table
+    let queued = || -> Option<String> {
+        outbox::table
             .filter(outbox::recipient.eq(&last))
             .filter(outbox::status.eq(MessageStatus::Queued))
             .select(outbox::unsubscribe_link)
-            .first(&mut *app.conn() as &mut DbConn)
+            .first::<Option<String>>(&mut *app.conn() as &mut DbConn)
             .optional()
-            .unwrap();
-        if let Some(Some(link)) = found {
-            break link;
-        }
-        assert!(Instant::now() < deadline, "the copy was queued");
-        tokio::time::sleep(Duration::from_millis(20)).await;
+            .unwrap()
+            .flatten()
     };
+    eventually("the copy queued", MAIL_WAIT, async || queued().is_some()).await;
+    let unsubscribe = queued().expect("queued");
     assert!(!copies(&app.smtp, "Midway").is_empty() || waiting(&app) > 0);
     assert_eq!(
         app.post(&format!("/unsubscribe/{unsubscribe}"))
@@ -204,12 +193,11 @@ async fn a_paused_broadcast_stops_and_resumes_where_it_was() {
     app.settle().await;
     let at_pause = copies(&app.smtp, "Paused").len();
     assert!(at_pause < 400, "paused before the end: {at_pause}");
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    app.settle().await;
+    app.advance(Duration::from_secs(3600)).await;
     assert_eq!(
         copies(&app.smtp, "Paused").len(),
         at_pause,
-        "nothing goes while paused"
+        "nothing goes while paused, an hour later"
     );
     let paused = operator.html(&page).await;
     assert!(paused.contains("badge-paused"));
@@ -244,22 +232,15 @@ async fn a_new_signup_is_confirmed_at_once_while_a_large_broadcast_goes_out() {
     app.smtp.wait_for_async(200, MAIL_WAIT).await;
     let signed_up = Instant::now();
     assert_eq!(app.signup("newcomer@example.com").await.status(), 200);
-    let deadline = signed_up + Duration::from_secs(2);
-    loop {
-        let confirmation = app
-            .smtp
-            .messages()
-            .into_iter()
-            .any(|m| m.rcpt_to[0] == "newcomer@example.com");
-        if confirmation {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the confirmation waited behind the broadcast"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let confirmation = async || {
+        let mails = app.smtp.messages();
+        mails.iter().any(|m| m.rcpt_to[0] == "newcomer@example.com")
+    };
+    eventually("the confirmation sent", MAIL_WAIT, confirmation).await;
+    assert!(
+        signed_up.elapsed() < Duration::from_secs(2),
+        "the confirmation waited behind the broadcast"
+    );
     assert!(waiting(&app) > 0, "the broadcast was still going out");
     app.settle().await;
 }
@@ -310,22 +291,11 @@ async fn a_scheduled_broadcast_waits_for_its_time_and_a_cancelled_one_sends_noth
     app.seed(&addresses("reader", 20), Seeded::Confirmed);
     let operator = app.signed_in().await;
     let page = write(&operator, "Later", "Hello.").await;
-    let soon = time::OffsetDateTime::now_utc() + time::Duration::seconds(2);
-    let at = soon
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap();
+    let tomorrow = assent::domain::Timestamp::from_ms(app.now()) + Duration::from_secs(86_400);
+    let at = tomorrow.rfc3339();
     assert_eq!(press(&operator, &page, "send", &[("at", &at)]).await, 303);
     assert!(operator.html(&page).await.contains("badge-scheduled"));
-    app.settle().await;
-    assert!(copies(&app.smtp, "Later").is_empty(), "not before its time");
-    tokio::time::sleep(Duration::from_millis(2500)).await;
-    app.wake();
-    let deadline = Instant::now() + MAIL_WAIT;
-    while copies(&app.smtp, "Later").len() < 20 {
-        assert!(Instant::now() < deadline, "sent at its time");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-
+    // Sessions end after a day: the operator acts before the clock moves.
     let other = write(&operator, "Never", "Hello.").await;
     let far = "2099-01-01T00:00";
     assert_eq!(press(&operator, &other, "send", &[("at", far)]).await, 303);
@@ -335,6 +305,11 @@ async fn a_scheduled_broadcast_waits_for_its_time_and_a_cancelled_one_sends_noth
         press(&operator, &other, "send", &[("at", "not a time")]).await,
         422
     );
+    app.advance(Duration::from_secs(86_000)).await;
+    assert!(copies(&app.smtp, "Later").is_empty(), "not before its time");
+    app.advance(Duration::from_secs(400)).await;
+    let all_sent = async || copies(&app.smtp, "Later").len() == 20;
+    eventually("sent at its time", MAIL_WAIT, all_sent).await;
 }
 
 /// Killed with SIGKILL in the middle of a broadcast: after the restart every
@@ -361,12 +336,12 @@ async fn a_broadcast_cut_short_by_a_kill_resumes_with_at_most_the_in_flight_sent
     assert_eq!(operator.login(OPERATOR, PASSWORD).await.status(), 303);
     let page = write(&operator, "Resilient", "Hello.").await;
     assert_eq!(press(&operator, &page, "send", &[]).await, 303);
-    while copies(&smtp, "Resilient").len() < 150 {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    let begun = async || copies(&smtp, "Resilient").len() >= 150;
+    eventually("150 copies sent", MAIL_WAIT, begun).await;
     server.0.kill().unwrap();
     server.0.wait().unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The SMTP server has finished reading what the killed process sent.
+    smtp.wait_for_quiet(Duration::from_millis(200));
     let received_before: usize = copies(&smtp, "Resilient").values().sum();
     let recorded: i64 = outbox::table
         .filter(outbox::kind.eq(MessageKind::Broadcast))
@@ -379,12 +354,15 @@ async fn a_broadcast_cut_short_by_a_kill_resumes_with_at_most_the_in_flight_sent
 
     smtp.set_delay(Duration::ZERO);
     let _server = spawn(&vars, &["serve"]);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while copies(&smtp, "Resilient").len() < readers.len() {
-        assert!(Instant::now() < deadline, "every recipient got a copy");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    let everyone = async || copies(&smtp, "Resilient").len() == readers.len();
+    eventually(
+        "every recipient got a copy",
+        Duration::from_secs(60),
+        everyone,
+    )
+    .await;
+    // Anything sent twice would come within the next rounds.
+    smtp.wait_for_quiet(Duration::from_secs(1));
     let got = copies(&smtp, "Resilient");
     let twice = got.values().filter(|n| **n > 1).count();
     assert!(got.values().all(|n| *n <= 2), "never more than twice");

@@ -3,22 +3,23 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
+use crate::support::wall_ms;
+use assent::db::DbConn;
 use assent::db::schema::{outbox, processes, tokens};
-use assent::db::{DbConn, now_ms};
 use assent::domain::MessageStatus;
 use diesel::prelude::*;
 use futures_util::StreamExt;
 
 use crate::support::app::{MAIL_WAIT, TestApp, client, connect, link, spawn_app, test_env};
+use crate::support::eventually;
 use crate::support::process::{free_port, spawn, wait_until_up};
 use crate::support::smtp::{Behaviour, SmtpServer};
 
-/// Makes every queued message due now, as if its backoff had passed.
+/// Moves the server's clock past any message's backoff, as if the relay
+/// had been down for an hour.
 fn make_due(app: &TestApp) {
-    diesel::update(outbox::table.filter(outbox::status.eq(MessageStatus::Queued)))
-        .set(outbox::next_attempt_at.eq(0))
-        .execute(&mut *app.conn() as &mut DbConn)
-        .expect("make due");
+    app.clock.advance(Duration::from_secs(3600));
+    app.wake();
 }
 
 #[tokio::test]
@@ -111,8 +112,7 @@ async fn a_temporary_refusal_is_retried_and_a_permanent_one_is_not() {
     app.settle().await;
     assert!(app.smtp.messages().is_empty(), "backing off");
     // …and is made once it is due.
-    make_due(&app);
-    app.settle().await;
+    app.advance(assent::jobs::delivery::backoff(1)).await;
     assert_eq!(app.smtp.messages().len(), 1);
 
     app.smtp.set_behaviour(Behaviour::PermFail);
@@ -125,8 +125,7 @@ async fn a_temporary_refusal_is_retried_and_a_permanent_one_is_not() {
         "{error:?}"
     );
     app.smtp.set_behaviour(Behaviour::Accept);
-    make_due(&app);
-    app.settle().await;
+    app.advance(Duration::from_secs(86_400)).await;
     assert_eq!(app.smtp.messages().len(), 1, "never retried");
 }
 
@@ -137,14 +136,10 @@ async fn a_message_still_refused_after_three_days_is_given_up() {
     app.signup("patient@example.com").await;
     app.settle().await;
 
-    // As if it had been queued four days ago, and its next try were due.
-    let four_days_ago = now_ms() - 4 * 86_400_000;
-    diesel::update(outbox::table)
-        .set(outbox::created_at.eq(four_days_ago))
-        .execute(&mut *app.conn() as &mut DbConn)
-        .unwrap();
-    make_due(&app);
-    app.settle().await;
+    // Tried again and again, with backoff, for four days.
+    for _ in 0..8 {
+        app.advance(Duration::from_secs(12 * 3600)).await;
+    }
     let (status, _, error) = app.outbox().swap_remove(0);
     assert_eq!(status, "failed");
     assert!(
@@ -155,8 +150,7 @@ async fn a_message_still_refused_after_three_days_is_given_up() {
         "{error:?}"
     );
     app.smtp.set_behaviour(Behaviour::Accept);
-    make_due(&app);
-    app.settle().await;
+    app.advance(Duration::from_secs(86_400)).await;
     assert!(app.smtp.messages().is_empty(), "not tried again");
 }
 
@@ -170,7 +164,7 @@ async fn housekeeping_deletes_what_is_older_than_thirty_days_and_done() {
     app.settle().await;
 
     let day: i64 = 86_400_000;
-    let now = now_ms();
+    let now = wall_ms();
     let mut conn = app.conn();
     let conn: &mut DbConn = &mut conn;
     // Everything is 31 days old; only the sent message is finished.
@@ -222,8 +216,16 @@ async fn a_process_killed_before_delivery_delivers_after_restart() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    // Let the worker fail its first attempt against the closed port.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The worker fails its first attempt against the closed port.
+    let url = vars["ASSENT_DATABASE_URL"].clone();
+    let attempted = async || {
+        let attempts: Vec<i32> = outbox::table
+            .select(outbox::attempts)
+            .load(&mut connect(&url))
+            .unwrap();
+        attempts.iter().any(|n| *n > 0)
+    };
+    eventually("a first attempt", MAIL_WAIT, attempted).await;
     server.0.kill().unwrap(); // SIGKILL: no chance to clean up
     server.0.wait().unwrap();
     drop(server);
@@ -249,14 +251,14 @@ async fn a_claim_is_respected_while_its_process_lives_and_taken_over_when_it_die
 
     let beat = |conn: &mut DbConn| {
         diesel::update(processes::table.find("another-process"))
-            .set(processes::heartbeat_at.eq(now_ms()))
+            .set(processes::heartbeat_at.eq(wall_ms()))
             .execute(conn)
             .unwrap();
     };
     {
         let mut conn = app.conn();
         let conn: &mut DbConn = &mut conn;
-        let now = now_ms();
+        let now = wall_ms();
         diesel::insert_into(processes::table)
             .values((
                 processes::id.eq("another-process"),
@@ -345,7 +347,7 @@ async fn a_cancelled_message_keeps_no_link() {
     // The second request waits out the ten-minute cap…
     app.smtp.set_behaviour(Behaviour::TempFail);
     diesel::update(outbox::table)
-        .set(outbox::created_at.eq(now_ms() - 11 * 60_000))
+        .set(outbox::created_at.eq(wall_ms() - 11 * 60_000))
         .execute(&mut *app.conn() as &mut DbConn)
         .unwrap();
     app.signup("twice@example.com").await;
@@ -393,17 +395,14 @@ async fn while_the_relay_refuses_everything_one_round_is_tried_a_second() {
     make_due(&app);
     app.wake();
     let tried = || app.smtp.transaction_count() - before;
-    let until = |n: usize| async move {
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        while tried() < n && std::time::Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    };
-    until(batch).await;
+    let round = async || tried() >= batch;
+    eventually("a round tried", MAIL_WAIT, round).await;
     let round_ended = std::time::Instant::now();
+    // The pause is the relay's, on the wall clock: no clock to move.
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(tried(), batch, "one round, then a pause");
-    until(2 * batch).await;
+    let next_round = async || tried() >= 2 * batch;
+    eventually("a second round tried", MAIL_WAIT, next_round).await;
     assert_eq!(tried(), 2 * batch, "the next round after the pause");
     assert!(
         round_ended.elapsed() >= Duration::from_millis(900),
@@ -415,7 +414,7 @@ async fn while_the_relay_refuses_everything_one_round_is_tried_a_second() {
 #[tokio::test]
 async fn the_claim_query_reads_the_due_index_in_order() {
     let app = spawn_app().await;
-    let plan = assent::db::backend::claim_plan(&mut app.conn(), now_ms(), 128)
+    let plan = assent::db::backend::claim_plan(&mut app.conn(), wall_ms(), 128)
         .unwrap()
         .join("\n");
     if app.database_url.starts_with("sqlite:") {
@@ -461,9 +460,8 @@ async fn a_process_killed_under_load_resends_only_what_was_in_flight() {
         .buffer_unordered(32)
         .collect::<Vec<_>>();
     let kill = async {
-        while smtp.messages().len() < 40 {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
+        let sending = async || smtp.messages().len() >= 40;
+        eventually("40 messages sent", MAIL_WAIT, sending).await;
         server.0.kill().unwrap();
         server.0.wait().unwrap();
     };
@@ -472,16 +470,8 @@ async fn a_process_killed_under_load_resends_only_what_was_in_flight() {
     // What the relay had before the kill, against what the process recorded:
     // the relay's threads may still be storing the last messages, so wait
     // until the count holds still.
-    let mut received_before = smtp.messages().len();
-    let settled = Instant::now() + Duration::from_secs(5);
-    loop {
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let now = smtp.messages().len();
-        if now == received_before || Instant::now() > settled {
-            break;
-        }
-        received_before = now;
-    }
+    smtp.wait_for_quiet(Duration::from_millis(300));
+    let received_before = smtp.messages().len();
     let recorded_sent: i64 = {
         let mut conn = connect(&vars["ASSENT_DATABASE_URL"]);
         outbox::table
@@ -501,27 +491,21 @@ async fn a_process_killed_under_load_resends_only_what_was_in_flight() {
     );
 
     smtp.set_delay(Duration::ZERO);
-    let restarted = Instant::now();
     let _server = spawn(&vars, &["serve"]);
-    loop {
-        let got: HashSet<String> = smtp
-            .messages()
-            .iter()
-            .map(|m| m.rcpt_to[0].clone())
-            .collect();
-        if accepted.is_subset(&got) {
-            break;
-        }
-        assert!(
-            restarted.elapsed() < Duration::from_secs(15),
-            "{} of {} accepted signups mailed 15 s after the restart",
-            accepted.intersection(&got).count(),
-            accepted.len()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let all_mailed = async || {
+        let messages = smtp.messages();
+        let got: HashSet<&str> = messages.iter().map(|m| m.rcpt_to[0].as_str()).collect();
+        accepted.iter().all(|a| got.contains(a.as_str()))
+    };
+    let limit = Duration::from_secs(15);
+    eventually(
+        "every accepted signup mailed after the restart",
+        limit,
+        all_mailed,
+    )
+    .await;
     // Anything sent twice more would go within the next rounds.
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    smtp.wait_for_quiet(Duration::from_secs(1));
     let messages = smtp.messages();
     let recipients: HashSet<&String> = messages.iter().map(|m| &m.rcpt_to[0]).collect();
     let duplicates = messages.len() - recipients.len();

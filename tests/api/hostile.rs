@@ -59,7 +59,7 @@ async fn no_hostile_request_gets_a_5xx_a_panic_or_a_change() {
         .await
         .unwrap();
     assert_eq!(signup.status(), 200);
-    let confirm = confirmation_token(&dir);
+    let confirm = confirmation_token(&dir).await;
 
     let cases = corpus(&session, &confirm);
     assert!(
@@ -239,9 +239,9 @@ async fn session_cookie(base: &str) -> String {
 }
 
 /// The token of the confirmation message written to the mail folder.
-fn confirmation_token(dir: &tempfile::TempDir) -> String {
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    loop {
+async fn confirmation_token(dir: &tempfile::TempDir) -> String {
+    let mut token = None;
+    let written = async || {
         let mails = std::fs::read_dir(dir.path().join("mail"))
             .into_iter()
             .flatten()
@@ -250,19 +250,18 @@ fn confirmation_token(dir: &tempfile::TempDir) -> String {
             let text = std::fs::read_to_string(mail.path()).unwrap_or_default();
             let unfolded = text.replace("=\r\n", "").replace("=\n", "");
             if let Some(at) = unfolded.find("/confirm/") {
-                let token: String = unfolded[at + "/confirm/".len()..]
+                let found: String = unfolded[at + "/confirm/".len()..]
                     .chars()
                     .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
                     .collect();
-                return token;
+                token = Some(found);
             }
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no confirmation written"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+        token.is_some()
+    };
+    let limit = Duration::from_secs(15);
+    crate::support::eventually("a confirmation written", limit, written).await;
+    token.expect("written")
 }
 
 /// The cases of the corpus, each `[each]` case once per payload.

@@ -3,9 +3,9 @@
 //! signup; a missing, tampered, expired or replayed one is refused with 422
 //! and changes nothing.
 
+use crate::support::wall_ms;
 use altcha_lib_rs::Challenge;
 use assent::auth::SecretKey;
-use assent::db::now_ms;
 use assent::services::pow::{LIFETIME, ProofOfWork};
 use base64::Engine;
 use serde_json::{Value, json};
@@ -180,10 +180,10 @@ async fn missing_tampered_and_expired_solutions_are_refused_and_change_nothing()
     unsigned["signature"] = json!("00".repeat(32));
     // Solved, but signed by another server.
     let foreign = ProofOfWork::new(&SecretKey::new(vec![1; 32]), 5000);
-    let foreign = solve(&foreign.challenge().unwrap());
+    let foreign = solve(&foreign.challenge_at(wall_ms()).unwrap());
     // Signed with this server's key eleven minutes ago: expired.
     let ours = ProofOfWork::new(&SecretKey::new(KEY.as_bytes().to_vec()), 5000);
-    let old = now_ms() - (LIFETIME.as_millis() as i64 + 60_000);
+    let old = wall_ms() - (LIFETIME.as_millis() as i64 + 60_000);
     let expired = solve(&ours.challenge_at(old).unwrap());
 
     let cases = [

@@ -1,31 +1,27 @@
-//! The law's clocks (contract §10), with short durations: pending requests
-//! forgotten, old consent asked again, unanswered requests expired, and
-//! `assent purge [--dry-run]`.
+//! The law's clocks (contract §10), with the durations of the law and the
+//! server's clock moved past them: pending requests forgotten, old consent
+//! asked again, unanswered requests expired, and `assent purge [--dry-run]`.
 
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use assent::domain::{Act, Channel};
 
 use crate::support::app::{TestApp, link, spawn_app_with};
 use crate::support::smtp::ReceivedMail;
 
-/// Waits (at most 15 s) until `done` holds.
-async fn eventually(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while !done() {
-        assert!(Instant::now() < deadline, "still not so after 15 s: {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
+const DAY: Duration = Duration::from_secs(86_400);
 
-fn purge(app: &TestApp, args: &[&str], clocks: &[(&str, &str)]) -> Output {
+/// `assent purge ARGS` on the app's database, with the clocks given and its
+/// own clock `ahead` of the system's.
+fn purge(app: &TestApp, args: &[&str], clocks: &[(&str, &str)], ahead: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_assent"))
         .arg("purge")
         .args(args)
         .env_clear()
         .env("ASSENT_DATABASE_URL", &app.database_url)
         .env("ASSENT_LOG", "warn")
+        .env("ASSENT_TEST_CLOCK_AHEAD", ahead)
         .envs(clocks.iter().copied())
         .current_dir(app.dir.path())
         .stdin(Stdio::null())
@@ -35,18 +31,20 @@ fn purge(app: &TestApp, args: &[&str], clocks: &[(&str, &str)]) -> Output {
 
 #[tokio::test]
 async fn a_pending_signup_is_purged_with_everything_personal_and_a_confirmed_one_kept() {
-    let app = spawn_app_with(&[("ASSENT_PENDING_RETENTION", "2s")]).await;
+    let app = spawn_app_with(&[("ASSENT_PENDING_RETENTION", "30d")]).await;
     let kept = app.signup_and_get_mail("kept.person@example.com").await;
     assert_eq!(app.post(&link(&kept, "confirm")).await.status(), 200);
     app.signup_and_get_mail("forgotten.person@example.com")
         .await;
     assert!(app.holds("forgotten.person@example.com"));
 
-    eventually("the pending signup purged", || {
-        app.status("forgotten.person@example.com").is_none()
-    })
-    .await;
-    app.settle().await;
+    app.advance(29 * DAY).await;
+    assert!(
+        app.holds("forgotten.person@example.com"),
+        "kept for 30 days"
+    );
+    app.advance(2 * DAY).await;
+    assert_eq!(app.status("forgotten.person@example.com"), None);
     assert!(
         !app.holds("forgotten.person@example.com"),
         "nothing of the address is left"
@@ -68,13 +66,18 @@ async fn a_pending_signup_is_purged_with_everything_personal_and_a_confirmed_one
 
 #[tokio::test]
 async fn purge_dry_run_says_what_it_would_do_and_changes_nothing() {
-    // The server's own clock is off; the command runs with one of a second.
+    // The server's own clock is off; the command runs, two days later,
+    // with one of a day.
     let app = spawn_app_with(&[("ASSENT_PENDING_RETENTION", "0")]).await;
     app.signup_and_get_mail("waiting@example.com").await;
-    tokio::time::sleep(Duration::from_millis(1200)).await;
-    let clocks = [("ASSENT_PENDING_RETENTION", "1s")];
+    let clocks = [("ASSENT_PENDING_RETENTION", "1d")];
+    let early = purge(&app, &["--dry-run"], &clocks, "1h");
+    assert!(
+        String::from_utf8_lossy(&early.stdout).contains("would purge: 0"),
+        "{early:?}"
+    );
 
-    let dry = purge(&app, &["--dry-run"], &clocks);
+    let dry = purge(&app, &["--dry-run"], &clocks, "2d");
     assert!(dry.status.success(), "{dry:?}");
     let out = String::from_utf8_lossy(&dry.stdout);
     assert_eq!(
@@ -91,31 +94,23 @@ async fn purge_dry_run_says_what_it_would_do_and_changes_nothing() {
     );
     assert_eq!(app.events("waiting@example.com").len(), 1);
 
-    let real = purge(&app, &[], &clocks);
+    let real = purge(&app, &[], &clocks, "2d");
     assert!(real.status.success(), "{real:?}");
     let out = String::from_utf8_lossy(&real.stdout);
     assert!(out.contains("pending subscriptions purged: 1"), "{out}");
     assert_eq!(app.status("waiting@example.com"), None);
 
-    let bad = purge(&app, &[], &[("ASSENT_PENDING_RETENTION", "soon")]);
+    let bad = purge(&app, &[], &[("ASSENT_PENDING_RETENTION", "soon")], "2d");
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("ASSENT_PENDING_RETENTION"));
 }
 
-/// The reconfirmation request sent to `email`, once it arrives.
-async fn reconfirmation(app: &TestApp, email: &str) -> ReceivedMail {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let found = app.smtp.messages().into_iter().find(|m| {
-            m.rcpt_to == [email]
-                && m.decoded_header("Subject").as_deref() == Some("Do you still want Newsletter?")
-        });
-        if let Some(mail) = found {
-            return mail;
-        }
-        assert!(Instant::now() < deadline, "no reconfirmation request came");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+/// The reconfirmation request sent to `email`.
+fn reconfirmation(app: &TestApp, email: &str) -> Option<ReceivedMail> {
+    app.smtp.messages().into_iter().find(|m| {
+        m.rcpt_to == [email]
+            && m.decoded_header("Subject").as_deref() == Some("Do you still want Newsletter?")
+    })
 }
 
 async fn confirmed(app: &TestApp, email: &str) {
@@ -125,9 +120,15 @@ async fn confirmed(app: &TestApp, email: &str) {
 
 #[tokio::test]
 async fn old_consent_is_asked_again_and_keep_me_subscribed_renews_it() {
-    let app = spawn_app_with(&[("ASSENT_RECONFIRM_AFTER", "2s")]).await;
+    let app = spawn_app_with(&[("ASSENT_RECONFIRM_AFTER", "730d")]).await;
     confirmed(&app, "loyal@example.com").await;
-    let mail = reconfirmation(&app, "loyal@example.com").await;
+    app.advance(729 * DAY).await;
+    assert!(
+        reconfirmation(&app, "loyal@example.com").is_none(),
+        "not yet"
+    );
+    app.advance(2 * DAY).await;
+    let mail = reconfirmation(&app, "loyal@example.com").expect("asked again");
     // A message like every other: its own unsubscribe link and headers.
     let unsubscribe = link(&mail, "unsubscribe");
     assert_eq!(
@@ -188,16 +189,24 @@ async fn old_consent_is_asked_again_and_keep_me_subscribed_renews_it() {
 #[tokio::test]
 async fn an_unanswered_request_ends_the_subscription_with_channel_expiry() {
     let app = spawn_app_with(&[
-        ("ASSENT_RECONFIRM_AFTER", "2s"),
-        ("ASSENT_RECONFIRM_GRACE", "2s"),
+        ("ASSENT_RECONFIRM_AFTER", "730d"),
+        ("ASSENT_RECONFIRM_GRACE", "30d"),
     ])
     .await;
     confirmed(&app, "gone.quiet@example.com").await;
-    let mail = reconfirmation(&app, "gone.quiet@example.com").await;
-    eventually("the subscription expired", || {
-        app.status("gone.quiet@example.com").as_deref() == Some("unsubscribed")
-    })
-    .await;
+    app.advance(731 * DAY).await;
+    let mail = reconfirmation(&app, "gone.quiet@example.com").expect("asked");
+    app.advance(29 * DAY).await;
+    assert_eq!(
+        app.status("gone.quiet@example.com").as_deref(),
+        Some("confirmed"),
+        "the grace lasts 30 days"
+    );
+    app.advance(2 * DAY).await;
+    assert_eq!(
+        app.status("gone.quiet@example.com").as_deref(),
+        Some("unsubscribed")
+    );
     let last = app
         .events("gone.quiet@example.com")
         .pop()

@@ -40,7 +40,7 @@ async fn links_mailed_and_messages_queued_before_the_upgrade_still_work() {
             }
             .expect("an earlier migration");
         }
-        let now = assent::db::now_ms();
+        let now = crate::support::wall_ms();
         let list: i64 = diesel::insert_into(lists::table)
             .values((
                 lists::slug.eq("newsletter"),

@@ -17,7 +17,7 @@ impl TestApp {
         let password = assent::auth::NewPassword::parse(password).expect("long enough");
         let hash = assent::auth::hash_password(&password).expect("hashes");
         let mut conn = self.conn();
-        assent::db::admins::create(&mut conn, email, &hash, assent::db::now_ms())
+        assent::db::admins::create(&mut conn, email, &hash, super::wall_ms())
             .expect("operator created");
     }
 
@@ -48,7 +48,7 @@ pub fn create_operator_in(url: &str) {
     let password = assent::auth::NewPassword::parse(PASSWORD).expect("long enough");
     let hash = assent::auth::hash_password(&password).expect("hashes");
     let mut conn = super::app::connect(url);
-    assent::db::admins::create(&mut conn, OPERATOR, &hash, assent::db::now_ms())
+    assent::db::admins::create(&mut conn, OPERATOR, &hash, super::wall_ms())
         .expect("operator created");
 }
 

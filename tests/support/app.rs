@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use assent::config::Settings;
 use assent::db::{Database, DbConn, PooledConn, models::ConsentEvent, subscriptions};
-use assent::domain::SubscriptionId;
+use assent::domain::{Clock, SubscriptionId};
 use assent::jobs::Probe;
 use assent::startup::Application;
 use diesel::prelude::*;
@@ -24,6 +24,8 @@ pub struct TestApp {
     pub dir: TempDir,
     pub database_url: String,
     pub client: reqwest::Client,
+    /// The server's clock: [`TestApp::advance`] moves it.
+    pub clock: Clock,
     db: Database,
     background: Probe,
 }
@@ -116,13 +118,15 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         Settings::from_lookup(|name| vars.get(name).cloned()).expect("valid test settings");
     let database_url = vars["ASSENT_DATABASE_URL"].clone();
     let db = Database::connect(&settings.database_url).expect("database");
-    let app = Application::build(settings)
+    let clock = Clock::system();
+    let app = Application::build(settings, clock.clone())
         .await
         .expect("the application starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let background = app.background();
     tokio::spawn(app.run_until_stopped());
     TestApp {
+        clock,
         address,
         smtp,
         dir,
@@ -208,6 +212,18 @@ impl TestApp {
         self.background.settle().await;
     }
 
+    /// The server's time now, as stored.
+    pub fn now(&self) -> i64 {
+        self.clock.now().ms()
+    }
+
+    /// Moves the server's clock forward and lets its background work do
+    /// what came due meanwhile.
+    pub async fn advance(&self, by: Duration) {
+        self.clock.advance(by);
+        self.settle().await;
+    }
+
     /// Wakes the background work, as a queued message or job does.
     pub fn wake(&self) {
         self.background.wake();
@@ -215,7 +231,7 @@ impl TestApp {
 
     /// A token of the API for scripts, as `assent admin token create` makes.
     pub async fn api_token(&self, name: &str) -> String {
-        assent::services::api::issue(&self.db, name)
+        assent::services::api::issue(&self.db, &self.clock, name)
             .await
             .expect("the database answers")
             .expect("a new name")

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::app::client;
 
@@ -40,14 +40,9 @@ pub fn spawn(vars: &HashMap<String, String>, args: &[&str]) -> Process {
 
 /// Waits until `GET base/healthz` answers 200.
 pub async fn wait_until_up(base: &str) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if let Ok(r) = client().get(format!("{base}/healthz")).send().await
-            && r.status() == 200
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{base} did not come up");
+    let healthy = async || {
+        let answer = client().get(format!("{base}/healthz")).send().await;
+        answer.is_ok_and(|r| r.status() == 200)
+    };
+    super::eventually(&format!("{base} up"), Duration::from_secs(30), healthy).await;
 }

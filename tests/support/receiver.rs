@@ -84,14 +84,9 @@ impl Receiver {
 
     /// Waits until at least `n` requests arrived; returns them all.
     pub async fn wait_for(&self, n: usize, within: Duration) -> Vec<Received> {
-        let deadline = tokio::time::Instant::now() + within;
-        loop {
-            let received = self.received();
-            if received.len() >= n || tokio::time::Instant::now() > deadline {
-                return received;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let arrived = async || self.received().len() >= n;
+        super::eventually(&format!("{n} requests"), within, arrived).await;
+        self.received()
     }
 }
 

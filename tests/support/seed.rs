@@ -26,7 +26,7 @@ impl TestApp {
 /// [`TestApp::seed`], on any connection.
 pub fn seed(conn: &mut DbConn, emails: &[String], state: Seeded) {
     {
-        let now = assent::db::now_ms();
+        let now = super::wall_ms();
         let before = now - 60_000;
         for chunk in emails.chunks(500) {
             let values: Vec<String> = chunk

@@ -196,32 +196,37 @@ impl SmtpServer {
     /// Blocks until at least `n` messages were accepted or `timeout` passed,
     /// and returns all accepted messages.
     pub fn wait_for(&self, n: usize, timeout: Duration) -> Vec<ReceivedMail> {
-        let deadline = Instant::now() + timeout;
-        let mut messages = lock(&self.shared.messages);
-        while messages.len() < n {
-            let now = Instant::now();
-            if now >= deadline {
-                break;
-            }
-            messages = match self.shared.arrived.wait_timeout(messages, deadline - now) {
-                Ok((guard, _)) => guard,
-                Err(poisoned) => poisoned.into_inner().0,
-            };
-        }
-        messages.clone()
+        wait_for(&self.shared, n, timeout)
     }
 
-    /// Like `wait_for`, but sleeps with tokio so an async test does not
-    /// block its runtime (which may be running the server under test).
-    pub async fn wait_for_async(&self, n: usize, timeout: Duration) -> Vec<ReceivedMail> {
-        let deadline = Instant::now() + timeout;
+    /// Waits until no message has arrived for `quiet`: for a sender in
+    /// another process to finish what it was sending.
+    pub fn wait_for_quiet(&self, quiet: Duration) {
+        let mut messages = lock(&self.shared.messages);
         loop {
-            let messages = self.messages();
-            if messages.len() >= n || Instant::now() >= deadline {
-                return messages;
+            let seen = messages.len();
+            let timed_out;
+            (messages, timed_out) = match self.shared.arrived.wait_timeout(messages, quiet) {
+                Ok((guard, wait)) => (guard, wait.timed_out()),
+                Err(poisoned) => {
+                    let (guard, wait) = poisoned.into_inner();
+                    (guard, wait.timed_out())
+                }
+            };
+            if timed_out && messages.len() == seen {
+                return;
             }
-            tokio::time::sleep(POLL_INTERVAL).await;
         }
+    }
+
+    /// Like `wait_for`, but waits on a blocking thread of tokio's so that an
+    /// async test does not block its runtime (which may be running the
+    /// server under test).
+    pub async fn wait_for_async(&self, n: usize, timeout: Duration) -> Vec<ReceivedMail> {
+        let shared = Arc::clone(&self.shared);
+        tokio::task::spawn_blocking(move || wait_for(&shared, n, timeout))
+            .await
+            .expect("the wait for mail ends")
     }
 
     /// Closes the listener and all open connections, and waits for the
@@ -288,6 +293,24 @@ fn accept_loop(listener: TcpListener, shared: &Arc<Shared>) {
             Err(_) => thread::sleep(POLL_INTERVAL),
         }
     }
+}
+
+/// Waits until the server holds at least `n` messages, or `timeout` has
+/// passed; returns what it holds.
+fn wait_for(shared: &Shared, n: usize, timeout: Duration) -> Vec<ReceivedMail> {
+    let deadline = Instant::now() + timeout;
+    let mut messages = lock(&shared.messages);
+    while messages.len() < n {
+        let now = Instant::now();
+        if now >= deadline {
+            break;
+        }
+        messages = match shared.arrived.wait_timeout(messages, deadline - now) {
+            Ok((guard, _)) => guard,
+            Err(poisoned) => poisoned.into_inner().0,
+        };
+    }
+    messages.clone()
 }
 
 fn spawn_connection(id: u64, stream: TcpStream, shared: &Arc<Shared>) {

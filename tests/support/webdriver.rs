@@ -2,7 +2,7 @@
 //! through chromedriver.
 
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -38,11 +38,8 @@ impl Browser {
             .expect("chromedriver starts");
         let base = format!("http://127.0.0.1:{port}");
         let http = super::app::client_builder().build().expect("http client");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while http.get(format!("{base}/status")).send().await.is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not answer");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let answers = async || http.get(format!("{base}/status")).send().await.is_ok();
+        super::eventually("chromedriver answers", Duration::from_secs(20), answers).await;
         let profile = tempfile::tempdir().expect("a profile directory");
         let args = [
             "--headless".to_owned(),
@@ -121,8 +118,8 @@ impl Browser {
 
     /// The element matching a CSS selector, waiting for the page to show it.
     pub async fn find(&self, css: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
+        let mut id = None;
+        let found = async || {
             let url = format!("{}/session/{}/element", self.base, self.session);
             let answer: Value = self
                 .http
@@ -134,12 +131,11 @@ impl Browser {
                 .json()
                 .await
                 .expect("element JSON");
-            if let Some(id) = answer["value"][ELEMENT].as_str() {
-                return id.to_owned();
-            }
-            assert!(Instant::now() < deadline, "no element {css}: {answer}");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            id = answer["value"][ELEMENT].as_str().map(str::to_owned);
+            id.is_some()
+        };
+        super::eventually(&format!("an element {css}"), Duration::from_secs(10), found).await;
+        id.expect("found")
     }
 
     pub async fn type_into(&self, css: &str, text: &str) {
@@ -164,31 +160,27 @@ impl Browser {
 
     /// Waits until the page's source holds `text`, and returns it.
     pub async fn wait_for_text(&self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let source = self.source().await;
-            if source.contains(text) {
-                return source;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the page never showed {text:?}: {source}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let shown = async || self.source().await.contains(text);
+        super::eventually(
+            &format!("the page shows {text:?}"),
+            Duration::from_secs(20),
+            shown,
+        )
+        .await;
+        self.source().await
     }
 
     /// Waits until the address bar shows a URL ending with `path`.
     pub async fn wait_for_path(&self, path: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let url = self.url().await;
-            if url.split('?').next().unwrap_or_default().ends_with(path) {
-                return url;
-            }
-            assert!(Instant::now() < deadline, "still at {url}, expected {path}");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let at = |url: &str| url.split('?').next().unwrap_or_default().ends_with(path);
+        let arrived = async || at(&self.url().await);
+        super::eventually(
+            &format!("the browser at {path}"),
+            Duration::from_secs(10),
+            arrived,
+        )
+        .await;
+        self.url().await
     }
 }
 

@@ -297,6 +297,7 @@ fn parse_at(text: &str) -> Option<i64> {
 }
 
 pub async fn send(form: CsrfForm, id: web::Path<BroadcastId>) -> Result<HttpResponse, ServerError> {
+    let clock = form.signed_in.state.services.clock.clone();
     let id = *id;
     let CsrfForm { signed_in, fields } = form;
     let at = match field(&fields, "at")
@@ -325,7 +326,7 @@ pub async fn send(form: CsrfForm, id: web::Path<BroadcastId>) -> Result<HttpResp
     };
     let outcome =
         broadcasts::send(&signed_in.state.services, &signed_in.operator(), id, at).await?;
-    let done = if at.is_some_and(|at| at > crate::db::now_ms()) {
+    let done = if at.is_some_and(|at| at > clock.now().ms()) {
         "scheduled"
     } else {
         "sent"

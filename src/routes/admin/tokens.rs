@@ -47,7 +47,13 @@ pub async fn revoke(form: CsrfForm) -> Result<HttpResponse, ServerError> {
     let CsrfForm { signed_in, fields } = form;
     let name = field(&fields, "name").unwrap_or_default();
     let by = signed_in.session.email.clone();
-    let revoked = api::revoke(&signed_in.state.services.db, &by, name).await?;
+    let revoked = api::revoke(
+        &signed_in.state.services.db,
+        &signed_in.state.services.clock,
+        &by,
+        name,
+    )
+    .await?;
     Ok(see_other(if revoked {
         "/admin/tokens?done=revoked"
     } else {

@@ -23,7 +23,7 @@ pub async fn challenge(state: web::Data<AppState>) -> HttpResponse {
         return HttpResponse::NotFound()
             .json(json!({"error": {"message": "proof of work is off on this server"}}));
     };
-    match pow.challenge() {
+    match pow.challenge_at(state.services.clock.now().ms()) {
         Ok(challenge) => HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, "no-store"))
             // The form embedded on another site asks for it from there.
