@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod mail;
 pub mod metrics;
 pub mod pages;
+pub mod policy;
 pub mod rate_limit;
 pub mod routes;
 pub mod services;

@@ -19,7 +19,6 @@ use crate::domain::Clock;
 use crate::jobs::{self, Role, Runtime};
 use crate::mail::Mailer;
 use crate::mail::dkim::Dkim;
-use crate::pages::{CollectionNotice, Site};
 use crate::rate_limit::RateLimiter;
 use crate::routes::{self, AppState};
 use crate::services::Services;
@@ -181,17 +180,6 @@ impl Application {
         let state = web::Data::new(AppState {
             cookie_key: actix_web::cookie::Key::derive_from(services.secret_key.expose()),
             services,
-            site: Site {
-                org_name: settings.org_name.clone(),
-                lang: settings.default_lang,
-            },
-            notice: CollectionNotice {
-                org_name: settings.org_name.clone(),
-                org_address: settings.org_address.clone(),
-                pending_retention: settings.clocks.pending_retention,
-                reconfirm_after: settings.clocks.reconfirm_after,
-                policy_url: settings.privacy_url.as_ref().map(ToString::to_string),
-            },
             limiter: RateLimiter::new(settings.signup_rate),
             trusted_proxies: settings.trusted_proxies.clone(),
             secure_cookies: base_url.scheme() == "https",

@@ -372,7 +372,13 @@ fn compose(
     };
     ctx.services
         .composer
-        .compose_draft(&draft, &to, &list, broadcast.map(|(_, _, copy)| copy))
+        .compose_draft(
+            &ctx.services.policy(),
+            &draft,
+            &to,
+            &list,
+            broadcast.map(|(_, _, copy)| copy),
+        )
         .map(Some)
         .map_err(|e| e.to_string())
 }

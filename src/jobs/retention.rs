@@ -20,8 +20,8 @@ impl Job for Retention {
             &services.db,
             &services.clock,
             &services.webhooks,
-            services.clocks,
-            &services.composer.sender(),
+            services.policy().clocks,
+            &services.policy().envelope_sender(),
             false,
         )
         .await

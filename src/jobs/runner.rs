@@ -25,7 +25,7 @@ pub async fn run(ctx: Arc<Ctx>) -> Result<(), String> {
     let clock = ctx.services.clock.clone();
     let mut running: JoinSet<()> = JoinSet::new();
     let mut ids = std::collections::HashMap::new();
-    let mut schedules = Schedules::new(&ctx.services.clocks);
+    let mut schedules = Schedules::default();
     loop {
         // A failed look is logged and tried at the next turn: the jobs
         // already queued still run.

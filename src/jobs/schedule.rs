@@ -33,35 +33,26 @@ const POLL: Duration = Duration::from_secs(30);
 
 /// The schedules as the job runner keeps them: it looks at them when the
 /// clock has passed the next look, so that a test that moves the clock gets
-/// its scheduled jobs at the runner's next turn.
+/// its scheduled jobs at the runner's next turn. Each look reads the clocks
+/// of the policy in force.
+#[derive(Default)]
 pub struct Schedules {
-    every: [(JobKind, Duration); 3],
-    poll: Duration,
-    next_look: Timestamp,
+    next_look: Option<Timestamp>,
 }
 
 impl Schedules {
-    pub fn new(clocks: &Clocks) -> Self {
-        let every = schedules(clocks);
-        let poll = every
-            .iter()
-            .map(|(_, every)| *every)
-            .fold(POLL, Duration::min);
-        Schedules {
-            every,
-            poll,
-            next_look: Timestamp::from_ms(0),
-        }
-    }
-
     /// Queues each scheduled job whose interval has passed, once across
     /// every process; returns how many were queued.
     pub async fn queue_due(&mut self, ctx: &Ctx) -> Result<usize, DbError> {
         let now = ctx.services.clock.now();
-        if now < self.next_look {
+        if self.next_look.is_some_and(|next| now < next) {
             return Ok(0);
         }
-        let every = self.every;
+        let every = schedules(&ctx.services.policy().clocks);
+        let poll = every
+            .iter()
+            .map(|(_, every)| *every)
+            .fold(POLL, Duration::min);
         let queued = ctx
             .services
             .db
@@ -75,12 +66,13 @@ impl Schedules {
                 Ok::<_, DbError>(queued)
             })
             .await?;
-        self.next_look = now + self.poll;
+        self.next_look = Some(now + poll);
         Ok(queued)
     }
 
     /// The time until the next look.
     pub fn until_next_look(&self, now: Timestamp) -> Duration {
-        self.next_look.since(now)
+        self.next_look
+            .map_or(Duration::ZERO, |next| next.since(now))
     }
 }

@@ -18,7 +18,6 @@ use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use rand::TryRng;
 use rand::rngs::SysRng;
-use url::Url;
 
 use super::dkim::Dkim;
 use super::markdown::{self, Body};
@@ -30,6 +29,7 @@ use super::templates::{
 use crate::domain::message::Unsubscribe;
 use crate::domain::{Draft, LinkToken, MessageKind, SubscriberEmail};
 use crate::i18n::Lang;
+use crate::policy::Policy;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ComposeError {
@@ -202,43 +202,17 @@ pub struct ListInfo<'a> {
 /// has gone stale.
 pub const OWN_LINK_TTL: Duration = Duration::from_secs(3600);
 
-/// Builds every message assent sends, from settings fixed at start: the
-/// one holder of the sender, the public origin and the confirmation
-/// lifetime, which the flows and the pages ask it for.
-#[derive(Debug, Clone)]
+/// Builds every message assent sends: the templates and the DKIM keys.
+/// What the messages say of the sender, the organisation and the lifetimes
+/// comes from the [`Policy`] each call is given.
+#[derive(Debug, Clone, Default)]
 pub struct Composer {
-    from: Mailbox,
-    base_url: Url,
-    org_name: String,
-    org_address: String,
-    confirm_ttl: Duration,
-    reconfirm_grace: Option<Duration>,
     dkim: Option<Arc<Dkim>>,
 }
 
 impl Composer {
-    pub fn new(
-        from: Mailbox,
-        base_url: Url,
-        org_name: String,
-        org_address: String,
-        confirm_ttl: Duration,
-    ) -> Self {
-        Self {
-            from,
-            base_url,
-            org_name,
-            org_address,
-            confirm_ttl,
-            reconfirm_grace: None,
-            dkim: None,
-        }
-    }
-
-    /// Reconfirmation requests say how long the recipient has to answer.
-    pub fn with_reconfirm_grace(mut self, grace: Option<Duration>) -> Self {
-        self.reconfirm_grace = grace;
-        self
+    pub fn new() -> Self {
+        Self::default()
     }
 
     /// Signs every message with these keys.
@@ -247,45 +221,20 @@ impl Composer {
         self
     }
 
-    /// `ASSENT_ORG_NAME`: who sends the mail.
-    pub fn org_name(&self) -> &str {
-        &self.org_name
-    }
-
-    pub fn base_url(&self) -> &Url {
-        &self.base_url
-    }
-
-    /// How long a confirmation link works.
-    pub fn confirm_ttl(&self) -> Duration {
-        self.confirm_ttl
-    }
-
-    /// `BASE_URL/PATH`, for the pages that point at this server.
-    pub fn url(&self, path: &str) -> String {
-        let base = self.base_url.as_str().trim_end_matches('/');
-        format!("{base}{path}")
-    }
-
-    /// `BASE_URL/PATH/TOKEN`, keeping any path prefix of the base URL.
-    pub fn link(&self, path: &str, token: &LinkToken) -> String {
-        let base = self.base_url.as_str().trim_end_matches('/');
-        format!("{base}/{path}/{token}")
-    }
-
-    fn footer(&self, list: &ListInfo<'_>, unsubscribe: Unsubscribe<'_>) -> Footer {
+    fn footer(&self, policy: &Policy, list: &ListInfo<'_>, unsubscribe: Unsubscribe<'_>) -> Footer {
         Footer {
             lang: list.lang,
             list_name: list.name.to_owned(),
             list_slug: list.slug.to_owned(),
-            unsubscribe_url: self.url(&format!("/unsubscribe/{unsubscribe}")),
-            org_name: self.org_name.clone(),
-            org_address: self.org_address.clone(),
+            unsubscribe_url: policy.url(&format!("/unsubscribe/{unsubscribe}")),
+            org_name: policy.org_name.clone(),
+            org_address: policy.org_address.clone(),
         }
     }
 
     pub fn confirmation(
         &self,
+        policy: &Policy,
         to: &SubscriberEmail,
         list: &ListInfo<'_>,
         confirm: &LinkToken,
@@ -293,17 +242,18 @@ impl Composer {
     ) -> Result<OutgoingMessage, ComposeError> {
         let content = Confirmation {
             list_name: list.name.to_owned(),
-            confirm_url: self.link("confirm", confirm),
-            confirm_ttl: list.lang.duration(self.confirm_ttl),
-            footer: self.footer(list, Unsubscribe::Link(unsubscribe)),
+            confirm_url: policy.link("confirm", confirm),
+            confirm_ttl: list.lang.duration(policy.confirm_ttl),
+            footer: self.footer(policy, list, Unsubscribe::Link(unsubscribe)),
         };
-        self.compose(to, &content)
+        self.compose(policy, to, &content)
     }
 
     /// A link the person asked for from their own page, good for
     /// [`OWN_LINK_TTL`]: `/record/TOKEN` or `/erase/TOKEN`.
     pub fn own_link(
         &self,
+        policy: &Policy,
         to: &SubscriberEmail,
         list: &ListInfo<'_>,
         action: OwnAction,
@@ -316,17 +266,18 @@ impl Composer {
         };
         let content = OwnLink {
             action,
-            url: self.link(path, link),
+            url: policy.link(path, link),
             valid_for: list.lang.duration(OWN_LINK_TTL),
-            footer: self.footer(list, Unsubscribe::Link(unsubscribe)),
+            footer: self.footer(policy, list, Unsubscribe::Link(unsubscribe)),
         };
-        self.compose(to, &content)
+        self.compose(policy, to, &content)
     }
 
     /// The message a draft stands for; a broadcast's copy needs its
     /// broadcast.
     pub fn compose_draft(
         &self,
+        policy: &Policy,
         draft: &Draft,
         to: &SubscriberEmail,
         list: &ListInfo<'_>,
@@ -339,34 +290,34 @@ impl Composer {
                     unsubscribe,
                 },
                 _,
-            ) => self.confirmation(to, list, confirm, unsubscribe),
+            ) => self.confirmation(policy, to, list, confirm, unsubscribe),
             (
                 Draft::Rejoin {
                     confirm,
                     unsubscribe,
                 },
                 _,
-            ) => self.confirmation(to, list, confirm, unsubscribe),
+            ) => self.confirmation(policy, to, list, confirm, unsubscribe),
             (
                 Draft::RecordLink {
                     record: link,
                     unsubscribe,
                 },
                 _,
-            ) => self.own_link(to, list, OwnAction::Record, link, unsubscribe),
+            ) => self.own_link(policy, to, list, OwnAction::Record, link, unsubscribe),
             (
                 Draft::ErasureLink {
                     erase: link,
                     unsubscribe,
                 },
                 _,
-            ) => self.own_link(to, list, OwnAction::Erase, link, unsubscribe),
-            (Draft::Welcome { unsubscribe }, _) => self.welcome(to, list, unsubscribe),
+            ) => self.own_link(policy, to, list, OwnAction::Erase, link, unsubscribe),
+            (Draft::Welcome { unsubscribe }, _) => self.welcome(policy, to, list, unsubscribe),
             (Draft::Reconfirmation { unsubscribe }, _) => {
-                self.reconfirmation(to, list, unsubscribe)
+                self.reconfirmation(policy, to, list, unsubscribe)
             }
             (Draft::Broadcast { .. } | Draft::BroadcastTest { .. }, Some(copy)) => {
-                self.broadcast(to, list, copy, draft.unsubscribe())
+                self.broadcast(policy, to, list, copy, draft.unsubscribe())
             }
             (Draft::Broadcast { .. } | Draft::BroadcastTest { .. }, None) => Err(
                 ComposeError::Message("the copy's broadcast is missing".into()),
@@ -374,13 +325,9 @@ impl Composer {
         }
     }
 
-    /// The envelope sender of every message.
-    pub fn sender(&self) -> String {
-        self.from.email.to_string()
-    }
-
     pub fn welcome(
         &self,
+        policy: &Policy,
         to: &SubscriberEmail,
         list: &ListInfo<'_>,
         unsubscribe: &LinkToken,
@@ -388,32 +335,34 @@ impl Composer {
         let content = Welcome {
             list_name: list.name.to_owned(),
             list_description: list.description.to_owned(),
-            footer: self.footer(list, Unsubscribe::Link(unsubscribe)),
+            footer: self.footer(policy, list, Unsubscribe::Link(unsubscribe)),
         };
-        self.compose(to, &content)
+        self.compose(policy, to, &content)
     }
 
     /// Its "Keep me subscribed" page is reached with the unsubscribe link's
     /// token, the recipient's key to their subscription.
     pub fn reconfirmation(
         &self,
+        policy: &Policy,
         to: &SubscriberEmail,
         list: &ListInfo<'_>,
         unsubscribe: &LinkToken,
     ) -> Result<OutgoingMessage, ComposeError> {
         let content = Reconfirmation {
             list_name: list.name.to_owned(),
-            keep_url: self.link("reconfirm", unsubscribe),
-            grace: self.reconfirm_grace.map(|g| list.lang.duration(g)),
-            footer: self.footer(list, Unsubscribe::Link(unsubscribe)),
+            keep_url: policy.link("reconfirm", unsubscribe),
+            grace: policy.clocks.reconfirm_grace.map(|g| list.lang.duration(g)),
+            footer: self.footer(policy, list, Unsubscribe::Link(unsubscribe)),
         };
-        self.compose(to, &content)
+        self.compose(policy, to, &content)
     }
 
     /// A copy of a broadcast: a subscriber's, with their own unsubscribe
     /// link, or an operator's test copy.
     pub fn broadcast(
         &self,
+        policy: &Policy,
         to: &SubscriberEmail,
         list: &ListInfo<'_>,
         copy: &BroadcastCopy,
@@ -430,15 +379,16 @@ impl Composer {
             body_html: copy.body.html.clone(),
             body_text: copy.body.text.clone(),
             test,
-            footer: self.footer(list, unsubscribe),
+            footer: self.footer(policy, list, unsubscribe),
         };
-        self.compose(to, &content)
+        self.compose(policy, to, &content)
     }
 
     /// The text part of a broadcast's copy as a recipient will see it, for
     /// the operators' preview (the HTML part's body is `copy.body.html`).
     pub fn preview_text(
         &self,
+        policy: &Policy,
         list: &ListInfo<'_>,
         copy: &BroadcastCopy,
     ) -> Result<String, ComposeError> {
@@ -447,7 +397,7 @@ impl Composer {
             body_html: copy.body.html.clone(),
             body_text: copy.body.text.clone(),
             test: false,
-            footer: self.footer(list, Unsubscribe::TestCopy),
+            footer: self.footer(policy, list, Unsubscribe::TestCopy),
         };
         Ok(content.text()?)
     }
@@ -455,18 +405,19 @@ impl Composer {
     /// Renders both parts and sets every header contract §4 asks for.
     pub fn compose<C: EmailContent>(
         &self,
+        policy: &Policy,
         to: &SubscriberEmail,
         content: &C,
     ) -> Result<OutgoingMessage, ComposeError> {
         let footer = content.footer();
-        let host = self.base_url.host_str().unwrap_or("localhost");
+        let host = policy.base_url.host_str().unwrap_or("localhost");
         let recipient: lettre::Address = to
             .as_str()
             .parse()
             .map_err(|e| ComposeError::Message(format!("recipient: {e}")))?;
 
         let mut builder = Message::builder()
-            .from(self.from.clone())
+            .from(policy.sender.clone())
             .to(Mailbox::new(None, recipient.clone()))
             .subject(content.subject())
             .raw_header(ascii_header(
@@ -501,7 +452,7 @@ impl Composer {
             None => bytes,
         };
         Ok(OutgoingMessage {
-            sender: self.sender(),
+            sender: policy.envelope_sender(),
             recipient: recipient.to_string(),
             bytes,
         })
@@ -592,6 +543,7 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
+    use url::Url;
 
     struct Sample {
         kind: MessageKind,
@@ -602,24 +554,33 @@ mod tests {
         unsubscribe_url: String,
     }
 
-    fn composer() -> Composer {
-        Composer::new(
-            "News <news@example.org>".parse().expect("mailbox"),
-            Url::parse("https://news.example.org").expect("url"),
-            "Example Org".into(),
-            "1 Main Street, Springfield".into(),
-            Duration::from_secs(48 * 3600),
-        )
+    fn policy() -> Policy {
+        Policy {
+            sender: "News <news@example.org>".parse().expect("mailbox"),
+            base_url: Url::parse("https://news.example.org").expect("url"),
+            org_name: "Example Org".into(),
+            org_address: "1 Main Street, Springfield".into(),
+            privacy_url: None,
+            confirm_ttl: Duration::from_secs(48 * 3600),
+            clocks: crate::config::Clocks {
+                pending_retention: None,
+                reconfirm_after: None,
+                reconfirm_grace: Some(Duration::from_secs(30 * 86_400)),
+            },
+            default_lang: Lang::ENGLISH,
+            default_list: "newsletter".into(),
+        }
     }
 
     fn sample<C: EmailContent>(composer: &Composer, content: C) -> Sample {
+        let policy = policy();
         let to = SubscriberEmail::parse("reader@example.com").expect("address");
         Sample {
             kind: C::KIND,
             lang: content.footer().lang,
             text: content.text().expect("text renders"),
             html: content.html().expect("html renders"),
-            message: composer.compose(&to, &content).expect("composes"),
+            message: composer.compose(&policy, &to, &content).expect("composes"),
             unsubscribe_url: content.footer().unsubscribe_url.clone(),
         }
     }
@@ -632,7 +593,7 @@ mod tests {
     }
 
     fn every_kind_in(lang: Lang) -> Vec<Sample> {
-        let composer = composer();
+        let (composer, policy) = (Composer::new(), policy());
         let token = || {
             LinkToken::new(
                 crate::domain::TokenId(1),
@@ -645,7 +606,7 @@ mod tests {
             slug: "weekly-news",
             description: "What happened this week.",
         };
-        let footer = composer.footer(&list, Unsubscribe::Link(&token()));
+        let footer = composer.footer(&policy, &list, Unsubscribe::Link(&token()));
         let copy = BroadcastCopy::new(
             "This week",
             "# Hello\n\nRead [more](https://example.org/more).",
@@ -668,14 +629,14 @@ mod tests {
                     body_html: copy.body.html,
                     body_text: copy.body.text,
                     test: true,
-                    footer: composer.footer(&list, Unsubscribe::TestCopy),
+                    footer: composer.footer(&policy, &list, Unsubscribe::TestCopy),
                 },
             ),
             sample(
                 &composer,
                 Confirmation {
                     list_name: list.name.into(),
-                    confirm_url: composer.link("confirm", &token()),
+                    confirm_url: policy.link("confirm", &token()),
                     confirm_ttl: lang.duration(Duration::from_secs(48 * 3600)),
                     footer: footer.clone(),
                 },
@@ -684,7 +645,7 @@ mod tests {
                 &composer,
                 Reconfirmation {
                     list_name: list.name.into(),
-                    keep_url: composer.link("reconfirm", &token()),
+                    keep_url: policy.link("reconfirm", &token()),
                     grace: Some(lang.duration(Duration::from_secs(30 * 86_400))),
                     footer: footer.clone(),
                 },
@@ -693,7 +654,7 @@ mod tests {
                 &composer,
                 OwnLink {
                     action: OwnAction::Record,
-                    url: composer.link("record", &token()),
+                    url: policy.link("record", &token()),
                     valid_for: lang.duration(OWN_LINK_TTL),
                     footer: footer.clone(),
                 },
@@ -702,7 +663,7 @@ mod tests {
                 &composer,
                 OwnLink {
                     action: OwnAction::Erase,
-                    url: composer.link("erase", &token()),
+                    url: policy.link("erase", &token()),
                     valid_for: lang.duration(OWN_LINK_TTL),
                     footer: footer.clone(),
                 },

@@ -71,7 +71,7 @@ pub async fn cap(
     };
     if !state.in_flight.enter(client) {
         tracing::warn!(%client, "too many requests in progress from one client");
-        let site = &state.site;
+        let site = &state.site();
         let mut response = error_page(
             site,
             StatusCode::TOO_MANY_REQUESTS,

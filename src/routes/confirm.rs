@@ -19,7 +19,7 @@ pub async fn page(
         ConfirmState::Confirmed { list } => render(
             StatusCode::OK,
             &ConfirmPage {
-                site: &state.site.with_lang(list.lang),
+                site: &state.site().with_lang(list.lang),
                 list_name: &list.name,
                 list_description: &list.description,
                 already_confirmed: true,
@@ -47,7 +47,7 @@ fn answer(state: &AppState, req: &HttpRequest, outcome: ConfirmState) -> HttpRes
         ConfirmState::Pending { list } => render(
             StatusCode::OK,
             &ConfirmPage {
-                site: &state.site.with_lang(list.lang),
+                site: &state.site().with_lang(list.lang),
                 list_name: &list.name,
                 list_description: &list.description,
                 already_confirmed: false,
@@ -56,7 +56,7 @@ fn answer(state: &AppState, req: &HttpRequest, outcome: ConfirmState) -> HttpRes
         ConfirmState::Confirmed { list } => render(
             StatusCode::OK,
             &ConfirmedPage {
-                site: &state.site.with_lang(list.lang),
+                site: &state.site().with_lang(list.lang),
                 list_name: &list.name,
             },
         ),
@@ -68,7 +68,7 @@ fn answer(state: &AppState, req: &HttpRequest, outcome: ConfirmState) -> HttpRes
 
 /// 410, in the list's language, with the way to sign up again.
 fn gone(state: &AppState, list: &ListSummary, message: &str) -> HttpResponse {
-    let site = state.site.with_lang(list.lang);
+    let site = state.site().with_lang(list.lang);
     let again = format!("/subscribe?list={}", list.slug);
     error_page(
         &site,

@@ -34,9 +34,6 @@ use crate::services::{ServiceError, Services};
 /// What every handler can reach.
 pub struct AppState {
     pub services: Arc<Services>,
-    pub site: Site,
-    /// What the signup form says about the collection (GDPR art. 13).
-    pub notice: CollectionNotice,
     pub limiter: RateLimiter,
     /// Reverse proxies whose `X-Forwarded-For` names the real client.
     pub trusted_proxies: Vec<IpAddr>,
@@ -54,6 +51,29 @@ pub struct AppState {
     pub bounce_signing_key: Option<crate::domain::provider_signature::BounceSigningKey>,
     /// `ASSENT_METRICS_TOKEN`: `/metrics` for scrapers off this machine.
     pub metrics_token: Option<secrecy::SecretString>,
+}
+
+impl AppState {
+    /// The site in its default language, named as the policy in force says.
+    pub fn site(&self) -> Site {
+        let policy = self.services.policy();
+        Site {
+            org_name: policy.org_name.clone(),
+            lang: policy.default_lang,
+        }
+    }
+
+    /// What the signup form says about the collection (GDPR art. 13).
+    pub fn notice(&self) -> CollectionNotice {
+        let policy = self.services.policy();
+        CollectionNotice {
+            org_name: policy.org_name.clone(),
+            org_address: policy.org_address.clone(),
+            pending_retention: policy.clocks.pending_retention,
+            reconfirm_after: policy.clocks.reconfirm_after,
+            policy_url: policy.privacy_url.as_ref().map(ToString::to_string),
+        }
+    }
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig, cors_origins: &[String]) {
@@ -185,7 +205,7 @@ async fn not_found(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse
 /// under `/admin`, the public one elsewhere.
 fn page_site(state: &AppState, req: &HttpRequest) -> Site {
     if req.path() == "/admin" || req.path().starts_with("/admin/") {
-        state.site.with_lang(admin::operator_lang(req))
+        state.site().with_lang(admin::operator_lang(req))
     } else {
         public_site(state, req)
     }
@@ -199,7 +219,7 @@ pub fn public_site(state: &AppState, req: &HttpRequest) -> Site {
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .and_then(Lang::preferred)
-        .map_or_else(|| state.site.clone(), |lang| state.site.with_lang(lang))
+        .map_or_else(|| state.site(), |lang| state.site().with_lang(lang))
 }
 
 /// Renders a page, or the plain 500 page if the template fails.

@@ -35,7 +35,7 @@ fn keep_page(state: &AppState, req: &HttpRequest, token: &str, found: KeepState)
     render(
         status,
         &KeepPage {
-            site: &state.site.with_lang(list.lang),
+            site: &state.site().with_lang(list.lang),
             list_name: &list.name,
             state: what,
             signup_url: &signup_url,
@@ -82,7 +82,7 @@ fn overview_page(
     render(
         StatusCode::OK,
         &OwnPage {
-            site: &state.site.with_lang(overview.lang),
+            site: &state.site().with_lang(overview.lang),
             email: &overview.email,
             lists: &lists,
             base: &own_page(token),
@@ -128,7 +128,7 @@ async fn change(
             overview_page(&state, &token, &overview, Some(&notice))
         }
         Changed::UnknownList => {
-            let site = &state.site;
+            let site = &state.site();
             error_page(
                 site,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -210,7 +210,7 @@ fn asked_page(
 ) -> HttpResponse {
     match asked {
         Asked::Asked(lang) => {
-            let site = state.site.with_lang(lang);
+            let site = state.site().with_lang(lang);
             error_page(
                 &site,
                 StatusCode::OK,
@@ -225,7 +225,7 @@ fn asked_page(
 
 /// The page a mailed link leads to once its hour is over.
 fn link_expired(state: &AppState, lang: Lang) -> HttpResponse {
-    let site = state.site.with_lang(lang);
+    let site = state.site().with_lang(lang);
     error_page(
         &site,
         StatusCode::GONE,
@@ -267,7 +267,7 @@ pub async fn erase_page(
         OwnLinkState::Open(lang) => render(
             StatusCode::OK,
             &ErasePage {
-                site: &state.site.with_lang(lang),
+                site: &state.site().with_lang(lang),
             },
         ),
         OwnLinkState::Expired(lang) => link_expired(&state, lang),
@@ -289,7 +289,7 @@ pub async fn erase(
     }
     let response = match preferences::erase(&state.services, link).await? {
         OwnLinkState::Open(lang) => {
-            let site = state.site.with_lang(lang);
+            let site = state.site().with_lang(lang);
             error_page(
                 &site,
                 StatusCode::OK,
@@ -336,6 +336,6 @@ fn refused_body(state: &AppState, error: &BodyError) -> HttpResponse {
         BodyError::TimedOut => (StatusCode::REQUEST_TIMEOUT, "request-timeout-title"),
         _ => (StatusCode::BAD_REQUEST, "unreadable-form-title"),
     };
-    let site = &state.site;
+    let site = &state.site();
     error_page(site, status, &site.t(title), &site.t("press-again"), None)
 }

@@ -33,7 +33,7 @@ pub async fn page(
             &SignupValues::default(),
             &SignupErrors::default(),
         )),
-        None => Ok(unknown_list(&state.site)),
+        None => Ok(unknown_list(&state.site())),
     }
 }
 
@@ -45,7 +45,7 @@ pub async fn submit(
     let limited = super::client_ip(&req).and_then(|client| state.limiter.check(client).err());
     let fields = match body::read_form(&req, payload).await {
         Ok(fields) => fields,
-        Err(e) => return Ok(body_error(&state.site, &e)),
+        Err(e) => return Ok(body_error(&state.site(), &e)),
     };
     let values = SignupValues {
         email: body::field(&fields, "email").unwrap_or_default().to_owned(),
@@ -57,9 +57,8 @@ pub async fn submit(
 
     // Every answer from here on speaks the list's language.
     let list = load_list(&state, slug.map(str::to_owned)).await?;
-    let site = state
-        .site
-        .with_lang(list.as_ref().map_or(state.site.lang, |l| l.lang));
+    let site = state.site();
+    let site = site.with_lang(list.as_ref().map_or(site.lang, |l| l.lang));
     if let Some(wait) = limited {
         return Ok(too_many(&site, wait));
     }
@@ -93,10 +92,10 @@ pub async fn submit(
         | SignupOutcome::Trapped { list_name, lang } => Ok(render(
             StatusCode::OK,
             &CheckInboxPage {
-                site: &state.site.with_lang(lang),
+                site: &state.site().with_lang(lang),
                 email: email.as_str(),
                 list_name: &list_name,
-                confirm_ttl: state.services.composer.confirm_ttl(),
+                confirm_ttl: state.services.policy().confirm_ttl,
             },
         )),
         SignupOutcome::UnknownList => {
@@ -132,7 +131,7 @@ async fn refuse(
     let list = match load_list(state, slug).await? {
         Some(list) => list,
         // No list at all to show the form for.
-        None => return Ok(unknown_list(&state.site)),
+        None => return Ok(unknown_list(&state.site())),
     };
     Ok(form_page(
         state,
@@ -153,8 +152,8 @@ fn form_page(
     render(
         status,
         &SignupPage {
-            site: &state.site.with_lang(list.lang),
-            notice: &state.notice,
+            site: &state.site().with_lang(list.lang),
+            notice: &state.notice(),
             list,
             values,
             errors,

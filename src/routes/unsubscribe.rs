@@ -29,7 +29,7 @@ pub async fn page(
         UnsubscribeState::Subscribed { list } => render(
             StatusCode::OK,
             &UnsubscribePage {
-                site: &state.site.with_lang(list.lang),
+                site: &state.site().with_lang(list.lang),
                 list_name: &list.name,
                 already_unsubscribed: false,
                 own_page: &own_page,
@@ -38,7 +38,7 @@ pub async fn page(
         UnsubscribeState::AlreadyUnsubscribed { list } => render(
             StatusCode::OK,
             &UnsubscribePage {
-                site: &state.site.with_lang(list.lang),
+                site: &state.site().with_lang(list.lang),
                 list_name: &list.name,
                 already_unsubscribed: true,
                 own_page: &own_page,
@@ -68,7 +68,7 @@ pub async fn submit(
             Channel::OneClick
         }
         Err(BodyError::TooLarge) => {
-            let site = &state.site;
+            let site = &state.site();
             return Ok(with_token_headers(error_page(
                 site,
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -78,7 +78,7 @@ pub async fn submit(
             )));
         }
         Err(BodyError::TimedOut) => {
-            let site = &state.site;
+            let site = &state.site();
             return Ok(with_token_headers(error_page(
                 site,
                 StatusCode::REQUEST_TIMEOUT,
@@ -103,7 +103,7 @@ pub async fn submit(
             render(
                 StatusCode::OK,
                 &UnsubscribedPage {
-                    site: &state.site.with_lang(list.lang),
+                    site: &state.site().with_lang(list.lang),
                     list_name: &list.name,
                     signup_url: &signup_url,
                     own_page: &own_page,
@@ -118,7 +118,7 @@ pub async fn submit(
 /// The link of a broadcast's test copy: the operator who asked for it has
 /// no subscription to end, and is told so.
 fn test_copy(state: &AppState) -> HttpResponse {
-    let site = &state.site;
+    let site = &state.site();
     error_page(
         site,
         StatusCode::OK,

@@ -141,7 +141,7 @@ pub async fn view(services: &Services, id: BroadcastId) -> Result<Option<View>, 
     };
     let text = services
         .composer
-        .preview_text(&info, &copy)
+        .preview_text(&services.policy(), &info, &copy)
         .map_err(|e| ServiceError::Internal(e.to_string()))?;
     let html = copy.body.html;
     Ok(Some(View {
@@ -256,7 +256,7 @@ pub async fn test_send(
                 let recipient = Recipient {
                     subscription_id: None,
                     email: &to,
-                    sender: &ctx.composer.sender(),
+                    sender: &ctx.policy().envelope_sender(),
                 };
                 let draft = Draft::BroadcastTest {
                     broadcast: broadcast.id,
@@ -475,7 +475,7 @@ fn queue_copies(
     let started = broadcast.started_at.unwrap_or(now);
     let recipients =
         broadcasts::recipients_after(conn, broadcast.list_id, started, broadcast.cursor, STEP)?;
-    let sender = services.composer.sender();
+    let sender = services.policy().envelope_sender();
     let mut queued = 0;
     for recipient in &recipients {
         let email = SubscriberEmail::parse(&recipient.email);

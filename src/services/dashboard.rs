@@ -60,7 +60,7 @@ pub struct Reconfirmation {
 pub async fn figures(services: &Services) -> Result<Dashboard, ServiceError> {
     let clock = services.clock.clone();
     let today = clock.now().ms() / DAY_MS * DAY_MS;
-    let reconfirm_after = services.clocks.reconfirm_after;
+    let reconfirm_after = services.policy().clocks.reconfirm_after;
     let mut figures = services
         .db
         .read(move |c| {

@@ -110,7 +110,7 @@ fn record_signup(
 ) -> Result<(SignupOutcome, bool), ServiceError> {
     let list = match &request.list {
         Some(slug) => lists::by_slug(conn, slug)?,
-        None => lists::default_list(conn, &services.default_list)?,
+        None => lists::default_list(conn, &services.policy().default_list)?,
     };
     let Some(list) = list else {
         return Ok((SignupOutcome::UnknownList, false));
@@ -349,7 +349,7 @@ fn record_confirmation(
         let to = Recipient {
             subscription_id: Some(subscription.id),
             email: &email,
-            sender: &services.composer.sender(),
+            sender: &services.policy().envelope_sender(),
         };
         outbox::enqueue(conn, &Draft::Welcome { unsubscribe }, &to, now, now)?;
     }
@@ -480,13 +480,13 @@ pub(crate) fn queue_confirmation(
         subscription_id,
         TokenPurpose::Confirm,
         now,
-        Some(services.composer.confirm_ttl()),
+        Some(services.policy().confirm_ttl),
     )?;
     let unsubscribe = issue_token(conn, subscription_id, TokenPurpose::Unsubscribe, now, None)?;
     let to = Recipient {
         subscription_id: Some(subscription_id),
         email,
-        sender: &services.composer.sender(),
+        sender: &services.policy().envelope_sender(),
     };
     let draft = Draft::Confirmation {
         confirm,

@@ -15,7 +15,7 @@ pub async fn open_list(
     services: &Services,
     slug: Option<String>,
 ) -> Result<Option<List>, ServiceError> {
-    let default = services.default_list.clone();
+    let default = services.policy().default_list.clone();
     services
         .db
         .read(move |c| {
@@ -109,7 +109,7 @@ pub async fn create(
 ) -> Result<Option<ListId>, ServiceError> {
     let clock = services.clock.clone();
     let email = operator.email.clone();
-    let org_name = services.composer.org_name().to_owned();
+    let org_name = services.policy().org_name.clone();
     services
         .db
         .write(move |c| {

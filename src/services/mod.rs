@@ -32,26 +32,24 @@ use crate::auth::SecretKey;
 use crate::db::{Database, DbError};
 use crate::domain::{Clock, Evidence};
 use crate::mail::Composer;
+use crate::policy::{CurrentPolicy, Policy};
 
 /// What the services need, built once at start and shared.
 pub struct Services {
     pub db: Database,
     /// Where "now" comes from; tests move it.
     pub clock: Clock,
-    /// Holds the mail settings: sender, public origin, link lifetimes.
+    /// Who sends, for whom, from where, and how long things last: read
+    /// with [`Services::policy`] at each use.
+    pub policy: CurrentPolicy,
+    /// The messages' templates and DKIM keys.
     pub composer: Composer,
     /// Keys the suppression list's hashes.
     pub secret_key: SecretKey,
-    /// The slug `GET /` offers when a signup names no list.
-    pub default_list: String,
     pub wake: Wake,
     /// Bounds the password checks running at once: each holds one of the
     /// 19 MiB buffers `auth` keeps, of which there are as many as permits.
     pub password_checks: tokio::sync::Semaphore,
-    /// Retention and re-permission (contract §10).
-    pub clocks: crate::config::Clocks,
-    /// `ASSENT_DEFAULT_LANG`.
-    pub default_lang: crate::i18n::Lang,
     /// This process's counters, for `GET /metrics`.
     pub metrics: Arc<crate::metrics::Metrics>,
     /// `ASSENT_WEBHOOK_URL`: where subscription events are posted.
@@ -64,8 +62,6 @@ pub struct Services {
     pub sending_warnings: Vec<warnings::SendingWarning>,
 }
 
-/// Wakes the background runtime when a service has queued work for it, so
-/// that a confirmation goes out at once rather than at the next poll.
 impl Services {
     /// The services as the settings make them: built once by `serve`,
     /// `worker` and the command line alike. `dkim` is the signer made from
@@ -80,14 +76,7 @@ impl Services {
     ) -> Self {
         let sending_warnings =
             warnings::SendingWarning::find(settings.smtp.is_some(), &base_url, &settings.mail_from);
-        let mut composer = Composer::new(
-            settings.mail_from.clone(),
-            base_url,
-            settings.org_name.clone(),
-            settings.org_address.clone(),
-            settings.confirm_ttl,
-        )
-        .with_reconfirm_grace(settings.clocks.reconfirm_grace);
+        let mut composer = Composer::new();
         if let Some(signer) = dkim {
             composer = composer.with_dkim(signer);
         }
@@ -97,13 +86,11 @@ impl Services {
         Services {
             db,
             clock,
+            policy: CurrentPolicy::new(Policy::from_settings(settings, base_url)),
             composer,
             secret_key,
-            default_list: crate::domain::list::slugify(&settings.default_list),
             wake: Wake::default(),
             password_checks: tokio::sync::Semaphore::new(crate::auth::KEPT_BUFFERS),
-            clocks: settings.clocks,
-            default_lang: settings.default_lang,
             metrics: Arc::default(),
             webhooks: webhooks::Webhooks::new(settings.webhook.clone()),
             pow,
@@ -111,8 +98,15 @@ impl Services {
             sending_warnings,
         }
     }
+
+    /// The policy in force now; keep it for the one thing being done.
+    pub fn policy(&self) -> Arc<Policy> {
+        self.policy.get()
+    }
 }
 
+/// Wakes the background runtime when a service has queued work for it, so
+/// that a confirmation goes out at once rather than at the next poll.
 #[derive(Clone, Default)]
 pub struct Wake {
     delivery: Arc<Notify>,

@@ -127,8 +127,8 @@ struct OwnMail {
 impl OwnMail {
     fn of(services: &Services) -> Self {
         Self {
-            sender: services.composer.sender(),
-            confirm_ttl: services.composer.confirm_ttl(),
+            sender: services.policy().envelope_sender(),
+            confirm_ttl: services.policy().confirm_ttl,
         }
     }
 }

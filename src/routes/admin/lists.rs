@@ -32,7 +32,7 @@ fn row(list: List, subscribers: i64, base: &str) -> ListRow {
 }
 
 fn base_url(signed_in: &SignedIn) -> String {
-    signed_in.state.services.composer.url("")
+    signed_in.state.services.policy().url("")
 }
 
 async fn list_rows(signed_in: &SignedIn) -> Result<Vec<ListRow>, ServerError> {
@@ -51,7 +51,13 @@ pub async fn index(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
         nav: signed_in.nav("lists"),
         lists,
         form: ListForm {
-            language: signed_in.state.services.default_lang.code().to_owned(),
+            language: signed_in
+                .state
+                .services
+                .policy()
+                .default_lang
+                .code()
+                .to_owned(),
             ..ListForm::default()
         },
         errors: ListFormErrors::default(),
@@ -106,7 +112,7 @@ fn validate(
 pub async fn create(form: CsrfForm) -> Result<HttpResponse, ServerError> {
     let CsrfForm { signed_in, fields } = form;
     let site = signed_in.site();
-    let default_lang = signed_in.state.services.default_lang;
+    let default_lang = signed_in.state.services.policy().default_lang;
     let (form, mut errors) = validate(&site, &fields, true, default_lang);
     if !errors.any() {
         let created = lists::create(
@@ -235,7 +241,7 @@ pub async fn show(
 pub async fn update(form: CsrfForm, id: web::Path<ListId>) -> Result<HttpResponse, ServerError> {
     let id = *id;
     let CsrfForm { signed_in, fields } = form;
-    let default_lang = signed_in.state.services.default_lang;
+    let default_lang = signed_in.state.services.policy().default_lang;
     let (form, errors) = validate(&signed_in.site(), &fields, false, default_lang);
     if errors.any() {
         return list_page(

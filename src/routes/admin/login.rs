@@ -28,7 +28,7 @@ pub async fn page(
     req: HttpRequest,
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, ServerError> {
-    let site = state.site.with_lang(operator_lang(&req));
+    let site = state.site().with_lang(operator_lang(&req));
     let next = query.next.as_deref().map(safe_next).unwrap_or_default();
     Ok(login_form(&state, &site, StatusCode::OK, "", None, next))
 }
@@ -76,7 +76,7 @@ pub async fn submit(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    let site = state.site.with_lang(operator_lang(&req));
+    let site = state.site().with_lang(operator_lang(&req));
     let Ok(fields) = body::read_form(&req, payload).await else {
         return Ok(csrf_refused(&site));
     };

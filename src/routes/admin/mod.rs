@@ -114,7 +114,7 @@ pub fn operator_lang(req: &HttpRequest) -> Lang {
 impl SignedIn {
     /// The site, in the operator's language, for a page.
     pub fn site(&self) -> Site {
-        self.state.site.with_lang(self.lang)
+        self.state.site().with_lang(self.lang)
     }
 
     pub fn nav<'a>(&'a self, active: &'a str) -> Nav<'a> {
