@@ -13,7 +13,7 @@ use url::Url;
 
 use crate::auth::SecretKey;
 use crate::config::{ConfigError, Settings};
-use crate::db::outbox::Pace;
+use crate::db::pacing::Pace;
 use crate::db::{Database, DbError, lists, settings as stored_settings};
 use crate::domain::Clock;
 use crate::jobs::{self, Role, Runtime};

@@ -19,7 +19,9 @@ use crate::config::Settings;
 use crate::db::models::{Import, ImportStatus};
 use crate::domain::{Clock, Evidence, ImportId};
 use crate::i18n::Lang;
-use crate::services::imports::{self, Hold, Problem, Step, UploadError};
+use crate::jobs::Role;
+use crate::jobs::claimant::Claimant;
+use crate::services::imports::{self, Claimed, Problem, Step, UploadError};
 use crate::services::{Operator, Services};
 use crate::startup;
 
@@ -86,18 +88,31 @@ pub async fn run(
         meter.set(stored, "");
     }
     meter.clear();
-    let hold = upload
-        .finish_held(&services, &operator)
+    // Registered like `serve` and `worker`: if this process stops, they take
+    // the import back and carry it on.
+    let claimant = Claimant::register(Arc::clone(&services), Role::Import)
         .await
-        .map_err(refused)?;
-    let id = hold.import;
-    let import = drive(&services, hold, &interrupted).await?;
+        .map_err(failed)?;
+    let claimed = match upload
+        .finish_claimed(&services, &operator, claimant.process())
+        .await
+    {
+        Ok(claimed) => claimed,
+        Err(e) => {
+            let _ = claimant.leave().await;
+            return Err(refused(e));
+        }
+    };
+    let id = claimed.import;
+    let driven = drive(&services, &claimed, &interrupted).await;
+    // Whatever this process still holds goes back to the runtimes now.
+    claimant.leave().await.map_err(failed)?;
+    let import = driven?;
     report(&services, &import).await?;
     if import.added > 0 {
         eprintln!(
-            "assent: {} confirmation requests are queued; `assent serve` or `assent worker` sends them, at most {} a minute",
-            import.added,
-            imports::MAILS_PER_MINUTE
+            "assent: {} confirmation requests are queued; `assent serve` or `assent worker` sends them, at most ASSENT_SEND_RATE a second with the other bulk mail",
+            import.added
         );
     }
     match import.status {
@@ -164,14 +179,14 @@ fn interruptible() -> Arc<AtomicBool> {
     flag
 }
 
-/// Runs the held import to its end, or watches whichever process took it
-/// over, and returns its row as it ended.
+/// Runs the claimed import to its end, or watches whichever process took
+/// it over, and returns its row as it ended.
 async fn drive(
     services: &Arc<Services>,
-    mut hold: Hold,
+    claimed: &Claimed,
     interrupted: &AtomicBool,
 ) -> Result<Import, Failure> {
-    let id = hold.import;
+    let id = claimed.import;
     let mut import = current(services, id).await?;
     let mut meter = Meter::new(
         "importing",
@@ -181,19 +196,17 @@ async fn drive(
     loop {
         if interrupted.load(Ordering::SeqCst) {
             meter.clear();
-            imports::let_go(services, hold).await.map_err(failed)?;
             return Err(Failure::Failed(format!(
                 "interrupted: import #{id} is left to `assent serve` or `assent worker`, which carry it on where it stopped"
             )));
         }
-        let (s, h) = (Arc::clone(services), hold.clone());
+        let (s, c) = (Arc::clone(services), claimed.clone());
         let stepped = services
             .db
-            .write(move |c| imports::step_held(c, &s, &h))
+            .write(move |conn| imports::step_claimed(conn, &s, &c))
             .await;
         match stepped {
-            Ok(Some((step, renewed))) => {
-                hold = renewed;
+            Ok(Some(step)) => {
                 import = current(services, id).await?;
                 meter.show(&import);
                 if step == Step::Finished {
@@ -208,8 +221,6 @@ async fn drive(
             }
             Err(e) => {
                 meter.clear();
-                // Best effort: a lapsed hold hands it on all the same.
-                let _ = imports::let_go(services, hold).await;
                 return Err(Failure::Failed(format!(
                     "import #{id} stopped: {e}; `assent serve` or `assent worker` carries it on"
                 )));

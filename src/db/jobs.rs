@@ -7,15 +7,18 @@ use super::schema::{jobs, schedules};
 use super::{DbConn, at_most_one};
 use crate::domain::JobId;
 
-/// Queues a job that may run from `run_at` on.
+/// Queues a job that may run from `run_at` on, its payload stored as JSON
+/// for the job's `Payload` to read.
 pub fn enqueue(
     conn: &mut DbConn,
     kind: JobKind,
-    payload: &str,
+    payload: &impl serde::Serialize,
     run_at: i64,
     request_id: Option<&str>,
     now: i64,
 ) -> QueryResult<JobId> {
+    let payload = serde_json::to_string(payload)
+        .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
     on_backend!(conn, |c| diesel::insert_into(jobs::table)
         .values((
             jobs::kind.eq(kind),
@@ -61,6 +64,15 @@ pub fn claim_due(conn: &mut DbConn, claim: &str, now: i64, limit: i64) -> QueryR
             .select(Job::as_select())
             .load(conn)
     })
+}
+
+/// Claims one job for the process `claim`, as it is queued by that process
+/// for itself.
+pub fn claim(conn: &mut DbConn, id: JobId, claim: &str) -> QueryResult<()> {
+    diesel::update(jobs::table.find(id))
+        .set(jobs::claimed_by.eq(claim))
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn by_id(conn: &mut DbConn, id: JobId) -> QueryResult<Option<Job>> {
@@ -180,7 +192,7 @@ pub fn run_if_due(
         if moved == 0 {
             return Ok(None);
         }
-        enqueue(conn, kind, "{}", now, None, now).map(Some)
+        enqueue(conn, kind, &serde_json::json!({}), now, None, now).map(Some)
     })
 }
 

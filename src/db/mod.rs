@@ -37,6 +37,7 @@ pub mod ledger;
 pub mod lists;
 pub mod models;
 pub mod outbox;
+pub mod pacing;
 pub mod processes;
 pub mod schema;
 pub mod settings;

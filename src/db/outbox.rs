@@ -7,11 +7,12 @@
 use diesel::prelude::*;
 
 use super::models::{ListLabel, OutboxRow};
+use super::pacing::{self, Pace};
 use super::schema::{lists, outbox, subscribers, subscriptions};
 use super::{DbConn, backend};
 use crate::domain::{
-    BroadcastId, Draft, ListId, MessageId, MessageKind, MessageStatus, Status, SubscriberEmail,
-    SubscriptionId,
+    BroadcastId, Draft, Lane, ListId, MessageId, MessageKind, MessageStatus, Status,
+    SubscriberEmail, SubscriptionId,
 };
 
 /// Who a message goes to.
@@ -23,15 +24,15 @@ pub struct Recipient<'a> {
     pub sender: &'a str,
 }
 
-/// Queues a message that is not to be sent before `send_at`. Only its
-/// [`Draft`] is stored, which always holds an unsubscribe link; the delivery
-/// job composes the message with its List-* headers when it sends it.
+/// Queues a message to go out in `lane`. Only its [`Draft`] is stored,
+/// which always holds an unsubscribe link; the delivery job composes the
+/// message with its List-* headers when it sends it.
 pub fn enqueue(
     conn: &mut DbConn,
     draft: &Draft,
     to: &Recipient<'_>,
+    lane: Lane,
     now: i64,
-    send_at: i64,
 ) -> QueryResult<()> {
     let confirm_link = draft.action_link().map(ToString::to_string);
     let unsubscribe_link = draft.unsubscribe().to_string();
@@ -47,9 +48,9 @@ pub fn enqueue(
             outbox::unsubscribe_link.eq(&unsubscribe_link),
             outbox::status.eq(MessageStatus::Queued),
             outbox::attempts.eq(0),
-            outbox::next_attempt_at.eq(send_at),
+            outbox::next_attempt_at.eq(now),
             outbox::created_at.eq(now),
-            outbox::priority.eq(priority(kind)),
+            outbox::priority.eq(lane.priority()),
             outbox::broadcast_id.eq(draft.broadcast()),
         ))
         .execute(c))
@@ -77,16 +78,11 @@ pub fn enqueue_skipped(
             outbox::next_attempt_at.eq(now),
             outbox::last_error.eq("no longer subscribed"),
             outbox::created_at.eq(now),
-            outbox::priority.eq(1),
+            outbox::priority.eq(Lane::Newsletters.priority()),
             outbox::broadcast_id.eq(broadcast),
         ))
         .execute(conn)
         .map(|_| ())
-}
-
-/// Transactional mail (0) goes before broadcast copies (1).
-pub fn priority(kind: MessageKind) -> i32 {
-    i32::from(kind.is_bulk())
 }
 
 /// Times at which messages of `kind` were queued since `since`, newest
@@ -108,16 +104,6 @@ pub fn queued_times_for_mailbox(
         .order(outbox::created_at.desc())
         .select(outbox::created_at)
         .load(c))
-}
-
-/// When the last queued message of `kind` is due, so that a paced batch
-/// goes after the one before it.
-pub fn last_queued_of_kind(conn: &mut DbConn, kind: MessageKind) -> QueryResult<Option<i64>> {
-    outbox::table
-        .filter(outbox::kind.eq(kind))
-        .filter(outbox::status.eq(MessageStatus::Queued))
-        .select(diesel::dsl::max(outbox::next_attempt_at))
-        .first(conn)
 }
 
 /// Drops what is still waiting for a subscription that just ended, and the
@@ -161,17 +147,9 @@ pub struct Claim {
     pub paced_until: Option<i64>,
 }
 
-/// Broadcast copies per second across every process; `None` for no limit.
-#[derive(Debug, Clone, Copy)]
-pub struct Pace(pub Option<std::num::NonZeroU32>);
-
-/// Idle time lets at most this much of the rate go out in a burst.
-const PACE_WINDOW_US: i64 = 1_000_000;
-const PACING: &str = "broadcasts";
-
 /// Claims up to `limit` due messages for the process `claim` and loads
-/// them: transactional mail first, then as many broadcast copies as the
-/// pace allows in the room left.
+/// them: transactional mail first, then as much paced mail as the pace
+/// allows in the room left, requests before newsletters.
 pub fn claim_due(
     conn: &mut DbConn,
     claim: &str,
@@ -180,15 +158,21 @@ pub fn claim_due(
     pace: Pace,
 ) -> QueryResult<Claim> {
     let (ids, paced_until) = conn.transaction(|conn| {
-        let mut ids = backend::due_messages(conn, 0, now, limit)?;
+        let mut ids = backend::due_messages(conn, Lane::Transactional.priority(), now, limit)?;
         let room = limit - ids.len() as i64;
         let mut paced_until = None;
         if room > 0 {
-            let mut copies = backend::due_messages(conn, 1, now, room)?;
+            let mut copies = Vec::new();
+            for lane in Lane::PACED {
+                let left = room - copies.len() as i64;
+                if left > 0 {
+                    copies.extend(backend::due_messages(conn, lane.priority(), now, left)?);
+                }
+            }
             if let Some(rate) = pace.0
                 && !copies.is_empty()
             {
-                let (allowed, next) = take_slots(conn, rate, copies.len(), now * 1000)?;
+                let (allowed, next) = pacing::take_slots(conn, rate, copies.len(), now * 1000)?;
                 copies.truncate(allowed);
                 if allowed == 0 {
                     paced_until = Some(next / 1000 + 1);
@@ -247,32 +231,6 @@ pub fn claim_due(
             .collect(),
         paced_until,
     })
-}
-
-/// Takes up to `want` send slots at `rate` a second, from `now` (µs);
-/// returns how many it took and when the next slot is.
-fn take_slots(
-    conn: &mut DbConn,
-    rate: std::num::NonZeroU32,
-    want: usize,
-    now: i64,
-) -> QueryResult<(usize, i64)> {
-    use super::schema::pacing;
-    let interval = (1_000_000 / i64::from(rate.get())).max(1);
-    let next_at = backend::lock_pacing(conn, PACING, now)?;
-    // Time left unused counts for at most one window's worth of slots.
-    let base = next_at.max(now - PACE_WINDOW_US);
-    let available = if base > now {
-        0
-    } else {
-        ((now - base) / interval + 1) as usize
-    };
-    let taken = available.min(want);
-    let next = base + taken as i64 * interval;
-    diesel::update(pacing::table.find(PACING))
-        .set(pacing::next_at.eq(next))
-        .execute(conn)?;
-    Ok((taken, next))
 }
 
 /// Records the SMTP server's acceptance, whoever holds the claim now: the

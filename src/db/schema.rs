@@ -117,7 +117,8 @@ diesel::table! {
         sent_at -> Nullable<BigInt>,
         confirm_link -> Nullable<Text>,
         unsubscribe_link -> Nullable<Text>,
-        /// 0 for transactional mail, 1 for broadcast copies: 0 goes first.
+        /// The message's lane (`domain::message::Lane`): 0 transactional,
+        /// 1 requests, 2 newsletters; the lower goes first.
         priority -> Integer,
         broadcast_id -> Nullable<BigInt>,
     }

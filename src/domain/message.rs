@@ -38,10 +38,36 @@ impl MessageKind {
             kind => kind.as_str(),
         }
     }
+}
 
-    /// Broadcast copies wait behind every other message and are paced.
-    pub fn is_bulk(self) -> bool {
-        self == MessageKind::Broadcast
+/// Which way a message goes out. Mail to many at once (the two paced
+/// lanes) shares one pace across every process, `ASSENT_SEND_RATE` (see
+/// `db::pacing`), so that the relay is never flooded; mail a person is
+/// waiting for never waits for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    /// A person is waiting for it (the confirmation of their signup, a
+    /// welcome, a link they asked for, a test copy): first, never paced.
+    Transactional,
+    /// Requests for consent sent many at a time: an import's confirmation
+    /// requests, reconfirmation requests. Paced, and ahead of newsletters,
+    /// so that no confirmation waits behind a broadcast.
+    Requests,
+    /// Broadcast copies: paced, last.
+    Newsletters,
+}
+
+impl Lane {
+    /// The lanes in the order they are served.
+    pub const PACED: [Lane; 2] = [Lane::Requests, Lane::Newsletters];
+
+    /// The outbox's `priority`: the lower goes first.
+    pub fn priority(self) -> i32 {
+        match self {
+            Lane::Transactional => 0,
+            Lane::Requests => 1,
+            Lane::Newsletters => 2,
+        }
     }
 }
 

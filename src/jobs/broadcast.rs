@@ -6,18 +6,17 @@ use std::sync::Arc;
 
 use super::Ctx;
 use super::job::{Finish, Job};
-use crate::db::models::{Job as JobRow, JobKind};
-use crate::services::broadcasts::{self, Step};
+use crate::db::models::JobKind;
+use crate::services::broadcasts::{self, BroadcastJob, Step};
 
-/// Payload: the broadcast's id.
 pub struct SendBroadcast;
 
 impl Job for SendBroadcast {
     const KIND: JobKind = JobKind::Broadcast;
+    type Payload = BroadcastJob;
 
-    async fn run(ctx: &Arc<Ctx>, job: &JobRow) -> Result<Finish, String> {
-        let id = broadcasts::broadcast_of(&job.payload)
-            .ok_or("the job's payload does not name a broadcast")?;
+    async fn run(ctx: &Arc<Ctx>, payload: BroadcastJob) -> Result<Finish, String> {
+        let id = payload.broadcast;
         loop {
             let services = Arc::clone(&ctx.services);
             let step = ctx

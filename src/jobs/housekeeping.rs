@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use super::Ctx;
 use super::job::{Finish, Job};
-use crate::db::models::{Job as JobRow, JobKind};
+use super::schedule::Scheduled;
+use crate::db::models::JobKind;
 use crate::db::{DbConn, DbError, abuse, imports, jobs, outbox, tokens};
 
 /// Finished messages and dead links are kept this long for the operators;
@@ -15,13 +16,14 @@ const KEEP_MS: i64 = 30 * 86_400_000;
 /// An upload still unfinished after this long was broken off.
 const UPLOAD_MS: i64 = 86_400_000;
 
-/// No payload.
+/// Queued by its schedule, with no payload.
 pub struct Housekeeping;
 
 impl Job for Housekeeping {
     const KIND: JobKind = JobKind::Housekeeping;
+    type Payload = Scheduled;
 
-    async fn run(ctx: &Arc<Ctx>, _job: &JobRow) -> Result<Finish, String> {
+    async fn run(ctx: &Arc<Ctx>, _: Scheduled) -> Result<Finish, String> {
         let clock = ctx.services.clock.clone();
         let pruned = ctx
             .services

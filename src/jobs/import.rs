@@ -6,19 +6,17 @@ use std::sync::Arc;
 use super::Ctx;
 use super::job::{Finish, Job};
 use crate::db::DbConn;
-use crate::db::models::{Job as JobRow, JobKind};
+use crate::db::models::JobKind;
 use crate::services::ServiceError;
 use crate::services::imports::{self, ImportJob, Step};
 
-/// Payload: an [`ImportJob`].
 pub struct Import;
 
 impl Job for Import {
     const KIND: JobKind = JobKind::Import;
+    type Payload = ImportJob;
 
-    async fn run(ctx: &Arc<Ctx>, job: &JobRow) -> Result<Finish, String> {
-        let payload: ImportJob = serde_json::from_str(&job.payload)
-            .map_err(|e| format!("the job's payload does not name an import: {e}"))?;
+    async fn run(ctx: &Arc<Ctx>, payload: ImportJob) -> Result<Finish, String> {
         loop {
             let (services, payload) = (Arc::clone(&ctx.services), payload.clone());
             let step = ctx
@@ -40,10 +38,7 @@ impl Job for Import {
     }
 
     /// The import is marked failed.
-    fn given_up(conn: &mut DbConn, job: &JobRow, now: i64) -> Result<(), ServiceError> {
-        match serde_json::from_str::<ImportJob>(&job.payload) {
-            Ok(payload) => imports::fail(conn, &payload, now),
-            Err(_) => Ok(()),
-        }
+    fn given_up(conn: &mut DbConn, payload: &ImportJob, now: i64) -> Result<(), ServiceError> {
+        imports::fail(conn, payload, now)
     }
 }

@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use super::Ctx;
 use crate::db::DbConn;
-use crate::db::models::{Job as JobRow, JobKind};
+use serde::de::DeserializeOwned;
+
+use crate::db::models::JobKind;
 use crate::services::ServiceError;
 
 /// How a job's run ended.
@@ -39,17 +41,27 @@ impl Retry {
 pub trait Job {
     /// The kind its row stores.
     const KIND: JobKind;
+    /// What its row's payload holds, defined beside the use case that
+    /// queues it (the job runs that use case's steps, so it sits above it).
+    type Payload: DeserializeOwned + Send + Sync;
     const RETRY: Retry = Retry::STANDARD;
     /// Its failures are another party's (a webhook's receiver): logged at
     /// WARN, not as an error of ours.
     const FAILS_ELSEWHERE: bool = false;
 
-    /// Runs the job stored in `job`, whose payload it reads.
-    fn run(ctx: &Arc<Ctx>, job: &JobRow) -> impl Future<Output = Result<Finish, String>> + Send;
+    /// Runs the job whose row holds `payload`.
+    fn run(
+        ctx: &Arc<Ctx>,
+        payload: Self::Payload,
+    ) -> impl Future<Output = Result<Finish, String>> + Send;
 
     /// After the last attempt failed, at `now`, inside the transaction that
     /// marks it failed.
-    fn given_up(_conn: &mut DbConn, _job: &JobRow, _now: i64) -> Result<(), ServiceError> {
+    fn given_up(
+        _conn: &mut DbConn,
+        _payload: &Self::Payload,
+        _now: i64,
+    ) -> Result<(), ServiceError> {
         Ok(())
     }
 }

@@ -4,16 +4,18 @@ use std::sync::Arc;
 
 use super::Ctx;
 use super::job::{Finish, Job};
-use crate::db::models::{Job as JobRow, JobKind};
+use super::schedule::Scheduled;
+use crate::db::models::JobKind;
 use crate::services::ledger;
 
-/// No payload.
+/// Queued by its schedule, with no payload.
 pub struct VerifyLedger;
 
 impl Job for VerifyLedger {
     const KIND: JobKind = JobKind::VerifyLedger;
+    type Payload = Scheduled;
 
-    async fn run(ctx: &Arc<Ctx>, _job: &JobRow) -> Result<Finish, String> {
+    async fn run(ctx: &Arc<Ctx>, _: Scheduled) -> Result<Finish, String> {
         let verification = ledger::check(&ctx.services.db, &ctx.services.clock)
             .await
             .map_err(|e| e.to_string())?;

@@ -10,6 +10,7 @@
 //! a failure or a panic is logged and the loop started again.
 
 pub mod broadcast;
+pub mod claimant;
 pub mod delivery;
 pub mod heartbeat;
 pub mod housekeeping;
@@ -30,7 +31,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::db::outbox::Pace;
+use crate::db::pacing::Pace;
 use crate::db::{DbError, processes};
 use crate::domain::Token;
 use crate::mail::Mailer;
@@ -53,6 +54,8 @@ pub struct Ctx {
 pub enum Role {
     Serve,
     Worker,
+    /// `assent import`, running its own import.
+    Import,
 }
 
 impl Role {
@@ -60,6 +63,7 @@ impl Role {
         match self {
             Role::Serve => "serve",
             Role::Worker => "worker",
+            Role::Import => "import",
         }
     }
 }

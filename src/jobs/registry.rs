@@ -23,11 +23,26 @@ pub struct Entry {
 
 fn entry<J: Job + 'static>() -> Entry {
     Entry {
-        run: |ctx, job| Box::pin(J::run(ctx, job)),
+        run: |ctx, job| {
+            Box::pin(async move {
+                let payload = payload::<J>(job)?;
+                J::run(ctx, payload).await
+            })
+        },
         retry: J::RETRY,
         fails_elsewhere: J::FAILS_ELSEWHERE,
-        given_up: J::given_up,
+        given_up: |conn, job, now| match payload::<J>(job) {
+            Ok(payload) => J::given_up(conn, &payload, now),
+            // A payload that cannot be read was never run: nothing to undo.
+            Err(_) => Ok(()),
+        },
     }
+}
+
+/// The job's payload as its kind reads it.
+fn payload<J: Job>(job: &JobRow) -> Result<J::Payload, String> {
+    serde_json::from_str(&job.payload)
+        .map_err(|e| format!("the payload of a {} job cannot be read: {e}", J::KIND))
 }
 
 pub fn of(kind: JobKind) -> Entry {

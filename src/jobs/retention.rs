@@ -5,16 +5,18 @@ use std::sync::Arc;
 
 use super::Ctx;
 use super::job::{Finish, Job};
-use crate::db::models::{Job as JobRow, JobKind};
+use super::schedule::Scheduled;
+use crate::db::models::JobKind;
 use crate::services::retention;
 
-/// No payload.
+/// Queued by its schedule, with no payload.
 pub struct Retention;
 
 impl Job for Retention {
     const KIND: JobKind = JobKind::Retention;
+    type Payload = Scheduled;
 
-    async fn run(ctx: &Arc<Ctx>, _job: &JobRow) -> Result<Finish, String> {
+    async fn run(ctx: &Arc<Ctx>, _: Scheduled) -> Result<Finish, String> {
         let services = &ctx.services;
         let report = retention::run(
             &services.db,

@@ -28,6 +28,10 @@ pub fn schedules(clocks: &Clocks) -> [(JobKind, Duration); 3] {
         (JobKind::Retention, retention),
     ]
 }
+/// The payload of a scheduled job: nothing but its kind.
+#[derive(Debug, serde::Deserialize)]
+pub struct Scheduled {}
+
 /// How often each process looks at the schedules, at most.
 const POLL: Duration = Duration::from_secs(30);
 

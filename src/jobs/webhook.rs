@@ -8,21 +8,23 @@ use std::time::Duration;
 
 use hmac::{Hmac, KeyInit, Mac};
 use secrecy::ExposeSecret;
+use serde_json::value::RawValue;
 use sha2::Sha256;
 
 use super::Ctx;
 use super::job::{Finish, Job, Retry};
-use crate::db::models::{Job as JobRow, JobKind};
+use crate::db::models::JobKind;
 
 /// A receiver that takes longer is counted as down, so that a slow one
 /// cannot hold the job runner.
 const TIMEOUT: Duration = Duration::from_secs(10);
-/// Payload: the event's body, fixed when it was queued, so that every
-/// delivery is the same event.
+/// Its payload is the event's body, fixed when it was queued and read as
+/// it is stored, so that every delivery is the same event byte for byte.
 pub struct Deliver;
 
 impl Job for Deliver {
     const KIND: JobKind = JobKind::Webhook;
+    type Payload = Box<RawValue>;
     /// A receiver may be down for hours; the events wait for it: 30
     /// attempts with [`backoff`], about a day.
     const RETRY: Retry = Retry {
@@ -31,24 +33,24 @@ impl Job for Deliver {
     };
     const FAILS_ELSEWHERE: bool = true;
 
-    async fn run(ctx: &Arc<Ctx>, job: &JobRow) -> Result<Finish, String> {
+    async fn run(ctx: &Arc<Ctx>, stored: Box<RawValue>) -> Result<Finish, String> {
         let Some(target) = ctx.services.webhooks.target() else {
             tracing::warn!("ASSENT_WEBHOOK_URL is no longer set: the event is dropped");
             return Ok(Finish::Done);
         };
-        let body = &job.payload;
-        let event = serde_json::from_str::<serde_json::Value>(body)
+        let body = stored.get().to_owned();
+        let event = serde_json::from_str::<serde_json::Value>(&body)
             .ok()
             .and_then(|v| v.get("type")?.as_str().map(str::to_owned))
             .unwrap_or_default();
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let signed = signature(target.secret.expose_secret().as_bytes(), now, body);
+        let signed = signature(target.secret.expose_secret().as_bytes(), now, &body);
         let answer = client()?
             .post(target.url.clone())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .header("Assent-Signature", signed)
             .header("Assent-Event", &event)
-            .body(body.clone())
+            .body(body)
             .send()
             .await
             .map_err(|e| format!("posting to the webhook: {}", without_url(&e)))?;

@@ -18,7 +18,8 @@ use crate::db::models::{Broadcast, BroadcastStatus, JobKind, List};
 use crate::db::outbox::Recipient;
 use crate::db::{self, DbConn, audit, broadcasts, jobs, lists, outbox, tokens};
 use crate::domain::{
-    BroadcastId, Draft, LinkToken, MessageStatus, Status, SubscriberEmail, Token, TokenPurpose,
+    BroadcastId, Draft, Lane, LinkToken, MessageStatus, Status, SubscriberEmail, Token,
+    TokenPurpose,
 };
 use crate::mail::{BroadcastCopy, ListInfo};
 
@@ -261,7 +262,7 @@ pub async fn test_send(
                 let draft = Draft::BroadcastTest {
                     broadcast: broadcast.id,
                 };
-                outbox::enqueue(c, &draft, &recipient, now, now)?;
+                outbox::enqueue(c, &draft, &recipient, Lane::Transactional, now)?;
                 audit::record(
                     c,
                     &email,
@@ -303,12 +304,26 @@ pub async fn send(
                 let detail = match at.filter(|at| *at > now) {
                     Some(at) => {
                         broadcasts::schedule(c, id, at, now)?;
-                        jobs::enqueue(c, JobKind::Broadcast, &payload(id), at, None, now)?;
+                        jobs::enqueue(
+                            c,
+                            JobKind::Broadcast,
+                            &BroadcastJob { broadcast: id },
+                            at,
+                            None,
+                            now,
+                        )?;
                         format!("scheduled for {}", db::rfc3339(at))
                     }
                     None => {
                         start(c, &broadcast, now)?;
-                        jobs::enqueue(c, JobKind::Broadcast, &payload(id), now, None, now)?;
+                        jobs::enqueue(
+                            c,
+                            JobKind::Broadcast,
+                            &BroadcastJob { broadcast: id },
+                            now,
+                            None,
+                            now,
+                        )?;
                         "sending".to_owned()
                     }
                 };
@@ -342,15 +357,10 @@ fn start(conn: &mut DbConn, broadcast: &Broadcast, now: i64) -> Result<(), Servi
     Ok(())
 }
 
-/// The job's payload: which broadcast it works on.
-pub fn payload(id: BroadcastId) -> String {
-    serde_json::json!({ "broadcast": id }).to_string()
-}
-
-/// Reads a job's payload.
-pub fn broadcast_of(payload: &str) -> Option<BroadcastId> {
-    let value: serde_json::Value = serde_json::from_str(payload).ok()?;
-    value.get("broadcast")?.as_i64().map(BroadcastId)
+/// The broadcast job's payload: which broadcast it sends.
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+pub struct BroadcastJob {
+    pub broadcast: BroadcastId,
 }
 
 /// Which way a pause, resume or cancel goes.
@@ -388,7 +398,14 @@ pub async fn control(
                     (Control::Resume, Paused) => {
                         broadcasts::set_status(c, id, Sending, now)?;
                         outbox::release_broadcast(c, id)?;
-                        jobs::enqueue(c, JobKind::Broadcast, &payload(id), now, None, now)?;
+                        jobs::enqueue(
+                            c,
+                            JobKind::Broadcast,
+                            &BroadcastJob { broadcast: id },
+                            now,
+                            None,
+                            now,
+                        )?;
                         "resume_broadcast"
                     }
                     (Control::Cancel, Draft | Scheduled | Sending | Paused) => {
@@ -511,7 +528,7 @@ fn queue_copies(
             email: to,
             sender: &sender,
         };
-        outbox::enqueue(conn, &draft, &target, now, now)?;
+        outbox::enqueue(conn, &draft, &target, Lane::Newsletters, now)?;
         queued += 1;
     }
     let done = (recipients.len() as i64) < STEP;

@@ -15,7 +15,7 @@ use crate::db::outbox::Recipient;
 use crate::db::{self, DbConn, bounces, lists, outbox, subscriptions, tokens};
 use crate::domain::list::wording_hash;
 use crate::domain::{
-    Act, Channel, Draft, Evidence, LinkRef, LinkToken, ListId, MessageKind, Status,
+    Act, Channel, Draft, Evidence, Lane, LinkRef, LinkToken, ListId, MessageKind, Status,
     SubscriberEmail, SubscriberName, SubscriptionId, Token, TokenPurpose,
 };
 use crate::i18n::Lang;
@@ -152,7 +152,14 @@ fn record_signup(
     if !may_send_confirmation(conn, &request.email, list.id, now)? {
         return Ok((accepted, false));
     }
-    queue_confirmation(conn, services, subscription.id, &request.email, now, now)?;
+    queue_confirmation(
+        conn,
+        services,
+        subscription.id,
+        &request.email,
+        Lane::Transactional,
+        now,
+    )?;
     Ok((accepted, true))
 }
 
@@ -351,7 +358,13 @@ fn record_confirmation(
             email: &email,
             sender: &services.policy().envelope_sender(),
         };
-        outbox::enqueue(conn, &Draft::Welcome { unsubscribe }, &to, now, now)?;
+        outbox::enqueue(
+            conn,
+            &Draft::Welcome { unsubscribe },
+            &to,
+            Lane::Transactional,
+            now,
+        )?;
     }
     Ok((
         ConfirmState::Confirmed {
@@ -465,15 +478,16 @@ pub(crate) fn end_subscription(
     Ok(true)
 }
 
-/// Issues fresh links and queues a confirmation for a pending subscription,
-/// to be sent no earlier than `send_at`.
+/// Issues fresh links and queues a confirmation for a pending subscription
+/// in `lane`: one the person asked for goes at once, an import's at the
+/// pace of bulk mail.
 pub(crate) fn queue_confirmation(
     conn: &mut DbConn,
     services: &Services,
     subscription_id: SubscriptionId,
     email: &SubscriberEmail,
+    lane: Lane,
     now: i64,
-    send_at: i64,
 ) -> Result<(), ServiceError> {
     let confirm = issue_token(
         conn,
@@ -492,7 +506,7 @@ pub(crate) fn queue_confirmation(
         confirm,
         unsubscribe,
     };
-    outbox::enqueue(conn, &draft, &to, now, send_at)?;
+    outbox::enqueue(conn, &draft, &to, lane, now)?;
     Ok(())
 }
 

@@ -7,7 +7,7 @@
 //! records the refused lines, moves the import's place in the file on and
 //! deletes the pieces behind it, so a job cut short by a crash resumes
 //! where it stopped, in whichever process claims it next (or in the
-//! `assent import` that holds it, see [`Hold`]). Memory stays flat
+//! `assent import` that claims it, see [`Claimed`]). Memory stays flat
 //! whatever the file's size.
 
 use diesel::Connection;
@@ -21,7 +21,8 @@ use crate::db::models::{Import, ImportStatus, JobKind, JobStatus, List};
 use crate::db::{DbConn, audit, jobs, lists, subscriptions, suppressions};
 use crate::domain::list::wording_hash;
 use crate::domain::{
-    Act, Channel, EmailError, Evidence, ImportId, JobId, NameError, SubscriberEmail, SubscriberName,
+    Act, Channel, EmailError, Evidence, ImportId, JobId, Lane, NameError, SubscriberEmail,
+    SubscriberName,
 };
 use crate::i18n::Lang;
 
@@ -32,9 +33,6 @@ pub const MAX_LINE: usize = 4096;
 /// The file is stored, and read back, in pieces of this size. One piece
 /// (about 500 addresses) is one step of the job.
 const CHUNK: usize = 16 * 1024;
-/// Confirmation requests of an import go out at this pace, so a large file
-/// does not flood the SMTP server or trip its rate limits.
-pub const MAILS_PER_MINUTE: i64 = 600;
 /// Refused lines shown on the import's page; the rest are counted.
 pub const PROBLEMS_SHOWN: i64 = 1000;
 
@@ -194,19 +192,22 @@ impl Upload {
         operator: &Operator,
         request_id: Option<String>,
     ) -> Result<ImportId, UploadError> {
-        let hold = self.queue(services, operator, request_id, false).await?;
+        let queued = self.queue(services, operator, request_id, None).await?;
         services.wake.jobs();
-        Ok(hold.import)
+        Ok(queued.import)
     }
 
-    /// Like [`Upload::finish`], for a caller that runs the import itself
-    /// (`assent import`): the job is queued held, see [`Hold`].
-    pub async fn finish_held(
+    /// Like [`Upload::finish`], for a process that runs the import itself
+    /// (`assent import`): the job is queued claimed by `process`, see
+    /// [`Claimed`].
+    pub async fn finish_claimed(
         self,
         services: &Services,
         operator: &Operator,
-    ) -> Result<Hold, UploadError> {
-        self.queue(services, operator, None, true).await
+        process: &str,
+    ) -> Result<Claimed, UploadError> {
+        self.queue(services, operator, None, Some(process.to_owned()))
+            .await
     }
 
     async fn queue(
@@ -214,8 +215,8 @@ impl Upload {
         services: &Services,
         operator: &Operator,
         request_id: Option<String>,
-        held: bool,
-    ) -> Result<Hold, UploadError> {
+        claim: Option<String>,
+    ) -> Result<Claimed, UploadError> {
         let clock = services.clock.clone();
         if !self.line.is_empty() {
             self.end_line();
@@ -241,29 +242,31 @@ impl Upload {
             client_ip: operator.evidence.client_ip.clone(),
             user_agent: operator.evidence.user_agent.clone(),
         };
-        let payload = serde_json::to_string(&import_job)
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let payload = import_job.clone();
         let (id, total, size) = (
             self.id,
             i32::try_from(self.rows).unwrap_or(i32::MAX),
             self.size as i64,
         );
         let (email, slug) = (operator.email.clone(), self.list.slug.clone());
-        let (job, until) = services
+        let process = claim.clone();
+        let job = services
             .db
             .write(move |c| {
                 c.transaction(|c| {
                     let now = clock.now().ms();
-                    let run_at = if held { now + HOLD_MS } else { now };
                     imports::uploaded(c, id, total, size)?;
                     let job = jobs::enqueue(
                         c,
                         JobKind::Import,
                         &payload,
-                        run_at,
+                        now,
                         request_id.as_deref(),
                         now,
                     )?;
+                    if let Some(process) = &claim {
+                        jobs::claim(c, job, process)?;
+                    }
                     audit::record(
                         c,
                         &email,
@@ -272,15 +275,15 @@ impl Upload {
                         &format!("import #{id}: {total} rows"),
                         now,
                     )?;
-                    Ok::<_, ServiceError>((job, run_at))
+                    Ok::<_, ServiceError>(job)
                 })
             })
             .await?;
-        Ok(Hold {
+        Ok(Claimed {
             import: id,
             job,
-            until,
             payload: import_job,
+            process: process.unwrap_or_default(),
         })
     }
 
@@ -466,10 +469,6 @@ struct Read {
 impl StepReader<'_> {
     /// Adds the addresses of `lines`.
     fn read(&self, conn: &mut DbConn, lines: &[Line<'_>]) -> Result<Read, ServiceError> {
-        let spacing = 60_000 / MAILS_PER_MINUTE;
-        // Confirmations are spread from now on, after those already queued.
-        let first_slot =
-            (self.import.created_at + i64::from(self.import.added) * spacing).max(self.now);
         let (mut rows, mut added, mut problems) = (0, 0, Vec::new());
         for (i, line) in lines.iter().enumerate() {
             let number = self.import.cursor_line + i as i64 + 1;
@@ -510,7 +509,6 @@ impl StepReader<'_> {
                 self.job.user_agent.as_deref(),
                 Some(source.as_str()),
             );
-            let send_at = first_slot + i64::from(added) * spacing;
             match import_address(
                 conn,
                 self.services,
@@ -519,7 +517,6 @@ impl StepReader<'_> {
                 name.as_ref(),
                 &evidence,
                 self.now,
-                send_at,
                 self.import.id,
             )? {
                 Imported::Added => added += 1,
@@ -564,7 +561,8 @@ enum Imported {
 }
 
 /// Adds one address to `list` as pending, with its confirmation request
-/// queued for `send_at`. Runs inside the caller's transaction.
+/// queued as bulk mail, so that a large file goes at the pace the relay
+/// takes. Runs inside the caller's transaction.
 #[allow(clippy::too_many_arguments)]
 fn import_address(
     conn: &mut DbConn,
@@ -574,7 +572,6 @@ fn import_address(
     name: Option<&SubscriberName>,
     evidence: &Evidence,
     now: i64,
-    send_at: i64,
     import: ImportId,
 ) -> Result<Imported, ServiceError> {
     let hash = crate::auth::suppression_hash(&services.secret_key, email.as_str());
@@ -615,85 +612,47 @@ fn import_address(
         Some((list.consent_version, &wording_hash(&list.consent_wording))),
         now,
     )?;
-    queue_confirmation(conn, services, subscription.id, email, now, send_at)?;
+    queue_confirmation(conn, services, subscription.id, email, Lane::Requests, now)?;
     Ok(Imported::Added)
 }
 
-/// How long a hold keeps the runners away from an import's job.
-pub const HOLD_MS: i64 = 60_000;
-/// A hold with less than this left is not stepped on: a step must end well
-/// before its hold does, clocks of other hosts a little off included.
-const HOLD_MARGIN_MS: i64 = 30_000;
-
-/// An import its own process runs (`assent import`), not `serve` or
-/// `worker`. Its job is queued with its run time kept [`HOLD_MS`] ahead, so
-/// no runner claims it; each step moves the time on, in the step's
-/// transaction. A process that stops or stalls lets the hold lapse, and a
-/// runner resumes the import from its stored place.
+/// An import whose job its own process claimed at the queueing (`assent
+/// import`, see [`crate::jobs::claimant`]): no runtime takes it while that
+/// process lives. One that stops or stalls loses the claim like any
+/// process, and a runtime resumes the import from its stored place.
 #[derive(Debug, Clone)]
-pub struct Hold {
+pub struct Claimed {
     pub import: ImportId,
     job: JobId,
-    /// The run time this process last set: anyone else's change shows.
-    until: i64,
     payload: ImportJob,
+    process: String,
 }
 
-/// Whether the job is still as this process left it, with time to spare.
-fn holds(conn: &mut DbConn, hold: &Hold, now: i64) -> Result<bool, ServiceError> {
-    let job = jobs::by_id(conn, hold.job)?;
-    Ok(job.is_some_and(|job| {
-        job.status == JobStatus::Queued && job.claimed_by.is_none() && job.run_at == hold.until
-    }) && hold.until - now >= HOLD_MARGIN_MS)
-}
-
-/// One [`step`] of a held import, with the hold renewed in the same
-/// transaction; the last step marks the job done. `None` when the hold is
-/// lost: a runner may have the job, and the caller must stop stepping.
-pub fn step_held(
+/// One [`step`] of a claimed import, after checking in the same
+/// transaction that the claim still stands; the last step marks the job
+/// done. `None` when the claim is lost: a runtime may have the job, and the
+/// caller must stop stepping.
+pub fn step_claimed(
     conn: &mut DbConn,
     services: &Services,
-    hold: &Hold,
-) -> Result<Option<(Step, Hold)>, ServiceError> {
-    let clock = services.clock.clone();
+    claimed: &Claimed,
+) -> Result<Option<Step>, ServiceError> {
+    let now = services.clock.now().ms();
     conn.transaction(|conn| {
-        let now = clock.now().ms();
-        if !holds(conn, hold, now)? {
+        let job = jobs::by_id(conn, claimed.job)?;
+        let ours = job.is_some_and(|job| {
+            job.status == JobStatus::Queued
+                && job.claimed_by.as_deref() == Some(claimed.process.as_str())
+        });
+        if !ours {
             return Ok(None);
         }
-        let until = now + HOLD_MS;
-        jobs::release(conn, hold.job, until, None)?;
-        let step = step(conn, services, &hold.payload)?;
+        let step = step(conn, services, &claimed.payload)?;
         if step == Step::Finished {
-            jobs::finish(conn, hold.job, JobStatus::Done, None, now)?;
+            jobs::finish(conn, claimed.job, JobStatus::Done, None, now)?;
         }
-        Ok(Some((
-            step,
-            Hold {
-                until,
-                ..hold.clone()
-            },
-        )))
+        Ok(Some(step))
     })
-}
-
-/// Hands a held import to the runners now (its process was interrupted);
-/// false when the hold was lost already.
-pub async fn let_go(services: &Services, hold: Hold) -> Result<bool, ServiceError> {
-    let clock = services.clock.clone();
-    services
-        .db
-        .write(move |c| {
-            c.transaction(|c| {
-                let now = clock.now().ms();
-                let held = holds(c, &hold, now)?;
-                if held {
-                    jobs::release(c, hold.job, now, None)?;
-                }
-                Ok(held)
-            })
-        })
-        .await
 }
 
 /// An import's row as it stands.

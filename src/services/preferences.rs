@@ -25,7 +25,8 @@ use crate::db::outbox::{self, Recipient};
 use crate::db::{self, DbConn, lists, subscribers, subscriptions, tokens};
 use crate::domain::list::wording_hash;
 use crate::domain::{
-    Act, Channel, Draft, Evidence, LinkRef, Status, SubscriberEmail, SubscriberId, TokenPurpose,
+    Act, Channel, Draft, Evidence, Lane, LinkRef, Status, SubscriberEmail, SubscriberId,
+    TokenPurpose,
 };
 use crate::i18n::Lang;
 use crate::mail::compose::OWN_LINK_TTL;
@@ -113,7 +114,7 @@ fn mail_link(
         email: &email,
         sender: &mail.sender,
     };
-    outbox::enqueue(conn, &draft, &to, now, now)?;
+    outbox::enqueue(conn, &draft, &to, Lane::Transactional, now)?;
     Ok(true)
 }
 

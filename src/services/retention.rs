@@ -10,12 +10,11 @@ use diesel::Connection;
 
 use super::ServiceError;
 use super::double_opt_in::{end_subscription, issue_token};
-use super::imports::MAILS_PER_MINUTE;
 use super::webhooks::Webhooks;
 use crate::config::Clocks;
 use crate::db::outbox::Recipient;
 use crate::db::{Database, DbConn, audit, outbox, subscribers, subscriptions};
-use crate::domain::{Channel, Clock, Draft, Evidence, MessageKind, SubscriberEmail, TokenPurpose};
+use crate::domain::{Channel, Clock, Draft, Evidence, Lane, SubscriberEmail, TokenPurpose};
 
 /// Subscriptions one transaction works on.
 const STEP: i64 = 500;
@@ -145,8 +144,7 @@ fn purge_step(conn: &mut DbConn, before: i64, now: i64) -> Result<i64, ServiceEr
     Ok(stale.len() as i64)
 }
 
-/// Queues a reconfirmation for each subscription due, spread at the pace
-/// of an import's confirmations after those already queued.
+/// Queues a reconfirmation for each subscription due, as bulk mail.
 fn reconfirm_step(
     conn: &mut DbConn,
     sender: &str,
@@ -154,9 +152,6 @@ fn reconfirm_step(
     now: i64,
 ) -> Result<i64, ServiceError> {
     let due = subscriptions::first_of(conn, subscriptions::due_for_reconfirmation(before), STEP)?;
-    let spacing = 60_000 / MAILS_PER_MINUTE;
-    let mut slot = outbox::last_queued_of_kind(conn, MessageKind::Reconfirmation)?
-        .map_or(now, |last| (last + spacing).max(now));
     for subscription in &due {
         subscriptions::mark_reconfirm_sent(conn, subscription.id, now)?;
         let subscriber = subscriptions::subscriber_by_id(conn, subscription.subscriber_id)?;
@@ -169,8 +164,13 @@ fn reconfirm_step(
             email: &email,
             sender,
         };
-        outbox::enqueue(conn, &Draft::Reconfirmation { unsubscribe }, &to, now, slot)?;
-        slot += spacing;
+        outbox::enqueue(
+            conn,
+            &Draft::Reconfirmation { unsubscribe },
+            &to,
+            Lane::Requests,
+            now,
+        )?;
     }
     Ok(due.len() as i64)
 }

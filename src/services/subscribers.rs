@@ -16,7 +16,7 @@ use super::{Operator, Outcome, ServiceError, Services};
 use crate::auth::SecretKey;
 use crate::db::models::{Subscriber, Subscription};
 use crate::db::{self, DbConn, audit, lists, subscribers, subscriptions, suppressions};
-use crate::domain::{Act, Channel, Status, SubscriberEmail, SubscriberId, SubscriptionId};
+use crate::domain::{Act, Channel, Lane, Status, SubscriberEmail, SubscriberId, SubscriptionId};
 
 /// One page of the search.
 pub const PAGE: i64 = 50;
@@ -139,7 +139,14 @@ pub async fn resend_confirmation(
                     return Ok(Outcome::NotApplicable);
                 };
                 let list = lists::by_id(conn, subscription.list_id)?;
-                queue_confirmation(conn, &ctx, subscription.id, &email, now, now)?;
+                queue_confirmation(
+                    conn,
+                    &ctx,
+                    subscription.id,
+                    &email,
+                    Lane::Transactional,
+                    now,
+                )?;
                 append_event(
                     conn,
                     subscription.id,

@@ -133,7 +133,7 @@ fn queue(
         "time": rfc3339(now),
         "data": data,
     });
-    jobs::enqueue(conn, JobKind::Webhook, &body.to_string(), now, None, now)?;
+    jobs::enqueue(conn, JobKind::Webhook, &body, now, None, now)?;
     Ok(())
 }
 

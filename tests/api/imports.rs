@@ -4,11 +4,12 @@
 use std::time::Duration;
 
 use assent::db::DbConn;
-use assent::db::schema::{import_chunks, imports, subscriptions};
+use assent::db::schema::{import_chunks, imports, jobs, subscriptions};
+use assent::domain::JobKind;
 use diesel::prelude::*;
 
 use crate::support::admin::{OPERATOR, Operator, PASSWORD, create_operator_in};
-use crate::support::app::{connect, spawn_app, test_env};
+use crate::support::app::{connect, spawn_app, spawn_app_with, test_env};
 use crate::support::eventually;
 use crate::support::process::{free_port, spawn, wait_until_up};
 
@@ -120,4 +121,113 @@ async fn an_import_cut_short_by_a_killed_process_resumes_where_it_stopped() {
     assert_eq!(subscriptions, LINES as i64, "each address added once");
     let chunks: i64 = import_chunks::table.count().get_result(&mut conn).unwrap();
     assert_eq!(chunks, 0, "the file is gone once read");
+}
+
+/// `assent import` holds its import like any process holds its work:
+/// registered, beating, its claim on the job. Killed with SIGKILL half-way,
+/// its claim lapses with its heartbeat and the server carries the import
+/// on, each address added once.
+#[tokio::test]
+async fn an_import_whose_command_is_killed_is_carried_on_by_the_server() {
+    const LINES: usize = 20_000;
+    let dir = tempfile::tempdir().unwrap();
+    let bind = format!("127.0.0.1:{}", free_port());
+    let smtp_url = format!("smtp://127.0.0.1:{}", free_port());
+    let vars = test_env(
+        &dir,
+        None,
+        &[("ASSENT_BIND", &bind), ("ASSENT_SMTP_URL", &smtp_url)],
+    );
+    let url = vars["ASSENT_DATABASE_URL"].clone();
+    let _server = spawn(&vars, &["serve"]);
+    wait_until_up(&format!("http://{bind}")).await;
+
+    let mut csv = String::from("email\n");
+    for i in 0..LINES {
+        csv.push_str(&format!("reader{i}@example.com\n"));
+    }
+    let file = dir.path().join("readers.csv");
+    std::fs::write(&file, csv).unwrap();
+    let path = file.display().to_string();
+    let mut command = spawn(&vars, &["import", &path, "--list", "newsletter"]);
+
+    // Under way in the command's own process, which the job names.
+    let in_command = async || {
+        let mut conn = connect(&url);
+        let claimed: Option<Option<String>> = jobs::table
+            .filter(jobs::kind.eq(JobKind::Import))
+            .select(jobs::claimed_by)
+            .first(&mut conn)
+            .optional()
+            .unwrap();
+        let processed: Option<i32> = imports::table
+            .select(imports::processed)
+            .first(&mut conn)
+            .optional()
+            .unwrap();
+        claimed.flatten().is_some_and(|p| p.starts_with("import-")) && processed > Some(0)
+    };
+    eventually("the command importing", Duration::from_secs(60), in_command).await;
+    command.0.kill().unwrap();
+    command.0.wait().unwrap();
+    let (status, processed) = {
+        let mut conn = connect(&url);
+        imports::table
+            .select((imports::status, imports::processed))
+            .first::<(String, i32)>(&mut conn)
+            .unwrap()
+    };
+    assert_eq!(status, "running");
+    assert!(processed < LINES as i32, "killed half-way: {processed}");
+
+    let finished = async || {
+        let mut conn = connect(&url);
+        let status: String = imports::table
+            .select(imports::status)
+            .first(&mut conn)
+            .unwrap();
+        status == "done"
+    };
+    eventually("the server finished it", Duration::from_secs(120), finished).await;
+    let mut conn = connect(&url);
+    let subscriptions: i64 = subscriptions::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(subscriptions, LINES as i64, "each address added once");
+}
+
+/// An import's confirmation requests are bulk mail: they go at
+/// `ASSENT_SEND_RATE` (the pace broadcasts share), while the confirmation
+/// of a person who signs up meanwhile goes at once.
+#[tokio::test]
+async fn an_imports_confirmations_go_at_the_bulk_pace_and_a_signup_does_not_wait() {
+    let app = spawn_app_with(&[("ASSENT_SEND_RATE", "1")]).await;
+    let operator = app.signed_in().await;
+    let mut csv = String::from("email\n");
+    for i in 0..20 {
+        csv.push_str(&format!("bulk{i}@example.com\n"));
+    }
+    assert_eq!(operator.upload(csv.into_bytes()).await.status(), 303);
+    app.settle().await;
+    let bulk = || {
+        let mails = app.smtp.messages();
+        mails
+            .iter()
+            .filter(|m| m.rcpt_to[0].starts_with("bulk"))
+            .count()
+    };
+    let at_first = bulk();
+    assert!((1..=2).contains(&at_first), "one a second: {at_first}");
+
+    app.signup_and_get_mail("person@example.com").await;
+    assert!(
+        bulk() <= at_first + 1,
+        "the signup did not wait for the import"
+    );
+    for _ in 0..5 {
+        app.advance(Duration::from_secs(1)).await;
+    }
+    let later = bulk();
+    assert!(
+        (at_first + 4..=at_first + 10).contains(&later),
+        "five seconds later, about five more: {at_first} then {later}"
+    );
 }

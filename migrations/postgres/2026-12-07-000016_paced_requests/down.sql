@@ -1,0 +1,1 @@
+UPDATE outbox SET priority = 1 WHERE priority = 2;
