@@ -1,11 +1,14 @@
 //! The consent ledger's rows (contract §11): one link per consent event,
-//! appended in the event's transaction under the head's lock, and one per
-//! erasure, naming the digests of the events it erased.
+//! appended behind the event's commit by the linker, under the head's lock,
+//! a batch at a time; and one per erasure, naming the digests of the
+//! events it erased.
 
 use diesel::prelude::*;
 
 use super::models::ConsentEvent;
-use super::schema::{consent_events, consent_ledger, ledger_checks, ledger_erasures, ledger_head};
+use super::schema::{
+    consent_events, consent_ledger, ledger_checks, ledger_erasures, ledger_head, ledger_pending,
+};
 use super::{DbConn, backend};
 use crate::domain::EventId;
 use crate::domain::ledger::{ErasureFacts, link};
@@ -42,6 +45,68 @@ impl Erasure {
 /// Appends the link of the event `id` whose digest is `digest`.
 pub fn append(conn: &mut DbConn, id: EventId, digest: &str) -> QueryResult<()> {
     append_link(conn, (Some(id), None), digest)
+}
+
+/// Notes an event appended in the caller's transaction for the linker: the
+/// one write the ledger adds to that transaction, and it takes no lock
+/// another transaction waits for.
+pub fn pend(conn: &mut DbConn, id: EventId) -> QueryResult<()> {
+    diesel::insert_into(ledger_pending::table)
+        .values(ledger_pending::event_id.eq(id))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Whether any event waits for its link.
+pub fn any_pending(conn: &mut DbConn) -> QueryResult<bool> {
+    ledger_pending::table
+        .select(ledger_pending::event_id)
+        .first::<EventId>(conn)
+        .optional()
+        .map(|first| first.is_some())
+}
+
+/// Links up to `limit` of the events waiting for their link, oldest first,
+/// under the head's lock and in the caller's transaction; returns how many.
+pub fn link_pending(conn: &mut DbConn, limit: i64) -> QueryResult<usize> {
+    let (mut position, mut chain) = backend::lock_ledger_head(conn)?;
+    let ids: Vec<EventId> = ledger_pending::table
+        .order(ledger_pending::event_id)
+        .limit(limit)
+        .select(ledger_pending::event_id)
+        .load(conn)?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let events: Vec<ConsentEvent> = consent_events::table
+        .filter(consent_events::id.eq_any(&ids))
+        .order(consent_events::id)
+        .select(ConsentEvent::as_select())
+        .load(conn)?;
+    let mut links = Vec::with_capacity(events.len());
+    for event in &events {
+        let digest = event.facts().digest();
+        chain = link(&chain, &digest);
+        position += 1;
+        links.push((
+            consent_ledger::position.eq(position),
+            consent_ledger::event_id.eq(Some(event.id)),
+            consent_ledger::digest.eq(digest),
+            consent_ledger::chain.eq(chain.clone()),
+        ));
+    }
+    on_backend!(conn, |c| diesel::insert_into(consent_ledger::table)
+        .values(&links)
+        .execute(c))?;
+    diesel::update(ledger_head::table.find(1))
+        .set((
+            ledger_head::position.eq(position),
+            ledger_head::chain.eq(&chain),
+        ))
+        .execute(conn)?;
+    diesel::delete(ledger_pending::table.filter(ledger_pending::event_id.eq_any(&ids)))
+        .execute(conn)?;
+    Ok(events.len())
 }
 
 /// Appends a link for an event or an erasure, under the head's lock.
@@ -138,6 +203,8 @@ pub fn links_of(conn: &mut DbConn, events: &[EventId]) -> QueryResult<Vec<Link>>
 /// Before these events go: marks their links erased, and appends an
 /// erasure that names their digests, itself a link of the chain.
 pub fn record_erasure(conn: &mut DbConn, events: &[EventId], now: i64) -> QueryResult<()> {
+    // What is erased is linked first, so that its digest stays in the chain.
+    while link_pending(conn, 1000)? > 0 {}
     let mut digests = Vec::new();
     for chunk in events.chunks(500) {
         let ids: Vec<Option<EventId>> = chunk.iter().copied().map(Some).collect();
@@ -188,13 +255,20 @@ pub fn unlinked_up_to(conn: &mut DbConn, until: EventId) -> QueryResult<Vec<Cons
         .load(conn)
 }
 
-/// The oldest event that has no link.
-pub fn first_unlinked(conn: &mut DbConn) -> QueryResult<Option<EventId>> {
+/// The oldest event that has no link and is not one the linker has yet to
+/// reach: one still waiting since before `before` counts.
+pub fn first_unlinked(conn: &mut DbConn, before: i64) -> QueryResult<Option<EventId>> {
+    let waiting = ledger_pending::table.filter(ledger_pending::event_id.eq(consent_events::id));
     consent_events::table
         .left_join(
             consent_ledger::table.on(consent_ledger::event_id.eq(consent_events::id.nullable())),
         )
         .filter(consent_ledger::position.is_null())
+        .filter(
+            consent_events::occurred_at
+                .lt(before)
+                .or(diesel::dsl::not(diesel::dsl::exists(waiting))),
+        )
         .order(consent_events::id)
         .select(consent_events::id)
         .first(conn)

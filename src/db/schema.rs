@@ -179,6 +179,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Events appended and not linked yet: the linker's queue.
+    ledger_pending (event_id) {
+        event_id -> BigInt,
+    }
+}
+
+diesel::table! {
     ledger_checks (id) {
         id -> BigInt,
         checked_at -> BigInt,
@@ -414,6 +421,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     consent_ledger,
     ledger_erasures,
     ledger_head,
+    ledger_pending,
     ledger_checks,
     api_tokens,
     turned_away,

@@ -160,7 +160,7 @@ pub fn append_event(conn: &mut DbConn, event: &NewConsentEvent<'_>) -> QueryResu
         .values(event)
         .returning(consent_events::id)
         .get_result(c))?;
-    super::ledger::append(conn, id, &event.facts(id).digest())
+    super::ledger::pend(conn, id)
 }
 
 pub fn events(

@@ -17,6 +17,7 @@ pub mod housekeeping;
 pub mod import;
 pub mod job;
 pub mod ledger;
+pub mod linker;
 pub mod registry;
 pub mod retention;
 pub mod runner;
@@ -117,6 +118,7 @@ impl Runtime {
             supervise(&ctx, "heartbeat", heartbeat::run),
             supervise(&ctx, "delivery", delivery::run),
             supervise(&ctx, "jobs", runner::run),
+            supervise(&ctx, "ledger", linker::run),
         ];
         tracing::info!(process = %ctx.process, "background work started");
         Handle {
@@ -191,24 +193,26 @@ pub struct Probe {
 
 impl Probe {
     /// Waits until the runtime has nothing left to do now: delivery found no
-    /// due message and no job is due or running, with nothing done between
-    /// the two looks. Work scheduled for later (a retry in five seconds) is
+    /// due message, no job is due or running and every event is linked,
+    /// with nothing done between the looks. Work scheduled for later (a retry in five seconds) is
     /// not waited for.
     pub async fn settle(&self) {
         let activity = &self.ctx.activity;
         let mut delivery = activity.delivery_idle.subscribe();
         let mut jobs = activity.jobs_idle.subscribe();
+        let mut ledger = activity.ledger_idle.subscribe();
         loop {
             let work = activity.work.load(Ordering::SeqCst);
             delivery.mark_unchanged();
             jobs.mark_unchanged();
-            self.ctx.services.wake.delivery();
-            self.ctx.services.wake.jobs();
-            let both = async {
+            ledger.mark_unchanged();
+            self.wake();
+            let all = async {
+                let _ = ledger.changed().await;
                 let _ = jobs.changed().await;
                 let _ = delivery.changed().await;
             };
-            if tokio::time::timeout(SETTLE_LIMIT, both).await.is_err() {
+            if tokio::time::timeout(SETTLE_LIMIT, all).await.is_err() {
                 tracing::warn!("the background runtime did not settle");
                 return;
             }
@@ -218,10 +222,11 @@ impl Probe {
         }
     }
 
-    /// Wakes delivery and the job runner, as queued work does.
+    /// Wakes delivery, the job runner and the linker, as queued work does.
     pub fn wake(&self) {
         self.ctx.services.wake.delivery();
         self.ctx.services.wake.jobs();
+        self.ctx.services.wake.ledger();
     }
 
     /// This process's id, as its claims name it.
@@ -240,6 +245,8 @@ struct Activity {
     delivery_idle: watch::Sender<u64>,
     /// Bumped each time the job runner has nothing running and nothing due.
     jobs_idle: watch::Sender<u64>,
+    /// Bumped each time the linker has linked every event it found.
+    ledger_idle: watch::Sender<u64>,
     /// Bumped by every piece of work done.
     work: AtomicU64,
 }
@@ -251,6 +258,10 @@ impl Ctx {
 
     fn jobs_idle(&self) {
         self.activity.jobs_idle.send_modify(|n| *n += 1);
+    }
+
+    fn ledger_idle(&self) {
+        self.activity.ledger_idle.send_modify(|n| *n += 1);
     }
 
     fn worked(&self) {

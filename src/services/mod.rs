@@ -111,6 +111,7 @@ impl Services {
 pub struct Wake {
     delivery: Arc<Notify>,
     jobs: Arc<Notify>,
+    ledger: Arc<Notify>,
 }
 
 impl Wake {
@@ -122,6 +123,16 @@ impl Wake {
     /// A job was queued.
     pub fn jobs(&self) {
         self.jobs.notify_one();
+    }
+
+    /// Consent events were appended: the linker may link them now.
+    pub fn ledger(&self) {
+        self.ledger.notify_one();
+    }
+
+    /// Resolves once [`Wake::ledger`] is called (or was, since the last wait).
+    pub async fn ledger_called(&self) {
+        self.ledger.notified().await;
     }
 
     /// Resolves once [`Wake::delivery`] is called (or was, since the last wait).

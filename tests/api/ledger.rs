@@ -282,3 +282,33 @@ async fn an_event_slipped_in_outside_assent_is_named() {
         stderr(&out)
     );
 }
+
+/// Events are linked behind the commits that appended them, and within
+/// 5 s (contract §11), a burst of signups included.
+#[tokio::test]
+async fn a_burst_of_signups_is_linked_within_five_seconds() {
+    use futures_util::StreamExt;
+    let app = spawn_app().await;
+    let statuses: Vec<u16> = futures_util::stream::iter(0..300)
+        .map(|i| {
+            let app = &app;
+            async move {
+                let email = format!("burst{i}@example.com");
+                app.signup(&email).await.status().as_u16()
+            }
+        })
+        .buffer_unordered(16)
+        .collect()
+        .await;
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let linked = async || links(&app).len() == 300;
+    let limit = std::time::Duration::from_secs(5);
+    crate::support::eventually("every event linked", limit, linked).await;
+    let out = verify_ledger(&app);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("300 events, chain intact"),
+        "{}",
+        stdout(&out)
+    );
+}

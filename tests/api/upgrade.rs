@@ -167,6 +167,8 @@ async fn events_recorded_before_the_ledger_are_chained_at_the_upgrade() {
     }
     let app = spawn_app_with(&[("ASSENT_DATABASE_URL", &url)]).await;
     app.signup_and_get_mail("newcomer@example.com").await;
+    // The newcomer's request is linked behind its commit.
+    app.settle().await;
 
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_assent"))
         .arg("verify-ledger")

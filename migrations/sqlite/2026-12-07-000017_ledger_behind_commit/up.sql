@@ -1,0 +1,6 @@
+-- Events are linked into the chain behind the commit that appends them
+-- (contract §11): the appending transaction only notes the event here,
+-- and the linker takes these notes in batches, under the head's lock.
+CREATE TABLE ledger_pending (
+    event_id INTEGER PRIMARY KEY NOT NULL
+);
