@@ -111,6 +111,9 @@ pub struct Settings {
     /// `ASSENT_POW` and `ASSENT_POW_MAX_NUMBER`: the largest number an
     /// ALTCHA challenge hides, when signups must carry a solved one.
     pub pow: Option<u64>,
+    /// Which of [`SETTABLE`] the environment sets: those win over the
+    /// settings saved from the admin.
+    pub environment: std::collections::BTreeSet<&'static str>,
 }
 
 #[derive(Debug, Clone)]
@@ -142,10 +145,7 @@ impl Clocks {
     fn read(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let clock = |name: &'static str, default_days: u64| match get(name) {
             None => Ok(Some(Duration::from_secs(default_days * 86_400))),
-            Some(v) if v.trim() == "0" => Ok(None),
-            Some(v) => parse_duration(v.trim())
-                .map(Some)
-                .map_err(|m| ConfigError::new(name, format!("{m}, or 0 to turn it off"))),
+            Some(v) => parse_clock(&v).map_err(|m| ConfigError::new(name, m)),
         };
         Ok(Self {
             pending_retention: clock("ASSENT_PENDING_RETENTION", 30)?,
@@ -153,6 +153,43 @@ impl Clocks {
             reconfirm_grace: clock("ASSENT_RECONFIRM_GRACE", 30)?,
         })
     }
+}
+
+/// The variables whose value the operators may also set from the admin
+/// (contract §15); one that the environment sets wins.
+pub const SETTABLE: [&str; 8] = [
+    "ASSENT_ORG_NAME",
+    "ASSENT_ORG_ADDRESS",
+    "ASSENT_PRIVACY_URL",
+    "ASSENT_MAIL_FROM",
+    "ASSENT_DEFAULT_LANG",
+    "ASSENT_PENDING_RETENTION",
+    "ASSENT_RECONFIRM_AFTER",
+    "ASSENT_RECONFIRM_GRACE",
+];
+
+/// How a clock of §10 is written: a duration such as `30d`, or `0` for off.
+pub fn parse_clock(value: &str) -> Result<Option<Duration>, String> {
+    match value.trim() {
+        "0" => Ok(None),
+        v => parse_duration(v)
+            .map(Some)
+            .map_err(|m| format!("{m}, or 0 to turn it off")),
+    }
+}
+
+/// A clock as [`parse_clock`] reads it back.
+pub fn write_clock(clock: Option<Duration>) -> String {
+    let Some(clock) = clock else {
+        return "0".into();
+    };
+    let secs = clock.as_secs();
+    for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60)] {
+        if secs % size == 0 {
+            return format!("{}{unit}", secs / size);
+        }
+    }
+    format!("{secs}s")
 }
 
 impl Settings {
@@ -454,7 +491,16 @@ impl Settings {
             metrics_token,
             webhook,
             pow,
+            environment: SETTABLE
+                .into_iter()
+                .filter(|name| lookup(name).is_some_and(|v| !v.trim().is_empty()))
+                .collect(),
         })
+    }
+
+    /// Whether the environment sets the variable `name` of [`SETTABLE`].
+    pub fn is_set(&self, name: &str) -> bool {
+        self.environment.contains(name)
     }
 }
 

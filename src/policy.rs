@@ -13,12 +13,12 @@ use std::time::Duration;
 use lettre::message::Mailbox;
 use url::Url;
 
-use crate::config::{Clocks, Settings};
+use crate::config::{Clocks, Settings, parse_clock, write_clock};
 use crate::domain::LinkToken;
 use crate::i18n::Lang;
 
 /// The policy in force at one moment.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
     /// `ASSENT_MAIL_FROM`: the From of every message.
     pub sender: Mailbox,
@@ -74,31 +74,190 @@ impl Policy {
     }
 }
 
+/// A value of the policy that the operators may set from the admin
+/// (contract §15), by the name it is stored under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Setting {
+    OrgName,
+    OrgAddress,
+    PrivacyUrl,
+    MailFrom,
+    DefaultLang,
+    PendingRetention,
+    ReconfirmAfter,
+    ReconfirmGrace,
+}
+
+impl Setting {
+    /// In the order the settings page shows them.
+    pub const ALL: [Setting; 8] = [
+        Setting::OrgName,
+        Setting::OrgAddress,
+        Setting::PrivacyUrl,
+        Setting::MailFrom,
+        Setting::DefaultLang,
+        Setting::PendingRetention,
+        Setting::ReconfirmAfter,
+        Setting::ReconfirmGrace,
+    ];
+
+    /// Its name as stored, as the form's field, and as the audit log says.
+    pub fn name(self) -> &'static str {
+        match self {
+            Setting::OrgName => "org_name",
+            Setting::OrgAddress => "org_address",
+            Setting::PrivacyUrl => "privacy_url",
+            Setting::MailFrom => "mail_from",
+            Setting::DefaultLang => "default_lang",
+            Setting::PendingRetention => "pending_retention",
+            Setting::ReconfirmAfter => "reconfirm_after",
+            Setting::ReconfirmGrace => "reconfirm_grace",
+        }
+    }
+
+    /// The variable that, when the environment sets it, wins.
+    pub fn variable(self) -> &'static str {
+        match self {
+            Setting::OrgName => "ASSENT_ORG_NAME",
+            Setting::OrgAddress => "ASSENT_ORG_ADDRESS",
+            Setting::PrivacyUrl => "ASSENT_PRIVACY_URL",
+            Setting::MailFrom => "ASSENT_MAIL_FROM",
+            Setting::DefaultLang => "ASSENT_DEFAULT_LANG",
+            Setting::PendingRetention => "ASSENT_PENDING_RETENTION",
+            Setting::ReconfirmAfter => "ASSENT_RECONFIRM_AFTER",
+            Setting::ReconfirmGrace => "ASSENT_RECONFIRM_GRACE",
+        }
+    }
+
+    pub fn by_name(name: &str) -> Option<Setting> {
+        Setting::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// Its value in `policy`, written as the form and the environment
+    /// write it.
+    pub fn show(self, policy: &Policy) -> String {
+        match self {
+            Setting::OrgName => policy.org_name.clone(),
+            Setting::OrgAddress => policy.org_address.clone(),
+            Setting::PrivacyUrl => policy
+                .privacy_url
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            Setting::MailFrom => policy.sender.to_string(),
+            Setting::DefaultLang => policy.default_lang.code().to_owned(),
+            Setting::PendingRetention => write_clock(policy.clocks.pending_retention),
+            Setting::ReconfirmAfter => write_clock(policy.clocks.reconfirm_after),
+            Setting::ReconfirmGrace => write_clock(policy.clocks.reconfirm_grace),
+        }
+    }
+
+    /// Sets it in `policy` from `value` as written, or says what is wrong
+    /// with the value, in English for the log (the page has its own words).
+    pub fn apply(self, policy: &mut Policy, value: &str) -> Result<(), String> {
+        let value = value.trim();
+        match self {
+            Setting::OrgName => {
+                if value.is_empty() || value.chars().count() > 200 {
+                    return Err("one line of 1 to 200 characters".into());
+                }
+                policy.org_name = value.to_owned();
+            }
+            Setting::OrgAddress => {
+                if value.chars().count() > 500 {
+                    return Err("at most 500 characters".into());
+                }
+                policy.org_address = value.to_owned();
+            }
+            Setting::PrivacyUrl => {
+                policy.privacy_url = match value {
+                    "" => None,
+                    v => match Url::parse(v) {
+                        Ok(url) if matches!(url.scheme(), "https" | "http") => Some(url),
+                        _ => return Err("an http or https URL, or nothing".into()),
+                    },
+                };
+            }
+            Setting::MailFrom => {
+                policy.sender = value
+                    .parse::<Mailbox>()
+                    .map_err(|e| format!("not a mailbox ({e}); e.g. News <news@example.com>"))?;
+            }
+            Setting::DefaultLang => {
+                policy.default_lang = Lang::parse(value).ok_or("en or fr")?;
+            }
+            Setting::PendingRetention => policy.clocks.pending_retention = parse_clock(value)?,
+            Setting::ReconfirmAfter => policy.clocks.reconfirm_after = parse_clock(value)?,
+            Setting::ReconfirmGrace => policy.clocks.reconfirm_grace = parse_clock(value)?,
+        }
+        Ok(())
+    }
+}
+
 /// Holds the policy in force; cheap to read from every request and job.
+/// The policy is the environment's and the defaults' (`base`), with the
+/// settings saved from the admin over it, save those the environment sets.
 #[derive(Debug)]
-pub struct CurrentPolicy(RwLock<Arc<Policy>>);
+pub struct CurrentPolicy {
+    current: RwLock<Arc<Policy>>,
+    base: Policy,
+    /// The settings whose variable the environment sets.
+    locked: Vec<Setting>,
+}
 
 impl CurrentPolicy {
-    pub fn new(policy: Policy) -> Self {
-        CurrentPolicy(RwLock::new(Arc::new(policy)))
+    pub fn new(settings: &Settings, base: Policy) -> Self {
+        let locked = Setting::ALL
+            .into_iter()
+            .filter(|s| settings.is_set(s.variable()))
+            .collect();
+        CurrentPolicy {
+            current: RwLock::new(Arc::new(base.clone())),
+            base,
+            locked,
+        }
     }
 
     /// The policy in force now. A caller keeps it for the one thing it does,
     /// so that a message or a page is made under one policy throughout.
     pub fn get(&self) -> Arc<Policy> {
-        match self.0.read() {
+        match self.current.read() {
             Ok(policy) => Arc::clone(&policy),
             Err(poisoned) => Arc::clone(&poisoned.into_inner()),
         }
     }
 
-    /// Puts `policy` in force for every use that begins from now on.
-    pub fn replace(&self, policy: Policy) {
+    /// Whether the environment sets this setting, which then cannot be
+    /// changed from the admin.
+    pub fn is_locked(&self, setting: Setting) -> bool {
+        self.locked.contains(&setting)
+    }
+
+    /// Puts in force the policy that the saved settings `stored` (name,
+    /// value) make; returns whether it changed. A saved value that no
+    /// longer reads is left out, and logged.
+    pub fn refresh(&self, stored: &[(String, String)]) -> bool {
+        let mut policy = self.base.clone();
+        for (name, value) in stored {
+            let Some(setting) = Setting::by_name(name) else {
+                continue;
+            };
+            if self.is_locked(setting) {
+                continue;
+            }
+            if let Err(e) = setting.apply(&mut policy, value) {
+                tracing::warn!(setting = name, error = %e, "a saved setting is left out");
+            }
+        }
+        if *self.get() == policy {
+            return false;
+        }
         let policy = Arc::new(policy);
-        match self.0.write() {
+        match self.current.write() {
             Ok(mut current) => *current = policy,
             Err(poisoned) => *poisoned.into_inner() = policy,
         }
+        true
     }
 }
 
@@ -107,20 +266,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_policy_taken_before_a_change_stays_whole_and_the_next_one_is_new() {
-        let settings = Settings::from_lookup(|name| {
-            (name == "ASSENT_ORG_NAME").then(|| "Example Org".to_owned())
-        })
-        .expect("defaults");
+    fn saved_settings_make_the_next_policy_and_one_taken_before_stays_whole() {
+        let settings = Settings::from_lookup(|_| None).expect("defaults");
         let base = Url::parse("https://news.example.org/").expect("url");
-        let current = CurrentPolicy::new(Policy::from_settings(&settings, base));
+        let current = CurrentPolicy::new(&settings, Policy::from_settings(&settings, base));
         let before = current.get();
-        current.replace(Policy {
-            org_name: "Acme Workshop".into(),
-            ..(*before).clone()
-        });
-        assert_eq!(before.org_name, "Example Org");
+        let saved = [
+            ("org_name".to_owned(), "Acme Workshop".to_owned()),
+            ("default_lang".to_owned(), "fr".to_owned()),
+            ("privacy_url".to_owned(), "not a url".to_owned()),
+        ];
+        assert!(current.refresh(&saved));
+        assert!(!current.refresh(&saved), "the same settings change nothing");
+        assert_eq!(before.org_name, "assent");
         assert_eq!(current.get().org_name, "Acme Workshop");
+        assert_eq!(current.get().default_lang, Lang::parse("fr").unwrap());
+        assert_eq!(
+            current.get().privacy_url,
+            None,
+            "a bad saved value is left out"
+        );
         assert_eq!(
             before.url("/unsubscribe/x"),
             "https://news.example.org/unsubscribe/x"

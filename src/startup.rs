@@ -141,6 +141,10 @@ async fn start_services(
     let services = Arc::new(Services::from_settings(
         settings, db, secret_key, base_url, dkim, clock,
     ));
+    // The settings saved from the admin are in force from the first request.
+    crate::services::settings::refresh(&services)
+        .await
+        .map_err(|e| StartupError::Other(e.to_string()))?;
     for warning in &services.sending_warnings {
         tracing::warn!("{}", warning.log_line());
     }

@@ -29,6 +29,26 @@ pub fn secret_key(conn: &mut DbConn, generate: impl FnOnce() -> String) -> Query
     get(conn, SECRET_KEY)?.ok_or(diesel::result::Error::NotFound)
 }
 
+/// Every setting saved from the admin, as (name, value); the secret key
+/// is not one of them.
+pub fn saved(conn: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
+    settings::table
+        .filter(settings::name.ne(SECRET_KEY))
+        .select((settings::name, settings::value))
+        .load(conn)
+}
+
+/// Saves a setting, over its earlier value.
+pub fn save(conn: &mut DbConn, name: &str, value: &str) -> QueryResult<()> {
+    on_backend!(conn, |c| diesel::insert_into(settings::table)
+        .values((settings::name.eq(name), settings::value.eq(value)))
+        .on_conflict(settings::name)
+        .do_update()
+        .set(settings::value.eq(value))
+        .execute(c))
+    .map(|_| ())
+}
+
 fn get(conn: &mut DbConn, name: &str) -> QueryResult<Option<String>> {
     settings::table
         .filter(settings::name.eq(name))

@@ -22,6 +22,7 @@ pub mod registry;
 pub mod retention;
 pub mod runner;
 pub mod schedule;
+pub mod settings;
 pub mod supervisor;
 pub mod webhook;
 
@@ -119,6 +120,7 @@ impl Runtime {
             supervise(&ctx, "delivery", delivery::run),
             supervise(&ctx, "jobs", runner::run),
             supervise(&ctx, "ledger", linker::run),
+            supervise(&ctx, "settings", settings::run),
         ];
         tracing::info!(process = %ctx.process, "background work started");
         Handle {

@@ -526,3 +526,39 @@ pub struct BroadcastPage<'a> {
     /// The catalog id of the outcome of the last action, shown once.
     pub flash: Option<&'static str>,
 }
+
+/// `/admin/settings`: the settings the operators may change (contract §15).
+#[derive(Template)]
+#[template(path = "admin/settings.html")]
+pub struct SettingsPage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    pub fields: Vec<SettingField>,
+    /// The catalog id of the outcome of the last save, shown once.
+    pub flash: Option<&'static str>,
+}
+
+impl SettingsPage<'_> {
+    pub fn any_error(&self) -> bool {
+        self.fields.iter().any(|f| f.error.is_some())
+    }
+}
+
+/// One setting on its page.
+#[derive(Debug, Clone)]
+pub struct SettingField {
+    /// The form field's name, as stored: `org_name`.
+    pub name: &'static str,
+    pub value: String,
+    /// The variable that sets it, when the environment does: it is then
+    /// shown read-only.
+    pub locked_by: Option<&'static str>,
+    pub error: Option<String>,
+}
+
+impl SettingField {
+    /// The catalog id of its label, hint or error: `admin-setting-org-name-label`.
+    pub fn word(&self, part: &str) -> String {
+        format!("admin-setting-{}-{part}", self.name.replace('_', "-"))
+    }
+}

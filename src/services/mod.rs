@@ -19,6 +19,7 @@ pub mod pow;
 pub mod preferences;
 pub mod retention;
 pub mod sessions;
+pub mod settings;
 pub mod subscribers;
 pub mod turned_away;
 pub mod warnings;
@@ -86,7 +87,7 @@ impl Services {
         Services {
             db,
             clock,
-            policy: CurrentPolicy::new(Policy::from_settings(settings, base_url)),
+            policy: CurrentPolicy::new(settings, Policy::from_settings(settings, base_url)),
             composer,
             secret_key,
             wake: Wake::default(),

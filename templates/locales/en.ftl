@@ -713,3 +713,35 @@ admin-action-api-list-lists = API: lists read
 ## The signup form's trap field, which people do not see
 
 signup-website = Leave this field empty
+
+## Settings (contract §15)
+admin-nav-settings = Settings
+admin-settings-lead = What people are told and how long things are kept. A change is in force for the next page and message of every process within seconds, and the audit log keeps the old and new values.
+admin-settings-heading = Organisation, sender and clocks
+admin-settings-save = Save the settings
+admin-settings-saved = Settings saved: in force now.
+admin-settings-locked = Set by { $variable } in the environment, which wins over this page: change it there.
+admin-setting-org-name-label = Organisation
+admin-setting-org-name-hint = Who collects the addresses and sends the mail: named on every form, page and message.
+admin-setting-org-name-error = Give the organisation's name, in at most 200 characters.
+admin-setting-org-address-label = Postal address
+admin-setting-org-address-hint = Written at the foot of every message, as the law on marketing mail asks.
+admin-setting-org-address-error = Keep the address under 500 characters.
+admin-setting-privacy-url-label = Privacy policy
+admin-setting-privacy-url-hint = The address of the full policy, linked from the signup form; leave empty for none.
+admin-setting-privacy-url-error = Give an address beginning with https:// or http://, or leave it empty.
+admin-setting-mail-from-label = Sender
+admin-setting-mail-from-hint = The From of every message, such as: News <news@example.com>
+admin-setting-mail-from-error = Give a mailbox such as News <news@example.com>.
+admin-setting-default-lang-label = Default language
+admin-setting-default-lang-hint = en or fr: the language of the pages that belong to no list.
+admin-setting-default-lang-error = Give en or fr.
+admin-setting-pending-retention-label = Unconfirmed requests kept for
+admin-setting-pending-retention-hint = A duration such as 30d or 48h; 0 keeps them.
+admin-setting-pending-retention-error = Give a duration such as 30d or 48h, or 0.
+admin-setting-reconfirm-after-label = Consent asked again after
+admin-setting-reconfirm-after-hint = A duration such as 1095d (three years); 0 never asks.
+admin-setting-reconfirm-after-error = Give a duration such as 1095d, or 0.
+admin-setting-reconfirm-grace-label = Answer awaited for
+admin-setting-reconfirm-grace-hint = How long a reconfirmation request waits before the subscription ends, such as 30d; 0 waits for ever.
+admin-setting-reconfirm-grace-error = Give a duration such as 30d, or 0.

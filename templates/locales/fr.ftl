@@ -713,3 +713,35 @@ admin-action-api-list-lists = API : listes consultées
 ## Le champ piège du formulaire d'inscription, que les personnes ne voient pas
 
 signup-website = Laissez ce champ vide
+
+## Réglages (contrat §15)
+admin-nav-settings = Réglages
+admin-settings-lead = Ce qui est dit aux personnes et combien de temps les choses sont gardées. Un changement vaut pour la page et le message suivants de chaque processus en quelques secondes, et le journal d'audit garde l'ancienne et la nouvelle valeur.
+admin-settings-heading = Organisation, expéditeur et délais
+admin-settings-save = Enregistrer les réglages
+admin-settings-saved = Réglages enregistrés : ils s'appliquent dès maintenant.
+admin-settings-locked = Fixé par { $variable } dans l'environnement, qui l'emporte sur cette page : changez-le là.
+admin-setting-org-name-label = Organisation
+admin-setting-org-name-hint = Qui collecte les adresses et envoie le courrier : nommée sur chaque formulaire, page et message.
+admin-setting-org-name-error = Indiquez le nom de l'organisation, en 200 caractères au plus.
+admin-setting-org-address-label = Adresse postale
+admin-setting-org-address-hint = Écrite au pied de chaque message, comme le veut le droit de la prospection.
+admin-setting-org-address-error = L'adresse doit tenir en 500 caractères.
+admin-setting-privacy-url-label = Politique de confidentialité
+admin-setting-privacy-url-hint = L'adresse de la politique complète, en lien depuis le formulaire ; laissez vide s'il n'y en a pas.
+admin-setting-privacy-url-error = Indiquez une adresse qui commence par https:// ou http://, ou laissez vide.
+admin-setting-mail-from-label = Expéditeur
+admin-setting-mail-from-hint = Le From de chaque message, par exemple : Nouvelles <nouvelles@example.com>
+admin-setting-mail-from-error = Indiquez une boîte aux lettres telle que Nouvelles <nouvelles@example.com>.
+admin-setting-default-lang-label = Langue par défaut
+admin-setting-default-lang-hint = en ou fr : la langue des pages qui ne relèvent d'aucune liste.
+admin-setting-default-lang-error = Indiquez en ou fr.
+admin-setting-pending-retention-label = Demandes non confirmées gardées
+admin-setting-pending-retention-hint = Une durée telle que 30d ou 48h ; 0 les garde.
+admin-setting-pending-retention-error = Indiquez une durée telle que 30d ou 48h, ou 0.
+admin-setting-reconfirm-after-label = Consentement redemandé après
+admin-setting-reconfirm-after-hint = Une durée telle que 1095d (trois ans) ; 0 ne le redemande jamais.
+admin-setting-reconfirm-after-error = Indiquez une durée telle que 1095d, ou 0.
+admin-setting-reconfirm-grace-label = Réponse attendue pendant
+admin-setting-reconfirm-grace-hint = Combien de temps une demande de reconfirmation attend avant que l'abonnement ne prenne fin, par exemple 30d ; 0 attend indéfiniment.
+admin-setting-reconfirm-grace-error = Indiquez une durée telle que 30d, ou 0.

@@ -23,6 +23,7 @@ mod own_page;
 mod pow;
 mod retention;
 mod scripts;
+mod settings;
 mod signup;
 mod unsubscribe;
 mod upgrade;

@@ -10,6 +10,7 @@ mod dashboard;
 mod import;
 mod lists;
 mod login;
+mod settings;
 mod subscribers;
 mod tokens;
 mod webhooks;
@@ -87,6 +88,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/import/{id}", read().to(import::status))
             .route("/audit", read().to(audit::index))
             .route("/webhooks", read().to(webhooks::index))
+            .route("/settings", read().to(settings::page))
+            .route("/settings", web::post().to(settings::save))
             .route("/tokens", read().to(tokens::index))
             .route("/tokens/revoke", web::post().to(tokens::revoke)),
     );

@@ -1,0 +1,82 @@
+//! The settings the operators change from the admin (contract §15): saved
+//! in the database, so that every process reads the same, audited with
+//! their old and new values, and put in force by each process's policy
+//! within seconds (see [`crate::policy`]).
+
+use diesel::Connection;
+
+use super::{Operator, ServiceError, Services};
+use crate::db::{audit, settings};
+use crate::policy::Setting;
+
+/// Re-reads the saved settings into this process's policy; returns whether
+/// the policy changed.
+pub async fn refresh(services: &Services) -> Result<bool, ServiceError> {
+    let saved = services
+        .db
+        .read(|c| Ok::<_, ServiceError>(settings::saved(c)?))
+        .await?;
+    Ok(services.policy.refresh(&saved))
+}
+
+/// A value the page was sent that cannot be saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub setting: Setting,
+    /// What is wrong, in English, for the log and the API.
+    pub problem: String,
+}
+
+/// Saves the values sent for the settings the environment does not set;
+/// a setting not sent is left as it is. Nothing is saved when one value is
+/// refused: every refusal is returned. Each change is audited with its old
+/// and new value, and is in force in this process at once.
+pub async fn save(
+    services: &Services,
+    operator: &Operator,
+    sent: &[(Setting, String)],
+) -> Result<Result<(), Vec<Refused>>, ServiceError> {
+    let current = services.policy();
+    let mut checked = (*current).clone();
+    let mut refused = Vec::new();
+    let mut changes = Vec::new();
+    for (setting, value) in sent {
+        if services.policy.is_locked(*setting) {
+            continue;
+        }
+        match setting.apply(&mut checked, value) {
+            Ok(()) => {
+                let (old, new) = (setting.show(&current), setting.show(&checked));
+                if old != new {
+                    changes.push((*setting, old, new));
+                }
+            }
+            Err(problem) => refused.push(Refused {
+                setting: *setting,
+                problem,
+            }),
+        }
+    }
+    if !refused.is_empty() {
+        return Ok(Err(refused));
+    }
+    if changes.is_empty() {
+        return Ok(Ok(()));
+    }
+    let (by, now) = (operator.email.clone(), services.clock.now().ms());
+    services
+        .db
+        .write(move |c| {
+            c.transaction(|c| {
+                for (setting, old, new) in &changes {
+                    settings::save(c, setting.name(), new)?;
+                    let detail = format!("{old:?} → {new:?}");
+                    audit::record(c, &by, "change_setting", setting.name(), &detail, now)?;
+                }
+                Ok::<_, ServiceError>(())
+            })
+        })
+        .await?;
+    refresh(services).await?;
+    Ok(Ok(()))
+}

@@ -1,0 +1,140 @@
+//! Settings changed from the admin (contract §15): in force for the next
+//! page and message without a restart, audited, refused with the field
+//! named when bad, and read-only where the environment sets them.
+
+use crate::support::app::{link, spawn_app, spawn_app_with};
+
+/// A server whose environment leaves the organisation and the sender to
+/// the settings page.
+async fn unset_app() -> crate::support::app::TestApp {
+    spawn_app_with(&[
+        ("ASSENT_ORG_NAME", ""),
+        ("ASSENT_ORG_ADDRESS", ""),
+        ("ASSENT_MAIL_FROM", ""),
+    ])
+    .await
+}
+
+#[tokio::test]
+async fn a_saved_organisation_and_sender_are_in_force_for_the_next_page_and_message() {
+    let app = unset_app().await;
+    let operator = app.signed_in().await;
+    let before = app.get("/").await.text().await.unwrap();
+    assert!(!before.contains("Acme Workshop"));
+
+    let saved = operator
+        .post(
+            "/admin/settings",
+            "/admin/settings",
+            &[
+                ("org_name", "Acme Workshop"),
+                ("org_address", "3 Quai des Orfèvres, 75001 Paris"),
+                ("mail_from", "Acme News <news@acme.test>"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let page = operator.html("/admin/settings?done=saved").await;
+    assert!(page.contains("value=\"Acme Workshop\""), "{page}");
+
+    let form = app.get("/").await.text().await.unwrap();
+    assert!(form.contains("Acme Workshop"), "the signup page names it");
+    let mail = app.signup_and_get_mail("reader@example.com").await;
+    assert_eq!(mail.mail_from, "news@acme.test");
+    assert!(
+        mail.decoded_header("From")
+            .is_some_and(|from| from.contains("Acme News")),
+        "{:?}",
+        mail.decoded_header("From")
+    );
+    let text = mail.text_part().expect("a text part");
+    assert!(text.contains("Acme Workshop"), "{text}");
+    assert!(text.contains("3 Quai des Orfèvres"), "{text}");
+    assert!(!link(&mail, "confirm").is_empty());
+
+    let audit = operator.html("/admin/audit").await;
+    assert!(audit.contains("org_name"), "{audit}");
+    assert!(
+        audit.contains("Acme Workshop"),
+        "old and new value: {audit}"
+    );
+}
+
+#[tokio::test]
+async fn bad_values_are_refused_with_the_field_named_and_nothing_is_saved() {
+    let app = unset_app().await;
+    let operator = app.signed_in().await;
+    let refused = operator
+        .post(
+            "/admin/settings",
+            "/admin/settings",
+            &[
+                ("org_name", "Kept Out"),
+                ("privacy_url", "javascript:alert(1)"),
+                ("mail_from", "not a mailbox"),
+                ("pending_retention", "soon"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    for named in [
+        "Give an address beginning with https:// or http://",
+        "Give a mailbox such as",
+        "Give a duration such as 30d or 48h, or 0.",
+    ] {
+        assert!(page.contains(named), "{named}: {page}");
+    }
+    assert!(
+        page.contains("value=\"Kept Out\""),
+        "the form keeps what was typed"
+    );
+    let form = app.get("/").await.text().await.unwrap();
+    assert!(!form.contains("Kept Out"), "nothing was saved");
+}
+
+#[tokio::test]
+async fn a_setting_the_environment_sets_is_read_only_and_wins() {
+    // The test environment sets ASSENT_ORG_NAME to "Example Org".
+    let app = spawn_app().await;
+    let operator = app.signed_in().await;
+    let page = operator.html("/admin/settings").await;
+    assert!(page.contains("Set by ASSENT_ORG_NAME"), "{page}");
+    assert!(
+        !page.contains("name=\"org_name\""),
+        "no field to send: {page}"
+    );
+
+    let sent = operator
+        .post(
+            "/admin/settings",
+            "/admin/settings",
+            &[
+                ("org_name", "Someone Else"),
+                ("privacy_url", "https://example.org/privacy"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status(), 303);
+    let form = app.get("/").await.text().await.unwrap();
+    assert!(form.contains("Example Org") && !form.contains("Someone Else"));
+    assert!(
+        form.contains("https://example.org/privacy"),
+        "the rest is saved"
+    );
+}
+
+/// A setting saved through another process sharing the database is in
+/// force here within 10 s.
+#[tokio::test]
+async fn a_setting_saved_by_another_process_is_in_force_within_ten_seconds() {
+    let app = unset_app().await;
+    let mut conn = crate::support::app::connect(&app.database_url);
+    assent::db::settings::save(&mut conn, "org_name", "Saved Elsewhere").unwrap();
+    let shown = async || {
+        let form = app.get("/").await.text().await.unwrap();
+        form.contains("Saved Elsewhere")
+    };
+    let limit = std::time::Duration::from_secs(10);
+    crate::support::eventually("the other process's setting in force", limit, shown).await;
+}
