@@ -145,7 +145,7 @@ async fn start_services(
     crate::services::settings::refresh(&services)
         .await
         .map_err(|e| StartupError::Other(e.to_string()))?;
-    for warning in &services.sending_warnings {
+    for warning in services.sending_warnings() {
         tracing::warn!("{}", warning.log_line());
     }
     let pace = Pace(std::num::NonZeroU32::new(settings.send_rate));

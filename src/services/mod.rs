@@ -59,8 +59,8 @@ pub struct Services {
     pub pow: Option<pow::ProofOfWork>,
     /// Signups turned away, not yet written to the database.
     pub turned_away: turned_away::TurnedAway,
-    /// What the configuration keeps from mail providers, for the dashboard.
-    pub sending_warnings: Vec<warnings::SendingWarning>,
+    /// Whether mail goes to a relay (`ASSENT_SMTP_URL`), not only to files.
+    pub relay: bool,
 }
 
 impl Services {
@@ -75,8 +75,6 @@ impl Services {
         dkim: Option<crate::mail::dkim::Dkim>,
         clock: Clock,
     ) -> Self {
-        let sending_warnings =
-            warnings::SendingWarning::find(settings.smtp.is_some(), &base_url, &settings.mail_from);
         let mut composer = Composer::new();
         if let Some(signer) = dkim {
             composer = composer.with_dkim(signer);
@@ -96,8 +94,15 @@ impl Services {
             webhooks: webhooks::Webhooks::new(settings.webhook.clone()),
             pow,
             turned_away: Default::default(),
-            sending_warnings,
+            relay: settings.smtp.is_some(),
         }
+    }
+
+    /// What the configuration and the settings in force keep from mail
+    /// providers: for the log at start and the dashboard until fixed.
+    pub fn sending_warnings(&self) -> Vec<warnings::SendingWarning> {
+        let policy = self.policy();
+        warnings::SendingWarning::find(self.relay, &policy.base_url, &policy.sender)
     }
 
     /// The policy in force now; keep it for the one thing being done.

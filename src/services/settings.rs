@@ -6,17 +6,61 @@
 use diesel::Connection;
 
 use super::{Operator, ServiceError, Services};
-use crate::db::{audit, settings};
+use crate::db::{DbConn, audit, lists, settings};
+use crate::domain::list::default_wording;
 use crate::policy::Setting;
 
+/// The organisation the default consent wordings name, stored so that a
+/// change of it (from the admin or the environment) reaches them once.
+const WORDING_ORG: &str = "wording_org";
+/// The organisation of a server that never named one.
+const FIRST_ORG: &str = "assent";
+
 /// Re-reads the saved settings into this process's policy; returns whether
-/// the policy changed.
+/// the policy changed. The lists whose consent wording is the default one
+/// then name the organisation in force.
 pub async fn refresh(services: &Services) -> Result<bool, ServiceError> {
     let saved = services
         .db
         .read(|c| Ok::<_, ServiceError>(settings::saved(c)?))
         .await?;
-    Ok(services.policy.refresh(&saved))
+    let changed = services.policy.refresh(&saved);
+    let org = services.policy().org_name.clone();
+    let named = saved
+        .iter()
+        .find(|(name, _)| name == WORDING_ORG)
+        .map_or(FIRST_ORG, |(_, value)| value.as_str());
+    if named != org {
+        let now = services.clock.now().ms();
+        services
+            .db
+            .write(move |c| c.transaction(|c| follow_organisation(c, &org, now)))
+            .await?;
+    }
+    Ok(changed)
+}
+
+/// Gives each list whose consent wording is the default one naming the
+/// earlier organisation a new wording version naming `org`: what is shown
+/// from now on, and what the next consent records (contract §15).
+fn follow_organisation(conn: &mut DbConn, org: &str, now: i64) -> Result<(), ServiceError> {
+    let stored = settings::saved(conn)?;
+    let earlier = stored
+        .iter()
+        .find(|(name, _)| name == WORDING_ORG)
+        .map_or(FIRST_ORG, |(_, value)| value.as_str());
+    if earlier == org {
+        // Another process got here first.
+        return Ok(());
+    }
+    for list in lists::all(conn)? {
+        let lang = list.lang();
+        if list.consent_wording == default_wording(&list.name, earlier, lang) {
+            lists::new_wording(conn, list.id, &default_wording(&list.name, org, lang), now)?;
+        }
+    }
+    settings::save(conn, WORDING_ORG, org)?;
+    Ok(())
 }
 
 /// A value the page was sent that cannot be saved.

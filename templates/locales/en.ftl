@@ -607,7 +607,7 @@ admin-action-retention = Retention and re-permission
 
 warning-heading = Before you send for real
 warning-plain-http = Mail goes to a relay, but ASSENT_BASE_URL is not https: Gmail and Yahoo will not offer the one-click unsubscribe (RFC 8058). Serve assent over https and set ASSENT_BASE_URL to that address.
-warning-localhost-sender = Mail goes to a relay from an address at localhost (ASSENT_MAIL_FROM): providers will refuse it or file it as spam. Set ASSENT_MAIL_FROM to an address at your own domain.
+warning-localhost-sender = Mail goes to a relay from an address at localhost (ASSENT_MAIL_FROM): providers will refuse it or file it as spam. Give the sender an address at your own domain, in the settings or ASSENT_MAIL_FROM.
 warning-files-only = ASSENT_SMTP_URL is unset: mail is only written as files into ASSENT_MAIL_DIR, and nobody receives it.
 admin-form-too-large-title = Too much to send
 admin-form-too-large = This form carries more than 1 MiB, more than assent takes in one form, so nothing was changed. Shorten the text and send it again.

@@ -607,7 +607,7 @@ admin-action-retention = Conservation et renouvellement du consentement
 
 warning-heading = Avant d'envoyer pour de bon
 warning-plain-http = Le courrier part vers un relais, mais ASSENT_BASE_URL n'est pas en https : Gmail et Yahoo n'offriront pas le désabonnement en un clic (RFC 8058). Servez assent en https et donnez cette adresse à ASSENT_BASE_URL.
-warning-localhost-sender = Le courrier part vers un relais depuis une adresse en localhost (ASSENT_MAIL_FROM) : les fournisseurs le refuseront ou le classeront en indésirable. Donnez à ASSENT_MAIL_FROM une adresse de votre propre domaine.
+warning-localhost-sender = Le courrier part vers un relais depuis une adresse en localhost (ASSENT_MAIL_FROM) : les fournisseurs le refuseront ou le classeront en indésirable. Donnez à l'expéditeur une adresse de votre propre domaine, dans les réglages ou ASSENT_MAIL_FROM.
 warning-files-only = ASSENT_SMTP_URL n'est pas défini : le courrier est seulement écrit en fichiers dans ASSENT_MAIL_DIR, et personne ne le reçoit.
 admin-form-too-large-title = Trop de contenu à envoyer
 admin-form-too-large = Ce formulaire dépasse 1 Mio, plus que ce qu'assent accepte en un formulaire : rien n'a été modifié. Raccourcissez le texte et envoyez-le de nouveau.

@@ -138,3 +138,54 @@ async fn a_setting_saved_by_another_process_is_in_force_within_ten_seconds() {
     let limit = std::time::Duration::from_secs(10);
     crate::support::eventually("the other process's setting in force", limit, shown).await;
 }
+
+/// The default consent wording names the organisation the settings give:
+/// a change shows on the form at once, and the next consent records the
+/// new text as a new version of the wording.
+#[tokio::test]
+async fn the_default_wording_follows_the_organisation_as_a_new_version() {
+    let app = unset_app().await;
+    let form = app.get("/").await.text().await.unwrap();
+    assert!(form.contains("emails from assent"), "{form}");
+    app.signup_and_get_mail("first@example.com").await;
+
+    let operator = app.signed_in().await;
+    let saved = operator
+        .post(
+            "/admin/settings",
+            "/admin/settings",
+            &[("org_name", "Acme Workshop")],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let form = app.get("/").await.text().await.unwrap();
+    assert!(form.contains("emails from Acme Workshop"), "{form}");
+    app.signup_and_get_mail("second@example.com").await;
+
+    let version = |email: &str| app.events(email)[0].wording_version;
+    assert_eq!(version("first@example.com"), Some(1));
+    assert_eq!(
+        version("second@example.com"),
+        Some(2),
+        "what was shown is what is proven"
+    );
+}
+
+/// The dashboard's warnings follow the settings in force: a sender at
+/// localhost is warned about until a real one is saved.
+#[tokio::test]
+async fn the_dashboard_warns_of_a_localhost_sender_until_a_real_one_is_saved() {
+    let app = unset_app().await;
+    let operator = app.signed_in().await;
+    let warned = |html: &str| html.contains("an address at localhost");
+    assert!(warned(&operator.html("/admin").await));
+    let saved = operator
+        .post(
+            "/admin/settings",
+            "/admin/settings",
+            &[("mail_from", "News <news@example.com>")],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    assert!(!warned(&operator.html("/admin").await));
+}

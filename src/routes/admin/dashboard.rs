@@ -89,7 +89,7 @@ pub async fn show(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
         warnings: signed_in
             .state
             .services
-            .sending_warnings
+            .sending_warnings()
             .iter()
             .map(|w| site.t(w.message_id()))
             .collect(),
