@@ -815,6 +815,10 @@ mod tests {
         let en = crate::i18n::Lang::ENGLISH;
         assert_eq!(en.duration(Duration::from_secs(48 * 3600)), "48 hours");
         assert_eq!(en.duration(Duration::from_secs(7 * 86_400)), "7 days");
+        assert_eq!(en.duration(Duration::from_secs(1095 * 86_400)), "3 years");
+        assert_eq!(en.duration(Duration::from_secs(365 * 86_400)), "1 year");
+        let fr = crate::i18n::Lang::parse("fr").expect("French");
+        assert_eq!(fr.duration(Duration::from_secs(730 * 86_400)), "2 ans");
         assert_eq!(en.duration(Duration::from_secs(3600)), "1 hour");
         assert_eq!(en.duration(Duration::from_secs(90)), "90 seconds");
     }

@@ -198,7 +198,10 @@ impl Lang {
     /// three days up; "48 hours" reads better than "2 days" for a link.
     pub fn duration(self, duration: Duration) -> String {
         let secs = duration.as_secs();
-        let (n, id) = if secs.is_multiple_of(86_400) && secs >= 3 * 86_400 {
+        const YEAR: u64 = 365 * 86_400;
+        let (n, id) = if secs.is_multiple_of(YEAR) && secs >= YEAR {
+            (secs / YEAR, "duration-years")
+        } else if secs.is_multiple_of(86_400) && secs >= 3 * 86_400 {
             (secs / 86_400, "duration-days")
         } else if secs.is_multiple_of(3600) {
             (secs / 3600, "duration-hours")

@@ -554,6 +554,8 @@ pub struct SettingField {
     /// shown read-only.
     pub locked_by: Option<&'static str>,
     pub error: Option<String>,
+    /// A clock's value in words, in the operator's language: "3 years".
+    pub in_words: Option<String>,
 }
 
 impl SettingField {

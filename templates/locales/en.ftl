@@ -19,6 +19,10 @@ month-12 = December
 date = { $day } { $month } { $year }
 date-day-month = { $day } { $month }
 date-time = { $date }, { $time } UTC
+duration-years = { $count ->
+    [one] 1 year
+   *[other] { $count } years
+}
 duration-days = { $count ->
     [one] 1 day
    *[other] { $count } days
@@ -719,6 +723,8 @@ admin-nav-settings = Settings
 admin-settings-lead = What people are told and how long things are kept. A change is in force for the next page and message of every process within seconds, and the audit log keeps the old and new values.
 admin-settings-heading = Organisation, sender and clocks
 admin-settings-save = Save the settings
+admin-settings-now = Now: { $value }.
+admin-settings-off = off
 admin-settings-saved = Settings saved: in force now.
 admin-settings-locked = Set by { $variable } in the environment, which wins over this page: change it there.
 admin-setting-org-name-label = Organisation

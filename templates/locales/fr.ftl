@@ -19,6 +19,10 @@ month-12 = décembre
 date = { $day } { $month } { $year }
 date-day-month = { $day } { $month }
 date-time = { $date } à { $time } UTC
+duration-years = { $count ->
+    [one] { $count } an
+   *[other] { $count } ans
+}
 duration-days = { $count ->
     [one] { $count } jour
    *[other] { $count } jours
@@ -719,6 +723,8 @@ admin-nav-settings = Réglages
 admin-settings-lead = Ce qui est dit aux personnes et combien de temps les choses sont gardées. Un changement vaut pour la page et le message suivants de chaque processus en quelques secondes, et le journal d'audit garde l'ancienne et la nouvelle valeur.
 admin-settings-heading = Organisation, expéditeur et délais
 admin-settings-save = Enregistrer les réglages
+admin-settings-now = Actuellement : { $value }.
+admin-settings-off = désactivé
 admin-settings-saved = Réglages enregistrés : ils s'appliquent dès maintenant.
 admin-settings-locked = Fixé par { $variable } dans l'environnement, qui l'emporte sur cette page : changez-le là.
 admin-setting-org-name-label = Organisation

@@ -104,6 +104,7 @@ async fn a_setting_the_environment_sets_is_read_only_and_wins() {
         !page.contains("name=\"org_name\""),
         "no field to send: {page}"
     );
+    assert!(page.contains("Now: 3 years."), "a clock in words: {page}");
 
     let sent = operator
         .post(

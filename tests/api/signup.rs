@@ -56,7 +56,7 @@ async fn the_signup_page_says_who_keeps_the_data_how_long_and_how_to_act_on_it()
 
     let app = spawn_app().await;
     let html = app.get("/").await.text().await.unwrap();
-    assert!(html.contains("after 1095 days we ask whether you still want it"));
+    assert!(html.contains("after 3 years we ask whether you still want it"));
     assert!(
         !html.contains("privacy policy"),
         "no policy link unless one is set"

@@ -87,15 +87,24 @@ fn field_of(
     value: String,
     error: Option<String>,
 ) -> SettingField {
+    let policy = signed_in.state.services.policy();
+    let clock = match setting {
+        Setting::PendingRetention => Some(policy.clocks.pending_retention),
+        Setting::ReconfirmAfter => Some(policy.clocks.reconfirm_after),
+        Setting::ReconfirmGrace => Some(policy.clocks.reconfirm_grace),
+        _ => None,
+    };
+    let site = signed_in.site();
+    let in_words = clock.map(|clock| match clock {
+        Some(clock) => site.lang.duration(clock),
+        None => site.t("admin-settings-off"),
+    });
     let locked = signed_in.state.services.policy.is_locked(setting);
     SettingField {
         name: setting.name(),
-        value: if locked {
-            setting.show(&signed_in.state.services.policy())
-        } else {
-            value
-        },
+        value: if locked { setting.show(&policy) } else { value },
         locked_by: locked.then(|| setting.variable()),
         error,
+        in_words,
     }
 }
