@@ -39,6 +39,9 @@ pub struct Policy {
     pub default_lang: Lang,
     /// The slug `GET /` offers when a signup names no list.
     pub default_list: String,
+    /// `ASSENT_SEND_RATE`: mail to many at once, a second across every
+    /// process; 0 for no limit.
+    pub send_rate: u32,
 }
 
 impl Policy {
@@ -54,6 +57,7 @@ impl Policy {
             clocks: settings.clocks,
             default_lang: settings.default_lang,
             default_list: crate::domain::list::slugify(&settings.default_list),
+            send_rate: settings.send_rate,
         }
     }
 
@@ -86,11 +90,12 @@ pub enum Setting {
     PendingRetention,
     ReconfirmAfter,
     ReconfirmGrace,
+    SendRate,
 }
 
 impl Setting {
     /// In the order the settings page shows them.
-    pub const ALL: [Setting; 8] = [
+    pub const ALL: [Setting; 9] = [
         Setting::OrgName,
         Setting::OrgAddress,
         Setting::PrivacyUrl,
@@ -99,6 +104,7 @@ impl Setting {
         Setting::PendingRetention,
         Setting::ReconfirmAfter,
         Setting::ReconfirmGrace,
+        Setting::SendRate,
     ];
 
     /// Its name as stored, as the form's field, and as the audit log says.
@@ -112,6 +118,7 @@ impl Setting {
             Setting::PendingRetention => "pending_retention",
             Setting::ReconfirmAfter => "reconfirm_after",
             Setting::ReconfirmGrace => "reconfirm_grace",
+            Setting::SendRate => "send_rate",
         }
     }
 
@@ -126,6 +133,7 @@ impl Setting {
             Setting::PendingRetention => "ASSENT_PENDING_RETENTION",
             Setting::ReconfirmAfter => "ASSENT_RECONFIRM_AFTER",
             Setting::ReconfirmGrace => "ASSENT_RECONFIRM_GRACE",
+            Setting::SendRate => "ASSENT_SEND_RATE",
         }
     }
 
@@ -149,6 +157,7 @@ impl Setting {
             Setting::PendingRetention => write_clock(policy.clocks.pending_retention),
             Setting::ReconfirmAfter => write_clock(policy.clocks.reconfirm_after),
             Setting::ReconfirmGrace => write_clock(policy.clocks.reconfirm_grace),
+            Setting::SendRate => policy.send_rate.to_string(),
         }
     }
 
@@ -189,6 +198,11 @@ impl Setting {
             Setting::PendingRetention => policy.clocks.pending_retention = parse_clock(value)?,
             Setting::ReconfirmAfter => policy.clocks.reconfirm_after = parse_clock(value)?,
             Setting::ReconfirmGrace => policy.clocks.reconfirm_grace = parse_clock(value)?,
+            Setting::SendRate => {
+                policy.send_rate = value
+                    .parse()
+                    .map_err(|_| "a whole number of messages a second, 0 for no limit")?;
+            }
         }
         Ok(())
     }

@@ -13,7 +13,6 @@ use url::Url;
 
 use crate::auth::SecretKey;
 use crate::config::{ConfigError, Settings};
-use crate::db::pacing::Pace;
 use crate::db::{Database, DbError, lists, settings as stored_settings};
 use crate::domain::Clock;
 use crate::jobs::{self, Role, Runtime};
@@ -148,8 +147,7 @@ async fn start_services(
     for warning in services.sending_warnings() {
         tracing::warn!("{}", warning.log_line());
     }
-    let pace = Pace(std::num::NonZeroU32::new(settings.send_rate));
-    let runtime = Runtime::register(Arc::clone(&services), mailer, role, pace).await?;
+    let runtime = Runtime::register(Arc::clone(&services), mailer, role).await?;
     Ok((services, runtime))
 }
 

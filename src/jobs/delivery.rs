@@ -17,6 +17,7 @@ use futures_util::stream;
 use super::Ctx;
 use crate::db::models::{Broadcast, BroadcastStatus, ListLabel};
 use crate::db::outbox::{self, Claimed};
+use crate::db::pacing::Pace;
 use crate::db::{DbError, broadcasts};
 use crate::domain::{
     BounceKind, BroadcastId, Draft, Evidence, MessageId, MessageKind, MessageStatus, Status,
@@ -113,7 +114,9 @@ type Broadcasts = HashMap<BroadcastId, (Broadcast, ListLabel, BroadcastCopy)>;
 /// result as soon as it is known.
 async fn round(ctx: &Arc<Ctx>) -> Result<Round, DbError> {
     let clock = ctx.services.clock.clone();
-    let (claim, pace) = (ctx.process.clone(), ctx.pace);
+    // The rate in force, which the settings may change between two claims.
+    let pace = Pace(std::num::NonZeroU32::new(ctx.services.policy().send_rate));
+    let claim = ctx.process.clone();
     let claimed = ctx
         .services
         .db

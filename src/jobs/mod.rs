@@ -33,7 +33,6 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::db::pacing::Pace;
 use crate::db::{DbError, processes};
 use crate::domain::Token;
 use crate::mail::Mailer;
@@ -45,8 +44,6 @@ pub struct Ctx {
     pub mailer: Arc<Mailer>,
     /// This process's id: every claim it makes names it.
     pub process: String,
-    /// `ASSENT_SEND_RATE`: how fast broadcast copies go out.
-    pub pace: Pace,
     role: &'static str,
     activity: Activity,
 }
@@ -82,7 +79,6 @@ impl Runtime {
         services: Arc<Services>,
         mailer: Arc<Mailer>,
         role: Role,
-        pace: Pace,
     ) -> Result<Self, DbError> {
         let clock = crate::domain::Clock::system();
         let process = process_id(role)?;
@@ -105,7 +101,6 @@ impl Runtime {
                 services,
                 mailer,
                 process,
-                pace,
                 role: role.as_str(),
                 activity: Activity::default(),
             }),

@@ -569,6 +569,7 @@ mod tests {
             },
             default_lang: Lang::ENGLISH,
             default_list: "newsletter".into(),
+            send_rate: 50,
         }
     }
 

@@ -751,3 +751,6 @@ admin-setting-reconfirm-after-error = Give a duration such as 1095d, or 0.
 admin-setting-reconfirm-grace-label = Answer awaited for
 admin-setting-reconfirm-grace-hint = How long a reconfirmation request waits before the subscription ends, such as 30d; 0 waits for ever.
 admin-setting-reconfirm-grace-error = Give a duration such as 30d, or 0.
+admin-setting-send-rate-label = Mail to many, a second
+admin-setting-send-rate-hint = Broadcast copies, an import's confirmation requests and reconfirmation requests together, across every process; 0 for no limit. Mail someone is waiting for is never held back.
+admin-setting-send-rate-error = Give a whole number, or 0 for no limit.

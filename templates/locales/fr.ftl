@@ -751,3 +751,6 @@ admin-setting-reconfirm-after-error = Indiquez une durée telle que 1095d, ou 0.
 admin-setting-reconfirm-grace-label = Réponse attendue pendant
 admin-setting-reconfirm-grace-hint = Combien de temps une demande de reconfirmation attend avant que l'abonnement ne prenne fin, par exemple 30d ; 0 attend indéfiniment.
 admin-setting-reconfirm-grace-error = Indiquez une durée telle que 30d, ou 0.
+admin-setting-send-rate-label = Envois groupés, par seconde
+admin-setting-send-rate-hint = Exemplaires des diffusions, demandes de confirmation d'un import et demandes de reconfirmation ensemble, pour tous les processus ; 0 sans limite. Le courrier qu'une personne attend n'est jamais retenu.
+admin-setting-send-rate-error = Indiquez un nombre entier, ou 0 sans limite.

@@ -190,3 +190,32 @@ async fn the_dashboard_warns_of_a_localhost_sender_until_a_real_one_is_saved() {
     assert_eq!(saved.status(), 303);
     assert!(!warned(&operator.html("/admin").await));
 }
+
+/// The pace of mail to many, saved from the settings, holds the next
+/// claim: an import's confirmations go one a second.
+#[tokio::test]
+async fn a_saved_send_rate_paces_the_next_bulk_mail() {
+    let app = spawn_app().await;
+    let operator = app.signed_in().await;
+    let refused = operator
+        .post(
+            "/admin/settings",
+            "/admin/settings",
+            &[("send_rate", "fast")],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let saved = operator
+        .post("/admin/settings", "/admin/settings", &[("send_rate", "1")])
+        .await;
+    assert_eq!(saved.status(), 303);
+
+    let mut csv = String::from("email\n");
+    for i in 0..20 {
+        csv.push_str(&format!("paced{i}@example.com\n"));
+    }
+    assert_eq!(operator.upload(csv.into_bytes()).await.status(), 303);
+    app.settle().await;
+    let sent = app.smtp.messages().len();
+    assert!((1..=2).contains(&sent), "one a second: {sent}");
+}
