@@ -157,7 +157,7 @@ impl Clocks {
 
 /// The variables whose value the operators may also set from the admin
 /// (contract §15); one that the environment sets wins.
-pub const SETTABLE: [&str; 9] = [
+pub const SETTABLE: [&str; 11] = [
     "ASSENT_ORG_NAME",
     "ASSENT_ORG_ADDRESS",
     "ASSENT_PRIVACY_URL",
@@ -167,6 +167,8 @@ pub const SETTABLE: [&str; 9] = [
     "ASSENT_RECONFIRM_AFTER",
     "ASSENT_RECONFIRM_GRACE",
     "ASSENT_SEND_RATE",
+    "ASSENT_SIGNUP_RATE",
+    "ASSENT_POW",
 ];
 
 /// How a clock of §10 is written: a duration such as `30d`, or `0` for off.

@@ -42,6 +42,11 @@ pub struct Policy {
     /// `ASSENT_SEND_RATE`: mail to many at once, a second across every
     /// process; 0 for no limit.
     pub send_rate: u32,
+    /// `ASSENT_SIGNUP_RATE`: signups a minute one client may make; 0 for
+    /// no limit.
+    pub signup_rate: u32,
+    /// `ASSENT_POW`: signups must carry a solved challenge.
+    pub pow: bool,
 }
 
 impl Policy {
@@ -58,6 +63,8 @@ impl Policy {
             default_lang: settings.default_lang,
             default_list: crate::domain::list::slugify(&settings.default_list),
             send_rate: settings.send_rate,
+            signup_rate: settings.signup_rate,
+            pow: settings.pow.is_some(),
         }
     }
 
@@ -91,11 +98,13 @@ pub enum Setting {
     ReconfirmAfter,
     ReconfirmGrace,
     SendRate,
+    SignupRate,
+    Pow,
 }
 
 impl Setting {
     /// In the order the settings page shows them.
-    pub const ALL: [Setting; 9] = [
+    pub const ALL: [Setting; 11] = [
         Setting::OrgName,
         Setting::OrgAddress,
         Setting::PrivacyUrl,
@@ -105,6 +114,8 @@ impl Setting {
         Setting::ReconfirmAfter,
         Setting::ReconfirmGrace,
         Setting::SendRate,
+        Setting::SignupRate,
+        Setting::Pow,
     ];
 
     /// Its name as stored, as the form's field, and as the audit log says.
@@ -119,6 +130,8 @@ impl Setting {
             Setting::ReconfirmAfter => "reconfirm_after",
             Setting::ReconfirmGrace => "reconfirm_grace",
             Setting::SendRate => "send_rate",
+            Setting::SignupRate => "signup_rate",
+            Setting::Pow => "pow",
         }
     }
 
@@ -134,6 +147,8 @@ impl Setting {
             Setting::ReconfirmAfter => "ASSENT_RECONFIRM_AFTER",
             Setting::ReconfirmGrace => "ASSENT_RECONFIRM_GRACE",
             Setting::SendRate => "ASSENT_SEND_RATE",
+            Setting::SignupRate => "ASSENT_SIGNUP_RATE",
+            Setting::Pow => "ASSENT_POW",
         }
     }
 
@@ -158,6 +173,8 @@ impl Setting {
             Setting::ReconfirmAfter => write_clock(policy.clocks.reconfirm_after),
             Setting::ReconfirmGrace => write_clock(policy.clocks.reconfirm_grace),
             Setting::SendRate => policy.send_rate.to_string(),
+            Setting::SignupRate => policy.signup_rate.to_string(),
+            Setting::Pow => if policy.pow { "on" } else { "off" }.to_owned(),
         }
     }
 
@@ -202,6 +219,18 @@ impl Setting {
                 policy.send_rate = value
                     .parse()
                     .map_err(|_| "a whole number of messages a second, 0 for no limit")?;
+            }
+            Setting::SignupRate => {
+                policy.signup_rate = value
+                    .parse()
+                    .map_err(|_| "a whole number of signups a minute, 0 for no limit")?;
+            }
+            Setting::Pow => {
+                policy.pow = match value {
+                    "on" => true,
+                    "off" => false,
+                    _ => return Err("on or off".into()),
+                };
             }
         }
         Ok(())

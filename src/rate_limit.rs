@@ -10,31 +10,55 @@
 
 use std::net::{IpAddr, Ipv6Addr};
 use std::num::NonZeroU32;
+use std::sync::{PoisonError, RwLock};
 use std::time::Duration;
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
 /// A burst of `per_minute` signups, then one more every `60 / per_minute`
-/// seconds.
+/// seconds. The rate is the one in force at each check: when the settings
+/// change it, the counting starts over at the new rate.
 pub struct RateLimiter {
-    limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    limit: RwLock<Limit>,
     clock: DefaultClock,
+}
+
+struct Limit {
+    per_minute: u32,
+    limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,
+}
+
+impl Limit {
+    fn new(per_minute: u32) -> Self {
+        Limit {
+            per_minute,
+            limiter: NonZeroU32::new(per_minute)
+                .map(|n| DefaultKeyedRateLimiter::dashmap(Quota::per_minute(n))),
+        }
+    }
 }
 
 impl RateLimiter {
     /// `per_minute = 0` turns the limit off.
     pub fn new(per_minute: u32) -> Self {
         Self {
-            limiter: NonZeroU32::new(per_minute)
-                .map(|n| DefaultKeyedRateLimiter::dashmap(Quota::per_minute(n))),
+            limit: RwLock::new(Limit::new(per_minute)),
             clock: DefaultClock::default(),
         }
     }
 
-    /// `Ok` to go ahead, or how long the client must wait.
-    pub fn check(&self, client: IpAddr) -> Result<(), Duration> {
-        let Some(limiter) = &self.limiter else {
+    /// `Ok` to go ahead, or how long the client must wait, at `per_minute`
+    /// signups a minute (0: no limit).
+    pub fn check(&self, per_minute: u32, client: IpAddr) -> Result<(), Duration> {
+        if self.read().per_minute != per_minute {
+            let mut limit = self.limit.write().unwrap_or_else(PoisonError::into_inner);
+            if limit.per_minute != per_minute {
+                *limit = Limit::new(per_minute);
+            }
+        }
+        let limit = self.read();
+        let Some(limiter) = &limit.limiter else {
             return Ok(());
         };
         limiter
@@ -42,9 +66,13 @@ impl RateLimiter {
             .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
     }
 
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Limit> {
+        self.limit.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Forgets the clients whose bucket is full again; run now and then.
     pub fn forget_idle(&self) {
-        if let Some(limiter) = &self.limiter {
+        if let Some(limiter) = &self.read().limiter {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
@@ -52,7 +80,7 @@ impl RateLimiter {
 
     /// How many clients are being counted.
     pub fn tracked(&self) -> usize {
-        self.limiter.as_ref().map_or(0, |l| l.len())
+        self.read().limiter.as_ref().map_or(0, |l| l.len())
     }
 }
 
@@ -81,14 +109,14 @@ mod tests {
         let ip: IpAddr = [192, 0, 2, 1].into();
         let other: IpAddr = [192, 0, 2, 2].into();
         for _ in 0..3 {
-            assert!(limiter.check(ip).is_ok());
+            assert!(limiter.check(3, ip).is_ok());
         }
-        let wait = limiter.check(ip).expect_err("over the limit");
+        let wait = limiter.check(3, ip).expect_err("over the limit");
         assert!(
             wait > Duration::from_secs(15) && wait <= Duration::from_secs(20),
             "{wait:?}"
         );
-        assert!(limiter.check(other).is_ok(), "clients are counted apart");
+        assert!(limiter.check(3, other).is_ok(), "clients are counted apart");
     }
 
     #[test]
@@ -99,12 +127,15 @@ mod tests {
             "2001:db8:1:2:ffff::9".parse().unwrap(),
             "2001:db8:1:2:dead:beef:0:1".parse().unwrap(),
         ];
-        assert!(limiter.check(same_block[0]).is_ok());
-        assert!(limiter.check(same_block[1]).is_ok());
-        assert!(limiter.check(same_block[2]).is_err(), "one /64, one bucket");
+        assert!(limiter.check(2, same_block[0]).is_ok());
+        assert!(limiter.check(2, same_block[1]).is_ok());
+        assert!(
+            limiter.check(2, same_block[2]).is_err(),
+            "one /64, one bucket"
+        );
         let next_block: IpAddr = "2001:db8:1:3::1".parse().unwrap();
         assert!(
-            limiter.check(next_block).is_ok(),
+            limiter.check(2, next_block).is_ok(),
             "another /64 counts apart"
         );
         // An IPv4 client reaching an IPv6 socket is still itself.
@@ -118,7 +149,7 @@ mod tests {
         let limiter = RateLimiter::new(600);
         for i in 0..20_000u32 {
             let ip = IpAddr::from(i.to_be_bytes());
-            assert!(limiter.check(ip).is_ok());
+            assert!(limiter.check(600, ip).is_ok());
         }
         assert_eq!(limiter.tracked(), 20_000);
         // Once each bucket is as full as a new one, the client is forgotten.
@@ -132,7 +163,17 @@ mod tests {
         let limiter = RateLimiter::new(0);
         let ip: IpAddr = [192, 0, 2, 1].into();
         for _ in 0..1000 {
-            assert!(limiter.check(ip).is_ok());
+            assert!(limiter.check(0, ip).is_ok());
         }
+    }
+
+    #[test]
+    fn a_new_rate_in_force_starts_the_counting_over() {
+        let limiter = RateLimiter::new(1);
+        let ip: IpAddr = "192.0.2.7".parse().unwrap();
+        assert!(limiter.check(1, ip).is_ok());
+        assert!(limiter.check(1, ip).is_err());
+        assert!(limiter.check(5, ip).is_ok(), "the settings raised it");
+        assert!(limiter.check(0, ip).is_ok(), "and turned it off");
     }
 }

@@ -570,6 +570,8 @@ mod tests {
             default_lang: Lang::ENGLISH,
             default_list: "newsletter".into(),
             send_rate: 50,
+            signup_rate: 20,
+            pow: false,
         }
     }
 

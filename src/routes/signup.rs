@@ -42,7 +42,12 @@ pub async fn submit(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ServerError> {
-    let limited = super::client_ip(&req).and_then(|client| state.limiter.check(client).err());
+    let limited = super::client_ip(&req).and_then(|client| {
+        state
+            .limiter
+            .check(state.services.policy().signup_rate, client)
+            .err()
+    });
     let fields = match body::read_form(&req, payload).await {
         Ok(fields) => fields,
         Err(e) => return Ok(body_error(&state.site(), &e)),
@@ -157,7 +162,7 @@ fn form_page(
             list,
             values,
             errors,
-            pow: state.services.pow.is_some(),
+            pow: state.services.pow().is_some(),
         },
     )
 }

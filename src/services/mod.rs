@@ -55,8 +55,9 @@ pub struct Services {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// `ASSENT_WEBHOOK_URL`: where subscription events are posted.
     pub webhooks: webhooks::Webhooks,
-    /// `ASSENT_POW=on`: signups must carry a solved challenge.
-    pub pow: Option<pow::ProofOfWork>,
+    /// Makes and checks the challenges of proof of work, used while the
+    /// policy in force turns it on (see [`Services::pow`]).
+    pub proof_of_work: pow::ProofOfWork,
     /// Signups turned away, not yet written to the database.
     pub turned_away: turned_away::TurnedAway,
     /// Whether mail goes to a relay (`ASSENT_SMTP_URL`), not only to files.
@@ -79,9 +80,10 @@ impl Services {
         if let Some(signer) = dkim {
             composer = composer.with_dkim(signer);
         }
-        let pow = settings
+        let max = settings
             .pow
-            .map(|max| pow::ProofOfWork::new(&secret_key, max));
+            .unwrap_or(crate::config::DEFAULT_POW_MAX_NUMBER);
+        let proof_of_work = pow::ProofOfWork::new(&secret_key, max);
         Services {
             db,
             clock,
@@ -92,7 +94,7 @@ impl Services {
             password_checks: tokio::sync::Semaphore::new(crate::auth::KEPT_BUFFERS),
             metrics: Arc::default(),
             webhooks: webhooks::Webhooks::new(settings.webhook.clone()),
-            pow,
+            proof_of_work,
             turned_away: Default::default(),
             relay: settings.smtp.is_some(),
         }
@@ -103,6 +105,11 @@ impl Services {
     pub fn sending_warnings(&self) -> Vec<warnings::SendingWarning> {
         let policy = self.policy();
         warnings::SendingWarning::find(self.relay, &policy.base_url, &policy.sender)
+    }
+
+    /// Proof of work, when the policy in force asks signups for it.
+    pub fn pow(&self) -> Option<&pow::ProofOfWork> {
+        self.policy().pow.then_some(&self.proof_of_work)
     }
 
     /// The policy in force now; keep it for the one thing being done.

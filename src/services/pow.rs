@@ -100,7 +100,7 @@ fn expiry(salt: &str) -> Option<i64> {
 /// refusal is counted among the signups turned away.
 pub async fn redeem(services: &Services, solution: Option<&str>) -> Result<(), Redeem> {
     let clock = services.clock.clone();
-    let Some(pow) = &services.pow else {
+    let Some(pow) = services.pow() else {
         return Ok(());
     };
     let refused = |e| {

@@ -219,3 +219,36 @@ async fn a_saved_send_rate_paces_the_next_bulk_mail() {
     let sent = app.smtp.messages().len();
     assert!((1..=2).contains(&sent), "one a second: {sent}");
 }
+
+/// The signup limit and proof of work, turned on from the settings, hold
+/// for the next signup.
+#[tokio::test]
+async fn the_signup_limit_and_proof_of_work_follow_the_settings() {
+    // The test environment turns the signup limit off with 0: that wins.
+    let app = spawn_app_with(&[("ASSENT_SIGNUP_RATE", "")]).await;
+    let operator = app.signed_in().await;
+    let saved = operator
+        .post(
+            "/admin/settings",
+            "/admin/settings",
+            &[("signup_rate", "2"), ("pow", "on")],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let challenge = app.get("/api/v1/challenge").await;
+    assert_eq!(challenge.status(), 200, "proof of work is on");
+    let refused = app.signup("no.proof@example.com").await;
+    assert_ne!(refused.status(), 200, "a signup without the proof is refused");
+
+    let saved = operator
+        .post("/admin/settings", "/admin/settings", &[("pow", "off")])
+        .await;
+    assert_eq!(saved.status(), 303);
+    assert_eq!(app.get("/api/v1/challenge").await.status(), 404);
+    assert_eq!(app.signup("first@example.com").await.status(), 200);
+    assert_eq!(
+        app.signup("second@example.com").await.status(),
+        429,
+        "two a minute from this client, the refused one counted"
+    );
+}

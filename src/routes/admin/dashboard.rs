@@ -85,7 +85,7 @@ pub async fn show(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
         ledger,
         reconfirmation: figures.reconfirmation,
         turned_away: figures.turned_away,
-        pow: signed_in.state.services.pow.is_some(),
+        pow: signed_in.state.services.pow().is_some(),
         warnings: signed_in
             .state
             .services

@@ -172,7 +172,7 @@ async fn list_page(
     let embed_snippet = EmbedSnippet {
         lang: list.lang(),
         base: &base,
-        pow: signed_in.state.services.pow.is_some(),
+        pow: signed_in.state.services.pow().is_some(),
         action: &action,
         slug: &list.slug,
         name: &list.name,

@@ -19,7 +19,7 @@ use crate::routes::AppState;
     )
 )]
 pub async fn challenge(state: web::Data<AppState>) -> HttpResponse {
-    let Some(pow) = &state.services.pow else {
+    let Some(pow) = state.services.pow() else {
         return HttpResponse::NotFound()
             .json(json!({"error": {"message": "proof of work is off on this server"}}));
     };

@@ -116,7 +116,9 @@ pub async fn subscribe(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     if let Some(client) = crate::routes::client_ip(&req)
-        && let Err(wait) = state.limiter.check(client)
+        && let Err(wait) = state
+            .limiter
+            .check(state.services.policy().signup_rate, client)
     {
         return Err(ApiError::RateLimited(wait.as_secs().max(1)));
     }
