@@ -22,6 +22,8 @@ use crate::i18n::Lang;
 pub struct Policy {
     /// `ASSENT_MAIL_FROM`: the From of every message.
     pub sender: Mailbox,
+    /// Where replies go, when not to the sender; set from the admin only.
+    pub reply_to: Option<Mailbox>,
     /// The public origin of every link and page.
     pub base_url: Url,
     /// `ASSENT_ORG_NAME`: who collects the addresses and sends the mail.
@@ -54,6 +56,7 @@ impl Policy {
     pub fn from_settings(settings: &Settings, base_url: Url) -> Self {
         Policy {
             sender: settings.mail_from.clone(),
+            reply_to: None,
             base_url,
             org_name: settings.org_name.clone(),
             org_address: settings.org_address.clone(),
@@ -93,6 +96,7 @@ pub enum Setting {
     OrgAddress,
     PrivacyUrl,
     MailFrom,
+    ReplyTo,
     DefaultLang,
     PendingRetention,
     ReconfirmAfter,
@@ -104,11 +108,12 @@ pub enum Setting {
 
 impl Setting {
     /// In the order the settings page shows them.
-    pub const ALL: [Setting; 11] = [
+    pub const ALL: [Setting; 12] = [
         Setting::OrgName,
         Setting::OrgAddress,
         Setting::PrivacyUrl,
         Setting::MailFrom,
+        Setting::ReplyTo,
         Setting::DefaultLang,
         Setting::PendingRetention,
         Setting::ReconfirmAfter,
@@ -125,6 +130,7 @@ impl Setting {
             Setting::OrgAddress => "org_address",
             Setting::PrivacyUrl => "privacy_url",
             Setting::MailFrom => "mail_from",
+            Setting::ReplyTo => "reply_to",
             Setting::DefaultLang => "default_lang",
             Setting::PendingRetention => "pending_retention",
             Setting::ReconfirmAfter => "reconfirm_after",
@@ -135,13 +141,15 @@ impl Setting {
         }
     }
 
-    /// The variable that, when the environment sets it, wins.
-    pub fn variable(self) -> &'static str {
-        match self {
+    /// The variable that, when the environment sets it, wins; `None` for
+    /// a setting made in the admin only.
+    pub fn variable(self) -> Option<&'static str> {
+        Some(match self {
             Setting::OrgName => "ASSENT_ORG_NAME",
             Setting::OrgAddress => "ASSENT_ORG_ADDRESS",
             Setting::PrivacyUrl => "ASSENT_PRIVACY_URL",
             Setting::MailFrom => "ASSENT_MAIL_FROM",
+            Setting::ReplyTo => return None,
             Setting::DefaultLang => "ASSENT_DEFAULT_LANG",
             Setting::PendingRetention => "ASSENT_PENDING_RETENTION",
             Setting::ReconfirmAfter => "ASSENT_RECONFIRM_AFTER",
@@ -149,7 +157,7 @@ impl Setting {
             Setting::SendRate => "ASSENT_SEND_RATE",
             Setting::SignupRate => "ASSENT_SIGNUP_RATE",
             Setting::Pow => "ASSENT_POW",
-        }
+        })
     }
 
     pub fn by_name(name: &str) -> Option<Setting> {
@@ -168,6 +176,11 @@ impl Setting {
                 .map(ToString::to_string)
                 .unwrap_or_default(),
             Setting::MailFrom => policy.sender.to_string(),
+            Setting::ReplyTo => policy
+                .reply_to
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             Setting::DefaultLang => policy.default_lang.code().to_owned(),
             Setting::PendingRetention => write_clock(policy.clocks.pending_retention),
             Setting::ReconfirmAfter => write_clock(policy.clocks.reconfirm_after),
@@ -208,6 +221,14 @@ impl Setting {
                 policy.sender = value
                     .parse::<Mailbox>()
                     .map_err(|e| format!("not a mailbox ({e}); e.g. News <news@example.com>"))?;
+            }
+            Setting::ReplyTo => {
+                policy.reply_to = match value {
+                    "" => None,
+                    v => Some(v.parse::<Mailbox>().map_err(|e| {
+                        format!("not a mailbox ({e}); e.g. Desk <desk@example.com>, or nothing")
+                    })?),
+                };
             }
             Setting::DefaultLang => {
                 policy.default_lang = Lang::parse(value).ok_or("en or fr")?;
@@ -252,7 +273,7 @@ impl CurrentPolicy {
     pub fn new(settings: &Settings, base: Policy) -> Self {
         let locked = Setting::ALL
             .into_iter()
-            .filter(|s| settings.is_set(s.variable()))
+            .filter(|s| s.variable().is_some_and(|v| settings.is_set(v)))
             .collect();
         CurrentPolicy {
             current: RwLock::new(Arc::new(base.clone())),

@@ -416,8 +416,11 @@ impl Composer {
             .parse()
             .map_err(|e| ComposeError::Message(format!("recipient: {e}")))?;
 
-        let mut builder = Message::builder()
-            .from(policy.sender.clone())
+        let mut builder = Message::builder().from(policy.sender.clone());
+        if let Some(reply_to) = &policy.reply_to {
+            builder = builder.reply_to(reply_to.clone());
+        }
+        let mut builder = builder
             .to(Mailbox::new(None, recipient.clone()))
             .subject(content.subject())
             .raw_header(ascii_header(
@@ -557,6 +560,7 @@ mod tests {
     fn policy() -> Policy {
         Policy {
             sender: "News <news@example.org>".parse().expect("mailbox"),
+            reply_to: None,
             base_url: Url::parse("https://news.example.org").expect("url"),
             org_name: "Example Org".into(),
             org_address: "1 Main Street, Springfield".into(),

@@ -760,3 +760,6 @@ admin-setting-signup-rate-error = Give a whole number, or 0 for no limit.
 admin-setting-pow-label = Proof of work
 admin-setting-pow-hint = on: the browser solves a small puzzle before a signup is taken, which costs a bot far more than a person; off: no puzzle.
 admin-setting-pow-error = Give on or off.
+admin-setting-reply-to-label = Replies to
+admin-setting-reply-to-hint = Where a reply to a message goes, when not to the sender, such as: Desk <desk@example.com>; leave empty for the sender.
+admin-setting-reply-to-error = Give a mailbox such as Desk <desk@example.com>, or leave it empty.

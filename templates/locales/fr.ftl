@@ -760,3 +760,6 @@ admin-setting-signup-rate-error = Indiquez un nombre entier, ou 0 sans limite.
 admin-setting-pow-label = Preuve de travail
 admin-setting-pow-hint = on : le navigateur résout un petit calcul avant qu'une inscription soit prise, ce qui coûte bien plus à un robot qu'à une personne ; off : pas de calcul.
 admin-setting-pow-error = Indiquez on ou off.
+admin-setting-reply-to-label = Réponses à
+admin-setting-reply-to-hint = Où va une réponse à un message, si ce n'est à l'expéditeur, par exemple : Accueil <accueil@example.com> ; laissez vide pour l'expéditeur.
+admin-setting-reply-to-error = Indiquez une boîte aux lettres telle que Accueil <accueil@example.com>, ou laissez vide.

@@ -30,6 +30,7 @@ async fn a_saved_organisation_and_sender_are_in_force_for_the_next_page_and_mess
                 ("org_name", "Acme Workshop"),
                 ("org_address", "3 Quai des Orfèvres, 75001 Paris"),
                 ("mail_from", "Acme News <news@acme.test>"),
+                ("reply_to", "Acme Desk <desk@acme.test>"),
             ],
         )
         .await;
@@ -46,6 +47,12 @@ async fn a_saved_organisation_and_sender_are_in_force_for_the_next_page_and_mess
             .is_some_and(|from| from.contains("Acme News")),
         "{:?}",
         mail.decoded_header("From")
+    );
+    assert!(
+        mail.decoded_header("Reply-To")
+            .is_some_and(|to| to.contains("desk@acme.test")),
+        "{:?}",
+        mail.decoded_header("Reply-To")
     );
     let text = mail.text_part().expect("a text part");
     assert!(text.contains("Acme Workshop"), "{text}");
@@ -238,7 +245,11 @@ async fn the_signup_limit_and_proof_of_work_follow_the_settings() {
     let challenge = app.get("/api/v1/challenge").await;
     assert_eq!(challenge.status(), 200, "proof of work is on");
     let refused = app.signup("no.proof@example.com").await;
-    assert_ne!(refused.status(), 200, "a signup without the proof is refused");
+    assert_ne!(
+        refused.status(),
+        200,
+        "a signup without the proof is refused"
+    );
 
     let saved = operator
         .post("/admin/settings", "/admin/settings", &[("pow", "off")])

@@ -103,7 +103,7 @@ fn field_of(
     SettingField {
         name: setting.name(),
         value: if locked { setting.show(&policy) } else { value },
-        locked_by: locked.then(|| setting.variable()),
+        locked_by: setting.variable().filter(|_| locked),
         error,
         in_words,
     }
