@@ -98,12 +98,7 @@ pub fn link_pending(conn: &mut DbConn, limit: i64) -> QueryResult<usize> {
     on_backend!(conn, |c| diesel::insert_into(consent_ledger::table)
         .values(&links)
         .execute(c))?;
-    diesel::update(ledger_head::table.find(1))
-        .set((
-            ledger_head::position.eq(position),
-            ledger_head::chain.eq(&chain),
-        ))
-        .execute(conn)?;
+    move_head(conn, position, &chain)?;
     diesel::delete(ledger_pending::table.filter(ledger_pending::event_id.eq_any(&ids)))
         .execute(conn)?;
     Ok(events.len())
@@ -127,13 +122,19 @@ fn append_link(
             consent_ledger::chain.eq(&chain),
         ))
         .execute(c))?;
+    move_head(conn, position, &chain)?;
+    Ok(())
+}
+
+/// Records the newest link after an append, under the head's lock.
+fn move_head(conn: &mut DbConn, position: i64, chain: &str) -> QueryResult<()> {
     diesel::update(ledger_head::table.find(1))
         .set((
             ledger_head::position.eq(position),
-            ledger_head::chain.eq(&chain),
+            ledger_head::chain.eq(chain),
         ))
-        .execute(conn)?;
-    Ok(())
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// The newest link: how many there are, and its chain.

@@ -304,26 +304,12 @@ pub async fn send(
                 let detail = match at.filter(|at| *at > now) {
                     Some(at) => {
                         broadcasts::schedule(c, id, at, now)?;
-                        jobs::enqueue(
-                            c,
-                            JobKind::Broadcast,
-                            &BroadcastJob { broadcast: id },
-                            at,
-                            None,
-                            now,
-                        )?;
+                        queue_job(c, id, at, now)?;
                         format!("scheduled for {}", db::rfc3339(at))
                     }
                     None => {
                         start(c, &broadcast, now)?;
-                        jobs::enqueue(
-                            c,
-                            JobKind::Broadcast,
-                            &BroadcastJob { broadcast: id },
-                            now,
-                            None,
-                            now,
-                        )?;
+                        queue_job(c, id, now, now)?;
                         "sending".to_owned()
                     }
                 };
@@ -355,6 +341,12 @@ fn start(conn: &mut DbConn, broadcast: &Broadcast, now: i64) -> Result<(), Servi
         now,
     )?;
     Ok(())
+}
+
+/// Queues the job that sends broadcast `id` from `at` on.
+fn queue_job(conn: &mut DbConn, id: BroadcastId, at: i64, now: i64) -> diesel::QueryResult<()> {
+    let payload = BroadcastJob { broadcast: id };
+    jobs::enqueue(conn, JobKind::Broadcast, &payload, at, None, now).map(|_| ())
 }
 
 /// The broadcast job's payload: which broadcast it sends.
@@ -398,14 +390,7 @@ pub async fn control(
                     (Control::Resume, Paused) => {
                         broadcasts::set_status(c, id, Sending, now)?;
                         outbox::release_broadcast(c, id)?;
-                        jobs::enqueue(
-                            c,
-                            JobKind::Broadcast,
-                            &BroadcastJob { broadcast: id },
-                            now,
-                            None,
-                            now,
-                        )?;
+                        queue_job(c, id, now, now)?;
                         "resume_broadcast"
                     }
                     (Control::Cancel, Draft | Scheduled | Sending | Paused) => {
