@@ -179,19 +179,25 @@ impl Lang {
             .unwrap_or_default()
     }
 
-    /// A day and a time, UTC: "1 December 2026, 14:05 UTC".
-    pub fn date_time(self, at: time::OffsetDateTime) -> String {
+    /// A day and a time, as a clock `offset` seconds from UTC shows the
+    /// Unix time `unix` (seconds), followed by the zone's name:
+    /// "1 December 2026, 14:05 UTC".
+    pub fn date_time_in(self, unix: i64, offset: i32, zone: &str) -> String {
+        let at = time::UtcOffset::from_whole_seconds(offset)
+            .ok()
+            .and_then(|offset| {
+                time::OffsetDateTime::from_unix_timestamp(unix)
+                    .ok()
+                    .map(|at| at.to_offset(offset))
+            });
+        let Some(at) = at else {
+            return String::new();
+        };
         let mut args = FluentArgs::new();
         args.set("date", self.date(at));
         args.set("time", format!("{:02}:{:02}", at.hour(), at.minute()));
+        args.set("zone", zone.to_owned());
         self.format("date-time", Some(&args))
-    }
-
-    /// The same for a Unix time in seconds.
-    pub fn date_time_of(self, unix: i64) -> String {
-        time::OffsetDateTime::from_unix_timestamp(unix)
-            .map(|at| self.date_time(at))
-            .unwrap_or_default()
     }
 
     /// A length of time in words: "48 hours", "30 jours". Whole days from

@@ -17,6 +17,64 @@ use crate::config::{Clocks, Settings, parse_clock, write_clock};
 use crate::domain::LinkToken;
 use crate::i18n::Lang;
 
+/// A time zone by its IANA name (`Europe/Paris`), in which the operators'
+/// area shows and reads times.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeZone {
+    name: String,
+    zone: jiff::tz::TimeZone,
+}
+
+impl TimeZone {
+    pub fn utc() -> Self {
+        TimeZone {
+            name: "UTC".into(),
+            zone: jiff::tz::TimeZone::UTC,
+        }
+    }
+
+    /// The zone of an IANA name, from the database built into assent.
+    pub fn named(name: &str) -> Option<Self> {
+        let zone = jiff::tz::TimeZone::get(name).ok()?;
+        Some(TimeZone {
+            name: name.to_owned(),
+            zone,
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Its offset from UTC, in seconds, at the Unix time `unix`.
+    pub fn offset_at(&self, unix: i64) -> i32 {
+        jiff::Timestamp::from_second(unix)
+            .map(|at| self.zone.to_offset(at).seconds())
+            .unwrap_or(0)
+    }
+
+    /// The Unix time in milliseconds of a wall-clock time read in this
+    /// zone; a time that a change of the clocks skips is read forward.
+    pub fn unix_ms_of(&self, at: time::PrimitiveDateTime) -> Option<i64> {
+        let civil = jiff::civil::DateTime::new(
+            i16::try_from(at.year()).ok()?,
+            i8::try_from(u8::from(at.month())).ok()?,
+            i8::try_from(at.day()).ok()?,
+            i8::try_from(at.hour()).ok()?,
+            i8::try_from(at.minute()).ok()?,
+            0,
+            0,
+        )
+        .ok()?;
+        let zoned = self
+            .zone
+            .to_ambiguous_zoned_datetime(civil)
+            .compatible()
+            .ok()?;
+        Some(zoned.timestamp().as_millisecond())
+    }
+}
+
 /// The policy in force at one moment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
@@ -49,6 +107,8 @@ pub struct Policy {
     pub signup_rate: u32,
     /// `ASSENT_POW`: signups must carry a solved challenge.
     pub pow: bool,
+    /// The time zone of the operators' area; set from the admin only.
+    pub timezone: TimeZone,
 }
 
 impl Policy {
@@ -68,6 +128,7 @@ impl Policy {
             send_rate: settings.send_rate,
             signup_rate: settings.signup_rate,
             pow: settings.pow.is_some(),
+            timezone: TimeZone::utc(),
         }
     }
 
@@ -104,11 +165,12 @@ pub enum Setting {
     SendRate,
     SignupRate,
     Pow,
+    Timezone,
 }
 
 impl Setting {
     /// In the order the settings page shows them.
-    pub const ALL: [Setting; 12] = [
+    pub const ALL: [Setting; 13] = [
         Setting::OrgName,
         Setting::OrgAddress,
         Setting::PrivacyUrl,
@@ -121,6 +183,7 @@ impl Setting {
         Setting::SendRate,
         Setting::SignupRate,
         Setting::Pow,
+        Setting::Timezone,
     ];
 
     /// Its name as stored, as the form's field, and as the audit log says.
@@ -138,6 +201,7 @@ impl Setting {
             Setting::SendRate => "send_rate",
             Setting::SignupRate => "signup_rate",
             Setting::Pow => "pow",
+            Setting::Timezone => "timezone",
         }
     }
 
@@ -149,7 +213,7 @@ impl Setting {
             Setting::OrgAddress => "ASSENT_ORG_ADDRESS",
             Setting::PrivacyUrl => "ASSENT_PRIVACY_URL",
             Setting::MailFrom => "ASSENT_MAIL_FROM",
-            Setting::ReplyTo => return None,
+            Setting::ReplyTo | Setting::Timezone => return None,
             Setting::DefaultLang => "ASSENT_DEFAULT_LANG",
             Setting::PendingRetention => "ASSENT_PENDING_RETENTION",
             Setting::ReconfirmAfter => "ASSENT_RECONFIRM_AFTER",
@@ -188,6 +252,7 @@ impl Setting {
             Setting::SendRate => policy.send_rate.to_string(),
             Setting::SignupRate => policy.signup_rate.to_string(),
             Setting::Pow => if policy.pow { "on" } else { "off" }.to_owned(),
+            Setting::Timezone => policy.timezone.name().to_owned(),
         }
     }
 
@@ -252,6 +317,10 @@ impl Setting {
                     "off" => false,
                     _ => return Err("on or off".into()),
                 };
+            }
+            Setting::Timezone => {
+                policy.timezone =
+                    TimeZone::named(value).ok_or("an IANA time zone such as Europe/Paris")?;
             }
         }
         Ok(())

@@ -576,6 +576,7 @@ mod tests {
             send_rate: 50,
             signup_rate: 20,
             pow: false,
+            timezone: crate::policy::TimeZone::utc(),
         }
     }
 

@@ -13,12 +13,15 @@ use std::time::Duration;
 use askama::Template;
 
 use crate::i18n::{Count, Lang};
+use crate::policy::TimeZone;
 
 /// Who a page is from, and the language it speaks.
 #[derive(Debug, Clone)]
 pub struct Site {
     pub org_name: String,
     pub lang: Lang,
+    /// The time zone the operators' area shows and reads times in.
+    pub timezone: TimeZone,
 }
 
 impl Site {
@@ -27,6 +30,7 @@ impl Site {
         Site {
             org_name: self.org_name.clone(),
             lang,
+            timezone: self.timezone.clone(),
         }
     }
 
@@ -65,7 +69,8 @@ impl Site {
 
     /// A Unix time as a day and a time, UTC.
     pub fn date_time(&self, unix: i64) -> String {
-        self.lang.date_time_of(unix)
+        let offset = self.timezone.offset_at(unix);
+        self.lang.date_time_in(unix, offset, self.timezone.name())
     }
 }
 

@@ -60,6 +60,7 @@ impl AppState {
         Site {
             org_name: policy.org_name.clone(),
             lang: policy.default_lang,
+            timezone: policy.timezone.clone(),
         }
     }
 

@@ -18,7 +18,7 @@ month-11 = November
 month-12 = December
 date = { $day } { $month } { $year }
 date-day-month = { $day } { $month }
-date-time = { $date }, { $time } UTC
+date-time = { $date }, { $time } { $zone }
 duration-years = { $count ->
     [one] 1 year
    *[other] { $count } years
@@ -763,3 +763,6 @@ admin-setting-pow-error = Give on or off.
 admin-setting-reply-to-label = Replies to
 admin-setting-reply-to-hint = Where a reply to a message goes, when not to the sender, such as: Desk <desk@example.com>; leave empty for the sender.
 admin-setting-reply-to-error = Give a mailbox such as Desk <desk@example.com>, or leave it empty.
+admin-setting-timezone-label = Time zone
+admin-setting-timezone-hint = The IANA name of the zone the operators' area shows and reads times in, such as Europe/Paris or America/New_York; UTC by default.
+admin-setting-timezone-error = Give an IANA time zone such as Europe/Paris, or UTC.

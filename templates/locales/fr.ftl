@@ -18,7 +18,7 @@ month-11 = novembre
 month-12 = décembre
 date = { $day } { $month } { $year }
 date-day-month = { $day } { $month }
-date-time = { $date } à { $time } UTC
+date-time = { $date } à { $time } { $zone }
 duration-years = { $count ->
     [one] { $count } an
    *[other] { $count } ans
@@ -763,3 +763,6 @@ admin-setting-pow-error = Indiquez on ou off.
 admin-setting-reply-to-label = Réponses à
 admin-setting-reply-to-hint = Où va une réponse à un message, si ce n'est à l'expéditeur, par exemple : Accueil <accueil@example.com> ; laissez vide pour l'expéditeur.
 admin-setting-reply-to-error = Indiquez une boîte aux lettres telle que Accueil <accueil@example.com>, ou laissez vide.
+admin-setting-timezone-label = Fuseau horaire
+admin-setting-timezone-hint = Le nom IANA du fuseau dans lequel l'espace des opérateurs affiche et lit les heures, par exemple Europe/Paris ou America/New_York ; UTC par défaut.
+admin-setting-timezone-error = Indiquez un fuseau IANA tel que Europe/Paris, ou UTC.

@@ -263,3 +263,33 @@ async fn the_signup_limit_and_proof_of_work_follow_the_settings() {
         "two a minute from this client, the refused one counted"
     );
 }
+
+/// Times in the operators' area show in the time zone of the settings; a
+/// zone that does not exist is refused.
+#[tokio::test]
+async fn the_admin_shows_times_in_the_time_zone_of_the_settings() {
+    let app = spawn_app().await;
+    let operator = app.signed_in().await;
+    app.api_token("a script").await;
+    assert!(operator.html("/admin/tokens").await.contains(" UTC"));
+    let refused = operator
+        .post(
+            "/admin/settings",
+            "/admin/settings",
+            &[("timezone", "Mars/Olympus_Mons")],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let saved = operator
+        .post(
+            "/admin/settings",
+            "/admin/settings",
+            &[("timezone", "Europe/Paris")],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let tokens = operator.html("/admin/tokens").await;
+    assert!(tokens.contains(" Europe/Paris"), "{tokens}");
+    let audit = operator.html("/admin/audit").await;
+    assert!(audit.contains("timezone"), "the change is audited: {audit}");
+}

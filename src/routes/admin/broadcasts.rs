@@ -12,6 +12,7 @@ use crate::pages::admin::{
     BroadcastErrors, BroadcastForm, BroadcastNewPage, BroadcastPage, BroadcastRow, BroadcastsPage,
     ListOption,
 };
+use crate::policy::TimeZone;
 use crate::routes::body::field;
 use crate::routes::{ServerError, render};
 use crate::services::broadcasts::{self, Control, Fields, Refusal, Summary};
@@ -281,19 +282,17 @@ pub async fn test(form: CsrfForm, id: web::Path<BroadcastId>) -> Result<HttpResp
     Ok(after(&signed_in, id, outcome, "tested"))
 }
 
-/// `YYYY-MM-DDTHH:MM` (UTC, as a datetime-local field sends it) or RFC 3339.
-fn parse_at(text: &str) -> Option<i64> {
+/// `YYYY-MM-DDTHH:MM` as a datetime-local field sends it, read in the time
+/// zone of the settings, or RFC 3339.
+fn parse_at(text: &str, zone: &TimeZone) -> Option<i64> {
     use time::format_description::well_known::Rfc3339;
     let text = text.trim();
-    let at = time::OffsetDateTime::parse(text, &Rfc3339)
-        .ok()
-        .or_else(|| {
-            let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
-            time::PrimitiveDateTime::parse(text, format)
-                .ok()
-                .map(time::PrimitiveDateTime::assume_utc)
-        })?;
-    Some((at.unix_timestamp_nanos() / 1_000_000) as i64)
+    if let Ok(at) = time::OffsetDateTime::parse(text, &Rfc3339) {
+        return Some((at.unix_timestamp_nanos() / 1_000_000) as i64);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    let at = time::PrimitiveDateTime::parse(text, format).ok()?;
+    zone.unix_ms_of(at)
 }
 
 pub async fn send(form: CsrfForm, id: web::Path<BroadcastId>) -> Result<HttpResponse, ServerError> {
@@ -305,7 +304,7 @@ pub async fn send(form: CsrfForm, id: web::Path<BroadcastId>) -> Result<HttpResp
         .filter(|t| !t.is_empty())
     {
         None => None,
-        Some(text) => match parse_at(text) {
+        Some(text) => match parse_at(text, &signed_in.site().timezone) {
             Some(at) => Some(at),
             None => {
                 let errors = BroadcastErrors {
@@ -380,9 +379,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_send_time_is_read_as_utc() {
-        assert_eq!(parse_at("1970-01-01T00:01"), Some(60_000));
-        assert_eq!(parse_at("1970-01-01T01:00:00+01:00"), Some(0));
-        assert_eq!(parse_at("tomorrow"), None);
+    fn a_send_time_is_read_in_the_zone_of_the_settings() {
+        let utc = TimeZone::utc();
+        assert_eq!(parse_at("1970-01-01T00:01", &utc), Some(60_000));
+        assert_eq!(parse_at("1970-01-01T01:00:00+01:00", &utc), Some(0));
+        assert_eq!(parse_at("tomorrow", &utc), None);
+        let paris = TimeZone::named("Europe/Paris").expect("a zone");
+        // 10:00 in Paris on a summer day is 08:00 UTC.
+        let summer = parse_at("2026-07-01T10:00", &paris).expect("a time");
+        let utc_summer = parse_at("2026-07-01T08:00", &utc).expect("a time");
+        assert_eq!(summer, utc_summer);
+        // An offset written out wins over the zone.
+        assert_eq!(parse_at("1970-01-01T01:00:00+01:00", &paris), Some(0));
     }
 }
