@@ -23,8 +23,7 @@ fn main() {
             continue;
         };
         println!("cargo::rerun-if-changed={}", path.display());
-        let path = std::fs::canonicalize(&path).expect("a catalog's path resolves");
-        catalogs.push((code.to_owned(), path));
+        catalogs.push((code.to_owned(), format!("/templates/locales/{code}.ftl")));
     }
     catalogs.sort();
     let english = catalogs
@@ -34,8 +33,15 @@ fn main() {
 
     let mut out = String::from("/// Every catalog: (language code, FTL source), sorted by code.\n");
     out.push_str("pub static CATALOGS: &[(&str, &str)] = &[\n");
+    // Paths from the crate's own directory as it is compiled, not as this
+    // script saw it: two checkouts that share a target directory each get
+    // their own catalogs.
     for (code, path) in &catalogs {
-        writeln!(out, "    ({code:?}, include_str!({:?})),", path.display()).unwrap();
+        writeln!(
+            out,
+            "    ({code:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {path:?}))),"
+        )
+        .unwrap();
     }
     out.push_str("];\n");
     writeln!(
