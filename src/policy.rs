@@ -336,6 +336,8 @@ pub struct CurrentPolicy {
     base: Policy,
     /// The settings whose variable the environment sets.
     locked: Vec<Setting>,
+    /// Whether the saved settings were read once already.
+    read_once: std::sync::atomic::AtomicBool,
 }
 
 impl CurrentPolicy {
@@ -348,6 +350,7 @@ impl CurrentPolicy {
             current: RwLock::new(Arc::new(base.clone())),
             base,
             locked,
+            read_once: Default::default(),
         }
     }
 
@@ -367,9 +370,12 @@ impl CurrentPolicy {
     }
 
     /// Puts in force the policy that the saved settings `stored` (name,
-    /// value) make; returns whether it changed. A saved value that no
-    /// longer reads is left out, and logged.
+    /// value) make; returns whether it changed, which the first call always
+    /// says. A saved value that no longer reads is left out, and logged.
     pub fn refresh(&self, stored: &[(String, String)]) -> bool {
+        let first = !self
+            .read_once
+            .swap(true, std::sync::atomic::Ordering::SeqCst);
         let mut policy = self.base.clone();
         for (name, value) in stored {
             let Some(setting) = Setting::by_name(name) else {
@@ -383,7 +389,7 @@ impl CurrentPolicy {
             }
         }
         if *self.get() == policy {
-            return false;
+            return first;
         }
         let policy = Arc::new(policy);
         match self.current.write() {
@@ -402,7 +408,7 @@ mod tests {
     fn saved_settings_make_the_next_policy_and_one_taken_before_stays_whole() {
         let settings = Settings::from_lookup(|_| None).expect("defaults");
         let base = Url::parse("https://news.example.org/").expect("url");
-        let current = CurrentPolicy::new(&settings, Policy::from_settings(&settings, base));
+        let current = CurrentPolicy::new(&settings, Policy::from_settings(&settings, base.clone()));
         let before = current.get();
         let saved = [
             ("org_name".to_owned(), "Acme Workshop".to_owned()),
@@ -411,6 +417,9 @@ mod tests {
         ];
         assert!(current.refresh(&saved));
         assert!(!current.refresh(&saved), "the same settings change nothing");
+        let fresh = CurrentPolicy::new(&settings, Policy::from_settings(&settings, base.clone()));
+        assert!(fresh.refresh(&[]), "the first reading always counts");
+        assert!(!fresh.refresh(&[]));
         assert_eq!(before.org_name, "assent");
         assert_eq!(current.get().org_name, "Acme Workshop");
         assert_eq!(current.get().default_lang, Lang::parse("fr").unwrap());

@@ -17,8 +17,10 @@ const WORDING_ORG: &str = "wording_org";
 const FIRST_ORG: &str = "assent";
 
 /// Re-reads the saved settings into this process's policy; returns whether
-/// the policy changed. The lists whose consent wording is the default one
-/// then name the organisation in force.
+/// the policy changed. When it did (and at start), the lists whose consent
+/// wording is the default one are made to name the organisation in force:
+/// only then, so that two processes whose environments name different
+/// organisations do not take turns rewriting the wording.
 pub async fn refresh(services: &Services) -> Result<bool, ServiceError> {
     let saved = services
         .db
@@ -30,7 +32,7 @@ pub async fn refresh(services: &Services) -> Result<bool, ServiceError> {
         .iter()
         .find(|(name, _)| name == WORDING_ORG)
         .map_or(FIRST_ORG, |(_, value)| value.as_str());
-    if named != org {
+    if changed && named != org {
         let now = services.clock.now().ms();
         services
             .db
