@@ -45,6 +45,7 @@ pub mod stats;
 pub mod subscribers;
 pub mod subscriptions;
 pub mod suppressions;
+pub mod templates;
 pub mod tokens;
 
 use std::sync::Arc;

@@ -151,10 +151,18 @@ pub struct Claimed {
     pub list: Option<ListLabel>,
     pub status: Option<Status>,
     pub bounced_at: Option<i64>,
+    /// The name the subscriber gave, which a message may show.
+    pub name: Option<String>,
 }
 
 /// A claimed row as the join reads it.
-type ClaimedRow = (OutboxRow, Option<ListLabel>, Option<Status>, Option<i64>);
+type ClaimedRow = (
+    OutboxRow,
+    Option<ListLabel>,
+    Option<Status>,
+    Option<i64>,
+    Option<String>,
+);
 
 /// What one claim took.
 pub struct Claim {
@@ -233,16 +241,18 @@ pub fn claim_due(
             list.nullable(),
             subscriptions::status.nullable(),
             subscribers::bounced_at.nullable(),
+            subscribers::name.nullable(),
         ))
         .load(c))?;
     Ok(Claim {
         messages: rows
             .into_iter()
-            .map(|(row, list, status, bounced_at)| Claimed {
+            .map(|(row, list, status, bounced_at, name)| Claimed {
                 row,
                 list,
                 status,
                 bounced_at,
+                name,
             })
             .collect(),
         paced_until,

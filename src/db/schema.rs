@@ -333,6 +333,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Every version of an edited message template (contract §15); the
+    /// newest of a kind and language is in force, and one without parts
+    /// returns to the built-in default.
+    message_templates (id) {
+        id -> BigInt,
+        kind -> Text,
+        lang -> Text,
+        subject -> Nullable<Text>,
+        html -> Nullable<Text>,
+        body_text -> Nullable<Text>,
+        saved_by -> Text,
+        saved_at -> BigInt,
+    }
+}
+
 diesel::joinable!(consent_wordings -> lists (list_id));
 diesel::joinable!(subscriptions -> subscribers (subscriber_id));
 diesel::joinable!(subscriptions -> lists (list_id));
@@ -428,4 +444,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     spent_challenges,
     subscription_tallies,
     act_tallies,
+    message_templates,
 );

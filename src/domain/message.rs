@@ -28,6 +28,21 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// A message whose wording the operators may change from the admin
+    /// (contract §15), in each language.
+    TemplateKind {
+        /// Asks the recipient to press the confirm button.
+        Confirmation => "confirmation",
+        /// Sent once the subscription is confirmed.
+        Welcome => "welcome",
+        /// Asks a subscriber whose consent is old to confirm it again.
+        Reconfirmation => "reconfirmation",
+        /// The layout a broadcast's body is poured into.
+        Broadcast => "broadcast",
+    }
+);
+
 impl MessageKind {
     /// The template pair under `templates/email/` that renders it.
     pub fn template(self) -> &'static str {

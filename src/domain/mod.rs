@@ -22,7 +22,7 @@ pub use ids::{
     AdminId, ApiTokenId, AuditId, BroadcastId, EventId, ImportId, JobId, ListId, MessageId,
     SessionId, SubscriberId, SubscriptionId, TokenId,
 };
-pub use message::{Draft, Lane, MessageKind, MessageStatus};
+pub use message::{Draft, Lane, MessageKind, MessageStatus, TemplateKind};
 pub use name::{NameError, SubscriberName};
 pub use status::{BroadcastStatus, ImportStatus, JobKind, JobStatus};
 pub use time::{Clock, Timestamp};

@@ -23,7 +23,7 @@ use crate::domain::{
     BounceKind, BroadcastId, Draft, Evidence, MessageId, MessageKind, MessageStatus, Status,
     SubscriberEmail,
 };
-use crate::mail::{BroadcastCopy, CONCURRENCY, ListInfo, OutgoingMessage, SendError};
+use crate::mail::{BroadcastCopy, CONCURRENCY, ListInfo, OutgoingMessage, Recipient, SendError};
 use crate::services::{ServiceError, bounces};
 use crate::telemetry::redacted;
 
@@ -378,7 +378,10 @@ fn compose(
         .compose_draft(
             &ctx.services.policy(),
             &draft,
-            &to,
+            Recipient {
+                email: &to,
+                name: message.name.as_deref(),
+            },
             &list,
             broadcast.map(|(_, _, copy)| copy),
         )

@@ -8,143 +8,94 @@
 //! [`Footer`]: a message without an unsubscribe link and its headers cannot
 //! be built, so it cannot reach a transport.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use askama::Template;
 use base64::Engine;
 use lettre::Message;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
+use minijinja::Value;
 use rand::TryRng;
 use rand::rngs::SysRng;
 
 use super::dkim::Dkim;
 use super::markdown::{self, Body};
 use super::templates::{
-    Broadcast, BroadcastHtml, BroadcastText, Confirmation, ConfirmationHtml, ConfirmationText,
-    Footer, OwnAction, OwnLink, OwnLinkHtml, OwnLinkText, Reconfirmation, ReconfirmationHtml,
-    ReconfirmationText, Welcome, WelcomeHtml, WelcomeText,
+    self, CurrentTemplates, Name, OwnAction, Problem, Rendered, Values, with_footer,
 };
+use crate::db::templates::Parts;
 use crate::domain::message::Unsubscribe;
-use crate::domain::{Draft, LinkToken, MessageKind, SubscriberEmail};
+use crate::domain::{Draft, LinkToken, MessageKind, SubscriberEmail, TemplateKind};
 use crate::i18n::Lang;
 use crate::policy::Policy;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ComposeError {
     #[error("rendering an email template: {0}")]
-    Template(#[from] askama::Error),
+    Template(#[from] minijinja::Error),
     #[error("building the message: {0}")]
     Message(String),
     #[error("no entropy for a message id: {0}")]
     Entropy(#[from] rand::rngs::SysError),
 }
 
-/// What a kind of email must provide. The footer is required, and the
-/// message's List-* headers are read from it.
-pub trait EmailContent {
-    /// Stored with the queued message.
-    const KIND: MessageKind;
-    fn subject(&self) -> String;
-    fn footer(&self) -> &Footer;
-    fn text(&self) -> askama::Result<String>;
-    fn html(&self) -> askama::Result<String>;
-    /// Marks mail that a program, not a person, sent in reply to an action.
+/// What every message ends with and what its List-* headers are built
+/// from, so that the visible link and the header agree.
+#[derive(Debug, Clone)]
+pub struct Footer {
+    /// The list's language, which the whole message speaks.
+    pub lang: Lang,
+    pub list_name: String,
+    pub list_slug: String,
+    pub unsubscribe_url: String,
+    /// The person's own page (contract §9), opened with the same token.
+    pub preferences_url: String,
+    pub org_name: String,
+    pub org_address: String,
+}
+
+/// A message before its template renders it: which template, and the
+/// values it may show. Made only by the [`Composer`], each kind with the
+/// values contract §15 gives it: the confirmation has no subscriber.
+#[derive(Debug, Clone)]
+pub struct Content {
+    kind: MessageKind,
+    template: Name,
+    footer: Footer,
+    list_description: String,
+    subscriber_name: Option<String>,
+    own: BTreeMap<&'static str, Value>,
+    body: Option<(String, String)>,
+    /// A broadcast's copy takes its broadcast's subject, not the layout's.
+    subject: Option<String>,
+}
+
+impl Content {
+    fn values(&self) -> Values {
+        Values {
+            list_name: self.footer.list_name.clone(),
+            list_description: self.list_description.clone(),
+            org_name: self.footer.org_name.clone(),
+            org_address: self.footer.org_address.clone(),
+            unsubscribe_url: self.footer.unsubscribe_url.clone(),
+            preferences_url: self.footer.preferences_url.clone(),
+            subscriber_name: self.subscriber_name.clone(),
+            own: self.own.clone(),
+            content: self.body.clone(),
+        }
+    }
+
+    /// Mail that a program, not a person, sent in reply to an action.
     fn auto_submitted(&self) -> bool {
-        false
-    }
-}
-
-impl EmailContent for Confirmation {
-    const KIND: MessageKind = MessageKind::Confirmation;
-    fn subject(&self) -> String {
-        self.footer
-            .lang
-            .t1("confirmation-subject", "list", &self.list_name)
-    }
-    fn footer(&self) -> &Footer {
-        &self.footer
-    }
-    fn text(&self) -> askama::Result<String> {
-        ConfirmationText { m: self }.render()
-    }
-    fn html(&self) -> askama::Result<String> {
-        ConfirmationHtml { m: self }.render()
-    }
-    fn auto_submitted(&self) -> bool {
-        true
-    }
-}
-
-impl EmailContent for Welcome {
-    const KIND: MessageKind = MessageKind::Welcome;
-    fn subject(&self) -> String {
-        self.footer
-            .lang
-            .t1("welcome-subject", "list", &self.list_name)
-    }
-    fn footer(&self) -> &Footer {
-        &self.footer
-    }
-    fn text(&self) -> askama::Result<String> {
-        WelcomeText { m: self }.render()
-    }
-    fn html(&self) -> askama::Result<String> {
-        WelcomeHtml { m: self }.render()
-    }
-}
-
-impl EmailContent for Reconfirmation {
-    const KIND: MessageKind = MessageKind::Reconfirmation;
-    fn subject(&self) -> String {
-        self.footer
-            .lang
-            .t1("reconfirmation-subject", "list", &self.list_name)
-    }
-    fn footer(&self) -> &Footer {
-        &self.footer
-    }
-    fn text(&self) -> askama::Result<String> {
-        ReconfirmationText { m: self }.render()
-    }
-    fn html(&self) -> askama::Result<String> {
-        ReconfirmationHtml { m: self }.render()
-    }
-}
-
-impl EmailContent for OwnLink {
-    const KIND: MessageKind = MessageKind::RecordLink;
-    fn subject(&self) -> String {
-        self.footer.lang.t(self.subject_id())
-    }
-    fn footer(&self) -> &Footer {
-        &self.footer
-    }
-    fn text(&self) -> askama::Result<String> {
-        OwnLinkText { m: self }.render()
-    }
-    fn html(&self) -> askama::Result<String> {
-        OwnLinkHtml { m: self }.render()
-    }
-    fn auto_submitted(&self) -> bool {
-        true
-    }
-}
-
-impl EmailContent for Broadcast {
-    const KIND: MessageKind = MessageKind::Broadcast;
-    fn subject(&self) -> String {
-        self.subject.clone()
-    }
-    fn footer(&self) -> &Footer {
-        &self.footer
-    }
-    fn text(&self) -> askama::Result<String> {
-        BroadcastText { m: self }.render()
-    }
-    fn html(&self) -> askama::Result<String> {
-        BroadcastHtml { m: self }.render()
+        matches!(
+            self.kind,
+            MessageKind::Confirmation
+                | MessageKind::Rejoin
+                | MessageKind::RecordLink
+                | MessageKind::ErasureLink
+        )
     }
 }
 
@@ -197,17 +148,31 @@ pub struct ListInfo<'a> {
     pub description: &'a str,
 }
 
+/// Whom a message goes to: the address, and the name they gave, which
+/// every message but the confirmation may show.
+#[derive(Debug, Clone, Copy)]
+pub struct Recipient<'a> {
+    pub email: &'a SubscriberEmail,
+    pub name: Option<&'a str>,
+}
+
 /// How long a link to a person's record or erasure page works (contract
 /// §10): long enough to open the mail, short enough that a forwarded one
 /// has gone stale.
 pub const OWN_LINK_TTL: Duration = Duration::from_secs(3600);
 
-/// Builds every message assent sends: the templates and the DKIM keys.
-/// What the messages say of the sender, the organisation and the lifetimes
-/// comes from the [`Policy`] each call is given.
+/// Builds every message assent sends: the templates in force and the DKIM
+/// keys. What the messages say of the sender, the organisation and the
+/// lifetimes comes from the [`Policy`] each call is given.
 #[derive(Debug, Clone, Default)]
 pub struct Composer {
     dkim: Option<Arc<Dkim>>,
+    templates: Arc<CurrentTemplates>,
+}
+
+/// A value assent made itself (a link), shown as it is.
+fn link(url: String) -> Value {
+    Value::from_safe_string(url)
 }
 
 impl Composer {
@@ -221,56 +186,118 @@ impl Composer {
         self
     }
 
+    /// The templates in force, which the settings job refreshes.
+    pub fn templates(&self) -> &CurrentTemplates {
+        &self.templates
+    }
+
     fn footer(&self, policy: &Policy, list: &ListInfo<'_>, unsubscribe: Unsubscribe<'_>) -> Footer {
         Footer {
             lang: list.lang,
             list_name: list.name.to_owned(),
             list_slug: list.slug.to_owned(),
             unsubscribe_url: policy.url(&format!("/unsubscribe/{unsubscribe}")),
+            preferences_url: policy.url(&format!("/me/{unsubscribe}")),
             org_name: policy.org_name.clone(),
             org_address: policy.org_address.clone(),
         }
     }
 
-    pub fn confirmation(
+    #[allow(clippy::too_many_arguments)]
+    fn content(
         &self,
         policy: &Policy,
-        to: &SubscriberEmail,
+        kind: MessageKind,
+        template: Name,
+        list: &ListInfo<'_>,
+        unsubscribe: Unsubscribe<'_>,
+        name: Option<&str>,
+        own: BTreeMap<&'static str, Value>,
+    ) -> Content {
+        Content {
+            kind,
+            template,
+            footer: self.footer(policy, list, unsubscribe),
+            list_description: list.description.to_owned(),
+            subscriber_name: name.map(str::to_owned),
+            own,
+            body: None,
+            subject: None,
+        }
+    }
+
+    /// Asks the recipient to press the confirm button. It shows nothing a
+    /// visitor typed: it is sent before the person's own act (contract §4).
+    fn confirmation(
+        &self,
+        policy: &Policy,
         list: &ListInfo<'_>,
         confirm: &LinkToken,
         unsubscribe: &LinkToken,
-    ) -> Result<OutgoingMessage, ComposeError> {
-        let content = Confirmation {
-            list_name: list.name.to_owned(),
-            confirm_url: policy.link("confirm", confirm),
-            confirm_ttl: list.lang.duration(policy.confirm_ttl),
-            footer: self.footer(policy, list, Unsubscribe::Link(unsubscribe)),
-        };
-        self.compose(policy, to, &content)
+    ) -> Content {
+        let own = BTreeMap::from([
+            ("confirm_url", link(policy.link("confirm", confirm))),
+            (
+                "confirm_ttl",
+                Value::from(list.lang.duration(policy.confirm_ttl)),
+            ),
+        ]);
+        self.content(
+            policy,
+            MessageKind::Confirmation,
+            Name::Editable(TemplateKind::Confirmation),
+            list,
+            Unsubscribe::Link(unsubscribe),
+            None,
+            own,
+        )
     }
 
     /// A link the person asked for from their own page, good for
     /// [`OWN_LINK_TTL`]: `/record/TOKEN` or `/erase/TOKEN`.
-    pub fn own_link(
+    fn own_link(
         &self,
         policy: &Policy,
-        to: &SubscriberEmail,
         list: &ListInfo<'_>,
         action: OwnAction,
-        link: &LinkToken,
+        token: &LinkToken,
         unsubscribe: &LinkToken,
-    ) -> Result<OutgoingMessage, ComposeError> {
-        let path = match action {
-            OwnAction::Record => "record",
-            OwnAction::Erase => "erase",
+    ) -> Content {
+        let (kind, path) = match action {
+            OwnAction::Record => (MessageKind::RecordLink, "record"),
+            OwnAction::Erase => (MessageKind::ErasureLink, "erase"),
         };
-        let content = OwnLink {
-            action,
-            url: policy.link(path, link),
-            valid_for: list.lang.duration(OWN_LINK_TTL),
-            footer: self.footer(policy, list, Unsubscribe::Link(unsubscribe)),
-        };
-        self.compose(policy, to, &content)
+        let own = BTreeMap::from([
+            ("url", link(policy.link(path, token))),
+            ("valid_for", Value::from(list.lang.duration(OWN_LINK_TTL))),
+        ]);
+        self.content(
+            policy,
+            kind,
+            Name::Own(action),
+            list,
+            Unsubscribe::Link(unsubscribe),
+            None,
+            own,
+        )
+    }
+
+    fn welcome(
+        &self,
+        policy: &Policy,
+        name: Option<&str>,
+        list: &ListInfo<'_>,
+        unsubscribe: &LinkToken,
+    ) -> Content {
+        self.content(
+            policy,
+            MessageKind::Welcome,
+            Name::Editable(TemplateKind::Welcome),
+            list,
+            Unsubscribe::Link(unsubscribe),
+            name,
+            BTreeMap::new(),
+        )
     }
 
     /// The message a draft stands for; a broadcast's copy needs its
@@ -279,142 +306,215 @@ impl Composer {
         &self,
         policy: &Policy,
         draft: &Draft,
-        to: &SubscriberEmail,
+        to: Recipient<'_>,
         list: &ListInfo<'_>,
         broadcast: Option<&BroadcastCopy>,
     ) -> Result<OutgoingMessage, ComposeError> {
-        match (draft, broadcast) {
+        let content = match (draft, broadcast) {
             (
                 Draft::Confirmation {
                     confirm,
                     unsubscribe,
-                },
-                _,
-            ) => self.confirmation(policy, to, list, confirm, unsubscribe),
-            (
-                Draft::Rejoin {
+                }
+                | Draft::Rejoin {
                     confirm,
                     unsubscribe,
                 },
                 _,
-            ) => self.confirmation(policy, to, list, confirm, unsubscribe),
+            ) => self.confirmation(policy, list, confirm, unsubscribe),
             (
                 Draft::RecordLink {
-                    record: link,
+                    record: token,
                     unsubscribe,
                 },
                 _,
-            ) => self.own_link(policy, to, list, OwnAction::Record, link, unsubscribe),
+            ) => self.own_link(policy, list, OwnAction::Record, token, unsubscribe),
             (
                 Draft::ErasureLink {
-                    erase: link,
+                    erase: token,
                     unsubscribe,
                 },
                 _,
-            ) => self.own_link(policy, to, list, OwnAction::Erase, link, unsubscribe),
-            (Draft::Welcome { unsubscribe }, _) => self.welcome(policy, to, list, unsubscribe),
+            ) => self.own_link(policy, list, OwnAction::Erase, token, unsubscribe),
+            (Draft::Welcome { unsubscribe }, _) => self.welcome(policy, to.name, list, unsubscribe),
             (Draft::Reconfirmation { unsubscribe }, _) => {
-                self.reconfirmation(policy, to, list, unsubscribe)
+                self.reconfirmation(policy, to.name, list, unsubscribe)
             }
             (Draft::Broadcast { .. } | Draft::BroadcastTest { .. }, Some(copy)) => {
-                self.broadcast(policy, to, list, copy, draft.unsubscribe())
+                self.broadcast(policy, to.name, list, copy, draft.unsubscribe())
             }
-            (Draft::Broadcast { .. } | Draft::BroadcastTest { .. }, None) => Err(
-                ComposeError::Message("the copy's broadcast is missing".into()),
-            ),
-        }
-    }
-
-    pub fn welcome(
-        &self,
-        policy: &Policy,
-        to: &SubscriberEmail,
-        list: &ListInfo<'_>,
-        unsubscribe: &LinkToken,
-    ) -> Result<OutgoingMessage, ComposeError> {
-        let content = Welcome {
-            list_name: list.name.to_owned(),
-            list_description: list.description.to_owned(),
-            footer: self.footer(policy, list, Unsubscribe::Link(unsubscribe)),
+            (Draft::Broadcast { .. } | Draft::BroadcastTest { .. }, None) => {
+                return Err(ComposeError::Message(
+                    "the copy's broadcast is missing".into(),
+                ));
+            }
         };
-        self.compose(policy, to, &content)
+        self.compose(policy, to.email, &content)
     }
 
     /// Its "Keep me subscribed" page is reached with the unsubscribe link's
     /// token, the recipient's key to their subscription.
-    pub fn reconfirmation(
+    fn reconfirmation(
         &self,
         policy: &Policy,
-        to: &SubscriberEmail,
+        name: Option<&str>,
         list: &ListInfo<'_>,
         unsubscribe: &LinkToken,
-    ) -> Result<OutgoingMessage, ComposeError> {
-        let content = Reconfirmation {
-            list_name: list.name.to_owned(),
-            keep_url: policy.link("reconfirm", unsubscribe),
-            grace: policy.clocks.reconfirm_grace.map(|g| list.lang.duration(g)),
-            footer: self.footer(policy, list, Unsubscribe::Link(unsubscribe)),
-        };
-        self.compose(policy, to, &content)
+    ) -> Content {
+        let grace = policy.clocks.reconfirm_grace.map(|g| list.lang.duration(g));
+        let own = BTreeMap::from([
+            ("keep_url", link(policy.link("reconfirm", unsubscribe))),
+            ("grace", Value::from(grace)),
+        ]);
+        self.content(
+            policy,
+            MessageKind::Reconfirmation,
+            Name::Editable(TemplateKind::Reconfirmation),
+            list,
+            Unsubscribe::Link(unsubscribe),
+            name,
+            own,
+        )
     }
 
-    /// A copy of a broadcast: a subscriber's, with their own unsubscribe
-    /// link, or an operator's test copy.
-    pub fn broadcast(
+    /// A broadcast's copy in the layout: a subscriber's, with their own
+    /// unsubscribe link, or an operator's test copy, which says so at the
+    /// top of its body.
+    fn broadcast(
         &self,
         policy: &Policy,
-        to: &SubscriberEmail,
+        name: Option<&str>,
         list: &ListInfo<'_>,
         copy: &BroadcastCopy,
         unsubscribe: Unsubscribe<'_>,
-    ) -> Result<OutgoingMessage, ComposeError> {
+    ) -> Content {
         let test = unsubscribe == Unsubscribe::TestCopy;
-        let content = Broadcast {
-            subject: if test {
+        let (kind, subject, html, text) = if test {
+            let note = list.lang.t("broadcast-test-note");
+            (
+                MessageKind::BroadcastTest,
                 list.lang
-                    .t1("broadcast-test-subject", "subject", &copy.subject)
-            } else {
-                copy.subject.clone()
-            },
-            body_html: copy.body.html.clone(),
-            body_text: copy.body.text.clone(),
-            test,
-            footer: self.footer(policy, list, unsubscribe),
+                    .t1("broadcast-test-subject", "subject", &copy.subject),
+                format!(
+                    "<p style=\"margin: 0 0 16px; padding: 8px 12px; background-color: #fef9c3; border-radius: 4px; font-size: 14px;\">{}</p>\n{}",
+                    minijinja::HtmlEscape(&note),
+                    copy.body.html
+                ),
+                format!("{note}\n\n{}", copy.body.text),
+            )
+        } else {
+            (
+                MessageKind::Broadcast,
+                copy.subject.clone(),
+                copy.body.html.clone(),
+                copy.body.text.clone(),
+            )
         };
-        self.compose(policy, to, &content)
+        let own = BTreeMap::from([("subject", Value::from(subject.as_str()))]);
+        let mut content = self.content(
+            policy,
+            kind,
+            Name::Editable(TemplateKind::Broadcast),
+            list,
+            unsubscribe,
+            name,
+            own,
+        );
+        content.body = Some((html, text));
+        content.subject = Some(subject);
+        content
     }
 
-    /// The text part of a broadcast's copy as a recipient will see it, for
-    /// the operators' preview (the HTML part's body is `copy.body.html`).
-    pub fn preview_text(
+    /// A broadcast's copy as a recipient will see it, for the operators'
+    /// preview.
+    pub fn preview_broadcast(
         &self,
         policy: &Policy,
         list: &ListInfo<'_>,
         copy: &BroadcastCopy,
-    ) -> Result<String, ComposeError> {
-        let content = Broadcast {
-            subject: copy.subject.clone(),
-            body_html: copy.body.html.clone(),
-            body_text: copy.body.text.clone(),
-            test: false,
-            footer: self.footer(policy, list, Unsubscribe::TestCopy),
+    ) -> Result<Rendered, ComposeError> {
+        let mut content = self.broadcast(policy, None, list, copy, Unsubscribe::TestCopy);
+        content.kind = MessageKind::Broadcast;
+        content.body = Some((copy.body.html.clone(), copy.body.text.clone()));
+        self.render(&content)
+    }
+
+    /// Checks a template an operator wrote and renders it with sample
+    /// values, as the admin previews it: what a message of `kind` on
+    /// `list` would say.
+    pub fn try_template(
+        &self,
+        policy: &Policy,
+        kind: TemplateKind,
+        list: &ListInfo<'_>,
+        parts: &Parts,
+        fields: &[String],
+    ) -> Result<Rendered, Vec<Problem>> {
+        let lang = list.lang;
+        let sample = |path: &str| link(policy.url(&format!("/{path}/sample")));
+        let mut own = BTreeMap::new();
+        match kind {
+            TemplateKind::Confirmation => {
+                own.insert("confirm_url", sample("confirm"));
+                own.insert(
+                    "confirm_ttl",
+                    Value::from(lang.duration(policy.confirm_ttl)),
+                );
+            }
+            TemplateKind::Reconfirmation => {
+                let grace = policy.clocks.reconfirm_grace.map(|g| lang.duration(g));
+                own.insert("keep_url", sample("reconfirm"));
+                own.insert("grace", Value::from(grace));
+            }
+            TemplateKind::Broadcast => {
+                own.insert("subject", Value::from(lang.t("template-sample-subject")));
+            }
+            TemplateKind::Welcome => {}
+        }
+        let body = markdown::render(&lang.t("template-sample-body"));
+        let values = Values {
+            list_name: list.name.to_owned(),
+            list_description: list.description.to_owned(),
+            org_name: policy.org_name.clone(),
+            org_address: policy.org_address.clone(),
+            unsubscribe_url: policy.url(&format!("/unsubscribe/{}", Unsubscribe::TestCopy)),
+            preferences_url: policy.url(&format!("/me/{}", Unsubscribe::TestCopy)),
+            subscriber_name: (kind != TemplateKind::Confirmation)
+                .then(|| lang.t("template-sample-name")),
+            own,
+            content: (kind == TemplateKind::Broadcast).then_some((body.html, body.text)),
         };
-        Ok(content.text()?)
+        templates::check(kind, lang, parts, fields, &values)
+    }
+
+    /// The three parts a message's template makes of it, with the footer
+    /// added to a part that lacks one.
+    fn render(&self, content: &Content) -> Result<Rendered, ComposeError> {
+        let templates = self.templates.get();
+        let values = content.values();
+        let lang = content.footer.lang;
+        let rendered = templates.render(content.template, lang, &values)?;
+        let mut rendered = with_footer(&templates, lang, &values, rendered);
+        if let Some(subject) = &content.subject {
+            rendered.subject.clone_from(subject);
+        }
+        Ok(rendered)
     }
 
     /// Renders both parts and sets every header contract §4 asks for.
-    pub fn compose<C: EmailContent>(
+    fn compose(
         &self,
         policy: &Policy,
         to: &SubscriberEmail,
-        content: &C,
+        content: &Content,
     ) -> Result<OutgoingMessage, ComposeError> {
-        let footer = content.footer();
+        let footer = &content.footer;
         let host = policy.base_url.host_str().unwrap_or("localhost");
         let recipient: lettre::Address = to
             .as_str()
             .parse()
             .map_err(|e| ComposeError::Message(format!("recipient: {e}")))?;
+        let rendered = self.render(content)?;
 
         let mut builder = Message::builder().from(policy.sender.clone());
         if let Some(reply_to) = &policy.reply_to {
@@ -422,7 +522,7 @@ impl Composer {
         }
         let mut builder = builder
             .to(Mailbox::new(None, recipient.clone()))
-            .subject(content.subject())
+            .subject(rendered.subject)
             .raw_header(ascii_header(
                 "Content-Language",
                 footer.lang.code().to_owned(),
@@ -444,8 +544,8 @@ impl Composer {
         }
         let message = builder
             .multipart(MultiPart::alternative_plain_html(
-                content.text()?,
-                content.html()?,
+                rendered.text,
+                rendered.html,
             ))
             .map_err(|e| ComposeError::Message(e.to_string()))?;
 
@@ -580,16 +680,17 @@ mod tests {
         }
     }
 
-    fn sample<C: EmailContent>(composer: &Composer, content: C) -> Sample {
+    fn sample(composer: &Composer, content: Content) -> Sample {
         let policy = policy();
         let to = SubscriberEmail::parse("reader@example.com").expect("address");
+        let rendered = composer.render(&content).expect("renders");
         Sample {
-            kind: C::KIND,
-            lang: content.footer().lang,
-            text: content.text().expect("text renders"),
-            html: content.html().expect("html renders"),
+            kind: content.kind,
+            lang: content.footer.lang,
+            text: rendered.text,
+            html: rendered.html,
             message: composer.compose(&policy, &to, &content).expect("composes"),
-            unsubscribe_url: content.footer().unsubscribe_url.clone(),
+            unsubscribe_url: content.footer.unsubscribe_url.clone(),
         }
     }
 
@@ -614,77 +715,24 @@ mod tests {
             slug: "weekly-news",
             description: "What happened this week.",
         };
-        let footer = composer.footer(&policy, &list, Unsubscribe::Link(&token()));
         let copy = BroadcastCopy::new(
             "This week",
             "# Hello\n\nRead [more](https://example.org/more).",
         );
-        vec![
-            sample(
-                &composer,
-                Broadcast {
-                    subject: copy.subject.clone(),
-                    body_html: copy.body.html.clone(),
-                    body_text: copy.body.text.clone(),
-                    test: false,
-                    footer: footer.clone(),
-                },
-            ),
-            sample(
-                &composer,
-                Broadcast {
-                    subject: lang.t1("broadcast-test-subject", "subject", &copy.subject),
-                    body_html: copy.body.html,
-                    body_text: copy.body.text,
-                    test: true,
-                    footer: composer.footer(&policy, &list, Unsubscribe::TestCopy),
-                },
-            ),
-            sample(
-                &composer,
-                Confirmation {
-                    list_name: list.name.into(),
-                    confirm_url: policy.link("confirm", &token()),
-                    confirm_ttl: lang.duration(Duration::from_secs(48 * 3600)),
-                    footer: footer.clone(),
-                },
-            ),
-            sample(
-                &composer,
-                Reconfirmation {
-                    list_name: list.name.into(),
-                    keep_url: policy.link("reconfirm", &token()),
-                    grace: Some(lang.duration(Duration::from_secs(30 * 86_400))),
-                    footer: footer.clone(),
-                },
-            ),
-            sample(
-                &composer,
-                OwnLink {
-                    action: OwnAction::Record,
-                    url: policy.link("record", &token()),
-                    valid_for: lang.duration(OWN_LINK_TTL),
-                    footer: footer.clone(),
-                },
-            ),
-            sample(
-                &composer,
-                OwnLink {
-                    action: OwnAction::Erase,
-                    url: policy.link("erase", &token()),
-                    valid_for: lang.duration(OWN_LINK_TTL),
-                    footer: footer.clone(),
-                },
-            ),
-            sample(
-                &composer,
-                Welcome {
-                    list_name: list.name.into(),
-                    list_description: list.description.into(),
-                    footer,
-                },
-            ),
+        let (t1, t2) = (token(), token());
+        let name = Some("Ada");
+        [
+            composer.broadcast(&policy, name, &list, &copy, Unsubscribe::Link(&t1)),
+            composer.broadcast(&policy, None, &list, &copy, Unsubscribe::TestCopy),
+            composer.confirmation(&policy, &list, &t1, &t2),
+            composer.reconfirmation(&policy, name, &list, &t1),
+            composer.own_link(&policy, &list, OwnAction::Record, &t1, &t2),
+            composer.own_link(&policy, &list, OwnAction::Erase, &t1, &t2),
+            composer.welcome(&policy, name, &list, &t1),
         ]
+        .into_iter()
+        .map(|content| sample(&composer, content))
+        .collect()
     }
 
     #[test]
@@ -782,7 +830,10 @@ mod tests {
         for s in every_kind() {
             let raw = String::from_utf8(s.message.bytes().to_vec()).expect("utf-8");
             let marked = raw.contains("\r\nAuto-Submitted: auto-generated\r\n");
-            let answers = matches!(s.kind, MessageKind::Confirmation | MessageKind::RecordLink);
+            let answers = matches!(
+                s.kind,
+                MessageKind::Confirmation | MessageKind::RecordLink | MessageKind::ErasureLink
+            );
             assert_eq!(marked, answers, "{}", s.kind);
         }
     }

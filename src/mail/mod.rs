@@ -9,7 +9,7 @@ mod smtp;
 pub mod templates;
 pub mod transport;
 
-pub use compose::{BroadcastCopy, ComposeError, Composer, EmailContent, ListInfo, OutgoingMessage};
+pub use compose::{BroadcastCopy, ComposeError, Composer, ListInfo, OutgoingMessage, Recipient};
 pub use transport::{Mailer, SendError};
 
 /// SMTP transactions in flight at once: the delivery job hands over this

@@ -142,8 +142,9 @@ pub async fn view(services: &Services, id: BroadcastId) -> Result<Option<View>, 
     };
     let text = services
         .composer
-        .preview_text(&services.policy(), &info, &copy)
-        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        .preview_broadcast(&services.policy(), &info, &copy)
+        .map_err(|e| ServiceError::Internal(e.to_string()))?
+        .text;
     let html = copy.body.html;
     Ok(Some(View {
         summary: Summary {

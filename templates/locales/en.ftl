@@ -230,6 +230,7 @@ test-copy = This link came from a test copy of a broadcast. In the copies subscr
 
 mail-footer-why = You are receiving this because this address was entered on the signup form of { $list }.
 mail-footer-unsubscribe = Unsubscribe:
+mail-footer-preferences = Your subscriptions, and what is kept about you:
 own-record-subject = Your consent record
 own-record-lead = You asked, from your subscriptions page, for the record of what you agreed to: every request, confirmation and unsubscribe, with when and from where. Download it here:
 own-record-button = Download my consent record

@@ -230,6 +230,7 @@ test-copy = Ce lien vient d'un exemplaire de test d'un envoi. Dans les exemplair
 
 mail-footer-why = Vous recevez ce message parce que cette adresse a été saisie dans le formulaire d'inscription de « { $list } ».
 mail-footer-unsubscribe = Se désabonner :
+mail-footer-preferences = Vos abonnements, et ce qui est conservé à votre sujet :
 own-record-subject = Votre relevé de consentement
 own-record-lead = Depuis la page de vos abonnements, vous avez demandé le relevé de ce que vous avez accepté : chaque demande, confirmation et désabonnement, avec la date et la provenance. Téléchargez-le ici :
 own-record-button = Télécharger mon relevé de consentement
