@@ -133,7 +133,11 @@ pub enum Problem {
     NoUnsubscribe { part: Part },
     /// It lacks the value its kind exists for (`confirm_url`, …).
     Missing { part: Part, variable: &'static str },
-    /// It fails as it renders: an include, a loop without end, …
+    /// It would take in another template, which none may.
+    Includes { part: Part },
+    /// It does more work than any message needs: a loop without end.
+    Endless { part: Part },
+    /// It fails otherwise as it renders.
     Fails { part: Part, detail: String },
 }
 
@@ -144,6 +148,8 @@ impl Problem {
             | Problem::Unknown { part, .. }
             | Problem::NoUnsubscribe { part }
             | Problem::Missing { part, .. }
+            | Problem::Includes { part }
+            | Problem::Endless { part }
             | Problem::Fails { part, .. } => *part,
         }
     }
@@ -162,6 +168,8 @@ impl fmt::Display for Problem {
             }
             Problem::NoUnsubscribe { .. } => write!(f, "{part}: unsubscribe_url is missing"),
             Problem::Missing { variable, .. } => write!(f, "{part}: {variable} is missing"),
+            Problem::Includes { .. } => write!(f, "{part}: a template cannot include another"),
+            Problem::Endless { .. } => write!(f, "{part}: it does too much work"),
             Problem::Fails { detail, .. } => write!(f, "{part}: {detail}"),
         }
     }
@@ -519,10 +527,7 @@ pub fn check(
                     done.push(text);
                     Ok(done)
                 }
-                Err(e) => Err(vec![Problem::Fails {
-                    part,
-                    detail: failure(&e),
-                }]),
+                Err(e) => Err(vec![failure(part, &e)]),
             }
         })?;
     let [subject, html, text]: [String; 3] =
@@ -545,16 +550,17 @@ pub fn check(
     })
 }
 
-/// What went wrong in words an operator can act on.
-fn failure(e: &minijinja::Error) -> String {
+/// What went wrong as a template rendered.
+fn failure(part: Part, e: &minijinja::Error) -> Problem {
     match e.kind() {
-        minijinja::ErrorKind::OutOfFuel => "it does too much work (a loop without end?)".to_owned(),
-        minijinja::ErrorKind::TemplateNotFound => {
-            "a template cannot include or extend another".to_owned()
-        }
-        _ => e
-            .detail()
-            .map_or_else(|| e.kind().to_string(), str::to_owned),
+        minijinja::ErrorKind::OutOfFuel => Problem::Endless { part },
+        minijinja::ErrorKind::TemplateNotFound => Problem::Includes { part },
+        _ => Problem::Fails {
+            part,
+            detail: e
+                .detail()
+                .map_or_else(|| e.kind().to_string(), str::to_owned),
+        },
     }
 }
 
@@ -893,23 +899,30 @@ mod tests {
             ),
             "{problems:?}"
         );
-        for html in [
-            "{% include \"other.html\" %}{{ unsubscribe_url }}",
-            "{% for i in range(100000) %}{% for j in range(100000) %}.{% endfor %}{% endfor %}{{ unsubscribe_url }}",
-            "{{ list.name|safe }}{{ unsubscribe_url }}",
+        let part = Part::Html;
+        for (html, problem) in [
+            (
+                "{% include 'other.html' %}{{ unsubscribe_url }}",
+                Problem::Includes { part },
+            ),
+            (
+                "{% for i in range(100000) %}{% for j in range(100000) %}.{% endfor %}{% endfor %}{{ unsubscribe_url }}",
+                Problem::Endless { part },
+            ),
         ] {
-            let problems = try_welcome(html, LINK).unwrap_err();
-            assert!(
-                matches!(
-                    &problems[..],
-                    [Problem::Fails {
-                        part: Part::Html,
-                        ..
-                    }]
-                ),
-                "{html}: {problems:?}"
-            );
+            assert_eq!(try_welcome(html, LINK).unwrap_err(), [problem], "{html}");
         }
+        let problems = try_welcome("{{ list.name|safe }}{{ unsubscribe_url }}", LINK).unwrap_err();
+        assert!(
+            matches!(
+                &problems[..],
+                [Problem::Fails {
+                    part: Part::Html,
+                    ..
+                }]
+            ),
+            "{problems:?}"
+        );
     }
 
     #[test]

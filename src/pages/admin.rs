@@ -8,6 +8,7 @@
 use askama::Template;
 
 use super::Site;
+use crate::domain::TemplateKind;
 use crate::i18n::Lang;
 
 impl Site {
@@ -563,4 +564,77 @@ impl SettingField {
     pub fn word(&self, part: &str) -> String {
         format!("admin-setting-{}-{part}", self.name.replace('_', "-"))
     }
+}
+
+/// `/admin/templates`: every kind of message in every language (contract
+/// §15), each built-in or edited.
+#[derive(Template)]
+#[template(path = "admin/templates.html")]
+pub struct TemplatesPage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    pub entries: Vec<TemplateEntry>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TemplateEntry {
+    pub kind: TemplateKind,
+    pub lang: Lang,
+    /// When and by whom the version in force was saved, if not built in.
+    pub edited: Option<(i64, String)>,
+}
+
+/// `/admin/templates/{kind}/{lang}`: a template's three parts, its
+/// preview and its versions.
+#[derive(Template)]
+#[template(path = "admin/template.html")]
+pub struct TemplatePage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    pub kind: TemplateKind,
+    pub lang: Lang,
+    pub subject: &'a str,
+    pub html: &'a str,
+    pub text: &'a str,
+    pub edited: bool,
+    /// What keeps the form from being saved, in the operator's words.
+    pub problems: Vec<String>,
+    /// The variables the kind offers.
+    pub variables: Vec<&'static str>,
+    pub versions: Vec<TemplateVersion>,
+    pub flash: Option<&'static str>,
+}
+
+impl TemplatePage<'_> {
+    pub fn path(&self) -> String {
+        format!("/admin/templates/{}/{}", self.kind, self.lang)
+    }
+
+    pub fn uses_subject(&self) -> bool {
+        self.kind != TemplateKind::Broadcast
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct TemplateVersion {
+    pub id: i64,
+    pub saved_at: i64,
+    pub saved_by: String,
+    /// A return to the built-in template.
+    pub builtin: bool,
+    /// The newest: the one in force.
+    pub in_force: bool,
+}
+
+/// What a message made from a template looks like, shown in a frame of
+/// the template's page: the subject, the HTML part in a frame of its own
+/// (its styles are the message's), and the text part.
+#[derive(Template)]
+#[template(path = "admin/template_preview.html")]
+pub struct TemplatePreview<'a> {
+    pub site: &'a Site,
+    pub subject: &'a str,
+    pub html: &'a str,
+    pub text: &'a str,
+    pub problems: Vec<String>,
 }

@@ -120,6 +120,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, cors_origins: &[String]) {
             .route(read().to(preferences::keep_page_get))
             .route(web::post().to(preferences::keep)),
     )
+    .route("/me/test-copy", read().to(unsubscribe::test_copy_own_page))
     .route("/me/{token}", read().to(preferences::me))
     .route("/me/{token}/leave", web::post().to(preferences::leave))
     .route("/me/{token}/rejoin", web::post().to(preferences::rejoin))

@@ -115,6 +115,12 @@ pub async fn submit(
     Ok(with_token_headers(response))
 }
 
+/// `GET /me/test-copy`: the own-page link of a test copy or a template's
+/// preview, which belongs to nobody.
+pub async fn test_copy_own_page(state: web::Data<AppState>) -> HttpResponse {
+    with_token_headers(test_copy(&state))
+}
+
 /// The link of a broadcast's test copy: the operator who asked for it has
 /// no subscription to end, and is told so.
 fn test_copy(state: &AppState) -> HttpResponse {

@@ -21,6 +21,7 @@ pub mod retention;
 pub mod sessions;
 pub mod settings;
 pub mod subscribers;
+pub mod templates;
 pub mod turned_away;
 pub mod warnings;
 pub mod webhooks;

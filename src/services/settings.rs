@@ -26,6 +26,9 @@ pub async fn refresh(services: &Services) -> Result<bool, ServiceError> {
         .db
         .read(|c| Ok::<_, ServiceError>(settings::saved(c)?))
         .await?;
+    if super::templates::refresh(services).await? {
+        tracing::info!("saved message templates are in force");
+    }
     let changed = services.policy.refresh(&saved);
     let org = services.policy().org_name.clone();
     let named = saved

@@ -12,6 +12,7 @@ mod lists;
 mod login;
 mod settings;
 mod subscribers;
+mod templates;
 mod tokens;
 mod webhooks;
 
@@ -90,6 +91,25 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/webhooks", read().to(webhooks::index))
             .route("/settings", read().to(settings::page))
             .route("/settings", web::post().to(settings::save))
+            .route("/templates", read().to(templates::index))
+            .route("/templates/{kind}/{lang}", read().to(templates::page))
+            .route("/templates/{kind}/{lang}", web::post().to(templates::save))
+            .route(
+                "/templates/{kind}/{lang}/preview",
+                read().to(templates::preview_current),
+            )
+            .route(
+                "/templates/{kind}/{lang}/preview",
+                web::post().to(templates::preview_sent),
+            )
+            .route(
+                "/templates/{kind}/{lang}/restore",
+                web::post().to(templates::restore),
+            )
+            .route(
+                "/templates/{kind}/{lang}/reset",
+                web::post().to(templates::reset),
+            )
             .route("/tokens", read().to(tokens::index))
             .route("/tokens/revoke", web::post().to(tokens::revoke)),
     );
