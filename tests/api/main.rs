@@ -25,6 +25,7 @@ mod retention;
 mod scripts;
 mod settings;
 mod signup;
+mod templates;
 mod unsubscribe;
 mod upgrade;
 mod webhooks;
