@@ -305,6 +305,36 @@ mod tests {
         Lang::parse("fr").expect("a French catalog")
     }
 
+    /// An organisation's or a list's name is the operator's: "de assent"
+    /// or "que Acme" would need an elision that depends on the name. The
+    /// French strings are worded so that no elided word comes before one
+    /// ("envoyés par { $org }", "Ce qu'envoie { $org }"), whatever it is.
+    #[test]
+    fn no_french_string_needs_an_elision_before_a_name() {
+        let source = embedded::CATALOGS
+            .iter()
+            .find(|(code, _)| *code == "fr")
+            .map(|(_, source)| *source)
+            .expect("a French catalog");
+        for line in source.lines() {
+            for name in ["{ $org }", "{ $list }"] {
+                for word in [
+                    "de", "que", "le", "la", "je", "ne", "se", "lorsque", "puisque",
+                ] {
+                    let elidable = format!(" {word} {name}");
+                    let first = format!("= {word} {name}");
+                    assert!(
+                        !line.to_lowercase().contains(&elidable)
+                            && !line.to_lowercase().contains(&first),
+                        "{line}"
+                    );
+                }
+            }
+        }
+        let wording = crate::domain::list::default_wording("Lettre", "Atelier Acme", fr());
+        assert!(wording.contains("envoyés par Atelier Acme"), "{wording}");
+    }
+
     #[test]
     fn accept_language_follows_q_values() {
         assert_eq!(Lang::negotiate("fr-FR,fr;q=0.9,en;q=0.8"), fr());
