@@ -401,3 +401,58 @@ async fn a_template_saved_in_one_process_is_in_force_in_another_within_ten_secon
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_broadcast_is_poured_into_the_saved_layout() {
+    let app = spawn_app().await;
+    let operator = app.signed_in().await;
+    let status = save(
+        &operator,
+        "/admin/templates/broadcast/en",
+        "ignored",
+        "<h2>{{ subject }}</h2><div class=\"layout\">{{ content }}</div><a href=\"{{ unsubscribe_url }}\">x</a>",
+        "LAYOUT {{ subject }}\n{{ content }}\n{{ unsubscribe_url }}",
+    )
+    .await;
+    assert_eq!(status, 303);
+    let created = operator
+        .post(
+            "/admin/broadcasts/new",
+            "/admin/broadcasts",
+            &[
+                ("list", "newsletter"),
+                ("subject", "Spring <news>"),
+                ("body", "Hello **there**."),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    let page = created.headers()["location"].to_str().unwrap();
+    let page = page.split('?').next().unwrap().to_owned();
+    let tested = operator
+        .post(
+            &page,
+            &format!("{page}/test"),
+            &[("email", "me@example.org")],
+        )
+        .await;
+    assert_eq!(tested.status(), 303);
+    let copy = app.mails(1).await.swap_remove(0);
+    assert_eq!(
+        copy.decoded_header("Subject").as_deref(),
+        Some("[Test] Spring <news>"),
+        "a copy takes its broadcast's subject"
+    );
+    let html = copy.html_part().unwrap();
+    assert!(
+        html.contains("<h2>[Test] Spring &lt;news&gt;</h2><div class=\"layout\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<strong>there</strong>"),
+        "the body as it is: {html}"
+    );
+    let text = copy.text_part().unwrap();
+    assert!(text.starts_with("LAYOUT [Test] Spring <news>"), "{text}");
+    assert!(text.contains("This is a test copy"), "{text}");
+}
