@@ -30,6 +30,7 @@ pub mod backend;
 pub mod bounces;
 pub mod broadcasts;
 pub mod export;
+pub mod fields;
 mod group_commit;
 pub mod imports;
 pub mod jobs;

@@ -349,8 +349,42 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The operators' own fields on a subscriber (contract §16).
+    fields (id) {
+        id -> BigInt,
+        key -> Text,
+        kind -> Text,
+        /// `LANG=label`, one a line.
+        labels -> Text,
+        /// A choice's options, one a line.
+        options -> Text,
+        required -> Bool,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// The lists whose signup form asks for a field.
+    list_fields (list_id, field_id) {
+        list_id -> BigInt,
+        field_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// A subscriber's value of a field, as its type reads it.
+    subscriber_fields (subscriber_id, field_id) {
+        subscriber_id -> BigInt,
+        field_id -> BigInt,
+        value -> Text,
+    }
+}
+
 diesel::joinable!(consent_wordings -> lists (list_id));
 diesel::joinable!(subscriptions -> subscribers (subscriber_id));
+diesel::joinable!(list_fields -> fields (field_id));
+diesel::joinable!(subscriber_fields -> fields (field_id));
 diesel::joinable!(subscriptions -> lists (list_id));
 diesel::joinable!(tokens -> subscriptions (subscription_id));
 diesel::joinable!(old_link_hashes -> tokens (token_id));
@@ -445,4 +479,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     subscription_tallies,
     act_tallies,
     message_templates,
+    fields,
+    list_fields,
+    subscriber_fields,
 );

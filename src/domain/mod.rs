@@ -5,6 +5,7 @@ pub(crate) mod sql;
 pub mod bounce;
 pub mod consent;
 pub mod email;
+pub mod field;
 pub mod ids;
 pub mod ledger;
 pub mod list;

@@ -638,3 +638,61 @@ pub struct TemplatePreview<'a> {
     pub text: &'a str,
     pub problems: Vec<String>,
 }
+
+/// `/admin/fields` and `/admin/fields/{key}`: the operators' fields on a
+/// subscriber (contract §16), and the form that makes or changes one.
+#[derive(Template)]
+#[template(path = "admin/fields.html")]
+pub struct FieldsPage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    pub fields: Vec<FieldRow>,
+    /// The field being changed; `None` on the page that makes one.
+    pub editing: Option<String>,
+    pub form: FieldFormView,
+    /// Form input → message.
+    pub errors: Vec<(&'static str, String)>,
+    pub lists: Vec<(i64, String)>,
+    pub flash: Option<&'static str>,
+}
+
+impl FieldsPage<'_> {
+    pub fn error(&self, input: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(i, _)| *i == input)
+            .map(|(_, m)| m.as_str())
+    }
+
+    pub fn action(&self) -> String {
+        match &self.editing {
+            Some(key) => format!("/admin/fields/{key}"),
+            None => "/admin/fields".to_owned(),
+        }
+    }
+
+    pub fn asks(&self, list: &i64) -> bool {
+        self.form.lists.contains(list)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldRow {
+    pub key: String,
+    pub kind: String,
+    pub label: String,
+    pub required: bool,
+    pub lists: Vec<String>,
+}
+
+/// The field form as shown: empty, the field's definition, or as sent.
+#[derive(Debug, Clone, Default)]
+pub struct FieldFormView {
+    pub key: String,
+    pub kind: String,
+    /// (language, its name in itself, label).
+    pub labels: Vec<(Lang, String)>,
+    pub options: String,
+    pub required: bool,
+    pub lists: Vec<i64>,
+}

@@ -12,6 +12,7 @@ pub mod consent;
 pub mod dashboard;
 pub mod double_opt_in;
 pub mod export;
+pub mod fields;
 pub mod imports;
 pub mod ledger;
 pub mod lists;
@@ -63,6 +64,9 @@ pub struct Services {
     pub turned_away: turned_away::TurnedAway,
     /// Whether mail goes to a relay (`ASSENT_SMTP_URL`), not only to files.
     pub relay: bool,
+    /// The operators' fields as last read: a signup validates against
+    /// them without a query (see [`fields::refresh`]).
+    pub fields: fields::CurrentFields,
 }
 
 impl Services {
@@ -98,6 +102,7 @@ impl Services {
             proof_of_work,
             turned_away: Default::default(),
             relay: settings.smtp.is_some(),
+            fields: Default::default(),
         }
     }
 

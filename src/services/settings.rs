@@ -26,6 +26,7 @@ pub async fn refresh(services: &Services) -> Result<bool, ServiceError> {
         .db
         .read(|c| Ok::<_, ServiceError>(settings::saved(c)?))
         .await?;
+    super::fields::refresh(services).await?;
     if super::templates::refresh(services).await? {
         tracing::info!("saved message templates are in force");
     }

@@ -7,6 +7,7 @@
 mod audit;
 mod broadcasts;
 mod dashboard;
+mod fields;
 mod import;
 mod lists;
 mod login;
@@ -91,6 +92,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/webhooks", read().to(webhooks::index))
             .route("/settings", read().to(settings::page))
             .route("/settings", web::post().to(settings::save))
+            .route("/fields", read().to(fields::index))
+            .route("/fields", web::post().to(fields::create))
+            .route("/fields/{key}", read().to(fields::edit_page))
+            .route("/fields/{key}", web::post().to(fields::update))
             .route("/templates", read().to(templates::index))
             .route("/templates/{kind}/{lang}", read().to(templates::page))
             .route("/templates/{kind}/{lang}", web::post().to(templates::save))

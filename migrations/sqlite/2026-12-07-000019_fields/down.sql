@@ -1,0 +1,3 @@
+DROP TABLE subscriber_fields;
+DROP TABLE list_fields;
+DROP TABLE fields;
