@@ -67,7 +67,11 @@ impl FieldKind {
                     .collect()
             }
             FieldKind::Number => {
-                let number: f64 = input.parse().map_err(|_| FieldError::NotANumber)?;
+                // "4,5" as a French keyboard writes it.
+                let number: f64 = input
+                    .replace(',', ".")
+                    .parse()
+                    .map_err(|_| FieldError::NotANumber)?;
                 if !number.is_finite() {
                     return Err(FieldError::NotANumber);
                 }
@@ -178,18 +182,45 @@ mod tests {
         let none: &[String] = &[];
         assert_eq!(FieldKind::Number.read(" 42 ", none), Ok(Some("42".into())));
         assert_eq!(FieldKind::Number.read("4.50", none), Ok(Some("4.5".into())));
-        assert_eq!(FieldKind::Number.read("NaN", none), Err(FieldError::NotANumber));
-        assert_eq!(FieldKind::Number.read("12a", none), Err(FieldError::NotANumber));
-        assert_eq!(FieldKind::Date.read("2026-02-28", none), Ok(Some("2026-02-28".into())));
-        assert_eq!(FieldKind::Date.read("2026-02-30", none), Err(FieldError::NotADate));
-        assert_eq!(FieldKind::Date.read("28/02/2026", none), Err(FieldError::NotADate));
+        assert_eq!(
+            FieldKind::Number.read("NaN", none),
+            Err(FieldError::NotANumber)
+        );
+        assert_eq!(
+            FieldKind::Number.read("12a", none),
+            Err(FieldError::NotANumber)
+        );
+        assert_eq!(
+            FieldKind::Date.read("2026-02-28", none),
+            Ok(Some("2026-02-28".into()))
+        );
+        assert_eq!(
+            FieldKind::Date.read("2026-02-30", none),
+            Err(FieldError::NotADate)
+        );
+        assert_eq!(
+            FieldKind::Date.read("28/02/2026", none),
+            Err(FieldError::NotADate)
+        );
         let plans = ["free".to_owned(), "pro".to_owned()];
-        assert_eq!(FieldKind::Choice.read("pro", &plans), Ok(Some("pro".into())));
-        assert_eq!(FieldKind::Choice.read("gold", &plans), Err(FieldError::NotAnOption));
+        assert_eq!(
+            FieldKind::Choice.read("pro", &plans),
+            Ok(Some("pro".into()))
+        );
+        assert_eq!(
+            FieldKind::Choice.read("gold", &plans),
+            Err(FieldError::NotAnOption)
+        );
         assert_eq!(FieldKind::YesNo.read("on", none), Ok(Some("yes".into())));
-        assert_eq!(FieldKind::YesNo.read("maybe", none), Err(FieldError::NotYesNo));
+        assert_eq!(
+            FieldKind::YesNo.read("maybe", none),
+            Err(FieldError::NotYesNo)
+        );
         assert_eq!(FieldKind::Text.read("   ", none), Ok(None));
-        assert_eq!(FieldKind::Text.read(&"é".repeat(201), none), Err(FieldError::TooLong));
+        assert_eq!(
+            FieldKind::Text.read(&"é".repeat(201), none),
+            Err(FieldError::TooLong)
+        );
         assert_eq!(FieldKind::Text.read("a\tb", none), Ok(Some("a b".into())));
         assert!(is_key("company_2") && !is_key("Company") && !is_key("2x") && !is_key("a-b"));
     }

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use askama::Template;
 
+use crate::domain::field::FieldKind;
 use crate::i18n::{Count, Lang};
 use crate::policy::TimeZone;
 
@@ -96,6 +97,8 @@ pub struct ListView {
     pub name: String,
     pub description: String,
     pub consent_wording: String,
+    /// The operators' fields its form asks for (contract §16).
+    pub fields: Vec<crate::domain::field::FieldDef>,
 }
 
 /// Values typed into the signup form, kept when the form is shown again.
@@ -103,6 +106,14 @@ pub struct ListView {
 pub struct SignupValues {
     pub email: String,
     pub name: String,
+    /// The fields' values by key.
+    pub fields: std::collections::BTreeMap<String, String>,
+}
+
+impl SignupValues {
+    pub fn field(&self, key: &str) -> &str {
+        self.fields.get(key).map_or("", String::as_str)
+    }
 }
 
 /// Messages shown next to the field they concern.
@@ -113,11 +124,24 @@ pub struct SignupErrors {
     pub list: Option<String>,
     /// The proof of work, when it is asked for.
     pub altcha: Option<String>,
+    /// The operators' fields, by key.
+    pub fields: Vec<(String, String)>,
 }
 
 impl SignupErrors {
     pub fn any(&self) -> bool {
-        self.email.is_some() || self.name.is_some() || self.list.is_some() || self.altcha.is_some()
+        self.email.is_some()
+            || self.name.is_some()
+            || self.list.is_some()
+            || self.altcha.is_some()
+            || !self.fields.is_empty()
+    }
+
+    pub fn field(&self, key: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, m)| m.as_str())
     }
 }
 

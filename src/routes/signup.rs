@@ -55,6 +55,10 @@ pub async fn submit(
     let values = SignupValues {
         email: body::field(&fields, "email").unwrap_or_default().to_owned(),
         name: body::field(&fields, "name").unwrap_or_default().to_owned(),
+        fields: fields
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("field.")?.to_owned(), v.clone())))
+            .collect(),
     };
     let slug = body::field(&fields, "list")
         .map(str::trim)
@@ -91,6 +95,7 @@ pub async fn submit(
         evidence: evidence(&req, "/subscribe"),
         honeypot: body::field(&fields, "website").is_some_and(|v| !v.trim().is_empty()),
         proof: body::field(&fields, "altcha").map(str::to_owned),
+        fields: values.fields.clone(),
     };
     match double_opt_in::signup(&state.services, request).await? {
         SignupOutcome::Accepted { list_name, lang }
@@ -117,6 +122,16 @@ pub async fn submit(
             };
             let errors = SignupErrors {
                 altcha: Some(site.t(message)),
+                ..SignupErrors::default()
+            };
+            refuse(&state, slug, &values, errors).await
+        }
+        SignupOutcome::FieldsRefused(refused) => {
+            let errors = SignupErrors {
+                fields: refused
+                    .into_iter()
+                    .map(|(key, e)| (key, site.t(e.message_id())))
+                    .collect(),
                 ..SignupErrors::default()
             };
             refuse(&state, slug, &values, errors).await
@@ -177,6 +192,7 @@ async fn load_list(
     }
     let list = lists::open_list(&state.services, slug).await?;
     Ok(list.map(|l| ListView {
+        fields: state.services.fields.of_list(l.id),
         lang: l.lang(),
         slug: l.slug,
         name: l.name,

@@ -13,6 +13,7 @@ use super::{ServiceError, Services};
 use crate::db::models::{List, NewConsentEvent, Subscription, TokenRow};
 use crate::db::outbox::Recipient;
 use crate::db::{self, DbConn, bounces, lists, outbox, subscriptions, tokens};
+use crate::domain::field::FieldError;
 use crate::domain::list::wording_hash;
 use crate::domain::{
     Act, Channel, Draft, Evidence, Lane, LinkRef, LinkToken, ListId, MessageKind, Status,
@@ -42,6 +43,9 @@ pub struct SignupRequest {
     pub honeypot: bool,
     /// The solved proof-of-work challenge, when one came (`altcha`).
     pub proof: Option<String>,
+    /// The values sent for the operators' fields, by key, as typed; read
+    /// against the fields the list asks for (contract §16).
+    pub fields: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +65,9 @@ pub enum SignupOutcome {
     UnknownList,
     /// `ASSENT_POW=on` and the proof of work is missing or wrong.
     ProofRefused(PowError),
+    /// A field the list asks for is missing or ill-typed, by key: nothing
+    /// was stored.
+    FieldsRefused(Vec<(String, FieldError)>),
 }
 
 /// The one path of every signup, from the form or the API: the honeypot,
@@ -115,12 +122,18 @@ fn record_signup(
     let Some(list) = list else {
         return Ok((SignupOutcome::UnknownList, false));
     };
+    let asked = services.fields.of_list(list.id);
+    let values = match super::fields::read_values(&asked, |f| request.fields.get(&f.key).cloned()) {
+        Ok(values) => values,
+        Err(refused) => return Ok((SignupOutcome::FieldsRefused(refused), false)),
+    };
     let subscriber = subscriptions::insert_or_get_subscriber(
         conn,
         &request.email,
         request.name.as_ref().map(SubscriberName::as_str),
         now,
     )?;
+    db::fields::fill_blanks(conn, subscriber.id, &values)?;
     let (subscription, created) = subscriptions::insert_or_get(conn, subscriber.id, list.id, now)?;
     let subscription = if created {
         subscription

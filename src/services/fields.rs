@@ -120,6 +120,9 @@ pub async fn save(
     if !refused.is_empty() {
         return Ok(Err(refused));
     }
+    let mut lists = form.lists;
+    lists.sort_unstable();
+    lists.dedup();
     let def = FieldDef {
         id,
         key: key.clone(),
@@ -131,7 +134,7 @@ pub async fn save(
             Vec::new()
         },
         required: form.required,
-        lists: form.lists,
+        lists,
     };
     let (by, now) = (operator.email.clone(), services.clock.now().ms());
     let saved = services

@@ -11,6 +11,7 @@ mod broadcasts;
 mod confirm;
 mod delivery;
 mod dkim;
+mod fields;
 mod hardening;
 mod hostile;
 mod imports;

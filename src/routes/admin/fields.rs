@@ -20,7 +20,10 @@ pub struct Done {
     done: Option<String>,
 }
 
-pub async fn index(signed_in: SignedIn, done: web::Query<Done>) -> Result<HttpResponse, ServerError> {
+pub async fn index(
+    signed_in: SignedIn,
+    done: web::Query<Done>,
+) -> Result<HttpResponse, ServerError> {
     let flash = (done.done.as_deref() == Some("saved")).then_some("admin-field-saved");
     let form = FieldFormView {
         kind: "text".to_owned(),
@@ -40,7 +43,15 @@ pub async fn edit_page(
     };
     let flash = (done.done.as_deref() == Some("saved")).then_some("admin-field-saved");
     let form = view_of(&def);
-    page(&signed_in, StatusCode::OK, Some(def.key), form, Vec::new(), flash).await
+    page(
+        &signed_in,
+        StatusCode::OK,
+        Some(def.key),
+        form,
+        Vec::new(),
+        flash,
+    )
+    .await
 }
 
 fn find(signed_in: &SignedIn, key: &str) -> Option<FieldDef> {

@@ -2,10 +2,13 @@
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use std::collections::BTreeMap;
+
 use serde_json::{Value, json};
 
 use crate::domain::list::is_slug;
 use crate::domain::{Channel, SubscriberEmail, SubscriberName};
+use crate::i18n::Lang;
 use crate::routes::body::{self, BodyError};
 use crate::routes::{AppState, evidence};
 use crate::services::ServiceError;
@@ -19,6 +22,9 @@ pub enum ApiError {
         field: &'static str,
         message: String,
     },
+    /// An operator's field the list asks for, named `field.KEY`.
+    #[error("{message}")]
+    Field { key: String, message: String },
     #[error("the body is not valid JSON")]
     MalformedJson,
     #[error("the body must be application/json")]
@@ -38,7 +44,9 @@ pub enum ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::Invalid { .. } | ApiError::ProofOfWork(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Invalid { .. } | ApiError::Field { .. } | ApiError::ProofOfWork(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::MalformedJson => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -53,6 +61,9 @@ impl ResponseError for ApiError {
         let body = match self {
             ApiError::Invalid { field, message } => {
                 json!({"error": {"field": field, "message": message}})
+            }
+            ApiError::Field { key, message } => {
+                json!({"error": {"field": format!("field.{key}"), "message": message}})
             }
             ApiError::ProofOfWork(e) => {
                 json!({"error": {"field": "altcha", "message": e.to_string()}})
@@ -93,6 +104,10 @@ pub struct SubscribeBody {
     /// With `ASSENT_POW=on`: the solved challenge of `GET /api/v1/challenge`,
     /// the base64 of `{"algorithm","challenge","number","salt","signature"}`.
     altcha: Option<String>,
+    /// The operators' fields the list asks for, by key: strings, numbers or
+    /// booleans; an unknown key is ignored.
+    #[schema(value_type = Option<Object>)]
+    fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
 /// Signs an address up: a confirmation request goes to it. The answer is
@@ -141,6 +156,7 @@ pub async fn subscribe(
         evidence: evidence(&req, "/api/v1/subscribe"),
         honeypot: false,
         proof: signup.altcha,
+        fields: signup.fields,
     };
     match double_opt_in::signup(&state.services, request).await? {
         SignupOutcome::Accepted { .. } | SignupOutcome::Trapped { .. } => {
@@ -148,6 +164,19 @@ pub async fn subscribe(
         }
         SignupOutcome::UnknownList => Err(unknown_list()),
         SignupOutcome::ProofRefused(e) => Err(e.into()),
+        SignupOutcome::FieldsRefused(refused) => {
+            // The first refused field is named, as a form names one.
+            Err(match refused.into_iter().next() {
+                Some((key, error)) => ApiError::Field {
+                    key,
+                    message: Lang::ENGLISH.t(error.message_id()),
+                },
+                None => ApiError::Invalid {
+                    field: "fields",
+                    message: "a field was refused".into(),
+                },
+            })
+        }
     }
 }
 
@@ -158,6 +187,8 @@ pub struct ApiSignup {
     pub name: Option<SubscriberName>,
     pub list: Option<String>,
     pub altcha: Option<String>,
+    /// The fields' values as text, by key.
+    pub fields: BTreeMap<String, String>,
 }
 
 /// Decodes a signup's JSON body; a refusal names the field it concerns.
@@ -198,11 +229,35 @@ pub fn decode(body: &[u8]) -> Result<ApiSignup, ApiError> {
     if list.is_some_and(|s| !is_slug(s)) {
         return Err(unknown_list());
     }
+    let values = match fields.get("fields") {
+        None | Some(Value::Null) => BTreeMap::new(),
+        Some(Value::Object(values)) => values
+            .iter()
+            .filter_map(|(key, value)| {
+                let text = match value {
+                    Value::String(s) => s.clone(),
+                    Value::Number(n) => n.to_string(),
+                    Value::Bool(true) => "yes".to_owned(),
+                    Value::Bool(false) => "no".to_owned(),
+                    // Ill-typed: read as no value, which a required field refuses.
+                    _ => return None,
+                };
+                Some((key.clone(), text))
+            })
+            .collect(),
+        Some(_) => {
+            return Err(ApiError::Invalid {
+                field: "fields",
+                message: "fields must be an object of KEY: value".into(),
+            });
+        }
+    };
     Ok(ApiSignup {
         email,
         name,
         list: list.map(str::to_owned),
         altcha: text("altcha", false)?.map(str::to_owned),
+        fields: values,
     })
 }
 

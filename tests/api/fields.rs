@@ -1,0 +1,219 @@
+//! The operators' fields on a subscriber (contract §16): defined from the
+//! admin, asked on the chosen lists' forms and through the API, refused
+//! with the field named, kept with the subscriber.
+
+use serde_json::json;
+
+use crate::support::admin::Operator;
+use crate::support::app::{TestApp, spawn_app};
+
+/// Adds `company` (text, required) and `plan` (a choice) to the default
+/// list's form.
+async fn company_and_plan(operator: &Operator) {
+    for fields in [
+        [
+            ("key", "company"),
+            ("kind", "text"),
+            ("label.en", "Company"),
+            ("label.fr", "Société"),
+            ("options", ""),
+            ("required", "yes"),
+            ("list", "1"),
+        ],
+        [
+            ("key", "plan"),
+            ("kind", "choice"),
+            ("label.en", "Plan"),
+            ("label.fr", "Formule"),
+            ("options", "free\npro"),
+            ("list", "1"),
+            ("list", "1"),
+        ],
+    ] {
+        let saved = operator
+            .post("/admin/fields", "/admin/fields", &fields)
+            .await;
+        assert_eq!(saved.status(), 303);
+    }
+}
+
+fn values(app: &TestApp, email: &str) -> Vec<(String, String)> {
+    use assent::db::schema::{fields, subscriber_fields, subscribers};
+    use diesel::prelude::*;
+    subscriber_fields::table
+        .inner_join(fields::table)
+        .inner_join(subscribers::table.on(subscribers::id.eq(subscriber_fields::subscriber_id)))
+        .filter(subscribers::email.eq(email))
+        .order(fields::key)
+        .select((fields::key, subscriber_fields::value))
+        .load(&mut *app.conn())
+        .expect("the database answers")
+}
+
+#[tokio::test]
+async fn a_lists_form_asks_for_its_fields_and_refuses_a_missing_or_ill_typed_one() {
+    let app = spawn_app().await;
+    let operator = app.signed_in().await;
+    company_and_plan(&operator).await;
+
+    let form = app.get("/").await.text().await.unwrap();
+    assert!(form.contains("name=\"field.company\""), "{form}");
+    assert!(form.contains("<option>pro</option>"), "{form}");
+
+    let missing = app
+        .post_form(
+            "/subscribe",
+            &[("email", "ada@example.com"), ("field.plan", "pro")],
+        )
+        .await;
+    assert_eq!(missing.status(), 422);
+    let page = missing.text().await.unwrap();
+    assert!(page.contains("href=\"#field-company\""), "{page}");
+    assert!(
+        page.contains("value=\"ada@example.com\""),
+        "the form is kept"
+    );
+    let wrong = app
+        .post_form(
+            "/subscribe",
+            &[
+                ("email", "ada@example.com"),
+                ("field.company", "Analytical Engines"),
+                ("field.plan", "gold"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), 422);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("Choose one of the options.")
+    );
+    assert!(
+        app.subscription("ada@example.com").is_none(),
+        "nothing stored"
+    );
+    app.settle().await;
+    assert!(app.smtp.messages().is_empty(), "nothing sent");
+
+    let accepted = app
+        .post_form(
+            "/subscribe",
+            &[
+                ("email", "ada@example.com"),
+                ("field.company", "Analytical Engines"),
+                ("field.plan", "pro"),
+                ("field.unknown", "ignored"),
+            ],
+        )
+        .await;
+    assert_eq!(accepted.status(), 200);
+    assert_eq!(
+        values(&app, "ada@example.com"),
+        [
+            ("company".to_owned(), "Analytical Engines".to_owned()),
+            ("plan".to_owned(), "pro".to_owned())
+        ]
+    );
+    let confirmation = app.mails(1).await.swap_remove(0);
+    assert!(
+        !confirmation.data.contains("Analytical Engines"),
+        "nothing a visitor typed is in the confirmation"
+    );
+}
+
+#[tokio::test]
+async fn the_api_names_the_refused_field_and_a_signup_never_rewrites_a_kept_value() {
+    let app = spawn_app().await;
+    let operator = app.signed_in().await;
+    company_and_plan(&operator).await;
+
+    let refused = app
+        .post_json(&json!({"email": "bob@example.com", "fields": {"company": "X", "plan": 3}}))
+        .await;
+    assert_eq!(refused.status(), 422);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(body["error"]["field"], "field.plan", "{body}");
+    let missing = app.post_json(&json!({"email": "bob@example.com"})).await;
+    assert_eq!(missing.status(), 422);
+    let body: serde_json::Value = missing.json().await.unwrap();
+    assert_eq!(body["error"]["field"], "field.company", "{body}");
+
+    let accepted = app
+        .post_json(&json!({"email": "bob@example.com", "fields": {"company": "Babbage & Co", "plan": "free"}}))
+        .await;
+    assert_eq!(accepted.status(), 202);
+    let again = app
+        .post_json(&json!({"email": "bob@example.com", "fields": {"company": "Someone Else", "plan": "pro"}}))
+        .await;
+    assert_eq!(again.status(), 202);
+    assert_eq!(
+        values(&app, "bob@example.com"),
+        [
+            ("company".to_owned(), "Babbage & Co".to_owned()),
+            ("plan".to_owned(), "free".to_owned())
+        ],
+        "what is kept stays"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_field_definition_is_refused_with_the_input_named() {
+    let app = spawn_app().await;
+    let operator = app.signed_in().await;
+    let refused = operator
+        .post(
+            "/admin/fields",
+            "/admin/fields",
+            &[
+                ("key", "Bad Key"),
+                ("kind", "choice"),
+                ("label.en", ""),
+                ("options", ""),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    for input in ["#key", "#label", "#options"] {
+        assert!(
+            page.contains(&format!("href=\"{input}\"")),
+            "{input}: {page}"
+        );
+    }
+    company_and_plan(&operator).await;
+    let page = operator.html("/admin/fields").await;
+    assert!(
+        page.contains("company") && page.contains("Newsletter"),
+        "{page}"
+    );
+    let taken = operator
+        .post(
+            "/admin/fields",
+            "/admin/fields",
+            &[("key", "company"), ("kind", "text"), ("label.en", "Again")],
+        )
+        .await;
+    assert_eq!(taken.status(), 422);
+    let changed = operator
+        .post(
+            "/admin/fields/company",
+            "/admin/fields/company",
+            &[("label.en", "Employer"), ("options", ""), ("list", "1")],
+        )
+        .await;
+    assert_eq!(changed.status(), 303);
+    let form = app.get("/").await.text().await.unwrap();
+    assert!(form.contains("Employer"), "{form}");
+    assert!(
+        form.contains("Employer <span class=\"optional\">"),
+        "no longer required: {form}"
+    );
+    let audit = operator.html("/admin/audit").await;
+    assert!(
+        audit.contains("create_field") && audit.contains("change_field"),
+        "{audit}"
+    );
+}
