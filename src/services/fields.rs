@@ -166,12 +166,17 @@ pub async fn save(
     Ok(Ok(saved))
 }
 
+/// Field values as kept: (field id, value).
+pub type Values = Vec<(i64, String)>;
+/// Fields refused: (key, why).
+pub type Refused = Vec<(String, FieldError)>;
+
 /// Values sent for a list's fields (by input name `field.KEY`, or by key),
 /// read as their types say: the values to keep, or every field refused.
 pub fn read_values(
     defs: &[FieldDef],
     sent: impl Fn(&FieldDef) -> Option<String>,
-) -> Result<Vec<(i64, String)>, Vec<(String, FieldError)>> {
+) -> Result<Values, Refused> {
     let mut values = Vec::new();
     let mut refused = Vec::new();
     for def in defs {
@@ -209,7 +214,7 @@ pub async fn edit(
     operator: Option<&Operator>,
     subscriber: SubscriberId,
     sent: BTreeMap<String, String>,
-) -> Result<Result<(), Vec<(String, FieldError)>>, ServiceError> {
+) -> Result<Result<(), Refused>, ServiceError> {
     let defs = services.fields.get();
     let mut changes: Vec<(i64, String, Option<String>)> = Vec::new();
     let mut refused = Vec::new();
