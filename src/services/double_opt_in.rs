@@ -607,6 +607,7 @@ mod tests {
             evidence: Evidence::default(),
             honeypot: false,
             proof: None,
+            fields: Default::default(),
         }
     }
 
