@@ -136,7 +136,7 @@ async fn export_shows_each_step_of_a_subscription() {
         assert!(out.status.success(), "{}", stderr(&out));
         String::from_utf8(out.stdout).unwrap()
     };
-    let header = "email,list,status,created_at,confirmed_at,unsubscribed_at";
+    let header = "email,list,status,created_at,confirmed_at,unsubscribed_at,name";
 
     let mail = app.signup_and_get_mail("ada@example.com").await;
     app.signup_and_get_mail("bob@example.com").await;

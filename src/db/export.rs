@@ -10,7 +10,9 @@ use crate::domain::{Status, SubscriptionId};
 #[derive(Debug, Clone, Queryable)]
 pub struct ExportRow {
     pub id: SubscriptionId,
+    pub subscriber: i64,
     pub email: String,
+    pub name: Option<String>,
     pub list: String,
     pub status: Status,
     pub created_at: i64,
@@ -34,7 +36,9 @@ pub fn page(
         .limit(limit)
         .select((
             subscriptions::id,
+            subscribers::id,
             subscribers::email,
+            subscribers::name,
             lists::slug,
             subscriptions::status,
             subscriptions::created_at,

@@ -43,12 +43,19 @@ pub fn add_chunk(conn: &mut DbConn, id: ImportId, seq: i32, data: &[u8]) -> Quer
 
 /// The upload is whole: `total` rows in `file_size` bytes, to be read by
 /// the job.
-pub fn uploaded(conn: &mut DbConn, id: ImportId, total: i32, file_size: i64) -> QueryResult<()> {
+pub fn uploaded(
+    conn: &mut DbConn,
+    id: ImportId,
+    total: i32,
+    file_size: i64,
+    header: Option<&str>,
+) -> QueryResult<()> {
     diesel::update(imports::table.find(id))
         .set((
             imports::status.eq(ImportStatus::Running),
             imports::total.eq(total),
             imports::file_size.eq(file_size),
+            imports::header.eq(header),
         ))
         .execute(conn)
         .map(|_| ())

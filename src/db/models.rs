@@ -192,6 +192,8 @@ pub struct Import {
     pub cursor_line: i64,
     pub created_at: i64,
     pub finished_at: Option<i64>,
+    /// The file's header line, which names its columns.
+    pub header: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -278,6 +278,8 @@ diesel::table! {
         cursor_line -> BigInt,
         created_at -> BigInt,
         finished_at -> Nullable<BigInt>,
+        /// The file's header line, when it has one.
+        header -> Nullable<Text>,
     }
 }
 

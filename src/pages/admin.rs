@@ -9,6 +9,7 @@ use askama::Template;
 
 use super::Site;
 use crate::domain::TemplateKind;
+use crate::domain::field::FieldKind;
 use crate::i18n::Lang;
 
 impl Site {
@@ -230,8 +231,21 @@ pub struct SubscriberPage<'a> {
     pub subscriptions: Vec<SubscriptionView>,
     /// (time, kind, source) of each bounce or complaint reported.
     pub bounces: Vec<(String, String, String)>,
+    /// The operators' fields with this person's values.
+    pub fields: Vec<FieldInput>,
     /// The catalog id of the outcome of the last action, shown once.
     pub flash: Option<&'static str>,
+}
+
+/// A field's input on a form that edits a person's values.
+#[derive(Debug, Clone)]
+pub struct FieldInput {
+    pub key: String,
+    pub label: String,
+    pub kind: FieldKind,
+    pub options: Vec<String>,
+    pub value: String,
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -2,12 +2,12 @@
 //! when and how. One structure, serialised as the operators' `consent.json`
 //! and read by the subscriber's admin page.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
 use super::{ServiceError, Services};
-use crate::db::{bounces, ledger, lists, rfc3339, subscribers, subscriptions};
+use crate::db::{bounces, fields, ledger, lists, rfc3339, subscribers, subscriptions};
 use crate::domain::{
     Act, BounceKind, Channel, EventId, ListId, Status, SubscriberId, SubscriptionId,
 };
@@ -50,6 +50,8 @@ pub struct Person {
     pub email: String,
     pub name: Option<String>,
     pub created_at: Time,
+    /// The operators' fields (contract §16), by key.
+    pub fields: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -101,12 +103,14 @@ pub async fn record(
     id: SubscriberId,
 ) -> Result<Option<ConsentRecord>, ServiceError> {
     let clock = services.clock.clone();
+    let defs = services.fields.get();
     services
         .db
         .read(move |c| {
             let Some(subscriber) = subscribers::by_id(c, id)? else {
                 return Ok(None);
             };
+            let fields = super::fields::by_key(&defs, &fields::values_of(c, id)?);
             let subs = subscribers::subscriptions_of(c, id)?;
             let list_ids: Vec<ListId> = subs.iter().map(|(s, ..)| s.list_id).collect();
             let wordings = lists::wordings_of(c, &list_ids)?;
@@ -167,6 +171,7 @@ pub async fn record(
                     email: subscriber.email,
                     name: subscriber.name,
                     created_at: Time(subscriber.created_at),
+                    fields,
                 },
                 subscriptions,
                 generated_at: Time(clock.now().ms()),

@@ -1,15 +1,21 @@
 //! Every subscription as CSV (contract §1): `assent export` and the
 //! operators' `export.csv`, read in keyset pages so memory stays flat.
 
+use std::collections::HashMap;
 use std::io::Write;
+use std::sync::Arc;
 
+use diesel::QueryResult;
 use futures_util::Stream;
 
 use super::{Operator, ServiceError, Services};
 use crate::db::export::{self, ExportRow};
-use crate::db::{DbConn, audit, rfc3339};
+use crate::db::{DbConn, audit, fields, rfc3339};
+use crate::domain::field::FieldDef;
 use crate::domain::{Status, SubscriptionId};
 
+/// The columns of contract §1; `name` and a `field.KEY` column for each
+/// of the operators' fields follow them (§16).
 pub const HEADER: [&str; 6] = [
     "email",
     "list",
@@ -18,6 +24,16 @@ pub const HEADER: [&str; 6] = [
     "confirmed_at",
     "unsubscribed_at",
 ];
+
+/// The whole header line's columns, with the fields as they are now.
+pub fn header(defs: &[FieldDef]) -> Vec<String> {
+    HEADER
+        .iter()
+        .map(|h| (*h).to_owned())
+        .chain(std::iter::once("name".to_owned()))
+        .chain(defs.iter().map(FieldDef::input_name))
+        .collect()
+}
 const PAGE: i64 = 1000;
 
 #[derive(Debug, thiserror::Error)]
@@ -41,15 +57,17 @@ pub struct Filter {
 /// command line); returns the number of rows.
 pub fn write_csv(conn: &mut DbConn, filter: &Filter, out: impl Write) -> Result<u64, ExportError> {
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(HEADER)?;
+    let defs = fields::all(conn)?;
+    writer.write_record(header(&defs))?;
     let mut after = SubscriptionId(0);
     let mut count = 0;
     loop {
         let rows = export::page(conn, filter.list.as_deref(), filter.status, after, PAGE)?;
         let Some(last) = rows.last() else { break };
         after = last.id;
+        let values = values_of(conn, &rows)?;
         for row in &rows {
-            writer.write_record(record(row))?;
+            writer.write_record(record(row, &defs, &values))?;
         }
         count += rows.len() as u64;
         writer.flush()?;
@@ -58,16 +76,34 @@ pub fn write_csv(conn: &mut DbConn, filter: &Filter, out: impl Write) -> Result<
     Ok(count)
 }
 
-fn record(row: &ExportRow) -> [String; 6] {
+/// The field values of a page's subscribers: (subscriber, field) → value.
+fn values_of(conn: &mut DbConn, rows: &[ExportRow]) -> QueryResult<Values> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.subscriber).collect();
+    Ok(fields::values_of_many(conn, &ids)?
+        .into_iter()
+        .map(|(subscriber, field, value)| ((subscriber, field), value))
+        .collect())
+}
+
+type Values = HashMap<(i64, i64), String>;
+
+fn record(row: &ExportRow, defs: &[FieldDef], values: &Values) -> Vec<String> {
     let time = |t: Option<i64>| t.map(rfc3339).unwrap_or_default();
-    [
+    let mut record = vec![
         spreadsheet_safe(&row.email),
         row.list.clone(),
         row.status.as_str().to_owned(),
         rfc3339(row.created_at),
         time(row.confirmed_at),
         time(row.unsubscribed_at),
-    ]
+        spreadsheet_safe(row.name.as_deref().unwrap_or_default()),
+    ];
+    record.extend(defs.iter().map(|def| {
+        values
+            .get(&(row.subscriber, def.id))
+            .map_or_else(String::new, |v| spreadsheet_safe(v))
+    }));
+    record
 }
 
 /// A field a spreadsheet will not run as a formula (OWASP, CSV injection):
@@ -123,28 +159,25 @@ pub async fn stream(
             )?)
         })
         .await?;
-    let header = format!("{}\n", HEADER.join(",")).into_bytes();
+    let defs = services.fields.get();
+    let header = rows_csv(&[], &defs, &HashMap::new(), Some(&header(&defs)))?;
     let db = services.db.clone();
     let pages = futures_util::stream::unfold(Some(SubscriptionId(0)), move |after| {
-        let (db, filter) = (db.clone(), filter.clone());
+        let (db, filter, defs) = (db.clone(), filter.clone(), Arc::clone(&defs));
         async move {
             let after = after?;
             let page = db
                 .read(move |c| {
-                    Ok::<_, ServiceError>(export::page(
-                        c,
-                        filter.list.as_deref(),
-                        filter.status,
-                        after,
-                        PAGE,
-                    )?)
+                    let rows = export::page(c, filter.list.as_deref(), filter.status, after, PAGE)?;
+                    let values = values_of(c, &rows)?;
+                    Ok::<_, ServiceError>((rows, values))
                 })
                 .await;
             match page {
-                Ok(rows) if rows.is_empty() => None,
-                Ok(rows) => {
+                Ok((rows, _)) if rows.is_empty() => None,
+                Ok((rows, values)) => {
                     let next = rows.last().map(|r| r.id);
-                    Some((rows_csv(&rows), next))
+                    Some((rows_csv(&rows, &defs, &values, None), next))
                 }
                 Err(e) => Some((Err(e), None)),
             }
@@ -154,12 +187,22 @@ pub async fn stream(
     Ok(futures_util::StreamExt::chain(first, pages))
 }
 
-/// Rows without the header.
-fn rows_csv(rows: &[ExportRow]) -> Result<Vec<u8>, ServiceError> {
+/// Rows as CSV, after the header when one is given.
+fn rows_csv(
+    rows: &[ExportRow],
+    defs: &[FieldDef],
+    values: &Values,
+    header: Option<&[String]>,
+) -> Result<Vec<u8>, ServiceError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
+    if let Some(header) = header {
+        writer
+            .write_record(header)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    }
     for row in rows {
         writer
-            .write_record(record(row))
+            .write_record(record(row, defs, values))
             .map_err(|e| ServiceError::Internal(e.to_string()))?;
     }
     writer

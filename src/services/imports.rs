@@ -123,6 +123,8 @@ pub struct Upload {
     /// Whether a line with content was seen, so the header is only looked
     /// for on the first one.
     seen_content: bool,
+    /// The header line, when the file has one.
+    header: Option<String>,
 }
 
 /// Starts an import into the list `slug`.
@@ -155,6 +157,7 @@ pub async fn begin(
         lines: 0,
         rows: 0,
         seen_content: false,
+        header: None,
     })
 }
 
@@ -249,13 +252,14 @@ impl Upload {
             self.size as i64,
         );
         let (email, slug) = (operator.email.clone(), self.list.slug.clone());
+        let header = self.header.clone();
         let process = claim.clone();
         let job = services
             .db
             .write(move |c| {
                 c.transaction(|c| {
                     let now = clock.now().ms();
-                    imports::uploaded(c, id, total, size)?;
+                    imports::uploaded(c, id, total, size, header.as_deref())?;
                     let job = jobs::enqueue(
                         c,
                         JobKind::Import,
@@ -321,7 +325,9 @@ impl Upload {
         if !text.trim().is_empty() {
             let header = !self.seen_content && is_header(text);
             self.seen_content = true;
-            if !header {
+            if header {
+                self.header = Some(text.to_owned());
+            } else {
                 self.rows += 1;
             }
         }
@@ -339,26 +345,63 @@ impl Upload {
     }
 }
 
-/// One line as CSV: (address, name). Quoted fields may hold commas; a
-/// field an export protected from spreadsheets is read without its `'`.
-fn parse_line(line: &str) -> (String, String) {
+/// Where a file keeps the address and the name: the first two columns,
+/// unless a header names them (an export's `name` comes after its §1
+/// columns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Columns {
+    email: usize,
+    name: Option<usize>,
+}
+
+impl Columns {
+    const PLAIN: Columns = Columns {
+        email: 0,
+        name: Some(1),
+    };
+
+    fn of(header: Option<&str>) -> Columns {
+        let Some(header) = header else {
+            return Columns::PLAIN;
+        };
+        let names = fields_of(header);
+        let find = |wanted: &str| names.iter().position(|n| n.eq_ignore_ascii_case(wanted));
+        Columns {
+            email: find("email").unwrap_or(0),
+            name: find("name").or_else(|| (names.len() == 2).then_some(1)),
+        }
+    }
+}
+
+fn fields_of(line: &str) -> Vec<String> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(line.as_bytes());
     match reader.records().next() {
-        Some(Ok(record)) => (
-            from_spreadsheet(record.get(0).unwrap_or_default()).to_owned(),
-            from_spreadsheet(record.get(1).unwrap_or_default()).to_owned(),
-        ),
-        _ => (line.trim().to_owned(), String::new()),
+        Some(Ok(record)) => record.iter().map(str::to_owned).collect(),
+        _ => vec![line.trim().to_owned()],
     }
+}
+
+/// One line as CSV: (address, name). Quoted fields may hold commas; a
+/// field an export protected from spreadsheets is read without its `'`.
+fn parse_line(line: &str, columns: Columns) -> (String, String) {
+    let fields = fields_of(line);
+    let at = |i: Option<usize>| {
+        i.and_then(|i| fields.get(i))
+            .map(|f| from_spreadsheet(f).to_owned())
+            .unwrap_or_default()
+    };
+    (at(Some(columns.email)), at(columns.name))
 }
 
 /// A first line whose first field is `email` names the columns.
 fn is_header(line: &str) -> bool {
-    parse_line(line).0.eq_ignore_ascii_case("email")
+    fields_of(line)
+        .first()
+        .is_some_and(|f| f.eq_ignore_ascii_case("email"))
 }
 
 /// What one step of an import job came to.
@@ -470,6 +513,7 @@ impl StepReader<'_> {
     /// Adds the addresses of `lines`.
     fn read(&self, conn: &mut DbConn, lines: &[Line<'_>]) -> Result<Read, ServiceError> {
         let (mut rows, mut added, mut problems) = (0, 0, Vec::new());
+        let columns = Columns::of(self.import.header.as_deref());
         for (i, line) in lines.iter().enumerate() {
             let number = self.import.cursor_line + i as i64 + 1;
             let text = if number == 1 {
@@ -484,7 +528,7 @@ impl StepReader<'_> {
                 continue;
             }
             rows += 1;
-            let (raw_email, raw_name) = parse_line(text);
+            let (raw_email, raw_name) = parse_line(text, columns);
             let email = match SubscriberEmail::parse(&raw_email) {
                 Ok(email) => email,
                 Err(e) => {
@@ -749,15 +793,18 @@ mod tests {
     #[test]
     fn a_cell_an_export_protected_is_read_as_it_was() {
         assert_eq!(
-            parse_line("'-x@example.com,'=Ada"),
+            parse_line("'-x@example.com,'=Ada", Columns::PLAIN),
             ("-x@example.com".to_owned(), "=Ada".to_owned())
         );
         assert_eq!(
-            parse_line("'+y@example.com,'@home"),
+            parse_line("'+y@example.com,'@home", Columns::PLAIN),
             ("+y@example.com".to_owned(), "@home".to_owned())
         );
         // A quote before anything else is the address's own.
-        assert_eq!(parse_line("'z@example.com").0, "'z@example.com");
+        assert_eq!(
+            parse_line("'z@example.com", Columns::PLAIN).0,
+            "'z@example.com"
+        );
     }
 
     #[test]
@@ -773,12 +820,41 @@ mod tests {
     }
 
     #[test]
+    fn an_exports_header_puts_the_name_where_it_says() {
+        let header = "email,list,status,created_at,confirmed_at,unsubscribed_at,name,field.plan";
+        let columns = Columns::of(Some(header));
+        assert_eq!(
+            columns,
+            Columns {
+                email: 0,
+                name: Some(6)
+            }
+        );
+        let line = "'-ada@example.com,newsletter,confirmed,2026-01-01T00:00:00Z,,,Ada Lovelace,pro";
+        assert_eq!(
+            parse_line(line, columns),
+            ("-ada@example.com".to_owned(), "Ada Lovelace".to_owned())
+        );
+        assert_eq!(
+            Columns::of(Some("email")),
+            Columns {
+                email: 0,
+                name: None
+            }
+        );
+        assert_eq!(Columns::of(Some("Email,Name")), Columns::PLAIN);
+    }
+
+    #[test]
     fn a_line_is_csv_and_the_header_is_known() {
         assert_eq!(
-            parse_line("jo@example.com,\"Doe, Jo\""),
+            parse_line("jo@example.com,\"Doe, Jo\"", Columns::PLAIN),
             ("jo@example.com".to_owned(), "Doe, Jo".to_owned())
         );
-        assert_eq!(parse_line("  bob@example.com  ").0, "bob@example.com");
+        assert_eq!(
+            parse_line("  bob@example.com  ", Columns::PLAIN).0,
+            "bob@example.com"
+        );
         assert!(is_header("Email,name"));
         assert!(!is_header("ada@example.com"));
     }

@@ -859,3 +859,5 @@ field-error-number = Enter a number, such as 42 or 4.5.
 field-error-date = Enter a date as YYYY-MM-DD, such as 2026-03-31.
 field-error-choice = Choose one of the options.
 field-error-yes-no = Answer yes or no.
+admin-subscriber-save-fields = Save the fields
+admin-subscriber-flash-fields = Fields saved.

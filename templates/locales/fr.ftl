@@ -859,3 +859,5 @@ field-error-number = Saisissez un nombre, par exemple 42 ou 4,5.
 field-error-date = Saisissez une date au format AAAA-MM-JJ, par exemple 2026-03-31.
 field-error-choice = Choisissez l'une des options.
 field-error-yes-no = Répondez oui ou non.
+admin-subscriber-save-fields = Enregistrer les champs
+admin-subscriber-flash-fields = Champs enregistrés.

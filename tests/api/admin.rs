@@ -646,7 +646,8 @@ async fn the_export_streams_the_same_csv_as_the_command() {
             .starts_with("text/csv")
     );
     let csv = response.text().await.unwrap();
-    let mut expected = String::from("email,list,status,created_at,confirmed_at,unsubscribed_at\n");
+    let mut expected =
+        String::from("email,list,status,created_at,confirmed_at,unsubscribed_at,name\n");
     for row in app.export() {
         expected.push_str(&row.join(","));
         expected.push('\n');

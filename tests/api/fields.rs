@@ -217,3 +217,119 @@ async fn a_bad_field_definition_is_refused_with_the_input_named() {
         "{audit}"
     );
 }
+
+#[tokio::test]
+async fn the_export_carries_names_and_fields_and_an_import_reads_it_back() {
+    let app = spawn_app().await;
+    let operator = app.signed_in().await;
+    company_and_plan(&operator).await;
+    let signed = app
+        .post_form(
+            "/subscribe",
+            &[
+                ("email", "-ada@example.com"),
+                ("name", "Ada Lovelace"),
+                ("field.company", "=Engines"),
+                ("field.plan", "pro"),
+            ],
+        )
+        .await;
+    assert_eq!(signed.status(), 200);
+    let csv = operator
+        .get("/admin/export.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "email,list,status,created_at,confirmed_at,unsubscribed_at,name,field.company,field.plan"
+        )
+    );
+    let ada = lines.next().unwrap();
+    assert!(
+        ada.starts_with("'-ada@example.com,newsletter,pending,"),
+        "{ada}"
+    );
+    assert!(ada.ends_with(",,,Ada Lovelace,'=Engines,pro"), "{ada}");
+
+    let other = spawn_app().await;
+    let importer = other.signed_in().await;
+    assert_eq!(importer.upload(csv.into_bytes()).await.status(), 303);
+    let imported = async || other.export().len() == 1;
+    crate::support::eventually(
+        "the import read",
+        std::time::Duration::from_secs(10),
+        imported,
+    )
+    .await;
+    let record: serde_json::Value = importer
+        .get("/admin/subscribers/1/consent.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(record["subscriber"]["email"], "-ada@example.com");
+    assert_eq!(record["subscriber"]["name"], "Ada Lovelace", "{record}");
+}
+
+#[tokio::test]
+async fn an_operator_edits_a_persons_fields_audited_and_they_show_in_consent_json() {
+    let app = spawn_app().await;
+    let operator = app.signed_in().await;
+    company_and_plan(&operator).await;
+    let signed = app
+        .post_form(
+            "/subscribe",
+            &[("email", "ada@example.com"), ("field.company", "Engines")],
+        )
+        .await;
+    assert_eq!(signed.status(), 200);
+    let page = "/admin/subscribers/1";
+    let shown = operator.html(page).await;
+    assert!(shown.contains("value=\"Engines\""), "{shown}");
+    let refused = operator
+        .post(
+            page,
+            "/admin/subscribers/1/fields",
+            &[("field.company", "X"), ("field.plan", "gold")],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Choose one of the options.")
+    );
+    let saved = operator
+        .post(
+            page,
+            "/admin/subscribers/1/fields",
+            &[
+                ("field.company", "Difference Engines"),
+                ("field.plan", "pro"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let record: serde_json::Value = operator
+        .get("/admin/subscribers/1/consent.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        record["subscriber"]["fields"],
+        json!({"company": "Difference Engines", "plan": "pro"})
+    );
+    let audit = operator.html("/admin/audit").await;
+    assert!(audit.contains("edit_fields"), "{audit}");
+    assert!(
+        audit.contains("Difference Engines"),
+        "old and new value: {audit}"
+    );
+}

@@ -23,3 +23,7 @@ CREATE TABLE subscriber_fields (
     PRIMARY KEY (subscriber_id, field_id)
 );
 CREATE INDEX subscriber_fields_field_value ON subscriber_fields (field_id, value);
+
+-- The header line of an uploaded file, so that every step of its import
+-- reads the columns by name: an export imports as it was (§16).
+ALTER TABLE imports ADD COLUMN header TEXT;

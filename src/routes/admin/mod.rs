@@ -48,6 +48,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/subscribers", read().to(subscribers::search))
             .route("/subscribers/{id}", read().to(subscribers::show))
             .route(
+                "/subscribers/{id}/fields",
+                web::post().to(subscribers::save_fields),
+            )
+            .route(
                 "/subscribers/{id}/consent.json",
                 read().to(subscribers::consent_json),
             )

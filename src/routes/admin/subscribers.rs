@@ -1,7 +1,9 @@
 //! Subscribers: search, one person's page and consent proof, the actions on
 //! them, and the CSV export.
 
-use actix_web::http::header;
+use std::collections::BTreeMap;
+
+use actix_web::http::{StatusCode, header};
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
 use futures_util::StreamExt;
@@ -9,13 +11,15 @@ use serde::Deserialize;
 
 use super::{CsrfForm, SignedIn, admin_page, not_found, see_other, urlencode};
 use crate::db::rfc3339;
+use crate::domain::field::FieldDef;
 use crate::domain::{Status, SubscriberId, SubscriptionId};
+use crate::i18n::Lang;
 use crate::pages::admin::{
-    EventView, ListOption, SubscriberPage, SubscriberRow, SubscriberView, SubscribersPage,
-    SubscriptionView,
+    EventView, FieldInput, ListOption, SubscriberPage, SubscriberRow, SubscriberView,
+    SubscribersPage, SubscriptionView,
 };
-use crate::routes::ServerError;
 use crate::routes::body::field;
+use crate::routes::{ServerError, render};
 use crate::services::{Outcome, consent, export, lists, subscribers};
 
 #[derive(Deserialize)]
@@ -100,14 +104,81 @@ pub async fn show(
     id: web::Path<SubscriberId>,
     query: web::Query<FlashQuery>,
 ) -> Result<HttpResponse, ServerError> {
-    let Some(record) = consent::record(&signed_in.state.services, *id).await? else {
-        return Ok(not_found(&signed_in.site()));
-    };
     let flash = match query.done.as_deref() {
         Some("resent") => Some("admin-subscriber-flash-resent"),
         Some("unsubscribed") => Some("admin-subscriber-flash-ended"),
         Some("unchanged") => Some("admin-subscriber-flash-unchanged"),
+        Some("fields") => Some("admin-subscriber-flash-fields"),
         _ => None,
+    };
+    subscriber_page(&signed_in, *id, flash, None).await
+}
+
+/// `POST /admin/subscribers/{id}/fields`: the person's values of the
+/// operators' fields, each change audited with its old and new value.
+pub async fn save_fields(
+    form: CsrfForm,
+    id: web::Path<SubscriberId>,
+) -> Result<HttpResponse, ServerError> {
+    let CsrfForm { signed_in, fields } = form;
+    let sent: BTreeMap<String, String> = fields
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("field.")?.to_owned(), v.clone())))
+        .collect();
+    let services = &signed_in.state.services;
+    let operator = signed_in.operator();
+    match crate::services::fields::edit(services, Some(&operator), *id, sent.clone()).await? {
+        Ok(()) => Ok(see_other(&format!("/admin/subscribers/{id}?done=fields"))),
+        Err(refused) => {
+            let site = signed_in.site();
+            let errors = refused
+                .into_iter()
+                .map(|(key, e)| (key, site.t(e.message_id())))
+                .collect();
+            subscriber_page(&signed_in, *id, None, Some((sent, errors))).await
+        }
+    }
+}
+
+/// The operators' fields as a person's form shows them: their values, or
+/// what was sent with what is wrong with it.
+pub fn field_inputs(
+    defs: &[FieldDef],
+    lang: Lang,
+    values: &BTreeMap<String, String>,
+    errors: &[(String, String)],
+) -> Vec<FieldInput> {
+    defs.iter()
+        .map(|f| FieldInput {
+            key: f.key.clone(),
+            label: f.label(lang.code()).to_owned(),
+            kind: f.kind,
+            options: f.options.clone(),
+            value: values.get(&f.key).cloned().unwrap_or_default(),
+            error: errors
+                .iter()
+                .find(|(key, _)| *key == f.key)
+                .map(|(_, e)| e.clone()),
+        })
+        .collect()
+}
+
+type SentFields = (BTreeMap<String, String>, Vec<(String, String)>);
+
+async fn subscriber_page(
+    signed_in: &SignedIn,
+    id: SubscriberId,
+    flash: Option<&'static str>,
+    refused: Option<SentFields>,
+) -> Result<HttpResponse, ServerError> {
+    let Some(record) = consent::record(&signed_in.state.services, id).await? else {
+        return Ok(not_found(&signed_in.site()));
+    };
+    let site = signed_in.site();
+    let defs = signed_in.state.services.fields.get();
+    let fields = match &refused {
+        Some((sent, errors)) => field_inputs(&defs, site.lang, sent, errors),
+        None => field_inputs(&defs, site.lang, &record.subscriber.fields, &[]),
     };
     let text = |t: Option<consent::Time>| t.map(|t| t.to_string()).unwrap_or_default();
     let subscriptions = record
@@ -142,8 +213,8 @@ pub async fn show(
                 .collect(),
         })
         .collect();
-    Ok(admin_page(&SubscriberPage {
-        site: &signed_in.site(),
+    let page = SubscriberPage {
+        site: &site,
         nav: signed_in.nav("subscribers"),
         subscriber: SubscriberView {
             id: record.subscriber.id.0,
@@ -163,8 +234,13 @@ pub async fn show(
                 )
             })
             .collect(),
+        fields,
         flash,
-    }))
+    };
+    Ok(match refused {
+        None => admin_page(&page),
+        Some(_) => render(StatusCode::UNPROCESSABLE_ENTITY, &page),
+    })
 }
 
 /// The consent proof of one person (GDPR art. 15 and 20): every
