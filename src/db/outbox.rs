@@ -153,6 +153,8 @@ pub struct Claimed {
     pub bounced_at: Option<i64>,
     /// The name the subscriber gave, which a message may show.
     pub name: Option<String>,
+    /// The subscriber's values of the operators' fields, (field id, value).
+    pub fields: Vec<(i64, String)>,
 }
 
 /// A claimed row as the join reads it.
@@ -162,6 +164,7 @@ type ClaimedRow = (
     Option<Status>,
     Option<i64>,
     Option<String>,
+    Option<i64>,
 );
 
 /// What one claim took.
@@ -242,17 +245,31 @@ pub fn claim_due(
             subscriptions::status.nullable(),
             subscribers::bounced_at.nullable(),
             subscribers::name.nullable(),
+            subscribers::id.nullable(),
         ))
         .load(c))?;
+    let subscribers: Vec<i64> = rows.iter().filter_map(|r| r.5).collect();
+    let values = super::fields::values_of_many(conn, &subscribers)?;
     Ok(Claim {
         messages: rows
             .into_iter()
-            .map(|(row, list, status, bounced_at, name)| Claimed {
-                row,
-                list,
-                status,
-                bounced_at,
-                name,
+            .map(|(row, list, status, bounced_at, name, subscriber)| {
+                let fields = match subscriber {
+                    Some(id) => values
+                        .iter()
+                        .filter(|(s, _, _)| *s == id)
+                        .map(|(_, field, value)| (*field, value.clone()))
+                        .collect(),
+                    None => Vec::new(),
+                };
+                Claimed {
+                    row,
+                    list,
+                    status,
+                    bounced_at,
+                    name,
+                    fields,
+                }
             })
             .collect(),
         paced_until,

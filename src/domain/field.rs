@@ -138,6 +138,17 @@ impl FieldDef {
         self.kind.read(input, &self.options)
     }
 
+    /// A value of its type to show in a template's preview.
+    pub fn sample(&self, lang: crate::i18n::Lang) -> String {
+        match self.kind {
+            FieldKind::Text => self.label(lang.code()).to_owned(),
+            FieldKind::Number => "42".to_owned(),
+            FieldKind::Date => "2026-03-31".to_owned(),
+            FieldKind::Choice => self.options.first().cloned().unwrap_or_default(),
+            FieldKind::YesNo => "yes".to_owned(),
+        }
+    }
+
     /// Its form input's name and its API key: `field.company`.
     pub fn input_name(&self) -> String {
         format!("field.{}", self.key)

@@ -367,6 +367,7 @@ fn compose(
             .ok_or("it belongs to no subscription")?,
     };
     let to = SubscriberEmail::parse(&row.recipient).map_err(|e| e.to_string())?;
+    let fields = crate::services::fields::by_key(&ctx.services.fields.get(), &message.fields);
     let list = ListInfo {
         lang: list.lang(),
         name: &list.name,
@@ -381,6 +382,7 @@ fn compose(
             Recipient {
                 email: &to,
                 name: message.name.as_deref(),
+                fields: &fields,
             },
             &list,
             broadcast.map(|(_, _, copy)| copy),

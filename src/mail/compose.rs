@@ -26,6 +26,7 @@ use super::templates::{
     self, CurrentTemplates, Name, OwnAction, Problem, Rendered, Values, with_footer,
 };
 use crate::db::templates::Parts;
+use crate::domain::field::FieldDef;
 use crate::domain::message::Unsubscribe;
 use crate::domain::{Draft, LinkToken, MessageKind, SubscriberEmail, TemplateKind};
 use crate::i18n::Lang;
@@ -66,6 +67,7 @@ pub struct Content {
     footer: Footer,
     list_description: String,
     subscriber_name: Option<String>,
+    subscriber_fields: BTreeMap<String, String>,
     own: BTreeMap<&'static str, Value>,
     body: Option<(String, String)>,
     /// A broadcast's copy takes its broadcast's subject, not the layout's.
@@ -82,6 +84,7 @@ impl Content {
             unsubscribe_url: self.footer.unsubscribe_url.clone(),
             preferences_url: self.footer.preferences_url.clone(),
             subscriber_name: self.subscriber_name.clone(),
+            subscriber_fields: self.subscriber_fields.clone(),
             own: self.own.clone(),
             content: self.body.clone(),
         }
@@ -154,6 +157,8 @@ pub struct ListInfo<'a> {
 pub struct Recipient<'a> {
     pub email: &'a SubscriberEmail,
     pub name: Option<&'a str>,
+    /// Their values of the operators' fields, by key.
+    pub fields: &'a BTreeMap<String, String>,
 }
 
 /// How long a link to a person's record or erasure page works (contract
@@ -220,6 +225,7 @@ impl Composer {
             footer: self.footer(policy, list, unsubscribe),
             list_description: list.description.to_owned(),
             subscriber_name: name.map(str::to_owned),
+            subscriber_fields: BTreeMap::new(),
             own,
             body: None,
             subject: None,
@@ -310,7 +316,7 @@ impl Composer {
         list: &ListInfo<'_>,
         broadcast: Option<&BroadcastCopy>,
     ) -> Result<OutgoingMessage, ComposeError> {
-        let content = match (draft, broadcast) {
+        let mut content = match (draft, broadcast) {
             (
                 Draft::Confirmation {
                     confirm,
@@ -349,6 +355,17 @@ impl Composer {
                 ));
             }
         };
+        // The confirmation shows nothing a visitor typed: only the
+        // messages sent after it have the person's fields.
+        if matches!(
+            content.kind,
+            MessageKind::Welcome
+                | MessageKind::Reconfirmation
+                | MessageKind::Broadcast
+                | MessageKind::BroadcastTest
+        ) {
+            content.subscriber_fields.clone_from(to.fields);
+        }
         self.compose(policy, to.email, &content)
     }
 
@@ -448,7 +465,7 @@ impl Composer {
         kind: TemplateKind,
         list: &ListInfo<'_>,
         parts: &Parts,
-        fields: &[String],
+        fields: &[FieldDef],
     ) -> Result<Rendered, Vec<Problem>> {
         let lang = list.lang;
         let sample = |path: &str| link(policy.url(&format!("/{path}/sample")));
@@ -481,10 +498,15 @@ impl Composer {
             preferences_url: policy.url(&format!("/me/{}", Unsubscribe::TestCopy)),
             subscriber_name: (kind != TemplateKind::Confirmation)
                 .then(|| lang.t("template-sample-name")),
+            subscriber_fields: fields
+                .iter()
+                .map(|f| (f.key.clone(), f.sample(lang)))
+                .collect(),
             own,
             content: (kind == TemplateKind::Broadcast).then_some((body.html, body.text)),
         };
-        templates::check(kind, lang, parts, fields, &values)
+        let keys: Vec<String> = fields.iter().map(|f| f.key.clone()).collect();
+        templates::check(kind, lang, parts, &keys, &values)
     }
 
     /// The three parts a message's template makes of it, with the footer

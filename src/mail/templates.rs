@@ -575,6 +575,9 @@ pub struct Values {
     pub preferences_url: String,
     /// The subscriber's name, for every message but the confirmation.
     pub subscriber_name: Option<String>,
+    /// Their values of the operators' fields, by key; none in the
+    /// confirmation.
+    pub subscriber_fields: BTreeMap<String, String>,
     /// The kind's own values (`confirm_url`, `keep_url`, …).
     pub own: BTreeMap<&'static str, Value>,
     /// A broadcast's body: the HTML part shows the first, safe as it is
@@ -591,7 +594,7 @@ impl Values {
         if let Some(name) = &self.subscriber_name {
             subscriber.insert("name", text(name));
         }
-        subscriber.insert("fields", Value::from(BTreeMap::<String, Value>::new()));
+        subscriber.insert("fields", Value::from(self.subscriber_fields.clone()));
         let mut values = self.own.clone();
         values.insert(
             "list",
@@ -776,6 +779,7 @@ mod tests {
             unsubscribe_url: "https://n.example/unsubscribe/u".into(),
             preferences_url: "https://n.example/me/u".into(),
             subscriber_name: (kind != TemplateKind::Confirmation).then(|| "Ada".into()),
+            subscriber_fields: BTreeMap::new(),
             own,
             content: (kind == TemplateKind::Broadcast)
                 .then(|| ("<p>Body</p>".into(), "Body".into())),

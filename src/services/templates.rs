@@ -72,11 +72,6 @@ pub async fn editing(
     })
 }
 
-/// The fields a template may name as `subscriber.fields.KEY`.
-fn fields() -> Vec<String> {
-    Vec::new()
-}
-
 /// What a message of `kind` would say with `parts`, with sample values on
 /// a list of the language, or every reason it cannot be saved.
 pub async fn preview(
@@ -104,9 +99,13 @@ pub async fn preview(
             description: "",
         },
     };
-    Ok(services
-        .composer
-        .try_template(&services.policy(), kind, &info, parts, &fields()))
+    Ok(services.composer.try_template(
+        &services.policy(),
+        kind,
+        &info,
+        parts,
+        &services.fields.get(),
+    ))
 }
 
 /// Saves `parts` as the new version in force, when they pass every check.

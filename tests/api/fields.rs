@@ -333,3 +333,64 @@ async fn an_operator_edits_a_persons_fields_audited_and_they_show_in_consent_jso
         "old and new value: {audit}"
     );
 }
+
+#[tokio::test]
+async fn a_welcome_template_shows_a_field_which_the_confirmation_may_not_name() {
+    let app = spawn_app().await;
+    let operator = app.signed_in().await;
+    company_and_plan(&operator).await;
+    let link = "{{ unsubscribe_url }}";
+    let path = "/admin/templates/welcome/en";
+    let saved = operator
+        .post(
+            path,
+            path,
+            &[
+                ("subject", "Welcome, {{ subscriber.fields.company }}"),
+                (
+                    "html",
+                    "<p>{{ subscriber.fields.plan }}</p>{{ unsubscribe_url }}",
+                ),
+                ("text", link),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let path = "/admin/templates/confirmation/en";
+    let refused = operator
+        .post(
+            path,
+            path,
+            &[
+                ("subject", "{{ subscriber.fields.company }}"),
+                ("html", "{{ confirm_url }} {{ unsubscribe_url }}"),
+                ("text", "{{ confirm_url }} {{ unsubscribe_url }}"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+
+    let signed = app
+        .post_form(
+            "/subscribe",
+            &[
+                ("email", "ada@example.com"),
+                ("field.company", "Engines & Co"),
+                ("field.plan", "pro"),
+            ],
+        )
+        .await;
+    assert_eq!(signed.status(), 200);
+    let confirmation = app.mails(1).await.swap_remove(0);
+    app.client
+        .post(app.url(&crate::support::app::link(&confirmation, "confirm")))
+        .send()
+        .await
+        .unwrap();
+    let welcome = app.mails(2).await.swap_remove(1);
+    assert_eq!(
+        welcome.decoded_header("Subject").as_deref(),
+        Some("Welcome, Engines & Co")
+    );
+    assert!(welcome.html_part().unwrap().contains("<p>pro</p>"));
+}
