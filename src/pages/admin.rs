@@ -7,6 +7,7 @@
 
 use askama::Template;
 
+pub use super::FieldInput;
 use super::Site;
 use crate::domain::TemplateKind;
 use crate::domain::field::FieldKind;
@@ -235,17 +236,6 @@ pub struct SubscriberPage<'a> {
     pub fields: Vec<FieldInput>,
     /// The catalog id of the outcome of the last action, shown once.
     pub flash: Option<&'static str>,
-}
-
-/// A field's input on a form that edits a person's values.
-#[derive(Debug, Clone)]
-pub struct FieldInput {
-    pub key: String,
-    pub label: String,
-    pub kind: FieldKind,
-    pub options: Vec<String>,
-    pub value: String,
-    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone)]

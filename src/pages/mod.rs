@@ -7,12 +7,13 @@
 
 pub mod admin;
 
+use std::collections::BTreeMap;
 use std::fmt::Display;
 use std::time::Duration;
 
 use askama::Template;
 
-use crate::domain::field::FieldKind;
+use crate::domain::field::{FieldDef, FieldKind};
 use crate::i18n::{Count, Lang};
 use crate::policy::TimeZone;
 
@@ -249,6 +250,42 @@ pub struct OwnList {
     pub status: &'static str,
 }
 
+/// A field's input on a form that edits a person's values.
+#[derive(Debug, Clone)]
+pub struct FieldInput {
+    pub key: String,
+    pub label: String,
+    pub kind: FieldKind,
+    pub options: Vec<String>,
+    pub value: String,
+    pub error: Option<String>,
+}
+
+impl FieldInput {
+    /// The operators' fields as a person's form shows them: their values, or
+    /// what was sent with what is wrong with it.
+    pub fn list(
+        defs: &[FieldDef],
+        lang: Lang,
+        values: &BTreeMap<String, String>,
+        errors: &[(String, String)],
+    ) -> Vec<FieldInput> {
+        defs.iter()
+            .map(|f| FieldInput {
+                key: f.key.clone(),
+                label: f.label(lang.code()).to_owned(),
+                kind: f.kind,
+                options: f.options.clone(),
+                value: values.get(&f.key).cloned().unwrap_or_default(),
+                error: errors
+                    .iter()
+                    .find(|(key, _)| *key == f.key)
+                    .map(|(_, e)| e.clone()),
+            })
+            .collect()
+    }
+}
+
 /// `/me/{token}`: the person's own page.
 #[derive(Template)]
 #[template(path = "me.html")]
@@ -258,6 +295,8 @@ pub struct OwnPage<'a> {
     pub lists: &'a [OwnList],
     /// `/me/{token}`, which every form posts under.
     pub base: &'a str,
+    /// The operators' fields with the person's values (contract §16).
+    pub fields: Vec<FieldInput>,
     /// Shown once after an action.
     pub notice: Option<&'a str>,
 }

@@ -123,6 +123,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, cors_origins: &[String]) {
     .route("/me/test-copy", read().to(unsubscribe::test_copy_own_page))
     .route("/me/{token}", read().to(preferences::me))
     .route("/me/{token}/leave", web::post().to(preferences::leave))
+    .route(
+        "/me/{token}/fields",
+        web::post().to(preferences::edit_fields),
+    )
     .route("/me/{token}/rejoin", web::post().to(preferences::rejoin))
     .route(
         "/me/{token}/record",

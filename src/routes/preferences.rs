@@ -3,6 +3,8 @@
 //! `/me/{token}`, their own page. `GET` shows; only a pressed button (a
 //! `POST`) acts.
 
+use std::collections::BTreeMap;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -10,9 +12,9 @@ use super::body::{self, BodyError};
 use super::link::{self, Link};
 use super::{AppState, ServerError, error_page, evidence, render, with_token_headers};
 use crate::i18n::Lang;
-use crate::pages::{ErasePage, KeepPage, OwnList, OwnPage};
+use crate::pages::{ErasePage, FieldInput, KeepPage, OwnList, OwnPage};
 use crate::services::preferences::{
-    self, Asked, ByMail, Change, Changed, KeepState, Overview, OwnLinkState,
+    self, Asked, ByMail, Change, Changed, FieldsEdited, KeepState, Overview, OwnLinkState,
 };
 
 fn own_page(token: &str) -> String {
@@ -70,6 +72,24 @@ fn overview_page(
     overview: &Overview,
     notice: Option<&str>,
 ) -> HttpResponse {
+    overview_page_with(state, token, overview, notice, None)
+}
+
+/// The own page; with what the person sent and what is wrong with it
+/// when an edit of their fields was refused (422).
+fn overview_page_with(
+    state: &AppState,
+    token: &str,
+    overview: &Overview,
+    notice: Option<&str>,
+    refused: Option<(&BTreeMap<String, String>, &[(String, String)])>,
+) -> HttpResponse {
+    let site = state.site().with_lang(overview.lang);
+    let defs = state.services.fields.get();
+    let fields = match refused {
+        Some((sent, errors)) => FieldInput::list(&defs, site.lang, sent, errors),
+        None => FieldInput::list(&defs, site.lang, &overview.fields, &[]),
+    };
     let lists: Vec<OwnList> = overview
         .lists
         .iter()
@@ -79,16 +99,55 @@ fn overview_page(
             status: l.status.as_str(),
         })
         .collect();
+    let status = if refused.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     render(
-        StatusCode::OK,
+        status,
         &OwnPage {
-            site: &state.site().with_lang(overview.lang),
+            site: &site,
             email: &overview.email,
             lists: &lists,
             base: &own_page(token),
+            fields,
             notice,
         },
     )
+}
+
+/// `POST /me/{token}/fields`: the person's own values of the operators'
+/// fields, read as their types say.
+pub async fn edit_fields(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    link: Link,
+    payload: web::Payload,
+) -> Result<HttpResponse, ServerError> {
+    let (token, link) = (link.token().to_owned(), link.link);
+    let sent: BTreeMap<String, String> = match body::read_form(&req, payload).await {
+        Ok(fields) => fields
+            .into_iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("field.")?.to_owned(), v)))
+            .collect(),
+        Err(e) => return Ok(with_token_headers(refused_body(&state, &e))),
+    };
+    let response = match preferences::edit_fields(&state.services, link, sent.clone()).await? {
+        FieldsEdited::Done(overview) => {
+            let notice = overview.lang.t("me-fields-saved");
+            overview_page(&state, &token, &overview, Some(&notice))
+        }
+        FieldsEdited::Refused(overview, refused) => {
+            let errors: Vec<(String, String)> = refused
+                .into_iter()
+                .map(|(key, e)| (key, overview.lang.t(e.message_id())))
+                .collect();
+            overview_page_with(&state, &token, &overview, None, Some((&sent, &errors)))
+        }
+        FieldsEdited::NotFound => link::not_found(&req),
+    };
+    Ok(with_token_headers(response))
 }
 
 pub async fn me(

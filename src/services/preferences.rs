@@ -237,6 +237,8 @@ pub struct Overview {
     pub lang: Lang,
     pub email: String,
     pub lists: Vec<ListStatus>,
+    /// Their values of the operators' fields, by key.
+    pub fields: std::collections::BTreeMap<String, String>,
 }
 
 /// The page of `subscriber`, opened with the link of `opened_with`.
@@ -253,10 +255,46 @@ fn overview_of(
             status: subscription.status,
         });
     }
+    let defs = crate::db::fields::all(conn)?;
+    let values = crate::db::fields::values_of(conn, subscriber.id)?;
     Ok(Overview {
         lang: lists::by_id(conn, opened_with.list_id)?.lang(),
         email: subscriber.email.clone(),
         lists: lines,
+        fields: super::fields::by_key(&defs, &values),
+    })
+}
+
+/// What the person's edit of their fields came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldsEdited {
+    Done(Overview),
+    /// A value does not fit its field: nothing was changed.
+    Refused(Overview, super::fields::Refused),
+    NotFound,
+}
+
+/// The person's own values of the operators' fields, from their page:
+/// read as an operator's edit is, not audited (it is their own).
+pub async fn edit_fields(
+    services: &Services,
+    link: LinkRef,
+    sent: std::collections::BTreeMap<String, String>,
+) -> Result<FieldsEdited, ServiceError> {
+    let found = services
+        .db
+        .read(move |c| Ok::<_, ServiceError>(opened(c, &link)?.map(|(s, p)| (s, p.id, link))))
+        .await?;
+    let Some((_, subscriber, link)) = found else {
+        return Ok(FieldsEdited::NotFound);
+    };
+    let edited = super::fields::edit(services, None, subscriber, sent).await?;
+    let Some(overview) = overview(services, link).await? else {
+        return Ok(FieldsEdited::NotFound);
+    };
+    Ok(match edited {
+        Ok(()) => FieldsEdited::Done(overview),
+        Err(refused) => FieldsEdited::Refused(overview, refused),
     })
 }
 

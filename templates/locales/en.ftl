@@ -861,3 +861,6 @@ field-error-choice = Choose one of the options.
 field-error-yes-no = Answer yes or no.
 admin-subscriber-save-fields = Save the fields
 admin-subscriber-flash-fields = Fields saved.
+me-fields-heading = What you told us
+me-fields-save = Save
+me-fields-saved = Saved.

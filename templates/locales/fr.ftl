@@ -861,3 +861,6 @@ field-error-choice = Choisissez l'une des options.
 field-error-yes-no = Répondez oui ou non.
 admin-subscriber-save-fields = Enregistrer les champs
 admin-subscriber-flash-fields = Champs enregistrés.
+me-fields-heading = Ce que vous nous avez indiqué
+me-fields-save = Enregistrer
+me-fields-saved = Enregistré.

@@ -394,3 +394,55 @@ async fn a_welcome_template_shows_a_field_which_the_confirmation_may_not_name() 
     );
     assert!(welcome.html_part().unwrap().contains("<p>pro</p>"));
 }
+
+#[tokio::test]
+async fn a_person_edits_their_own_fields_from_their_page() {
+    let app = spawn_app().await;
+    let operator = app.signed_in().await;
+    company_and_plan(&operator).await;
+    let signed = app
+        .post_form(
+            "/subscribe",
+            &[("email", "ada@example.com"), ("field.company", "Engines")],
+        )
+        .await;
+    assert_eq!(signed.status(), 200);
+    let confirmation = app.mails(1).await.swap_remove(0);
+    let own = crate::support::app::link(&confirmation, "me");
+    let page = app.get(&own).await.text().await.unwrap();
+    assert!(page.contains("value=\"Engines\""), "{page}");
+
+    let refused = app
+        .post_form(&format!("{own}/fields"), &[("field.plan", "gold")])
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Choose one of the options.")
+    );
+    let saved = app
+        .post_form(
+            &format!("{own}/fields"),
+            &[
+                ("field.company", "Analytical Engines"),
+                ("field.plan", "free"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 200);
+    assert_eq!(
+        values(&app, "ada@example.com"),
+        [
+            ("company".to_owned(), "Analytical Engines".to_owned()),
+            ("plan".to_owned(), "free".to_owned())
+        ]
+    );
+    assert_eq!(
+        app.get(&format!("{own}/fields")).await.status(),
+        404,
+        "no GET acts"
+    );
+}

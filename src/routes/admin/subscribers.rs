@@ -11,9 +11,7 @@ use serde::Deserialize;
 
 use super::{CsrfForm, SignedIn, admin_page, not_found, see_other, urlencode};
 use crate::db::rfc3339;
-use crate::domain::field::FieldDef;
 use crate::domain::{Status, SubscriberId, SubscriptionId};
-use crate::i18n::Lang;
 use crate::pages::admin::{
     EventView, FieldInput, ListOption, SubscriberPage, SubscriberRow, SubscriberView,
     SubscribersPage, SubscriptionView,
@@ -140,29 +138,6 @@ pub async fn save_fields(
     }
 }
 
-/// The operators' fields as a person's form shows them: their values, or
-/// what was sent with what is wrong with it.
-pub fn field_inputs(
-    defs: &[FieldDef],
-    lang: Lang,
-    values: &BTreeMap<String, String>,
-    errors: &[(String, String)],
-) -> Vec<FieldInput> {
-    defs.iter()
-        .map(|f| FieldInput {
-            key: f.key.clone(),
-            label: f.label(lang.code()).to_owned(),
-            kind: f.kind,
-            options: f.options.clone(),
-            value: values.get(&f.key).cloned().unwrap_or_default(),
-            error: errors
-                .iter()
-                .find(|(key, _)| *key == f.key)
-                .map(|(_, e)| e.clone()),
-        })
-        .collect()
-}
-
 type SentFields = (BTreeMap<String, String>, Vec<(String, String)>);
 
 async fn subscriber_page(
@@ -177,8 +152,8 @@ async fn subscriber_page(
     let site = signed_in.site();
     let defs = signed_in.state.services.fields.get();
     let fields = match &refused {
-        Some((sent, errors)) => field_inputs(&defs, site.lang, sent, errors),
-        None => field_inputs(&defs, site.lang, &record.subscriber.fields, &[]),
+        Some((sent, errors)) => FieldInput::list(&defs, site.lang, sent, errors),
+        None => FieldInput::list(&defs, site.lang, &record.subscriber.fields, &[]),
     };
     let text = |t: Option<consent::Time>| t.map(|t| t.to_string()).unwrap_or_default();
     let subscriptions = record
