@@ -75,6 +75,9 @@ fn overview_page(
     overview_page_with(state, token, overview, notice, None)
 }
 
+/// What the person sent for their fields, and what is wrong with it.
+type Refusal<'a> = (&'a BTreeMap<String, String>, &'a [(String, String)]);
+
 /// The own page; with what the person sent and what is wrong with it
 /// when an edit of their fields was refused (422).
 fn overview_page_with(
@@ -82,7 +85,7 @@ fn overview_page_with(
     token: &str,
     overview: &Overview,
     notice: Option<&str>,
-    refused: Option<(&BTreeMap<String, String>, &[(String, String)])>,
+    refused: Option<Refusal<'_>>,
 ) -> HttpResponse {
     let site = state.site().with_lang(overview.lang);
     let defs = state.services.fields.get();
