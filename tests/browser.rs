@@ -148,3 +148,40 @@ fn unescape(html: &str) -> String {
         .replace("&#39;", "'")
         .replace("&#38;", "&")
 }
+
+/// On a phone 390 px wide, the person's own page and the operators'
+/// subscriber list fit the screen: nothing to scroll sideways to reach.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_own_page_and_the_subscriber_list_fit_a_phone() {
+    let Some(driver) = chromedriver() else {
+        support::part_missing("chromedriver", "apt-get install chromium chromium-driver");
+        return;
+    };
+    let app = spawn_app().await;
+    app.create_operator(OPERATOR, PASSWORD);
+    let mail = app
+        .signup_and_get_mail("a.rather.long.address.for.a.phone@example.com")
+        .await;
+    let browser = Browser::phone(driver, 390).await;
+    let width = async || {
+        let widths = browser
+            .execute("return [document.documentElement.scrollWidth, window.innerWidth]")
+            .await;
+        (
+            widths[0].as_i64().unwrap_or(0),
+            widths[1].as_i64().unwrap_or(0),
+        )
+    };
+    browser.goto(&app.url(&link(&mail, "me"))).await;
+    browser.find("form[action$='/leave'] button").await;
+    assert_eq!(width().await, (390, 390), "the own page");
+
+    browser.goto(&app.url("/admin/subscribers")).await;
+    browser.wait_for_path("/admin/login").await;
+    browser.type_into("input[name=email]", OPERATOR).await;
+    browser.type_into("input[name=password]", PASSWORD).await;
+    browser.click("button[type=submit]").await;
+    browser.wait_for_path("/admin/subscribers").await;
+    browser.find("a[href='/admin/subscribers/1']").await;
+    assert_eq!(width().await, (390, 390), "the subscriber list");
+}

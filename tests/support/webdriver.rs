@@ -26,6 +26,15 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start(driver_path: &str) -> Browser {
+        Browser::launch(driver_path, None).await
+    }
+
+    /// A browser with a phone's viewport, `width` CSS pixels wide.
+    pub async fn phone(driver_path: &str, width: u32) -> Browser {
+        Browser::launch(driver_path, Some(width)).await
+    }
+
+    async fn launch(driver_path: &str, phone: Option<u32>) -> Browser {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -52,9 +61,14 @@ impl Browser {
             "--disable-sync".to_owned(),
             format!("--user-data-dir={}", profile.path().display()),
         ];
+        let mut options = json!({"binary": "/usr/bin/chromium", "args": args});
+        if let Some(width) = phone {
+            options["mobileEmulation"] =
+                json!({"deviceMetrics": {"width": width, "height": 844, "pixelRatio": 1.0}});
+        }
         let capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args},
+            "goog:chromeOptions": options,
         }}});
         let answer: Value = http
             .post(format!("{base}/session"))
@@ -93,6 +107,16 @@ impl Browser {
             .expect("WebDriver JSON");
         assert!(answer["value"].get("error").is_none(), "{path}: {answer}");
         answer["value"].clone()
+    }
+
+    /// Runs `script` in the page and returns what it returns.
+    pub async fn execute(&self, script: &str) -> Value {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            json!({"script": script, "args": []}),
+        )
+        .await
     }
 
     pub async fn goto(&self, url: &str) {
