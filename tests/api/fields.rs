@@ -37,6 +37,17 @@ async fn company_and_plan(operator: &Operator) {
     }
 }
 
+/// ada@example.com signs up, giving only the required company.
+async fn signed_up_with_a_company(app: &TestApp) {
+    let signed = app
+        .post_form(
+            "/subscribe",
+            &[("email", "ada@example.com"), ("field.company", "Engines")],
+        )
+        .await;
+    assert_eq!(signed.status(), 200);
+}
+
 fn values(app: &TestApp, email: &str) -> Vec<(String, String)> {
     use assent::db::schema::{fields, subscriber_fields, subscribers};
     use diesel::prelude::*;
@@ -280,13 +291,7 @@ async fn an_operator_edits_a_persons_fields_audited_and_they_show_in_consent_jso
     let app = spawn_app().await;
     let operator = app.signed_in().await;
     company_and_plan(&operator).await;
-    let signed = app
-        .post_form(
-            "/subscribe",
-            &[("email", "ada@example.com"), ("field.company", "Engines")],
-        )
-        .await;
-    assert_eq!(signed.status(), 200);
+    signed_up_with_a_company(&app).await;
     let page = "/admin/subscribers/1";
     let shown = operator.html(page).await;
     assert!(shown.contains("value=\"Engines\""), "{shown}");
@@ -400,13 +405,7 @@ async fn a_person_edits_their_own_fields_from_their_page() {
     let app = spawn_app().await;
     let operator = app.signed_in().await;
     company_and_plan(&operator).await;
-    let signed = app
-        .post_form(
-            "/subscribe",
-            &[("email", "ada@example.com"), ("field.company", "Engines")],
-        )
-        .await;
-    assert_eq!(signed.status(), 200);
+    signed_up_with_a_company(&app).await;
     let confirmation = app.mails(1).await.swap_remove(0);
     let own = crate::support::app::link(&confirmation, "me");
     let page = app.get(&own).await.text().await.unwrap();

@@ -134,6 +134,31 @@ fn editor(
     response
 }
 
+/// The page again with 422 and every problem named: with the form as it
+/// was sent, or, for a version that could not be restored, the one in force.
+async fn refused(
+    signed_in: &SignedIn,
+    kind: TemplateKind,
+    lang: Lang,
+    sent: Option<&Parts>,
+    problems: &[Problem],
+) -> Result<HttpResponse, ServerError> {
+    let site = signed_in.site();
+    let problems = problems.iter().map(|p| in_words(&site, p)).collect();
+    let editing = templates::editing(&signed_in.state.services, kind, lang).await?;
+    let parts = sent.unwrap_or(&editing.parts);
+    Ok(editor(
+        signed_in,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        kind,
+        lang,
+        parts,
+        &editing,
+        problems,
+        None,
+    ))
+}
+
 /// The three parts as the form sent them; a part left out is empty.
 fn sent(fields: &[(String, String)]) -> Parts {
     let part = |name| {
@@ -163,21 +188,7 @@ pub async fn save(
         Ok(()) => Ok(see_other(&format!(
             "/admin/templates/{kind}/{lang}?done=saved"
         ))),
-        Err(problems) => {
-            let site = signed_in.site();
-            let problems = problems.iter().map(|p| in_words(&site, p)).collect();
-            let editing = templates::editing(services, kind, lang).await?;
-            Ok(editor(
-                &signed_in,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                kind,
-                lang,
-                &parts,
-                &editing,
-                problems,
-                None,
-            ))
-        }
+        Err(problems) => refused(&signed_in, kind, lang, Some(&parts), &problems).await,
     }
 }
 
@@ -272,19 +283,7 @@ pub async fn restore(
         ))),
         Err(NotRestored::NoSuchVersion) => Ok(not_found(&site)),
         Err(NotRestored::Refused(problems)) => {
-            let problems = problems.iter().map(|p| in_words(&site, p)).collect();
-            let editing = templates::editing(services, kind, lang).await?;
-            let parts = editing.parts.clone();
-            Ok(editor(
-                &signed_in,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                kind,
-                lang,
-                &parts,
-                &editing,
-                problems,
-                None,
-            ))
+            refused(&signed_in, kind, lang, None, &problems).await
         }
     }
 }
