@@ -3,7 +3,7 @@
 //! Only a hash of a token is stored; every use is in the audit log, under
 //! the token's name.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use diesel::Connection;
 use serde::Serialize;
@@ -13,7 +13,7 @@ use super::consent::{self, ConsentRecord, Time};
 use super::subscribers::erase_person;
 use super::{ServiceError, Services};
 use crate::db::api_tokens::{self, ApiToken};
-use crate::db::{Database, DbError, audit, lists, stats, subscribers, subscriptions};
+use crate::db::{Database, DbError, audit, fields, lists, stats, subscribers, subscriptions};
 use crate::domain::{ApiTokenId, Clock, Status, SubscriberEmail, SubscriberId, Token};
 
 /// What a token starts with, so that a leaked one is recognisable.
@@ -166,6 +166,8 @@ pub struct ApiSubscriber {
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Time,
     pub subscriptions: Vec<ApiSubscription>,
+    /// The operators' fields (contract §16), by key.
+    pub fields: BTreeMap<String, String>,
 }
 
 /// One person on one list.
@@ -192,6 +194,7 @@ pub async fn subscribers(
 ) -> Result<Page, ServiceError> {
     audited(services, client, "api_list_subscribers", describe(&query)).await?;
     let limit = query.limit.clamp(1, MAX_PAGE);
+    let defs = services.fields.get();
     services
         .db
         .read(move |c| {
@@ -209,9 +212,20 @@ pub async fn subscribers(
             let found: Vec<_> = found.into_iter().take(limit as usize).collect();
             let ids: Vec<SubscriberId> = found.iter().map(|s| s.id).collect();
             let mut theirs = by_subscriber(subscribers::subscriptions_of_all(c, &ids)?);
+            let raw: Vec<i64> = ids.iter().map(|id| id.0).collect();
+            let values = fields::values_of_many(c, &raw)?;
+            let fields_of = |id: SubscriberId| {
+                let kept: Vec<(i64, String)> = values
+                    .iter()
+                    .filter(|(s, _, _)| *s == id.0)
+                    .map(|(_, field, value)| (*field, value.clone()))
+                    .collect();
+                super::fields::by_key(&defs, &kept)
+            };
             let subscribers: Vec<ApiSubscriber> = found
                 .into_iter()
                 .map(|s| ApiSubscriber {
+                    fields: fields_of(s.id),
                     subscriptions: theirs.remove(&s.id).unwrap_or_default(),
                     id: s.id,
                     email: s.email,

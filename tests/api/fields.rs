@@ -445,3 +445,35 @@ async fn a_person_edits_their_own_fields_from_their_page() {
         "no GET acts"
     );
 }
+
+#[tokio::test]
+async fn the_api_reads_a_persons_fields() {
+    let app = spawn_app().await;
+    let operator = app.signed_in().await;
+    company_and_plan(&operator).await;
+    signed_up_with_a_company(&app).await;
+    let token = app.api_token("fields").await;
+    let get = async |path: &str| -> serde_json::Value {
+        app.client
+            .get(app.url(path))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    };
+    let page = get("/api/v1/subscribers").await;
+    assert_eq!(
+        page["subscribers"][0]["fields"],
+        json!({"company": "Engines"}),
+        "{page}"
+    );
+    let one = get("/api/v1/subscribers/ada@example.com").await;
+    assert_eq!(
+        one["subscriber"]["fields"],
+        json!({"company": "Engines"}),
+        "{one}"
+    );
+}
