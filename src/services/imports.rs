@@ -19,6 +19,7 @@ use super::{Operator, ServiceError, Services};
 use crate::db::imports::{self, Progress};
 use crate::db::models::{Import, ImportStatus, JobKind, JobStatus, List};
 use crate::db::{DbConn, audit, jobs, lists, subscriptions, suppressions};
+use crate::domain::field::{FieldDef, FieldError};
 use crate::domain::list::wording_hash;
 use crate::domain::{
     Act, Channel, EmailError, Evidence, ImportId, JobId, Lane, NameError, SubscriberEmail,
@@ -64,6 +65,8 @@ pub enum Problem {
     AlreadyOnList,
     DuplicateOf(i64),
     Suppressed,
+    /// A `field.KEY` column's value that its field's type does not read.
+    Field(String, FieldError),
 }
 
 impl Problem {
@@ -75,6 +78,7 @@ impl Problem {
             Problem::AlreadyOnList => "already-on-list".into(),
             Problem::DuplicateOf(line) => format!("duplicate {line}"),
             Problem::Suppressed => "suppressed".into(),
+            Problem::Field(key, e) => format!("field {key} {}", e.message_id()),
         }
     }
 
@@ -84,6 +88,16 @@ impl Problem {
         match (what, detail) {
             ("address", id) if id.starts_with("email-error-") => {
                 lang.t1("admin-import-problem-address", "reason", lang.t(id))
+            }
+            ("field", detail) if detail.contains(" field-error-") => {
+                let (key, id) = detail.split_once(' ').unwrap_or((detail, ""));
+                lang.t2(
+                    "admin-import-problem-field",
+                    "field",
+                    key,
+                    "reason",
+                    lang.t(id),
+                )
             }
             ("name", "too-long") => NameError::TooLong.describe(lang),
             ("name", "control") => NameError::ControlCharacter.describe(lang),
@@ -348,16 +362,19 @@ impl Upload {
 /// Where a file keeps the address and the name: the first two columns,
 /// unless a header names them (an export's `name` comes after its §1
 /// columns).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Columns {
     email: usize,
     name: Option<usize>,
+    /// (column, field key) of each `field.KEY` column.
+    fields: Vec<(usize, String)>,
 }
 
 impl Columns {
     const PLAIN: Columns = Columns {
         email: 0,
         name: Some(1),
+        fields: Vec::new(),
     };
 
     fn of(header: Option<&str>) -> Columns {
@@ -369,7 +386,27 @@ impl Columns {
         Columns {
             email: find("email").unwrap_or(0),
             name: find("name").or_else(|| (names.len() == 2).then_some(1)),
+            fields: names
+                .iter()
+                .enumerate()
+                .filter_map(|(i, n)| Some((i, n.strip_prefix("field.")?.to_owned())))
+                .collect(),
         }
+    }
+
+    /// The `field.KEY` values of a line, as (key, text).
+    fn field_values(&self, line: &str) -> Vec<(String, String)> {
+        if self.fields.is_empty() {
+            return Vec::new();
+        }
+        let cells = fields_of(line);
+        self.fields
+            .iter()
+            .filter_map(|(i, key)| {
+                let cell = cells.get(*i)?;
+                Some((key.clone(), from_spreadsheet(cell).to_owned()))
+            })
+            .collect()
     }
 }
 
@@ -387,7 +424,7 @@ fn fields_of(line: &str) -> Vec<String> {
 
 /// One line as CSV: (address, name). Quoted fields may hold commas; a
 /// field an export protected from spreadsheets is read without its `'`.
-fn parse_line(line: &str, columns: Columns) -> (String, String) {
+fn parse_line(line: &str, columns: &Columns) -> (String, String) {
     let fields = fields_of(line);
     let at = |i: Option<usize>| {
         i.and_then(|i| fields.get(i))
@@ -395,6 +432,27 @@ fn parse_line(line: &str, columns: Columns) -> (String, String) {
             .unwrap_or_default()
     };
     (at(Some(columns.email)), at(columns.name))
+}
+
+/// A line's field values read as their fields' types say; a column of a
+/// field that no longer exists is left out. Required fields are a signup's
+/// rule, not an import's.
+fn field_values(
+    defs: &[FieldDef],
+    sent: Vec<(String, String)>,
+) -> Result<Vec<(i64, String)>, Problem> {
+    let mut values = Vec::new();
+    for (key, text) in sent {
+        let Some(def) = defs.iter().find(|d| d.key == key) else {
+            continue;
+        };
+        match def.parse(&text) {
+            Ok(Some(value)) => values.push((def.id, value)),
+            Ok(None) => {}
+            Err(e) => return Err(Problem::Field(key, e)),
+        }
+    }
+    Ok(values)
 }
 
 /// A first line whose first field is `email` names the columns.
@@ -514,6 +572,7 @@ impl StepReader<'_> {
     fn read(&self, conn: &mut DbConn, lines: &[Line<'_>]) -> Result<Read, ServiceError> {
         let (mut rows, mut added, mut problems) = (0, 0, Vec::new());
         let columns = Columns::of(self.import.header.as_deref());
+        let defs = self.services.fields.get();
         for (i, line) in lines.iter().enumerate() {
             let number = self.import.cursor_line + i as i64 + 1;
             let text = if number == 1 {
@@ -528,7 +587,7 @@ impl StepReader<'_> {
                 continue;
             }
             rows += 1;
-            let (raw_email, raw_name) = parse_line(text, columns);
+            let (raw_email, raw_name) = parse_line(text, &columns);
             let email = match SubscriberEmail::parse(&raw_email) {
                 Ok(email) => email,
                 Err(e) => {
@@ -540,6 +599,13 @@ impl StepReader<'_> {
                 Ok(name) => name,
                 Err(e) => {
                     problems.push((number, Problem::Name(e).code()));
+                    continue;
+                }
+            };
+            let values = match field_values(&defs, columns.field_values(text)) {
+                Ok(values) => values,
+                Err(problem) => {
+                    problems.push((number, problem.code()));
                     continue;
                 }
             };
@@ -557,8 +623,11 @@ impl StepReader<'_> {
                 conn,
                 self.services,
                 self.list,
-                &email,
-                name.as_ref(),
+                Person {
+                    email: &email,
+                    name: name.as_ref(),
+                    fields: &values,
+                },
                 &evidence,
                 self.now,
                 self.import.id,
@@ -604,20 +673,30 @@ enum Imported {
     Suppressed,
 }
 
+/// One line's person: the address, the name and the field values it gives.
+struct Person<'a> {
+    email: &'a SubscriberEmail,
+    name: Option<&'a SubscriberName>,
+    fields: &'a [(i64, String)],
+}
+
 /// Adds one address to `list` as pending, with its confirmation request
 /// queued as bulk mail, so that a large file goes at the pace the relay
 /// takes. Runs inside the caller's transaction.
-#[allow(clippy::too_many_arguments)]
 fn import_address(
     conn: &mut DbConn,
     services: &Services,
     list: &List,
-    email: &SubscriberEmail,
-    name: Option<&SubscriberName>,
+    person: Person<'_>,
     evidence: &Evidence,
     now: i64,
     import: ImportId,
 ) -> Result<Imported, ServiceError> {
+    let Person {
+        email,
+        name,
+        fields: values,
+    } = person;
     let hash = crate::auth::suppression_hash(&services.secret_key, email.as_str());
     if suppressions::contains(conn, &hash)? {
         return Ok(Imported::Suppressed);
@@ -647,6 +726,7 @@ fn import_address(
     if !created {
         return Ok(Imported::AlreadyOnList);
     }
+    crate::db::fields::fill_blanks(conn, subscriber.id, values)?;
     append_event(
         conn,
         subscription.id,
@@ -793,16 +873,16 @@ mod tests {
     #[test]
     fn a_cell_an_export_protected_is_read_as_it_was() {
         assert_eq!(
-            parse_line("'-x@example.com,'=Ada", Columns::PLAIN),
+            parse_line("'-x@example.com,'=Ada", &Columns::PLAIN),
             ("-x@example.com".to_owned(), "=Ada".to_owned())
         );
         assert_eq!(
-            parse_line("'+y@example.com,'@home", Columns::PLAIN),
+            parse_line("'+y@example.com,'@home", &Columns::PLAIN),
             ("+y@example.com".to_owned(), "@home".to_owned())
         );
         // A quote before anything else is the address's own.
         assert_eq!(
-            parse_line("'z@example.com", Columns::PLAIN).0,
+            parse_line("'z@example.com", &Columns::PLAIN).0,
             "'z@example.com"
         );
     }
@@ -823,36 +903,29 @@ mod tests {
     fn an_exports_header_puts_the_name_where_it_says() {
         let header = "email,list,status,created_at,confirmed_at,unsubscribed_at,name,field.plan";
         let columns = Columns::of(Some(header));
+        assert_eq!((columns.email, columns.name), (0, Some(6)));
+        assert_eq!(columns.fields, [(7, "plan".to_owned())]);
         assert_eq!(
-            columns,
-            Columns {
-                email: 0,
-                name: Some(6)
-            }
+            columns.field_values("a@example.com,n,confirmed,t,,,Ada,'=pro"),
+            [("plan".to_owned(), "=pro".to_owned())]
         );
         let line = "'-ada@example.com,newsletter,confirmed,2026-01-01T00:00:00Z,,,Ada Lovelace,pro";
         assert_eq!(
-            parse_line(line, columns),
+            parse_line(line, &columns),
             ("-ada@example.com".to_owned(), "Ada Lovelace".to_owned())
         );
-        assert_eq!(
-            Columns::of(Some("email")),
-            Columns {
-                email: 0,
-                name: None
-            }
-        );
+        assert_eq!(Columns::of(Some("email")).name, None);
         assert_eq!(Columns::of(Some("Email,Name")), Columns::PLAIN);
     }
 
     #[test]
     fn a_line_is_csv_and_the_header_is_known() {
         assert_eq!(
-            parse_line("jo@example.com,\"Doe, Jo\"", Columns::PLAIN),
+            parse_line("jo@example.com,\"Doe, Jo\"", &Columns::PLAIN),
             ("jo@example.com".to_owned(), "Doe, Jo".to_owned())
         );
         assert_eq!(
-            parse_line("  bob@example.com  ", Columns::PLAIN).0,
+            parse_line("  bob@example.com  ", &Columns::PLAIN).0,
             "bob@example.com"
         );
         assert!(is_header("Email,name"));

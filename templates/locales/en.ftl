@@ -678,6 +678,7 @@ admin-import-error-empty = The file holds no addresses.
 admin-import-problem = line { $line }: { $reason }
 admin-import-problem-address = invalid address: { $reason }
 admin-import-problem-on-list = already on the list
+admin-import-problem-field = field.{ $field }: { $reason }
 admin-import-problem-duplicate = duplicate of line { $line }
 admin-import-problem-suppressed = erased earlier; it cannot be imported again
 admin-import-more-skipped = { $count ->

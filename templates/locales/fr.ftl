@@ -678,6 +678,7 @@ admin-import-error-empty = Le fichier ne contient aucune adresse.
 admin-import-problem = ligne { $line } : { $reason }
 admin-import-problem-address = adresse invalide : { $reason }
 admin-import-problem-on-list = déjà inscrite sur la liste
+admin-import-problem-field = field.{ $field } : { $reason }
 admin-import-problem-duplicate = doublon de la ligne { $line }
 admin-import-problem-suppressed = effacée auparavant : elle ne peut pas être importée de nouveau
 admin-import-more-skipped = { $count ->

@@ -268,8 +268,15 @@ async fn the_export_carries_names_and_fields_and_an_import_reads_it_back() {
 
     let other = spawn_app().await;
     let importer = other.signed_in().await;
+    company_and_plan(&importer).await;
+    let csv = format!("{csv}bob@example.com,newsletter,pending,,,,Bob,Babbage,gold\n");
     assert_eq!(importer.upload(csv.into_bytes()).await.status(), 303);
-    let imported = async || other.export().len() == 1;
+    let imported = async || {
+        importer
+            .html("/admin/import/1")
+            .await
+            .contains("field.plan: Choose one of the options.")
+    };
     crate::support::eventually(
         "the import read",
         std::time::Duration::from_secs(10),
@@ -284,6 +291,12 @@ async fn the_export_carries_names_and_fields_and_an_import_reads_it_back() {
         .unwrap();
     assert_eq!(record["subscriber"]["email"], "-ada@example.com");
     assert_eq!(record["subscriber"]["name"], "Ada Lovelace", "{record}");
+    assert_eq!(
+        record["subscriber"]["fields"],
+        json!({"company": "=Engines", "plan": "pro"}),
+        "{record}"
+    );
+    assert_eq!(other.export().len(), 1, "the refused line added no one");
 }
 
 #[tokio::test]
