@@ -5,8 +5,8 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{fields, list_fields, subscriber_fields};
+use crate::domain::SubscriberId;
 use crate::domain::field::{FieldDef, FieldKind, read_labels, read_options, write_labels};
-use crate::domain::{ListId, SubscriberId};
 
 type Row = (i64, String, FieldKind, String, String, bool);
 
@@ -44,22 +44,32 @@ pub fn all(conn: &mut DbConn) -> QueryResult<Vec<FieldDef>> {
         .collect())
 }
 
-/// Stores a new field, or the new definition of the one with its id.
-pub fn save(conn: &mut DbConn, field: &FieldDef, now: i64) -> QueryResult<i64> {
+/// Stores a new field, or the new definition of the one with its id;
+/// `None` when another field has the new one's key.
+pub fn save(conn: &mut DbConn, field: &FieldDef, now: i64) -> QueryResult<Option<i64>> {
     let labels = write_labels(&field.labels);
     let options = field.options.join("\n");
     let id = if field.id == 0 {
-        diesel::insert_into(fields::table)
-            .values((
-                fields::key.eq(&field.key),
-                fields::kind.eq(field.kind),
-                fields::labels.eq(&labels),
-                fields::options.eq(&options),
-                fields::required.eq(field.required),
-                fields::created_at.eq(now),
-            ))
+        let values = (
+            fields::key.eq(&field.key),
+            fields::kind.eq(field.kind),
+            fields::labels.eq(&labels),
+            fields::options.eq(&options),
+            fields::required.eq(field.required),
+            fields::created_at.eq(now),
+        );
+        // A key taken in another process since this one last read the
+        // fields inserts nothing.
+        let inserted: Option<i64> = on_backend!(conn, |c| diesel::insert_into(fields::table)
+            .values(values.clone())
+            .on_conflict_do_nothing()
             .returning(fields::id)
-            .get_result(conn)?
+            .get_result(c)
+            .optional())?;
+        match inserted {
+            Some(id) => id,
+            None => return Ok(None),
+        }
     } else {
         diesel::update(fields::table.find(field.id))
             .set((
@@ -76,7 +86,7 @@ pub fn save(conn: &mut DbConn, field: &FieldDef, now: i64) -> QueryResult<i64> {
             .values((list_fields::list_id.eq(list), list_fields::field_id.eq(id)))
             .execute(conn)?;
     }
-    Ok(id)
+    Ok(Some(id))
 }
 
 /// A subscriber's values, as (field id, value).
@@ -150,9 +160,4 @@ pub fn fill_blanks(
             .execute(conn)?;
     }
     Ok(())
-}
-
-/// The fields a list's form asks for.
-pub fn of_list(all: &[FieldDef], list: ListId) -> Vec<&FieldDef> {
-    all.iter().filter(|f| f.lists.contains(&list.0)).collect()
 }

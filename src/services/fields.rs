@@ -141,7 +141,9 @@ pub async fn save(
         .db
         .write(move |c| {
             c.transaction(|c| {
-                let id = fields::save(c, &def, now)?;
+                let Some(id) = fields::save(c, &def, now)? else {
+                    return Ok(None);
+                };
                 let action = if def.id == 0 {
                     "create_field"
                 } else {
@@ -158,12 +160,12 @@ pub async fn save(
                     if def.required { ", required" } else { "" }
                 );
                 audit::record(c, &by, action, &def.key, &detail, now)?;
-                Ok::<_, ServiceError>(id)
+                Ok::<_, ServiceError>(Some(id))
             })
         })
         .await?;
     refresh(services).await?;
-    Ok(Ok(saved))
+    Ok(saved.ok_or_else(|| vec![FieldRefusal::KeyTaken]))
 }
 
 /// Field values as kept: (field id, value).

@@ -490,3 +490,38 @@ async fn the_api_reads_a_persons_fields() {
         "{one}"
     );
 }
+
+/// A key taken through another process a moment ago is refused as taken,
+/// whether or not this process has read the fields again since.
+#[tokio::test]
+async fn a_key_just_taken_in_another_process_is_refused_not_an_error() {
+    let app = spawn_app().await;
+    let operator = app.signed_in().await;
+    let made_elsewhere = assent::domain::field::FieldDef {
+        id: 0,
+        key: "company".into(),
+        kind: assent::domain::field::FieldKind::Text,
+        labels: vec![("en".into(), "Company".into())],
+        options: Vec::new(),
+        required: false,
+        lists: Vec::new(),
+    };
+    let mut conn = crate::support::app::connect(&app.database_url);
+    let saved = assent::db::fields::save(&mut conn, &made_elsewhere, 0).unwrap();
+    assert!(saved.is_some());
+    let again = operator
+        .post(
+            "/admin/fields",
+            "/admin/fields",
+            &[("key", "company"), ("kind", "text"), ("label.en", "Again")],
+        )
+        .await;
+    assert_eq!(again.status(), 422);
+    assert!(
+        again
+            .text()
+            .await
+            .unwrap()
+            .contains("Another field has this key.")
+    );
+}
