@@ -61,7 +61,7 @@ pub fn save(conn: &mut DbConn, field: &FieldDef, now: i64) -> QueryResult<Option
         // A key taken in another process since this one last read the
         // fields inserts nothing.
         let inserted: Option<i64> = on_backend!(conn, |c| diesel::insert_into(fields::table)
-            .values(values.clone())
+            .values(values)
             .on_conflict_do_nothing()
             .returning(fields::id)
             .get_result(c)
