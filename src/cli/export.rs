@@ -28,7 +28,12 @@ pub async fn run(
             )));
         }
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        export::write_csv(&mut conn, &Filter { list, status }, &mut out).map_err(failed)?;
+        let filter = Filter {
+            list,
+            status,
+            ..Filter::default()
+        };
+        export::write_csv(&mut conn, &filter, &mut out).map_err(failed)?;
         out.flush()
             .map_err(|e| Failure::Failed(format!("writing: {e}")))
     })

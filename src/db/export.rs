@@ -4,7 +4,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{lists, subscribers, subscriptions};
-use crate::domain::{Status, SubscriptionId};
+use crate::domain::{Status, SubscriberId, SubscriptionId};
 
 /// One row of `assent export`.
 #[derive(Debug, Clone, Queryable)]
@@ -34,6 +34,40 @@ pub fn page(
         .filter(subscriptions::id.gt(after))
         .order(subscriptions::id)
         .limit(limit)
+        .select((
+            subscriptions::id,
+            subscribers::id,
+            subscribers::email,
+            subscribers::name,
+            lists::slug,
+            subscriptions::status,
+            subscriptions::created_at,
+            subscriptions::confirmed_at,
+            subscriptions::unsubscribed_at,
+        ))
+        .into_boxed();
+    if let Some(slug) = list_slug {
+        query = query.filter(lists::slug.eq(slug.to_owned()));
+    }
+    if let Some(status) = status {
+        query = query.filter(subscriptions::status.eq(status));
+    }
+    query.load(conn)
+}
+
+/// The rows of the subscribers `ids`, in their order, each subscriber's
+/// in subscription order.
+pub fn rows_of(
+    conn: &mut DbConn,
+    ids: &[SubscriberId],
+    list_slug: Option<&str>,
+    status: Option<Status>,
+) -> QueryResult<Vec<ExportRow>> {
+    let mut query = subscriptions::table
+        .inner_join(subscribers::table)
+        .inner_join(lists::table)
+        .filter(subscriptions::subscriber_id.eq_any(ids))
+        .order((subscriptions::subscriber_id, subscriptions::id))
         .select((
             subscriptions::id,
             subscribers::id,

@@ -383,6 +383,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Saved segments: `rules` is a JSON array of `{what, op, value}`.
+    segments (id) {
+        id -> BigInt,
+        name -> Text,
+        matching -> Text,
+        rules -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// An action on every subscriber a filter selects, walked by id.
+    bulk_actions (id) {
+        id -> BigInt,
+        action -> Text,
+        list_id -> Nullable<BigInt>,
+        /// The filter as JSON.
+        filter -> Text,
+        operator -> Text,
+        after_id -> BigInt,
+        changed -> BigInt,
+        unchanged -> BigInt,
+        created_at -> BigInt,
+        finished_at -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(consent_wordings -> lists (list_id));
 diesel::joinable!(subscriptions -> subscribers (subscriber_id));
 diesel::joinable!(list_fields -> fields (field_id));
@@ -484,4 +513,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     fields,
     list_fields,
     subscriber_fields,
+    segments,
+    bulk_actions,
 );

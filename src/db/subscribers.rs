@@ -7,42 +7,58 @@ use diesel::sql_types::{Bool, Text};
 use super::DbConn;
 use super::models::{Subscriber, Subscription};
 use super::schema::{consent_events, lists, subscribers, subscriptions};
+use super::segments::{Chosen, like_pattern};
+use crate::domain::segment::Criteria;
 use crate::domain::{EventId, Status, SubscriberId, SubscriptionId};
 
-pub struct Search<'a> {
-    /// A substring of the address; empty for all.
+/// Which subscribers an operator is looking at.
+#[derive(Clone, Copy)]
+pub struct Filter<'a> {
+    /// A part of the address, the name or a text field's value; empty for
+    /// all.
     pub q: &'a str,
     pub list_slug: Option<&'a str>,
     pub status: Option<Status>,
-    /// Keyset pagination: only subscribers with a smaller id.
-    pub before: Option<SubscriberId>,
-    pub limit: i64,
+    pub criteria: Option<&'a Criteria>,
 }
 
-/// Newest first. Paging by id keeps every page as cheap as the first.
-pub fn search(conn: &mut DbConn, search: &Search<'_>) -> QueryResult<Vec<Subscriber>> {
-    // No address or slug holds a NUL, and PostgreSQL refuses one in text.
-    if search.q.contains('\0') || search.list_slug.is_some_and(|s| s.contains('\0')) {
-        return Ok(Vec::new());
+impl Filter<'_> {
+    /// Nothing could match: PostgreSQL refuses a NUL in text, and no
+    /// address, name or slug holds one.
+    fn impossible(&self) -> bool {
+        self.q.contains('\0') || self.list_slug.is_some_and(|s| s.contains('\0'))
     }
-    let mut query = subscribers::table
-        .order(subscribers::id.desc())
-        .limit(search.limit)
-        .select(Subscriber::as_select())
-        .into_boxed();
-    if let Some(before) = search.before {
-        query = query.filter(subscribers::id.lt(before));
+}
+
+/// Where a page starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cursor {
+    /// The newest.
+    First,
+    /// Subscribers with a smaller id than this one.
+    Older(SubscriberId),
+    /// Subscribers with a larger id than this one.
+    Newer(SubscriberId),
+}
+
+type Boxed<'a> = subscribers::BoxedQuery<'a, <DbConn as Connection>::Backend>;
+
+/// The subscribers `filter` selects, order and page left to the caller;
+/// `page` lets the SQLite index give the page itself.
+fn filtered<'a>(conn: &DbConn, filter: &Filter<'a>, page: Option<(Cursor, i64)>) -> Boxed<'a> {
+    let mut query = subscribers::table.into_boxed();
+    let postgres = matches!(conn, DbConn::Postgres(_));
+    let alone = filter.list_slug.is_none() && filter.status.is_none() && filter.criteria.is_none();
+    if !filter.q.is_empty() {
+        query = query.filter(text_contains(postgres, filter.q, page.filter(|_| alone)));
     }
-    if !search.q.is_empty() {
-        query = query.filter(address_contains(conn, search));
-    }
-    // A correlated EXISTS lets the database walk subscribers newest first
-    // and stop after one page, instead of collecting every match first. Each
-    // case is its own subquery: a boxed one cannot be nested here.
+    // A correlated EXISTS lets the database walk subscribers by id and stop
+    // after one page, instead of collecting every match first. Each case is
+    // its own subquery: a boxed one cannot be nested here.
     let theirs = subscriptions::table
         .inner_join(lists::table)
         .filter(subscriptions::subscriber_id.eq(subscribers::id));
-    query = match (search.list_slug, search.status) {
+    query = match (filter.list_slug, filter.status) {
         (Some(slug), Some(status)) => query.filter(exists(
             theirs
                 .filter(lists::slug.eq(slug.to_owned()))
@@ -54,62 +70,137 @@ pub fn search(conn: &mut DbConn, search: &Search<'_>) -> QueryResult<Vec<Subscri
         }
         (None, None) => query,
     };
-    query.load(conn)
+    if let Some(criteria) = filter.criteria {
+        query = query.filter(super::segments::chosen_by(criteria, postgres));
+    }
+    query
 }
 
-/// Addresses that hold `search.q`, in any case, through each database's
-/// trigram index: a LIKE on the table itself would read every row.
-fn address_contains(
-    conn: &DbConn,
-    search: &Search<'_>,
-) -> diesel::expression::SqlLiteral<
-    Bool,
-    impl diesel::query_builder::QueryFragment<<DbConn as Connection>::Backend> + Send + 'static,
-> {
-    let q = search.q;
-    let (filter, pattern, rest) = match conn {
-        // FTS5 answers LIKE on its trigram table, case-insensitive, but
-        // without ESCAPE: text with wildcards is matched against the table.
-        // Without other filters, the index gives the page itself, newest
-        // first: a common part such as a domain matches a hundred thousand
-        // addresses in ten million, which are not all to be read and sorted.
-        DbConn::Sqlite(_) if !q.contains(['%', '_', '\\']) => {
-            let page = match (search.list_slug, search.status) {
-                (None, None) => format!(
-                    " AND rowid < {} ORDER BY rowid DESC LIMIT {}",
-                    search.before.map_or(i64::MAX, |id| id.0),
-                    search.limit
-                ),
-                _ => String::new(),
-            };
-            (
-                "subscribers.id IN (SELECT rowid FROM subscribers_search WHERE email LIKE ",
-                format!("%{q}%"),
-                format!("{page})"),
-            )
-        }
-        DbConn::Sqlite(_) => (
-            "subscribers.email LIKE ",
-            like_pattern(q),
-            " ESCAPE '\\'".to_owned(),
-        ),
-        // pg_trgm's index serves ILIKE, which matches as SQLite's LIKE does.
-        DbConn::Postgres(_) => (
-            "subscribers.email ILIKE ",
-            like_pattern(q),
-            " ESCAPE '\\'".to_owned(),
-        ),
+/// One page, newest first. Paging by id keeps every page as cheap as the
+/// first, in either direction.
+pub fn page(
+    conn: &mut DbConn,
+    filter: &Filter<'_>,
+    cursor: Cursor,
+    limit: i64,
+) -> QueryResult<Vec<Subscriber>> {
+    if filter.impossible() {
+        return Ok(Vec::new());
+    }
+    let query = filtered(conn, filter, Some((cursor, limit)))
+        .limit(limit)
+        .select(Subscriber::as_select());
+    let mut found = match cursor {
+        Cursor::First => query.order(subscribers::id.desc()).load(conn)?,
+        Cursor::Older(id) => query
+            .filter(subscribers::id.lt(id))
+            .order(subscribers::id.desc())
+            .load(conn)?,
+        Cursor::Newer(id) => query
+            .filter(subscribers::id.gt(id))
+            .order(subscribers::id.asc())
+            .load(conn)?,
     };
-    sql::<Bool>(filter).bind::<Text, _>(pattern).sql(&rest)
+    if matches!(cursor, Cursor::Newer(_)) {
+        found.reverse();
+    }
+    Ok(found)
 }
 
-/// `%q%` with LIKE's own wildcards in `q` taken literally.
-fn like_pattern(q: &str) -> String {
-    let escaped = q
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
+/// Whether the filter selects anyone beyond `cursor`.
+pub fn any_beyond(conn: &mut DbConn, filter: &Filter<'_>, cursor: Cursor) -> QueryResult<bool> {
+    Ok(!page(conn, filter, cursor, 1)?.is_empty())
+}
+
+/// How many subscribers the filter selects, counting no further than
+/// `cap`.
+pub fn count_upto(conn: &mut DbConn, filter: &Filter<'_>, cap: i64) -> QueryResult<i64> {
+    if filter.impossible() {
+        return Ok(0);
+    }
+    let ids: Vec<SubscriberId> = filtered(conn, filter, None)
+        .select(subscribers::id)
+        .limit(cap)
+        .load(conn)?;
+    Ok(ids.len() as i64)
+}
+
+/// How many subscribers the filter selects.
+pub fn count(conn: &mut DbConn, filter: &Filter<'_>) -> QueryResult<i64> {
+    if filter.impossible() {
+        return Ok(0);
+    }
+    filtered(conn, filter, None).count().get_result(conn)
+}
+
+/// The ids the filter selects after `after`, in id order: for work that
+/// walks every match.
+pub fn ids_after(
+    conn: &mut DbConn,
+    filter: &Filter<'_>,
+    after: SubscriberId,
+    limit: i64,
+) -> QueryResult<Vec<SubscriberId>> {
+    if filter.impossible() {
+        return Ok(Vec::new());
+    }
+    filtered(conn, filter, None)
+        .filter(subscribers::id.gt(after))
+        .order(subscribers::id.asc())
+        .limit(limit)
+        .select(subscribers::id)
+        .load(conn)
+}
+
+/// Subscribers whose address, name or text field holds `q`, in any case,
+/// through each database's trigram index: a LIKE on the tables themselves
+/// would read every row.
+fn text_contains(postgres: bool, q: &str, page: Option<(Cursor, i64)>) -> Chosen {
+    // pg_trgm's indexes serve ILIKE, which matches as SQLite's LIKE does.
+    let like = if postgres { " ILIKE " } else { " LIKE " };
+    if postgres || q.chars().count() < 3 {
+        // On SQLite, text too short for a trigram reads every row.
+        let pattern = like_pattern(q);
+        return Box::new(
+            sql::<Bool>("(subscribers.email")
+                .sql(like)
+                .bind::<Text, _>(pattern.clone())
+                .sql(" ESCAPE '\\' OR subscribers.name")
+                .sql(like)
+                .bind::<Text, _>(pattern.clone())
+                .sql(
+                    " ESCAPE '\\' OR subscribers.id IN (SELECT sf.subscriber_id \
+                 FROM subscriber_fields sf JOIN fields f ON f.id = sf.field_id \
+                 WHERE f.kind = 'text' AND sf.value",
+                )
+                .sql(like)
+                .bind::<Text, _>(pattern)
+                .sql(" ESCAPE '\\'))"),
+        );
+    }
+    // FTS5's trigram index finds a phrase as a substring, in any case, in
+    // any of its columns. Without other filters it gives the page itself:
+    // a common part such as a domain matches a hundred thousand addresses
+    // in ten million, which are not all to be read and sorted.
+    let phrase = format!("\"{}\"", q.replace('"', "\"\""));
+    let rest = match page {
+        Some((Cursor::First, limit)) => format!(" ORDER BY rowid DESC LIMIT {limit})"),
+        Some((Cursor::Older(id), limit)) => {
+            format!(" AND rowid < {id} ORDER BY rowid DESC LIMIT {limit})")
+        }
+        Some((Cursor::Newer(id), limit)) => {
+            format!(" AND rowid > {id} ORDER BY rowid ASC LIMIT {limit})")
+        }
+        None => ")".to_owned(),
+    };
+    Box::new(
+        sql::<Bool>(
+            "subscribers.id IN (SELECT rowid FROM subscribers_search \
+             WHERE subscribers_search MATCH ",
+        )
+        .bind::<Text, _>(phrase)
+        .sql(&rest),
+    )
 }
 
 /// (list name, status) of each subscription of each subscriber in `ids`.
@@ -135,6 +226,17 @@ pub fn by_id(conn: &mut DbConn, id: SubscriberId) -> QueryResult<Option<Subscrib
         .select(Subscriber::as_select())
         .first(conn)
         .optional()
+}
+
+/// Whether the address bounced for good or drew a complaint since it was
+/// last confirmed.
+pub fn bounced(conn: &mut DbConn, id: SubscriberId) -> QueryResult<bool> {
+    let at: Option<Option<i64>> = subscribers::table
+        .find(id)
+        .select(subscribers::bounced_at)
+        .first(conn)
+        .optional()?;
+    Ok(at.flatten().is_some())
 }
 
 /// A subscriber's subscriptions with their list's name and slug.

@@ -55,7 +55,7 @@ text_enum!(
 );
 
 /// Where an act came from, as the request showed it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Evidence {
     pub client_ip: Option<String>,
     pub user_agent: Option<String>,

@@ -55,3 +55,7 @@ id_type!(
     /// A row of `api_tokens`: a script's key to the API.
     ApiTokenId
 );
+id_type!(
+    /// A row of `segments`: people chosen by conditions.
+    SegmentId
+);

@@ -12,6 +12,7 @@ pub mod list;
 pub mod message;
 pub mod name;
 pub mod provider_signature;
+pub mod segment;
 pub mod status;
 pub mod time;
 pub mod token;
@@ -21,7 +22,7 @@ pub use consent::{Act, Channel, Evidence, Status};
 pub use email::{EmailError, SubscriberEmail};
 pub use ids::{
     AdminId, ApiTokenId, AuditId, BroadcastId, EventId, ImportId, JobId, ListId, MessageId,
-    SessionId, SubscriberId, SubscriptionId, TokenId,
+    SegmentId, SessionId, SubscriberId, SubscriptionId, TokenId,
 };
 pub use message::{Draft, Lane, MessageKind, MessageStatus, TemplateKind};
 pub use name::{NameError, SubscriberName};

@@ -31,6 +31,8 @@ text_enum!(
         Retention => "retention",
         /// Posts one event to `ASSENT_WEBHOOK_URL`.
         Webhook => "webhook",
+        /// Applies an action to every subscriber a filter selects.
+        Bulk => "bulk",
     }
 );
 

@@ -10,6 +10,7 @@
 //! a failure or a panic is logged and the loop started again.
 
 pub mod broadcast;
+pub mod bulk;
 pub mod claimant;
 pub mod delivery;
 pub mod heartbeat;

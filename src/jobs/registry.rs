@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use super::job::{Finish, Job, Retry};
-use super::{Ctx, broadcast, housekeeping, import, ledger, retention, webhook};
+use super::{Ctx, broadcast, bulk, housekeeping, import, ledger, retention, webhook};
 use crate::db::DbConn;
 use crate::db::models::{Job as JobRow, JobKind};
 use crate::services::ServiceError;
@@ -53,6 +53,7 @@ pub fn of(kind: JobKind) -> Entry {
         JobKind::VerifyLedger => entry::<ledger::VerifyLedger>(),
         JobKind::Retention => entry::<retention::Retention>(),
         JobKind::Webhook => entry::<webhook::Deliver>(),
+        JobKind::Bulk => entry::<bulk::Bulk>(),
     }
 }
 
@@ -67,6 +68,7 @@ fn kind_of(kind: JobKind) -> JobKind {
         JobKind::VerifyLedger => ledger::VerifyLedger::KIND,
         JobKind::Retention => retention::Retention::KIND,
         JobKind::Webhook => webhook::Deliver::KIND,
+        JobKind::Bulk => bulk::Bulk::KIND,
     }
 }
 

@@ -177,10 +177,29 @@ pub struct SubscribersPage<'a> {
     pub list: &'a str,
     /// Selected status, or empty for all.
     pub status: &'a str,
+    /// The chosen segment's id.
+    pub segment: Option<i64>,
     pub lists: Vec<ListOption>,
+    /// (id, name) of each saved segment.
+    pub segments: Vec<(i64, String)>,
     pub rows: Vec<SubscriberRow>,
-    /// The next page's URL (keyset pagination), when there is one.
-    pub next_url: Option<String>,
+    /// "12 subscribers", or "more than 10,000".
+    pub total: String,
+    /// How many match, up to one past the cap.
+    pub matches: i64,
+    /// The CSV of what the page shows.
+    pub export_url: String,
+    /// The pages before and after this one (keyset pagination), when
+    /// there are.
+    pub newer_url: Option<String>,
+    pub older_url: Option<String>,
+    pub flash: Option<String>,
+}
+
+impl SubscribersPage<'_> {
+    pub fn is_segment(&self, id: &i64) -> bool {
+        self.segment == Some(*id)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -699,4 +718,63 @@ pub struct FieldFormView {
     pub options: String,
     pub required: bool,
     pub lists: Vec<i64>,
+}
+
+/// `GET /admin/segments` and `GET /admin/segments/{id}`: the saved
+/// segments, the form that makes or changes one and, for one, how many it
+/// chooses now and the first of them (contract §16).
+#[derive(Template)]
+#[template(path = "admin/segments.html")]
+pub struct SegmentsPage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    /// (id, name, how its conditions combine and how many).
+    pub segments: Vec<(i64, String, String)>,
+    /// The segment shown; `None` on the page that makes one.
+    pub editing: Option<SegmentView>,
+    pub form: SegmentFormView,
+    /// Form input → message.
+    pub errors: Vec<(String, String)>,
+    /// What a condition may look at: (group, [(value, label)]).
+    pub whats: Vec<(String, Vec<(String, String)>)>,
+    /// Each test: (value, label).
+    pub ops: Vec<(&'static str, String)>,
+    /// Values to suggest: statuses, yes/no, languages, channels, options.
+    pub suggestions: Vec<String>,
+    pub flash: Option<&'static str>,
+}
+
+impl SegmentsPage<'_> {
+    pub fn error(&self, input: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(i, _)| i == input)
+            .map(|(_, m)| m.as_str())
+    }
+
+    pub fn action(&self) -> String {
+        match &self.editing {
+            Some(s) => format!("/admin/segments/{}", s.id),
+            None => "/admin/segments".to_owned(),
+        }
+    }
+}
+
+pub struct SegmentView {
+    pub id: i64,
+    /// "12 subscribers match now".
+    pub count: String,
+    pub rows: Vec<SubscriberRow>,
+    /// The subscriber list filtered by it.
+    pub list_url: String,
+    /// Rules that no longer read, left out.
+    pub broken: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SegmentFormView {
+    pub name: String,
+    pub matching: String,
+    /// (what, op, value) of each row, blank rows included.
+    pub rules: Vec<(String, String, String)>,
 }

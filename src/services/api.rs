@@ -13,6 +13,7 @@ use super::consent::{self, ConsentRecord, Time};
 use super::subscribers::erase_person;
 use super::{ServiceError, Services};
 use crate::db::api_tokens::{self, ApiToken};
+use crate::db::subscribers::Cursor;
 use crate::db::{Database, DbError, audit, fields, lists, stats, subscribers, subscriptions};
 use crate::domain::{ApiTokenId, Clock, Status, SubscriberEmail, SubscriberId, Token};
 
@@ -198,16 +199,14 @@ pub async fn subscribers(
     services
         .db
         .read(move |c| {
-            let found = subscribers::search(
-                c,
-                &subscribers::Search {
-                    q: "",
-                    list_slug: query.list.as_deref(),
-                    status: query.status,
-                    before: query.after,
-                    limit: limit + 1,
-                },
-            )?;
+            let filter = subscribers::Filter {
+                q: "",
+                list_slug: query.list.as_deref(),
+                status: query.status,
+                criteria: None,
+            };
+            let cursor = query.after.map_or(Cursor::First, Cursor::Older);
+            let found = subscribers::page(c, &filter, cursor, limit + 1)?;
             let more = found.len() as i64 > limit;
             let found: Vec<_> = found.into_iter().take(limit as usize).collect();
             let ids: Vec<SubscriberId> = found.iter().map(|s| s.id).collect();

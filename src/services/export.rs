@@ -10,9 +10,9 @@ use futures_util::Stream;
 
 use super::{Operator, ServiceError, Services};
 use crate::db::export::{self, ExportRow};
-use crate::db::{DbConn, audit, fields, rfc3339};
+use crate::db::{DbConn, audit, fields, rfc3339, subscribers};
 use crate::domain::field::FieldDef;
-use crate::domain::{Status, SubscriptionId};
+use crate::domain::{Status, SubscriberId, SubscriptionId};
 
 /// The columns of contract §1; `name` and a `field.KEY` column for each
 /// of the operators' fields follow them (§16).
@@ -44,13 +44,59 @@ pub enum ExportError {
     Csv(#[from] csv::Error),
     #[error("writing: {0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Service(#[from] ServiceError),
 }
 
-/// Which subscriptions to export.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    pub list: Option<String>,
-    pub status: Option<Status>,
+/// Which subscriptions to export: those of the subscribers the filter
+/// selects, on its list and in its status when it names them.
+pub use super::subscribers::Filter;
+
+/// Where the next page starts: past a subscription, or, for a filter that
+/// chooses people (by text or segment), past a subscriber.
+#[derive(Debug, Clone, Copy)]
+enum After {
+    Subscription(SubscriptionId),
+    Subscriber(SubscriberId),
+}
+
+/// The page of rows after `after`, and where the one after it starts;
+/// `None` when the filter names a segment there is not.
+fn next_page(
+    conn: &mut DbConn,
+    filter: &Filter,
+    defs: &[FieldDef],
+    after: After,
+) -> Result<(Vec<ExportRow>, After), ServiceError> {
+    let (list, status) = (filter.list.as_deref(), filter.status);
+    match after {
+        After::Subscription(after) => {
+            let rows = export::page(conn, list, status, after, PAGE)?;
+            let next = rows.last().map_or(after, |r| r.id);
+            Ok((rows, After::Subscription(next)))
+        }
+        After::Subscriber(after) => {
+            let Some(resolved) = filter.resolve(conn, defs)? else {
+                return Ok((Vec::new(), After::Subscriber(after)));
+            };
+            let ids = subscribers::ids_after(conn, &resolved.db(), after, PAGE)?;
+            let next = ids.last().copied().unwrap_or(after);
+            // Everyone chosen has a row: the filter asked for one on the
+            // list and in the status it names.
+            Ok((
+                export::rows_of(conn, &ids, list, status)?,
+                After::Subscriber(next),
+            ))
+        }
+    }
+}
+
+fn first(filter: &Filter) -> After {
+    if filter.is_narrow() {
+        After::Subscriber(SubscriberId(0))
+    } else {
+        After::Subscription(SubscriptionId(0))
+    }
 }
 
 /// Writes the CSV page by page, for code already off the async runtime (the
@@ -59,12 +105,14 @@ pub fn write_csv(conn: &mut DbConn, filter: &Filter, out: impl Write) -> Result<
     let mut writer = csv::Writer::from_writer(out);
     let defs = fields::all(conn)?;
     writer.write_record(header(&defs))?;
-    let mut after = SubscriptionId(0);
+    let mut after = first(filter);
     let mut count = 0;
     loop {
-        let rows = export::page(conn, filter.list.as_deref(), filter.status, after, PAGE)?;
-        let Some(last) = rows.last() else { break };
-        after = last.id;
+        let (rows, next) = next_page(conn, filter, &defs, after)?;
+        if rows.is_empty() {
+            break;
+        }
+        after = next;
         let values = values_of(conn, &rows)?;
         for row in &rows {
             writer.write_record(record(row, &defs, &values))?;
@@ -142,9 +190,13 @@ pub async fn stream(
     let clock = services.clock.clone();
     let email = operator.email.clone();
     let detail = format!(
-        "list={} status={}",
+        "list={} status={} q={:?} segment={}",
         filter.list.as_deref().unwrap_or("all"),
-        filter.status.map_or("all", Status::as_str)
+        filter.status.map_or("all", Status::as_str),
+        filter.q,
+        filter
+            .segment
+            .map_or_else(|| "none".to_owned(), |s| s.to_string()),
     );
     services
         .db
@@ -162,22 +214,22 @@ pub async fn stream(
     let defs = services.fields.get();
     let header = rows_csv(&[], &defs, &HashMap::new(), Some(&header(&defs)))?;
     let db = services.db.clone();
-    let pages = futures_util::stream::unfold(Some(SubscriptionId(0)), move |after| {
+    let pages = futures_util::stream::unfold(Some(first(&filter)), move |after| {
         let (db, filter, defs) = (db.clone(), filter.clone(), Arc::clone(&defs));
         async move {
             let after = after?;
+            let (page_defs, values_defs) = (Arc::clone(&defs), Arc::clone(&defs));
             let page = db
                 .read(move |c| {
-                    let rows = export::page(c, filter.list.as_deref(), filter.status, after, PAGE)?;
+                    let (rows, next) = next_page(c, &filter, &page_defs, after)?;
                     let values = values_of(c, &rows)?;
-                    Ok::<_, ServiceError>((rows, values))
+                    Ok::<_, ServiceError>((rows, values, next))
                 })
                 .await;
             match page {
-                Ok((rows, _)) if rows.is_empty() => None,
-                Ok((rows, values)) => {
-                    let next = rows.last().map(|r| r.id);
-                    Some((rows_csv(&rows, &defs, &values, None), next))
+                Ok((rows, _, _)) if rows.is_empty() => None,
+                Ok((rows, values, next)) => {
+                    Some((rows_csv(&rows, &values_defs, &values, None), Some(next)))
                 }
                 Err(e) => Some((Err(e), None)),
             }

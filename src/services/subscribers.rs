@@ -15,19 +15,74 @@ use super::webhooks::Webhooks;
 use super::{Operator, Outcome, ServiceError, Services};
 use crate::auth::SecretKey;
 use crate::db::models::{Subscriber, Subscription};
+use crate::db::subscribers::Cursor;
 use crate::db::{self, DbConn, audit, lists, subscribers, subscriptions, suppressions};
-use crate::domain::{Act, Channel, Lane, Status, SubscriberEmail, SubscriberId, SubscriptionId};
+use crate::domain::field::FieldDef;
+use crate::domain::segment::Criteria;
+use crate::domain::{
+    Act, Channel, Lane, SegmentId, Status, SubscriberEmail, SubscriberId, SubscriptionId,
+};
 
 /// One page of the search.
 pub const PAGE: i64 = 50;
 
+/// Past this many matches, the list says "more than" instead of counting.
+pub const TOTAL_CAP: i64 = 10_000;
+
+/// Which subscribers the operator is looking at, as the page's query names
+/// them.
+#[derive(Debug, Clone, Default)]
 pub struct Filter {
-    /// A substring of the address; empty for all.
+    /// A part of the address, the name or a text field's value; empty for
+    /// all.
     pub q: String,
     pub list: Option<String>,
     pub status: Option<Status>,
-    /// Keyset pagination: only subscribers older than this one.
-    pub before: Option<SubscriberId>,
+    pub segment: Option<SegmentId>,
+}
+
+impl Filter {
+    /// Whether it asks more than a list and a status.
+    pub fn is_narrow(&self) -> bool {
+        !self.q.is_empty() || self.segment.is_some()
+    }
+
+    /// The filter as the database reads it: `None` when it names a segment
+    /// there is not.
+    pub fn resolve(
+        &self,
+        conn: &mut DbConn,
+        fields: &[FieldDef],
+    ) -> Result<Option<Resolved>, ServiceError> {
+        let criteria = match self.segment {
+            Some(id) => match db::segments::by_id(conn, id)? {
+                Some(segment) => Some(super::segments::criteria_of(conn, fields, &segment)?),
+                None => return Ok(None),
+            },
+            None => None,
+        };
+        Ok(Some(Resolved {
+            filter: self.clone(),
+            criteria,
+        }))
+    }
+}
+
+/// A filter with its segment's conditions read.
+pub struct Resolved {
+    filter: Filter,
+    criteria: Option<Criteria>,
+}
+
+impl Resolved {
+    pub fn db(&self) -> subscribers::Filter<'_> {
+        subscribers::Filter {
+            q: &self.filter.q,
+            list_slug: self.filter.list.as_deref(),
+            status: self.filter.status,
+            criteria: self.criteria.as_ref(),
+        }
+    }
 }
 
 /// A subscriber found by a search, with (list name, status) of each of their
@@ -37,21 +92,46 @@ pub struct Found {
     pub subscriptions: Vec<(String, Status)>,
 }
 
-/// Newest first, [`PAGE`] at a time.
-pub async fn search(services: &Services, filter: Filter) -> Result<Vec<Found>, ServiceError> {
+/// A page of the search, newest first.
+pub struct Page {
+    pub found: Vec<Found>,
+    /// Whether there are matches before and after this page.
+    pub newer: bool,
+    pub older: bool,
+    /// Every match, up to [`TOTAL_CAP`].
+    pub total: i64,
+}
+
+/// [`PAGE`] subscribers from `cursor`; `None` when the filter names a
+/// segment there is not.
+pub async fn search(
+    services: &Arc<Services>,
+    filter: Filter,
+    cursor: Cursor,
+) -> Result<Option<Page>, ServiceError> {
+    let ctx = Arc::clone(services);
     services
         .db
         .read(move |c| {
-            let found = subscribers::search(
-                c,
-                &subscribers::Search {
-                    q: &filter.q,
-                    list_slug: filter.list.as_deref(),
-                    status: filter.status,
-                    before: filter.before,
-                    limit: PAGE,
-                },
-            )?;
+            let Some(resolved) = filter.resolve(c, &ctx.fields.get())? else {
+                return Ok(None);
+            };
+            let filter = resolved.db();
+            let found = subscribers::page(c, &filter, cursor, PAGE + 1)?;
+            let more = found.len() as i64 > PAGE;
+            let found: Vec<Subscriber> = match cursor {
+                // Going back, the extra one is the newest.
+                Cursor::Newer(_) if more => found.into_iter().skip(1).collect(),
+                _ => found.into_iter().take(PAGE as usize).collect(),
+            };
+            let (newer, older) = match (found.first(), found.last(), cursor) {
+                (Some(first), Some(last), _) => (
+                    subscribers::any_beyond(c, &filter, Cursor::Newer(first.id))?,
+                    subscribers::any_beyond(c, &filter, Cursor::Older(last.id))?,
+                ),
+                _ => (false, false),
+            };
+            let total = subscribers::count_upto(c, &filter, TOTAL_CAP + 1)?;
             let ids: Vec<SubscriberId> = found.iter().map(|s| s.id).collect();
             let mut by_subscriber: HashMap<SubscriberId, Vec<(String, Status)>> = HashMap::new();
             for (id, list_name, status) in subscribers::statuses(c, &ids)? {
@@ -60,13 +140,19 @@ pub async fn search(services: &Services, filter: Filter) -> Result<Vec<Found>, S
                     .or_default()
                     .push((list_name, status));
             }
-            Ok(found
+            let found = found
                 .into_iter()
                 .map(|subscriber| Found {
                     subscriptions: by_subscriber.remove(&subscriber.id).unwrap_or_default(),
                     subscriber,
                 })
-                .collect())
+                .collect();
+            Ok(Some(Page {
+                found,
+                newer,
+                older,
+                total,
+            }))
         })
         .await
 }

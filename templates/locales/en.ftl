@@ -361,7 +361,7 @@ admin-ledger-note = Note the head from time to time somewhere assent cannot writ
 ## Subscribers: the search and the results
 
 admin-subscribers-find = Find subscribers
-admin-subscribers-address-contains = Address contains
+admin-subscribers-contains = Address, name or text field contains
 admin-subscribers-all-lists = All lists
 admin-subscribers-any-status = Any status
 admin-subscribers-search = Search
@@ -865,3 +865,102 @@ admin-subscriber-flash-fields = Fields saved.
 me-fields-heading = What you told us
 me-fields-save = Save
 me-fields-saved = Saved.
+
+## Subscriber list: totals, pages and actions on many (§16)
+admin-label-segment = Segment
+admin-subscribers-no-segment = No segment
+admin-subscribers-total = { $count ->
+    [one] 1 subscriber
+   *[other] { $count } subscribers
+}
+admin-subscribers-total-over = More than 10,000 subscribers
+admin-subscribers-export = Export these as CSV
+admin-subscribers-select = Select
+admin-subscribers-select-one = Select { $address }
+admin-previous-page = Previous page
+admin-bulk-heading = Act on several
+admin-bulk-scope = Who
+admin-bulk-selected = The subscribers ticked above
+admin-bulk-all = Every match of the filter ({ $total })
+admin-bulk-action = Action
+admin-bulk-unsubscribe = Unsubscribe from the list
+admin-bulk-invite = Invite to the list (sends a confirmation request)
+admin-bulk-erase = Erase for good
+admin-bulk-list = List
+admin-bulk-list-hint = For unsubscribing and inviting. An invitation subscribes nobody: each person is sent a confirmation request and joins only by confirming.
+admin-bulk-erase-confirm = I understand that erasing deletes these people and their consent history, and cannot be undone
+admin-bulk-apply = Apply
+admin-bulk-none-selected = Tick at least one subscriber, or choose every match.
+admin-bulk-erase-unconfirmed = Erasing needs the box below ticked.
+admin-bulk-done = { $action ->
+    [unsubscribe] Unsubscribed: { $done }; unchanged: { $unchanged }.
+    [invite] Invited: { $done }; already on the list or not to be mailed: { $unchanged }.
+   *[erase] Erased: { $done }.
+}
+admin-bulk-running = Working through every match ({ $done } so far). This page shows the progress when reloaded.
+admin-bulk-finished = Done with every match: { $done } changed, { $unchanged } unchanged.
+
+## Segments (§16)
+admin-nav-segments = Segments
+admin-segments-lead = A segment chooses people by conditions on their lists, fields, dates, language and history. It is read afresh each time it is used.
+admin-segments-heading = Saved segments
+admin-segments-none = No segment yet.
+admin-segment-summary-all = { $count ->
+    [one] 1 condition
+   *[other] all of { $count } conditions
+}
+admin-segment-summary-any = { $count ->
+    [one] 1 condition
+   *[other] any of { $count } conditions
+}
+admin-segment-count = { $count ->
+    [one] 1 subscriber matches now
+   *[other] { $count } subscribers match now
+}
+admin-segment-broken = { $count ->
+    [one] 1 condition no longer reads and is left out.
+   *[other] { $count } conditions no longer read and are left out.
+}
+admin-segment-open-list = Open them in the subscriber list
+admin-segment-new = New segment
+admin-segment-change = Change the segment
+admin-segment-name = Name
+admin-segment-match = People who meet
+admin-segment-match-all = all of the conditions
+admin-segment-match-any = any of the conditions
+admin-segment-conditions = Conditions
+admin-segment-conditions-hint = A list takes confirmed, pending, unsubscribed or any; a date is YYYY-MM-DD (UTC); bounced and complained take yes or no; a channel is form, api, import or operator. Leave a row's first choice empty to drop it.
+admin-segment-condition-n = Condition { $n }
+admin-segment-what = Looks at
+admin-segment-what-none = (no condition)
+admin-segment-op = Test
+admin-segment-value = Value
+admin-segment-group-lists = On the list
+admin-segment-group-fields = Fields
+admin-segment-group-person = The person
+admin-segment-what-signed_up = Signed up
+admin-segment-what-confirmed = Confirmed a subscription
+admin-segment-what-language = Language of a list
+admin-segment-what-channel = Asked to join through
+admin-segment-what-bounced = Hard bounce on record
+admin-segment-what-complained = Complaint on record
+admin-segment-op-is = is
+admin-segment-op-is_not = is not
+admin-segment-op-contains = contains
+admin-segment-op-lt = is less than
+admin-segment-op-gt = is greater than
+admin-segment-op-before = before
+admin-segment-op-after = after
+admin-segment-op-empty = is empty
+admin-segment-save = Save the segment
+admin-segment-create = Create the segment
+admin-segment-saved = The segment is saved.
+admin-segment-deleted = The segment is deleted.
+admin-segment-delete-heading = Delete
+admin-segment-delete = Delete the segment
+admin-segment-name-error = Give the segment a name of at most 100 characters.
+admin-segment-match-error = Choose all or any.
+admin-segment-too-many = A segment holds at most { $count } conditions.
+segment-error-what = Condition { $n }: there is no such list, field or property.
+segment-error-op = Condition { $n }: that test does not apply to what it looks at.
+segment-error-value = Condition { $n }: that value does not fit the test.

@@ -361,7 +361,7 @@ admin-ledger-note = Notez régulièrement la tête de la chaîne dans un endroit
 ## Abonnés : la recherche et ses résultats
 
 admin-subscribers-find = Rechercher des abonnés
-admin-subscribers-address-contains = L'adresse contient
+admin-subscribers-contains = L'adresse, le nom ou un champ texte contient
 admin-subscribers-all-lists = Toutes les listes
 admin-subscribers-any-status = Tous les statuts
 admin-subscribers-search = Rechercher
@@ -865,3 +865,102 @@ admin-subscriber-flash-fields = Champs enregistrés.
 me-fields-heading = Ce que vous nous avez indiqué
 me-fields-save = Enregistrer
 me-fields-saved = Enregistré.
+
+## Subscriber list: totals, pages and actions on many (§16)
+admin-label-segment = Segment
+admin-subscribers-no-segment = Aucun segment
+admin-subscribers-total = { $count ->
+    [one] 1 abonné
+   *[other] { $count } abonnés
+}
+admin-subscribers-total-over = Plus de 10 000 abonnés
+admin-subscribers-export = Exporter ceux-ci en CSV
+admin-subscribers-select = Sélection
+admin-subscribers-select-one = Sélectionner { $address }
+admin-previous-page = Page précédente
+admin-bulk-heading = Agir sur plusieurs
+admin-bulk-scope = Qui
+admin-bulk-selected = Les abonnés cochés ci-dessus
+admin-bulk-all = Tous ceux que le filtre retient ({ $total })
+admin-bulk-action = Action
+admin-bulk-unsubscribe = Désinscrire de la liste
+admin-bulk-invite = Inviter sur la liste (envoie une demande de confirmation)
+admin-bulk-erase = Effacer définitivement
+admin-bulk-list = Liste
+admin-bulk-list-hint = Pour désinscrire et inviter. Une invitation n'inscrit personne : chacun reçoit une demande de confirmation et ne rejoint la liste qu'en confirmant.
+admin-bulk-erase-confirm = Je comprends qu'effacer supprime ces personnes et leur historique de consentement, sans retour possible
+admin-bulk-apply = Appliquer
+admin-bulk-none-selected = Cochez au moins un abonné, ou choisissez tous ceux que le filtre retient.
+admin-bulk-erase-unconfirmed = Pour effacer, cochez la case ci-dessous.
+admin-bulk-done = { $action ->
+    [unsubscribe] Désinscrits : { $done } ; inchangés : { $unchanged }.
+    [invite] Invités : { $done } ; déjà sur la liste ou à ne pas écrire : { $unchanged }.
+   *[erase] Effacés : { $done }.
+}
+admin-bulk-running = Traitement de tous ceux que le filtre retient ({ $done } jusqu'ici). Rechargez la page pour suivre l'avancement.
+admin-bulk-finished = Terminé pour tous ceux que le filtre retient : { $done } modifiés, { $unchanged } inchangés.
+
+## Segments (§16)
+admin-nav-segments = Segments
+admin-segments-lead = Un segment choisit des personnes selon leurs listes, leurs champs, des dates, leur langue et leur historique. Il est relu à chaque usage.
+admin-segments-heading = Segments enregistrés
+admin-segments-none = Aucun segment pour l'instant.
+admin-segment-summary-all = { $count ->
+    [one] 1 condition
+   *[other] toutes les { $count } conditions
+}
+admin-segment-summary-any = { $count ->
+    [one] 1 condition
+   *[other] l'une des { $count } conditions
+}
+admin-segment-count = { $count ->
+    [one] 1 abonné correspond maintenant
+   *[other] { $count } abonnés correspondent maintenant
+}
+admin-segment-broken = { $count ->
+    [one] 1 condition ne se lit plus et est laissée de côté.
+   *[other] { $count } conditions ne se lisent plus et sont laissées de côté.
+}
+admin-segment-open-list = Les ouvrir dans la liste des abonnés
+admin-segment-new = Nouveau segment
+admin-segment-change = Modifier le segment
+admin-segment-name = Nom
+admin-segment-match = Les personnes qui remplissent
+admin-segment-match-all = toutes les conditions
+admin-segment-match-any = l'une des conditions
+admin-segment-conditions = Conditions
+admin-segment-conditions-hint = Une liste prend confirmed, pending, unsubscribed ou any ; une date s'écrit AAAA-MM-JJ (UTC) ; rebond et plainte prennent yes ou no ; un canal est form, api, import ou operator. Laissez vide le premier choix d'une ligne pour l'ôter.
+admin-segment-condition-n = Condition { $n }
+admin-segment-what = Porte sur
+admin-segment-what-none = (pas de condition)
+admin-segment-op = Test
+admin-segment-value = Valeur
+admin-segment-group-lists = Sur la liste
+admin-segment-group-fields = Champs
+admin-segment-group-person = La personne
+admin-segment-what-signed_up = Inscription
+admin-segment-what-confirmed = Confirmation d'un abonnement
+admin-segment-what-language = Langue d'une liste
+admin-segment-what-channel = Demande d'inscription par
+admin-segment-what-bounced = Rebond définitif enregistré
+admin-segment-what-complained = Plainte enregistrée
+admin-segment-op-is = est
+admin-segment-op-is_not = n'est pas
+admin-segment-op-contains = contient
+admin-segment-op-lt = est inférieur à
+admin-segment-op-gt = est supérieur à
+admin-segment-op-before = avant
+admin-segment-op-after = après
+admin-segment-op-empty = est vide
+admin-segment-save = Enregistrer le segment
+admin-segment-create = Créer le segment
+admin-segment-saved = Le segment est enregistré.
+admin-segment-deleted = Le segment est supprimé.
+admin-segment-delete-heading = Supprimer
+admin-segment-delete = Supprimer le segment
+admin-segment-name-error = Donnez au segment un nom d'au plus 100 caractères.
+admin-segment-match-error = Choisissez toutes ou l'une.
+admin-segment-too-many = Un segment compte au plus { $count } conditions.
+segment-error-what = Condition { $n } : cette liste, ce champ ou cette propriété n'existe pas.
+segment-error-op = Condition { $n } : ce test ne s'applique pas à ce qu'elle regarde.
+segment-error-value = Condition { $n } : cette valeur ne convient pas au test.

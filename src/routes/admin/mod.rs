@@ -11,6 +11,7 @@ mod fields;
 mod import;
 mod lists;
 mod login;
+mod segments;
 mod settings;
 mod subscribers;
 mod templates;
@@ -46,6 +47,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/login", web::post().to(login::submit))
             .route("/logout", web::post().to(login::logout))
             .route("/subscribers", read().to(subscribers::search))
+            .route("/subscribers/bulk", web::post().to(subscribers::bulk))
             .route("/subscribers/{id}", read().to(subscribers::show))
             .route(
                 "/subscribers/{id}/fields",
@@ -96,6 +98,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/webhooks", read().to(webhooks::index))
             .route("/settings", read().to(settings::page))
             .route("/settings", web::post().to(settings::save))
+            .route("/segments", read().to(segments::index))
+            .route("/segments", web::post().to(segments::create))
+            .route("/segments/{id}", read().to(segments::show))
+            .route("/segments/{id}", web::post().to(segments::update))
+            .route("/segments/{id}/delete", web::post().to(segments::delete))
             .route("/fields", read().to(fields::index))
             .route("/fields", web::post().to(fields::create))
             .route("/fields/{key}", read().to(fields::edit_page))

@@ -11,16 +11,17 @@ use serde::Deserialize;
 
 use super::{CsrfForm, SignedIn, admin_page, not_found, see_other, urlencode};
 use crate::db::rfc3339;
-use crate::domain::{Status, SubscriberId, SubscriptionId};
+use crate::db::subscribers::Cursor;
+use crate::domain::{SegmentId, Status, SubscriberId, SubscriptionId};
 use crate::pages::admin::{
     EventView, FieldInput, ListOption, SubscriberPage, SubscriberRow, SubscriberView,
     SubscribersPage, SubscriptionView,
 };
 use crate::routes::body::field;
 use crate::routes::{ServerError, render};
-use crate::services::{Outcome, consent, export, lists, subscribers};
+use crate::services::{Outcome, bulk, consent, export, lists, segments, subscribers};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct SearchQuery {
     #[serde(default)]
     q: String,
@@ -28,39 +29,71 @@ pub struct SearchQuery {
     list: String,
     #[serde(default)]
     status: String,
+    #[serde(default)]
+    segment: String,
     before: Option<i64>,
+    after: Option<i64>,
+    /// What the last action on several did.
+    #[serde(default)]
+    done: String,
+    changed: Option<i64>,
+    unchanged: Option<i64>,
+    #[serde(default)]
+    refused: String,
+    /// The bulk action on every match to show the progress of.
+    bulk: Option<i64>,
+}
+
+impl SearchQuery {
+    /// The filter the query names, `q` cut to the longest address.
+    fn filter(&self) -> subscribers::Filter {
+        subscribers::Filter {
+            q: self.q.trim().chars().take(254).collect(),
+            list: Some(self.list.clone()).filter(|s| !s.is_empty()),
+            status: Status::parse(&self.status),
+            segment: self.segment.parse().ok().map(SegmentId),
+        }
+    }
+}
+
+/// The query string of a filter, for links that keep it.
+pub(super) fn filter_query(filter: &subscribers::Filter) -> String {
+    format!(
+        "q={}&list={}&status={}&segment={}",
+        urlencode(&filter.q),
+        urlencode(filter.list.as_deref().unwrap_or_default()),
+        filter.status.map_or("", Status::as_str),
+        filter.segment.map(|s| s.to_string()).unwrap_or_default(),
+    )
 }
 
 pub async fn search(
     signed_in: SignedIn,
     query: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, ServerError> {
-    let query = query.into_inner();
-    let q = query.q.trim().chars().take(254).collect::<String>();
-    let status = Status::parse(&query.status);
+    let filter = query.filter();
+    let cursor = match (query.before, query.after) {
+        (Some(id), _) => Cursor::Older(SubscriberId(id)),
+        (None, Some(id)) => Cursor::Newer(SubscriberId(id)),
+        (None, None) => Cursor::First,
+    };
     let services = &signed_in.state.services;
-    let found = subscribers::search(
-        services,
-        subscribers::Filter {
-            q: q.clone(),
-            list: Some(query.list.clone()).filter(|s| !s.is_empty()),
-            status,
-            before: query.before.map(SubscriberId),
-        },
-    )
-    .await?;
+    let Some(page) = subscribers::search(services, filter.clone(), cursor).await? else {
+        return Ok(not_found(&signed_in.site()));
+    };
     let all_lists = lists::all(services).await?;
-    let status_text = status.map_or("", Status::as_str);
-    let next_url = (found.len() as i64 == subscribers::PAGE).then(|| {
-        let last = found.last().map_or(0, |f| f.subscriber.id.0);
-        format!(
-            "/admin/subscribers?q={}&list={}&status={}&before={last}",
-            urlencode(&q),
-            urlencode(&query.list),
-            status_text
-        )
-    });
-    let rows = found
+    let all_segments = segments::all(services).await?;
+    let keep = filter_query(&filter);
+    let first = page.found.first().map(|f| f.subscriber.id.0);
+    let last = page.found.last().map(|f| f.subscriber.id.0);
+    let newer_url = first
+        .filter(|_| page.newer)
+        .map(|id| format!("/admin/subscribers?{keep}&after={id}"));
+    let older_url = last
+        .filter(|_| page.older)
+        .map(|id| format!("/admin/subscribers?{keep}&before={id}"));
+    let rows = page
+        .found
         .into_iter()
         .map(|f| SubscriberRow {
             id: f.subscriber.id.0,
@@ -74,12 +107,20 @@ pub async fn search(
             created_at: rfc3339(f.subscriber.created_at),
         })
         .collect();
+    let site = signed_in.site();
+    let flash = flash(&site, services, &query).await?;
+    let total = if page.total > subscribers::TOTAL_CAP {
+        site.t("admin-subscribers-total-over")
+    } else {
+        site.n("admin-subscribers-total", page.total)
+    };
     Ok(admin_page(&SubscribersPage {
-        site: &signed_in.site(),
+        site: &site,
         nav: signed_in.nav("subscribers"),
-        q: &q,
+        q: &filter.q,
         list: &query.list,
-        status: status_text,
+        status: filter.status.map_or("", Status::as_str),
+        segment: filter.segment.map(|s| s.0),
         lists: all_lists
             .into_iter()
             .map(|l| ListOption {
@@ -87,9 +128,46 @@ pub async fn search(
                 name: l.name,
             })
             .collect(),
+        segments: all_segments.into_iter().map(|s| (s.id.0, s.name)).collect(),
         rows,
-        next_url,
+        total,
+        matches: page.total,
+        export_url: format!("/admin/export.csv?{keep}"),
+        newer_url,
+        older_url,
+        flash,
     }))
+}
+
+/// What the page says of the last action on several.
+async fn flash(
+    site: &crate::pages::Site,
+    services: &crate::services::Services,
+    query: &SearchQuery,
+) -> Result<Option<String>, ServerError> {
+    if let Some(id) = query.bulk {
+        return Ok(bulk::progress(services, id).await?.map(|p| {
+            let (id, done) = if p.finished {
+                ("admin-bulk-finished", p.tally.changed)
+            } else {
+                ("admin-bulk-running", p.tally.changed + p.tally.unchanged)
+            };
+            site.t2(id, "done", done, "unchanged", p.tally.unchanged)
+        }));
+    }
+    Ok(match query.refused.as_str() {
+        "none" => Some(site.t("admin-bulk-none-selected")),
+        "erase" => Some(site.t("admin-bulk-erase-unconfirmed")),
+        _ if !query.done.is_empty() => Some(site.lang.t_with(
+            "admin-bulk-done",
+            &[
+                ("action", query.done.as_str()),
+                ("done", &query.changed.unwrap_or(0).to_string()),
+                ("unchanged", &query.unchanged.unwrap_or(0).to_string()),
+            ],
+        )),
+        _ => None,
+    })
 }
 
 #[derive(Deserialize)]
@@ -309,29 +387,23 @@ pub async fn erase(
     })
 }
 
-#[derive(Deserialize)]
-pub struct ExportQuery {
-    list: Option<String>,
-    status: Option<String>,
-}
-
-/// The CSV of `assent export`, read and sent a page at a time.
+/// The CSV of `assent export` for the subscribers the page's filter
+/// selects, read and sent a page at a time.
 pub async fn export_csv(
     signed_in: SignedIn,
-    query: web::Query<ExportQuery>,
+    query: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, ServerError> {
     // A list named by something that cannot be a slug is no list at all.
-    if query
-        .list
-        .as_deref()
-        .is_some_and(|l| !l.is_empty() && !crate::domain::list::is_slug(l))
+    if !query.list.is_empty() && !crate::domain::list::is_slug(&query.list) {
+        return Ok(not_found(&signed_in.site()));
+    }
+    let filter = query.filter();
+    let services = &signed_in.state.services;
+    if let Some(id) = filter.segment
+        && segments::get(services, id).await?.is_none()
     {
         return Ok(not_found(&signed_in.site()));
     }
-    let filter = export::Filter {
-        list: query.list.clone().filter(|s| !s.is_empty()),
-        status: query.status.as_deref().and_then(Status::parse),
-    };
     let pieces = export::stream(&signed_in.state.services, &signed_in.operator(), filter).await?;
     let body = pieces.map(|piece| {
         piece
@@ -346,4 +418,50 @@ pub async fn export_csv(
             "attachment; filename=\"subscribers.csv\"",
         ))
         .streaming(body))
+}
+
+/// `POST /admin/subscribers/bulk`: an action on the ticked subscribers, at
+/// once, or on every match of the page's filter, by a job.
+pub async fn bulk(form: CsrfForm) -> Result<HttpResponse, ServerError> {
+    let CsrfForm { signed_in, fields } = form;
+    let text = |name: &str| field(&fields, name).unwrap_or_default().to_owned();
+    let query = SearchQuery {
+        q: text("q"),
+        list: text("list"),
+        status: text("status"),
+        segment: text("segment"),
+        ..SearchQuery::default()
+    };
+    let filter = query.filter();
+    let back = format!("/admin/subscribers?{}", filter_query(&filter));
+    let services = &signed_in.state.services;
+    let target = bulk::list_by_slug(services, &text("target")).await?;
+    let action = match (text("action").as_str(), target) {
+        ("unsubscribe", Some(list)) => bulk::Action::Unsubscribe(list.id),
+        ("invite", Some(list)) => bulk::Action::Invite(list.id),
+        ("erase", _) if text("confirm") == "yes" => bulk::Action::Erase,
+        ("erase", _) => return Ok(see_other(&format!("{back}&refused=erase"))),
+        _ => return Ok(see_other(&back)),
+    };
+    let operator = signed_in.operator();
+    if text("scope") == "all" {
+        let id = bulk::on_every_match(services, &operator, action, &filter).await?;
+        return Ok(see_other(&format!("{back}&bulk={id}")));
+    }
+    let ids: Vec<SubscriberId> = fields
+        .iter()
+        .filter(|(k, _)| k == "id")
+        .filter_map(|(_, v)| v.trim().parse().ok().map(SubscriberId))
+        .take(bulk::MAX_SELECTED)
+        .collect();
+    if ids.is_empty() {
+        return Ok(see_other(&format!("{back}&refused=none")));
+    }
+    let tally = bulk::on_selected(services, &operator, action, ids).await?;
+    Ok(see_other(&format!(
+        "{back}&done={}&changed={}&unchanged={}",
+        action.name(),
+        tally.changed,
+        tally.unchanged
+    )))
 }
