@@ -16,6 +16,8 @@ const PAGES: &[&str] = &[
     "/admin/import",
     "/admin/import/1",
     "/admin/audit",
+    "/admin/segments",
+    "/admin/segments/1",
 ];
 
 const ACTIONS: &[&str] = &[
@@ -27,6 +29,10 @@ const ACTIONS: &[&str] = &[
     "/admin/lists/1",
     "/admin/lists/1/archive",
     "/admin/import",
+    "/admin/segments",
+    "/admin/segments/1",
+    "/admin/segments/1/delete",
+    "/admin/subscribers/bulk",
 ];
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use crate::support::app::{TestApp, spawn_app};
 
 /// Adds `company` (text, required) and `plan` (a choice) to the default
 /// list's form.
-async fn company_and_plan(operator: &Operator) {
+pub(crate) async fn company_and_plan(operator: &Operator) {
     for fields in [
         [
             ("key", "company"),

@@ -24,6 +24,7 @@ mod own_page;
 mod pow;
 mod retention;
 mod scripts;
+mod segments;
 mod settings;
 mod signup;
 mod templates;
