@@ -77,8 +77,18 @@ fn main() -> ExitCode {
             Command::Dkim { command } => cli::dkim::run(command),
             Command::VerifyLedger => cli::ledger::run(settings, &clock).await,
             Command::Purge { dry_run } => cli::purge::run(settings, &clock, dry_run).await,
-            Command::Export { list, status } => {
-                cli::export::run(settings, &clock, list, status.map(Into::into)).await
+            Command::Export {
+                list,
+                status,
+                segment,
+            } => {
+                let filter = assent::services::export::Filter {
+                    list,
+                    status: status.map(Into::into),
+                    segment: segment.map(assent::domain::SegmentId),
+                    ..Default::default()
+                };
+                cli::export::run(settings, &clock, filter).await
             }
             Command::Import { file, list } => cli::import::run(settings, &clock, file, list).await,
         }

@@ -197,6 +197,28 @@ async fn export_shows_each_step_of_a_subscription() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no-such-list"));
     assert_eq!(stderr(&out).lines().count(), 1);
+
+    let operator = app.signed_in().await;
+    let saved = operator
+        .post(
+            "/admin/segments",
+            "/admin/segments",
+            &[
+                ("name", "Still deciding"),
+                ("match", "all"),
+                ("what.0", "list:1"),
+                ("op.0", "is"),
+                ("value.0", "pending"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let chosen = export(&["export", "--segment", "1"]);
+    assert_eq!(chosen.lines().count(), 2, "{chosen}");
+    assert!(chosen.contains("bob@example.com"));
+    let out = assent(&vars, &["export", "--segment", "99"], app.dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--segment"));
 }
 
 /// Starts `assent serve` in `dir` with `extra` settings, waits until it

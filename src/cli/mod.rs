@@ -86,6 +86,9 @@ pub enum Command {
         /// Only subscriptions in this state
         #[arg(long, value_enum, value_name = "STATUS")]
         status: Option<StatusArg>,
+        /// Only the people this saved segment chooses (its id, from /admin/segments)
+        #[arg(long, value_name = "ID")]
+        segment: Option<i64>,
     },
     /// Import a CSV of addresses into a list, as the admin import does, and print each refused line
     Import {

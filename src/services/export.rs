@@ -12,7 +12,7 @@ use super::{Operator, ServiceError, Services};
 use crate::db::export::{self, ExportRow};
 use crate::db::{DbConn, audit, fields, rfc3339, subscribers};
 use crate::domain::field::FieldDef;
-use crate::domain::{Status, SubscriberId, SubscriptionId};
+use crate::domain::{SegmentId, Status, SubscriberId, SubscriptionId};
 
 /// The columns of contract §1; `name` and a `field.KEY` column for each
 /// of the operators' fields follow them (§16).
@@ -173,6 +173,11 @@ pub(crate) fn from_spreadsheet(field: &str) -> &str {
         Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
         _ => field,
     }
+}
+
+/// Whether there is a segment with this id.
+pub fn segment_exists(conn: &mut DbConn, id: SegmentId) -> Result<bool, ExportError> {
+    Ok(crate::db::segments::by_id(conn, id)?.is_some())
 }
 
 /// Whether a list with this slug exists (open or archived).
