@@ -28,31 +28,7 @@ pub fn page(
     after: SubscriptionId,
     limit: i64,
 ) -> QueryResult<Vec<ExportRow>> {
-    let mut query = subscriptions::table
-        .inner_join(subscribers::table)
-        .inner_join(lists::table)
-        .filter(subscriptions::id.gt(after))
-        .order(subscriptions::id)
-        .limit(limit)
-        .select((
-            subscriptions::id,
-            subscribers::id,
-            subscribers::email,
-            subscribers::name,
-            lists::slug,
-            subscriptions::status,
-            subscriptions::created_at,
-            subscriptions::confirmed_at,
-            subscriptions::unsubscribed_at,
-        ))
-        .into_boxed();
-    if let Some(slug) = list_slug {
-        query = query.filter(lists::slug.eq(slug.to_owned()));
-    }
-    if let Some(status) = status {
-        query = query.filter(subscriptions::status.eq(status));
-    }
-    query.load(conn)
+    load(conn, list_slug, status, Rows::After(after, limit))
 }
 
 /// The rows of the subscribers `ids`, in their order, each subscriber's
@@ -63,11 +39,23 @@ pub fn rows_of(
     list_slug: Option<&str>,
     status: Option<Status>,
 ) -> QueryResult<Vec<ExportRow>> {
+    load(conn, list_slug, status, Rows::Of(ids))
+}
+
+enum Rows<'a> {
+    After(SubscriptionId, i64),
+    Of(&'a [SubscriberId]),
+}
+
+fn load(
+    conn: &mut DbConn,
+    list_slug: Option<&str>,
+    status: Option<Status>,
+    rows: Rows<'_>,
+) -> QueryResult<Vec<ExportRow>> {
     let mut query = subscriptions::table
         .inner_join(subscribers::table)
         .inner_join(lists::table)
-        .filter(subscriptions::subscriber_id.eq_any(ids))
-        .order((subscriptions::subscriber_id, subscriptions::id))
         .select((
             subscriptions::id,
             subscribers::id,
@@ -86,6 +74,15 @@ pub fn rows_of(
     if let Some(status) = status {
         query = query.filter(subscriptions::status.eq(status));
     }
+    query = match rows {
+        Rows::After(after, limit) => query
+            .filter(subscriptions::id.gt(after))
+            .order(subscriptions::id)
+            .limit(limit),
+        Rows::Of(ids) => query
+            .filter(subscriptions::subscriber_id.eq_any(ids.to_vec()))
+            .order((subscriptions::subscriber_id, subscriptions::id)),
+    };
     query.load(conn)
 }
 

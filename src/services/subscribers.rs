@@ -124,8 +124,8 @@ pub async fn search(
                 Cursor::Newer(_) if more => found.into_iter().skip(1).collect(),
                 _ => found.into_iter().take(PAGE as usize).collect(),
             };
-            let (newer, older) = match (found.first(), found.last(), cursor) {
-                (Some(first), Some(last), _) => (
+            let (newer, older) = match (found.first(), found.last()) {
+                (Some(first), Some(last)) => (
                     subscribers::any_beyond(c, &filter, Cursor::Newer(first.id))?,
                     subscribers::any_beyond(c, &filter, Cursor::Older(last.id))?,
                 ),
