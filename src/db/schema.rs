@@ -392,6 +392,25 @@ diesel::table! {
         rules -> Text,
         created_at -> BigInt,
         updated_at -> BigInt,
+        /// How far its members were built from scratch, by subscriber id;
+        /// `None` once they all were.
+        built_through -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// Who each segment chooses, kept behind the commit.
+    segment_members (segment_id, subscriber_id) {
+        segment_id -> BigInt,
+        subscriber_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// People whose membership of the segments may have changed.
+    segment_changes (id) {
+        id -> BigInt,
+        subscriber_id -> BigInt,
     }
 }
 
@@ -514,5 +533,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     list_fields,
     subscriber_fields,
     segments,
+    segment_members,
+    segment_changes,
     bulk_actions,
 );

@@ -9,9 +9,12 @@ use diesel::sql_types::{Bool, Double, Text};
 
 use super::DbConn;
 use super::schema::subscriptions;
-use super::schema::{bounces, consent_events, lists, segments, subscriber_fields, subscribers};
+use super::schema::{
+    bounces, consent_events, lists, segment_changes, segment_members, segments, subscriber_fields,
+    subscribers,
+};
 use crate::domain::segment::{Condition, Criteria, FieldTest, Match, Rule, TimeTest};
-use crate::domain::{Act, BounceKind, SegmentId, Status};
+use crate::domain::{Act, BounceKind, SegmentId, Status, SubscriberId};
 
 type Backend = <DbConn as Connection>::Backend;
 
@@ -88,12 +91,14 @@ pub fn save(
     let rules = serde_json::to_string(rules).unwrap_or_else(|_| "[]".to_owned());
     match id {
         Some(id) => {
+            // Its members are built again from the first subscriber.
             let changed = diesel::update(segments::table.find(id))
                 .set((
                     segments::name.eq(name),
                     segments::matching.eq(matching),
                     segments::rules.eq(&rules),
                     segments::updated_at.eq(now),
+                    segments::built_through.eq(Some(0)),
                 ))
                 .execute(conn)?;
             Ok((changed > 0).then_some(id))
@@ -117,6 +122,148 @@ pub fn save(
 
 pub fn delete(conn: &mut DbConn, id: SegmentId) -> QueryResult<bool> {
     Ok(diesel::delete(segments::table.find(id)).execute(conn)? > 0)
+}
+
+/// Subscribers a build step covers at most.
+pub const BUILD_STEP: i64 = 2_000;
+
+/// How many people the segment's members hold, and how far they were
+/// built (`None` once complete).
+pub fn member_count(conn: &mut DbConn, id: SegmentId) -> QueryResult<(i64, Option<i64>)> {
+    let built: Option<i64> = segments::table
+        .find(id)
+        .select(segments::built_through)
+        .first(conn)?;
+    let n = segment_members::table
+        .filter(segment_members::segment_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    Ok((n, built))
+}
+
+/// Whether the builder has anything to do: changes noted, or a segment
+/// being built.
+pub fn has_work(conn: &mut DbConn) -> QueryResult<bool> {
+    let changes: bool = diesel::select(exists(segment_changes::table.select(segment_changes::id)))
+        .get_result(conn)?;
+    if changes {
+        return Ok(true);
+    }
+    diesel::select(exists(
+        segments::table.filter(segments::built_through.is_not_null()),
+    ))
+    .get_result(conn)
+}
+
+/// Segments whose members are being built from scratch, with how far.
+pub fn building(conn: &mut DbConn) -> QueryResult<Vec<(SegmentId, i64)>> {
+    let rows: Vec<(SegmentId, Option<i64>)> = segments::table
+        .filter(segments::built_through.is_not_null())
+        .select((segments::id, segments::built_through))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, at)| Some((id, at?)))
+        .collect())
+}
+
+/// Moves a segment's build mark from `from` to `to` (`None`: complete),
+/// unless another process moved it first; whether this one did.
+pub fn claim_build(
+    conn: &mut DbConn,
+    id: SegmentId,
+    from: i64,
+    to: Option<i64>,
+) -> QueryResult<bool> {
+    let moved = diesel::update(
+        segments::table
+            .find(id)
+            .filter(segments::built_through.eq(from)),
+    )
+    .set(segments::built_through.eq(to))
+    .execute(conn)?;
+    Ok(moved > 0)
+}
+
+/// The largest subscriber id there is.
+pub fn last_subscriber(conn: &mut DbConn) -> QueryResult<i64> {
+    let last: Option<SubscriberId> = subscribers::table
+        .select(diesel::dsl::max(subscribers::id))
+        .first(conn)?;
+    Ok(last.map_or(0, |id| id.0))
+}
+
+/// Up to `limit` noted changes, oldest first: (change id, subscriber).
+pub fn changes(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(i64, SubscriberId)>> {
+    segment_changes::table
+        .order(segment_changes::id)
+        .limit(limit)
+        .select((segment_changes::id, segment_changes::subscriber_id))
+        .load(conn)
+}
+
+pub fn forget_changes(conn: &mut DbConn, ids: &[i64]) -> QueryResult<()> {
+    diesel::delete(segment_changes::table.filter(segment_changes::id.eq_any(ids))).execute(conn)?;
+    Ok(())
+}
+
+/// Which people a segment's members hold, made anew for the subscribers
+/// `within` names: those `criteria` choose are in, the others out.
+pub fn rebuild_members(
+    conn: &mut DbConn,
+    id: SegmentId,
+    criteria: &Criteria,
+    within: Within<'_>,
+) -> QueryResult<()> {
+    let postgres = matches!(conn, DbConn::Postgres(_));
+    let theirs = segment_members::table.filter(segment_members::segment_id.eq(id));
+    let mut chosen = subscribers::table
+        .filter(chosen_by(criteria, postgres))
+        .select(subscribers::id)
+        .into_boxed();
+    match within {
+        Within::Ids(ids) => {
+            diesel::delete(theirs.filter(segment_members::subscriber_id.eq_any(ids)))
+                .execute(conn)?;
+            chosen = chosen.filter(subscribers::id.eq_any(ids));
+        }
+        Within::Range(from, to) => {
+            diesel::delete(
+                theirs
+                    .filter(segment_members::subscriber_id.gt(from))
+                    .filter(segment_members::subscriber_id.le(to)),
+            )
+            .execute(conn)?;
+            chosen = chosen
+                .filter(subscribers::id.gt(from))
+                .filter(subscribers::id.le(to));
+        }
+    }
+    let members: Vec<SubscriberId> = chosen.load(conn)?;
+    for chunk in members.chunks(5_000) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|s| {
+                (
+                    segment_members::segment_id.eq(id),
+                    segment_members::subscriber_id.eq(*s),
+                )
+            })
+            .collect();
+        on_backend!(conn, |c| diesel::insert_into(segment_members::table)
+            .values(&rows)
+            .on_conflict_do_nothing()
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// The subscribers a rebuild of members covers.
+#[derive(Debug, Clone, Copy)]
+pub enum Within<'a> {
+    Ids(&'a [SubscriberId]),
+    /// Ids after the first, up to and including the second.
+    Range(i64, i64),
 }
 
 /// The people `criteria` choose; with no condition, everyone.

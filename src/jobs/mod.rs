@@ -23,6 +23,7 @@ pub mod registry;
 pub mod retention;
 pub mod runner;
 pub mod schedule;
+pub mod segments;
 pub mod settings;
 pub mod supervisor;
 pub mod webhook;
@@ -116,6 +117,7 @@ impl Runtime {
             supervise(&ctx, "delivery", delivery::run),
             supervise(&ctx, "jobs", runner::run),
             supervise(&ctx, "ledger", linker::run),
+            supervise(&ctx, "segments", segments::run),
             supervise(&ctx, "settings", settings::run),
         ];
         tracing::info!(process = %ctx.process, "background work started");
@@ -191,21 +193,25 @@ pub struct Probe {
 
 impl Probe {
     /// Waits until the runtime has nothing left to do now: delivery found no
-    /// due message, no job is due or running and every event is linked,
-    /// with nothing done between the looks. Work scheduled for later (a retry in five seconds) is
+    /// due message, no job is due or running, every event is linked and
+    /// every segment's members are up to date, with nothing done between
+    /// the looks. Work scheduled for later (a retry in five seconds) is
     /// not waited for.
     pub async fn settle(&self) {
         let activity = &self.ctx.activity;
         let mut delivery = activity.delivery_idle.subscribe();
         let mut jobs = activity.jobs_idle.subscribe();
         let mut ledger = activity.ledger_idle.subscribe();
+        let mut segments = activity.segments_idle.subscribe();
         loop {
             let work = activity.work.load(Ordering::SeqCst);
             delivery.mark_unchanged();
             jobs.mark_unchanged();
             ledger.mark_unchanged();
+            segments.mark_unchanged();
             self.wake();
             let all = async {
+                let _ = segments.changed().await;
                 let _ = ledger.changed().await;
                 let _ = jobs.changed().await;
                 let _ = delivery.changed().await;
@@ -220,11 +226,13 @@ impl Probe {
         }
     }
 
-    /// Wakes delivery, the job runner and the linker, as queued work does.
+    /// Wakes delivery, the job runner, the linker and the segments'
+    /// builder, as queued work does.
     pub fn wake(&self) {
         self.ctx.services.wake.delivery();
         self.ctx.services.wake.jobs();
         self.ctx.services.wake.ledger();
+        self.ctx.services.wake.segments();
     }
 
     /// This process's id, as its claims name it.
@@ -245,6 +253,8 @@ struct Activity {
     jobs_idle: watch::Sender<u64>,
     /// Bumped each time the linker has linked every event it found.
     ledger_idle: watch::Sender<u64>,
+    /// Bumped each time the segments' builder has nothing left to do.
+    segments_idle: watch::Sender<u64>,
     /// Bumped by every piece of work done.
     work: AtomicU64,
 }
@@ -260,6 +270,10 @@ impl Ctx {
 
     fn ledger_idle(&self) {
         self.activity.ledger_idle.send_modify(|n| *n += 1);
+    }
+
+    fn segments_idle(&self) {
+        self.activity.segments_idle.send_modify(|n| *n += 1);
     }
 
     fn worked(&self) {

@@ -133,6 +133,7 @@ pub struct Wake {
     delivery: Arc<Notify>,
     jobs: Arc<Notify>,
     ledger: Arc<Notify>,
+    segments: Arc<Notify>,
 }
 
 impl Wake {
@@ -149,6 +150,17 @@ impl Wake {
     /// Consent events were appended: the linker may link them now.
     pub fn ledger(&self) {
         self.ledger.notify_one();
+    }
+
+    /// A segment was saved: its members are to be built.
+    pub fn segments(&self) {
+        self.segments.notify_one();
+    }
+
+    /// Resolves once [`Wake::segments`] is called (or was, since the last
+    /// wait).
+    pub async fn segments_called(&self) {
+        self.segments.notified().await;
     }
 
     /// Resolves once [`Wake::ledger`] is called (or was, since the last wait).

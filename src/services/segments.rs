@@ -7,11 +7,11 @@ use std::sync::Arc;
 use diesel::Connection;
 
 use super::{Operator, ServiceError, Services};
-use crate::db::segments::{self, SegmentRow};
-use crate::db::{DbConn, audit, lists, subscribers};
+use crate::db::segments::{self, SegmentRow, Within};
+use crate::db::{DbConn, audit, lists};
 use crate::domain::field::FieldDef;
 use crate::domain::segment::{Criteria, Known, MAX_RULES, Match, Rule, RuleError};
-use crate::domain::{ListId, SegmentId};
+use crate::domain::{ListId, SegmentId, SubscriberId};
 use crate::i18n::Lang;
 
 /// The longest name, in characters.
@@ -85,25 +85,101 @@ pub fn criteria_of(
     )
 }
 
-/// How many people the segment chooses now, exactly, and how many of its
-/// rules no longer read.
-pub async fn count(services: &Arc<Services>, id: SegmentId) -> Result<(i64, usize), ServiceError> {
+/// How many people a segment chooses, as its members hold them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Count {
+    pub members: i64,
+    /// Still being built from scratch: how far, by subscriber id, of how
+    /// many.
+    pub building: Option<(i64, i64)>,
+    /// Rules that no longer read, left out.
+    pub broken: usize,
+}
+
+pub async fn count(services: &Arc<Services>, id: SegmentId) -> Result<Count, ServiceError> {
     let ctx = Arc::clone(services);
     services
         .db
         .read(move |c| {
             let Some(segment) = segments::by_id(c, id)? else {
-                return Ok((0, 0));
+                return Ok(Count {
+                    members: 0,
+                    building: None,
+                    broken: 0,
+                });
             };
             let criteria = criteria_of(c, &ctx.fields.get(), &segment)?;
-            let broken = segment.rules.len() - criteria.conditions.len();
-            let filter = subscribers::Filter {
-                q: "",
-                list_slug: None,
-                status: None,
-                criteria: Some(&criteria),
+            let (members, built) = segments::member_count(c, id)?;
+            let building = match built {
+                Some(at) => Some((at, segments::last_subscriber(c)?)),
+                None => None,
             };
-            Ok((subscribers::count(c, &filter)?, broken))
+            Ok(Count {
+                members,
+                building,
+                broken: segment.rules.len() - criteria.conditions.len(),
+            })
+        })
+        .await
+}
+
+/// Changes taken in one turn of the builder.
+const CHANGES: i64 = 1_000;
+
+/// One turn of the builder, behind the commits: the members of every
+/// segment brought up to date for the people changed since the last turn,
+/// then one step of each segment being built from scratch. Whether it
+/// found anything to do.
+pub async fn build(services: &Arc<Services>) -> Result<bool, ServiceError> {
+    // A look first, on a reading connection: most turns find nothing, and
+    // take no write lock for it.
+    if !services
+        .db
+        .read(|c| Ok::<_, ServiceError>(segments::has_work(c)?))
+        .await?
+    {
+        return Ok(false);
+    }
+    let ctx = Arc::clone(services);
+    services
+        .db
+        .write(move |c| {
+            c.transaction(|conn| {
+                let fields = ctx.fields.get();
+                let all = segments::all(conn)?;
+                let changes = segments::changes(conn, CHANGES)?;
+                let mut worked = !changes.is_empty();
+                if worked {
+                    let mut people: Vec<SubscriberId> = changes.iter().map(|(_, s)| *s).collect();
+                    people.sort_unstable();
+                    people.dedup();
+                    for segment in &all {
+                        let criteria = criteria_of(conn, &fields, segment)?;
+                        let within = Within::Ids(&people);
+                        segments::rebuild_members(conn, segment.id, &criteria, within)?;
+                    }
+                    let ids: Vec<i64> = changes.iter().map(|(id, _)| *id).collect();
+                    segments::forget_changes(conn, &ids)?;
+                }
+                let last = segments::last_subscriber(conn)?;
+                for (id, from) in segments::building(conn)? {
+                    let Some(segment) = all.iter().find(|s| s.id == id) else {
+                        continue;
+                    };
+                    if from >= last {
+                        segments::claim_build(conn, id, from, None)?;
+                        worked = true;
+                        continue;
+                    }
+                    let to = from.saturating_add(segments::BUILD_STEP);
+                    if segments::claim_build(conn, id, from, Some(to))? {
+                        let criteria = criteria_of(conn, &fields, segment)?;
+                        segments::rebuild_members(conn, id, &criteria, Within::Range(from, to))?;
+                        worked = true;
+                    }
+                }
+                Ok(worked)
+            })
         })
         .await
 }
@@ -118,7 +194,7 @@ pub async fn save(
 ) -> Result<Result<Option<SegmentId>, Vec<Refusal>>, ServiceError> {
     let clock = services.clock.clone();
     let (ctx, by) = (Arc::clone(services), operator.email.clone());
-    services
+    let saved = services
         .db
         .write(move |c| {
             c.transaction(|conn| {
@@ -143,7 +219,7 @@ pub async fn save(
                     refused.extend(errors.into_iter().map(|(i, e)| Refusal::Rule(i, e)));
                 }
                 let Some(matching) = matching.filter(|_| refused.is_empty()) else {
-                    return Ok(Err(refused));
+                    return Ok::<_, ServiceError>(Err(refused));
                 };
                 let now = clock.now().ms();
                 let saved = segments::save(conn, id, name, matching, &form.rules, now)?;
@@ -161,7 +237,11 @@ pub async fn save(
                 Ok(Ok(saved))
             })
         })
-        .await
+        .await?;
+    if matches!(saved, Ok(Some(_))) {
+        services.wake.segments();
+    }
+    Ok(saved)
 }
 
 /// Deletes a segment; false when there was none.

@@ -917,6 +917,7 @@ admin-segment-count = { $count ->
     [one] 1 subscriber matches now
    *[other] { $count } subscribers match now
 }
+admin-segment-counting = Counting: { $count } so far, { $percent } % of the subscribers read. Reload for the rest.
 admin-segment-broken = { $count ->
     [one] 1 condition no longer reads and is left out.
    *[other] { $count } conditions no longer read and are left out.

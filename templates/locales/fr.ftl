@@ -917,6 +917,7 @@ admin-segment-count = { $count ->
     [one] 1 abonné correspond maintenant
    *[other] { $count } abonnés correspondent maintenant
 }
+admin-segment-counting = Décompte en cours : { $count } jusqu'ici, { $percent } % des abonnés lus. Rechargez pour la suite.
 admin-segment-broken = { $count ->
     [one] 1 condition ne se lit plus et est laissée de côté.
    *[other] { $count } conditions ne se lisent plus et sont laissées de côté.

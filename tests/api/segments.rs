@@ -91,6 +91,7 @@ async fn a_segment_of_confirmed_pro_subscribers_chooses_and_exports_exactly_them
     assert_eq!(saved.status(), 303);
     let page_url = location(&saved);
     assert!(page_url.starts_with("/admin/segments/"), "{page_url}");
+    app.settle().await;
     let page = operator.html(&page_url).await;
     assert!(page.contains("1 subscriber matches now"), "{page}");
     assert!(page.contains("ada@example.com"), "{page}");
@@ -126,15 +127,29 @@ async fn a_segment_of_confirmed_pro_subscribers_chooses_and_exports_exactly_them
     assert!(list.contains("1 subscriber"), "{list}");
     assert!(list.contains("ada@example.com") && !list.contains("cy@example.com"));
 
+    // The members follow what changes: Bob moves to pro.
+    let edited = operator
+        .post(
+            "/admin/subscribers/2",
+            "/admin/subscribers/2/fields",
+            &[("field.company", "Difference Ltd"), ("field.plan", "pro")],
+        )
+        .await;
+    assert_eq!(edited.status(), 303);
+    app.settle().await;
+    let page = operator.html(&page_url).await;
+    assert!(page.contains("2 subscribers match now"), "{page}");
+    assert!(page.contains("bob@example.com"), "{page}");
+
     // Any of: on the free plan, or a company holding "corp" in any case.
     let any = save_segment(
         &operator,
         &[
             ("name", "Free or corporate"),
             ("match", "any"),
-            ("what.0", "field:plan"),
+            ("what.0", "field:company"),
             ("op.0", "is"),
-            ("value.0", "free"),
+            ("value.0", "Difference Ltd"),
             ("what.1", "field:company"),
             ("op.1", "contains"),
             ("value.1", "CORP"),
@@ -142,6 +157,7 @@ async fn a_segment_of_confirmed_pro_subscribers_chooses_and_exports_exactly_them
     )
     .await;
     assert_eq!(any.status(), 303);
+    app.settle().await;
     let page = operator.html(&location(&any)).await;
     assert!(page.contains("2 subscribers match now"), "{page}");
     assert!(page.contains("bob@example.com") && page.contains("cy@example.com"));

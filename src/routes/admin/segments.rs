@@ -102,7 +102,7 @@ async fn members(signed_in: &SignedIn, id: SegmentId) -> Result<SegmentView, Ser
         ..subscribers::Filter::default()
     };
     let site = signed_in.site();
-    let (count, broken) = segments::count(services, id).await?;
+    let count = segments::count(services, id).await?;
     let rows = subscribers::search(services, filter.clone(), Cursor::First)
         .await?
         .map(|page| page.found)
@@ -118,10 +118,19 @@ async fn members(signed_in: &SignedIn, id: SegmentId) -> Result<SegmentView, Ser
         .collect();
     Ok(SegmentView {
         id: id.0,
-        count: site.n("admin-segment-count", count),
+        count: match count.building {
+            None => site.n("admin-segment-count", count.members),
+            Some((at, of)) => site.t2(
+                "admin-segment-counting",
+                "count",
+                count.members,
+                "percent",
+                at.saturating_mul(100) / of.max(1),
+            ),
+        },
         rows,
         list_url: format!("/admin/subscribers?{}", filter_query(&filter)),
-        broken,
+        broken: count.broken,
     })
 }
 

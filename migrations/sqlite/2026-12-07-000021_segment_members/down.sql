@@ -1,0 +1,11 @@
+DROP TRIGGER segment_changes_list_language;
+DROP TRIGGER segment_changes_bounce;
+DROP TRIGGER segment_changes_field_delete;
+DROP TRIGGER segment_changes_field_update;
+DROP TRIGGER segment_changes_field_insert;
+DROP TRIGGER segment_changes_subscription_delete;
+DROP TRIGGER segment_changes_subscription_update;
+DROP TRIGGER segment_changes_subscription_insert;
+DROP TABLE segment_changes;
+ALTER TABLE segments DROP COLUMN built_through;
+DROP TABLE segment_members;
