@@ -118,7 +118,8 @@ pub fn count_upto(conn: &mut DbConn, filter: &Filter<'_>, cap: i64) -> QueryResu
     if filter.impossible() {
         return Ok(0);
     }
-    let ids: Vec<SubscriberId> = filtered(conn, filter, None)
+    // Alone, the text search's index gives no more than the cap itself.
+    let ids: Vec<SubscriberId> = filtered(conn, filter, Some((Cursor::First, cap)))
         .select(subscribers::id)
         .limit(cap)
         .load(conn)?;

@@ -20,7 +20,8 @@ use crate::db::{self, DbConn, audit, lists, subscribers, subscriptions, suppress
 use crate::domain::field::FieldDef;
 use crate::domain::segment::Criteria;
 use crate::domain::{
-    Act, Channel, Lane, SegmentId, Status, SubscriberEmail, SubscriberId, SubscriptionId,
+    Act, Channel, Lane, ListId, SegmentId, Status, SubscriberEmail, SubscriberId,
+    SubscriptionId,
 };
 
 /// One page of the search.
@@ -75,6 +76,18 @@ pub struct Resolved {
 }
 
 impl Resolved {
+    fn is_narrow(&self) -> bool {
+        self.filter.is_narrow()
+    }
+
+    /// The list the filter names, when there is one by that slug.
+    fn on_one_list(&self, conn: &mut DbConn) -> Result<Option<ListId>, ServiceError> {
+        Ok(match &self.filter.list {
+            Some(slug) => lists::by_slug(conn, slug)?.map(|l| l.id),
+            None => None,
+        })
+    }
+
     pub fn db(&self) -> subscribers::Filter<'_> {
         subscribers::Filter {
             q: &self.filter.q,
@@ -131,7 +144,20 @@ pub async fn search(
                 ),
                 _ => (false, false),
             };
-            let total = subscribers::count_upto(c, &filter, TOTAL_CAP + 1)?;
+            let total = match (resolved.on_one_list(c)?, filter.status) {
+                // One subscription a person a list: the kept tallies count
+                // them at any size.
+                (Some(list), status) if !resolved.is_narrow() => {
+                    let counts = db::stats::list_counts(c)?.remove(&list).unwrap_or_default();
+                    match status {
+                        Some(Status::Pending) => counts.pending,
+                        Some(Status::Confirmed) => counts.confirmed,
+                        Some(Status::Unsubscribed) => counts.unsubscribed,
+                        None => counts.total(),
+                    }
+                }
+                _ => subscribers::count_upto(c, &filter, TOTAL_CAP + 1)?,
+            };
             let ids: Vec<SubscriberId> = found.iter().map(|s| s.id).collect();
             let mut by_subscriber: HashMap<SubscriberId, Vec<(String, Status)>> = HashMap::new();
             for (id, list_name, status) in subscribers::statuses(c, &ids)? {

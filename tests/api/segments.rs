@@ -231,6 +231,10 @@ async fn the_list_finds_names_and_text_fields_and_pages_both_ways_with_its_total
     app.seed(&addresses("many", 120), Seeded::Confirmed);
     let first = operator.html("/admin/subscribers").await;
     assert!(first.contains("123 subscribers"), "{first}");
+    let confirmed = operator
+        .html("/admin/subscribers?list=newsletter&status=confirmed")
+        .await;
+    assert!(confirmed.contains("122 subscribers"), "{confirmed}");
     assert!(!first.contains("rel=\"prev\""));
     let next = href(&first, "rel=\"next\"");
     let second = operator.html(&next).await;
