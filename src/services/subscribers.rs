@@ -20,8 +20,7 @@ use crate::db::{self, DbConn, audit, lists, subscribers, subscriptions, suppress
 use crate::domain::field::FieldDef;
 use crate::domain::segment::Criteria;
 use crate::domain::{
-    Act, Channel, Lane, ListId, SegmentId, Status, SubscriberEmail, SubscriberId,
-    SubscriptionId,
+    Act, Channel, Lane, ListId, SegmentId, Status, SubscriberEmail, SubscriberId, SubscriptionId,
 };
 
 /// One page of the search.
