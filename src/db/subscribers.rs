@@ -107,11 +107,6 @@ pub fn page(
     Ok(found)
 }
 
-/// Whether the filter selects anyone beyond `cursor`.
-pub fn any_beyond(conn: &mut DbConn, filter: &Filter<'_>, cursor: Cursor) -> QueryResult<bool> {
-    Ok(!page(conn, filter, cursor, 1)?.is_empty())
-}
-
 /// How many subscribers the filter selects, counting no further than
 /// `cap`.
 pub fn count_upto(conn: &mut DbConn, filter: &Filter<'_>, cap: i64) -> QueryResult<i64> {

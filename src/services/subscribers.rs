@@ -130,18 +130,20 @@ pub async fn search(
             };
             let filter = resolved.db();
             let found = subscribers::page(c, &filter, cursor, PAGE + 1)?;
+            // One more than a page tells whether the way it went goes on;
+            // the cursor it came by, that the other way does. No query
+            // looks: one for a single row past a rare text is the slowest
+            // there is on PostgreSQL, which walks the ids to find it.
             let more = found.len() as i64 > PAGE;
-            let found: Vec<Subscriber> = match cursor {
+            let (found, newer, older): (Vec<Subscriber>, bool, bool) = match cursor {
                 // Going back, the extra one is the newest.
-                Cursor::Newer(_) if more => found.into_iter().skip(1).collect(),
-                _ => found.into_iter().take(PAGE as usize).collect(),
-            };
-            let (newer, older) = match (found.first(), found.last()) {
-                (Some(first), Some(last)) => (
-                    subscribers::any_beyond(c, &filter, Cursor::Newer(first.id))?,
-                    subscribers::any_beyond(c, &filter, Cursor::Older(last.id))?,
+                Cursor::Newer(_) => (
+                    found.into_iter().skip(usize::from(more)).collect(),
+                    more,
+                    true,
                 ),
-                _ => (false, false),
+                Cursor::Older(_) => (found.into_iter().take(PAGE as usize).collect(), true, more),
+                Cursor::First => (found.into_iter().take(PAGE as usize).collect(), false, more),
             };
             let total = match (resolved.on_one_list(c)?, filter.status) {
                 // One subscription a person a list: the kept tallies count
