@@ -149,8 +149,9 @@ fn unescape(html: &str) -> String {
         .replace("&#38;", "&")
 }
 
-/// On a phone 390 px wide, the person's own page and the operators'
-/// subscriber list fit the screen: nothing to scroll sideways to reach.
+/// On a phone 390 px wide, the person's own page, the operators'
+/// subscriber list and the segment form fit the screen: nothing to scroll
+/// sideways to reach.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_own_page_and_the_subscriber_list_fit_a_phone() {
     let Some(driver) = chromedriver() else {
@@ -184,4 +185,8 @@ async fn the_own_page_and_the_subscriber_list_fit_a_phone() {
     browser.wait_for_path("/admin/subscribers").await;
     browser.find("a[href='/admin/subscribers/1']").await;
     assert_eq!(width().await, (390, 390), "the subscriber list");
+
+    browser.goto(&app.url("/admin/segments")).await;
+    browser.find("select[name='what.0']").await;
+    assert_eq!(width().await, (390, 390), "the segment form");
 }
