@@ -15,7 +15,7 @@ use super::{ServiceError, Services};
 use crate::db::api_tokens::{self, ApiToken};
 use crate::db::subscribers::Cursor;
 use crate::db::{Database, DbError, audit, fields, lists, stats, subscribers, subscriptions};
-use crate::domain::{ApiTokenId, Clock, Status, SubscriberEmail, SubscriberId, Token};
+use crate::domain::{ApiTokenId, Clock, SegmentId, Status, SubscriberEmail, SubscriberId, Token};
 
 /// What a token starts with, so that a leaked one is recognisable.
 pub const TOKEN_PREFIX: &str = "assent_";
@@ -139,8 +139,12 @@ async fn audited(
 
 #[derive(Debug, Clone, Default)]
 pub struct PageQuery {
+    /// A part of the address, the name or a text field's value.
+    pub q: String,
     pub list: Option<String>,
     pub status: Option<Status>,
+    /// A saved segment's id.
+    pub segment: Option<SegmentId>,
     /// The `after` of the previous page.
     pub after: Option<SubscriberId>,
     /// At most [`MAX_PAGE`].
@@ -187,24 +191,29 @@ pub struct ApiSubscription {
 }
 
 /// A page of subscribers, newest first, paged by id: each page costs the
-/// same, and a subscriber is on one page only.
+/// same, and a subscriber is on one page only. `None` when the query names
+/// a segment there is not.
 pub async fn subscribers(
     services: &Services,
     client: &Client,
     query: PageQuery,
-) -> Result<Page, ServiceError> {
+) -> Result<Option<Page>, ServiceError> {
     audited(services, client, "api_list_subscribers", describe(&query)).await?;
     let limit = query.limit.clamp(1, MAX_PAGE);
     let defs = services.fields.get();
     services
         .db
         .read(move |c| {
-            let filter = subscribers::Filter {
-                q: "",
-                list_slug: query.list.as_deref(),
+            let chosen = super::subscribers::Filter {
+                q: query.q.clone(),
+                list: query.list.clone(),
                 status: query.status,
-                criteria: None,
+                segment: query.segment,
             };
+            let Some(resolved) = chosen.resolve(c, &defs)? else {
+                return Ok(None);
+            };
+            let filter = resolved.db();
             let cursor = query.after.map_or(Cursor::First, Cursor::Older);
             let found = subscribers::page(c, &filter, cursor, limit + 1)?;
             let more = found.len() as i64 > limit;
@@ -233,7 +242,7 @@ pub async fn subscribers(
                 })
                 .collect();
             let after = more.then(|| subscribers.last().map(|s| s.id)).flatten();
-            Ok::<_, ServiceError>(Page { subscribers, after })
+            Ok::<_, ServiceError>(Some(Page { subscribers, after }))
         })
         .await
 }
@@ -260,6 +269,12 @@ fn by_subscriber(
 
 fn describe(query: &PageQuery) -> String {
     let mut parts = vec!["subscribers".to_owned()];
+    if !query.q.is_empty() {
+        parts.push(format!("q {:?}", query.q));
+    }
+    if let Some(segment) = query.segment {
+        parts.push(format!("segment #{segment}"));
+    }
     if let Some(list) = &query.list {
         parts.push(format!("list {list}"));
     }

@@ -127,6 +127,38 @@ async fn a_segment_of_confirmed_pro_subscribers_chooses_and_exports_exactly_them
     assert!(list.contains("1 subscriber"), "{list}");
     assert!(list.contains("ada@example.com") && !list.contains("cy@example.com"));
 
+    // The API for scripts follows the same filter.
+    let token = app.api_token("crm").await;
+    let api = |path: String| {
+        let (app, token) = (&app, &token);
+        async move {
+            let response = app
+                .client
+                .get(app.url(&path))
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("the server answers");
+            let status = response.status().as_u16();
+            let body: serde_json::Value = response.json().await.expect("JSON");
+            (status, body)
+        }
+    };
+    let (status, chosen) = api(format!("/api/v1/subscribers?segment={id}")).await;
+    assert_eq!(status, 200);
+    let emails: Vec<&str> = chosen["subscribers"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|s| s["email"].as_str())
+        .collect();
+    assert_eq!(emails, ["ada@example.com"]);
+    let (_, found) = api("/api/v1/subscribers?q=LOVELACE".to_owned()).await;
+    assert_eq!(found["subscribers"][0]["email"], "ada@example.com");
+    let (status, unknown) = api("/api/v1/subscribers?segment=99".to_owned()).await;
+    assert_eq!(status, 422);
+    assert_eq!(unknown["error"]["field"], "segment", "{unknown}");
+
     // The members follow what changes: Bob moves to pro.
     let edited = operator
         .post(

@@ -10,7 +10,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 use serde_json::json;
 
 use super::openapi::ErrorBody;
-use crate::domain::{Status, SubscriberEmail, SubscriberId};
+use crate::domain::{SegmentId, Status, SubscriberEmail, SubscriberId};
 use crate::routes::AppState;
 use crate::services::ServiceError;
 use crate::services::api::{self, ApiList, Client, MAX_PAGE, Page, PageQuery};
@@ -106,7 +106,7 @@ fn invalid(field: &'static str, message: impl Into<String>) -> ScriptError {
     }
 }
 
-/// `?list=&status=&after=&limit=`, each checked.
+/// `?q=&list=&status=&segment=&after=&limit=`, each checked.
 fn page_query(req: &HttpRequest) -> Result<PageQuery, ScriptError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string())
         .map_err(|_| invalid("query", "the query string cannot be read"))?;
@@ -116,6 +116,13 @@ fn page_query(req: &HttpRequest) -> Result<PageQuery, ScriptError> {
     };
     for (name, value) in pairs {
         match name.as_str() {
+            "q" => query.q = value.trim().chars().take(254).collect(),
+            "segment" if !value.is_empty() => {
+                let id = value
+                    .parse::<i64>()
+                    .map_err(|_| invalid("segment", "segment is the id of a saved segment"))?;
+                query.segment = Some(SegmentId(id));
+            }
             "list" if !value.is_empty() => {
                 if !crate::domain::list::is_slug(&value) {
                     return Err(invalid("list", "list is the slug of a list"));
@@ -166,6 +173,8 @@ fn no_store(body: impl serde::Serialize) -> HttpResponse {
     tag = "scripts",
     security(("token" = [])),
     params(
+        ("q" = Option<String>, Query, description = "Only subscribers whose address, name or a text field's value holds this, in any letter case"),
+        ("segment" = Option<i64>, Query, description = "Only the people this saved segment chooses (its id)"),
         ("list" = Option<String>, Query, description = "Only subscribers of this list (its slug)"),
         ("status" = Option<String>, Query, description = "Only subscribers with a subscription in this state: pending, confirmed or unsubscribed"),
         ("after" = Option<i64>, Query, description = "The `after` of the previous page"),
@@ -179,7 +188,9 @@ fn no_store(body: impl serde::Serialize) -> HttpResponse {
 )]
 pub async fn subscribers(auth: Authorized, req: HttpRequest) -> Result<HttpResponse, ScriptError> {
     let query = page_query(&req)?;
-    let page = api::subscribers(&auth.state.services, &auth.client, query).await?;
+    let page = api::subscribers(&auth.state.services, &auth.client, query)
+        .await?
+        .ok_or_else(|| invalid("segment", "no saved segment has this id"))?;
     Ok(no_store(page))
 }
 
