@@ -305,6 +305,28 @@ async fn a_scheduled_broadcast_waits_for_its_time_and_a_cancelled_one_sends_noth
         press(&operator, &other, "send", &[("at", "not a time")]).await,
         422
     );
+    // A typo that lands in the past sends nothing, and says why.
+    let typo = write(&operator, "Typo", "Hello.").await;
+    let refused = operator
+        .post(
+            &typo,
+            &format!("{typo}/send"),
+            &[("at", "2020-01-01T10:00")],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("That time has passed."),
+        "the reason is given"
+    );
+    assert!(
+        operator.html(&typo).await.contains("badge-draft"),
+        "still a draft"
+    );
     app.advance(Duration::from_secs(86_000)).await;
     assert!(copies(&app.smtp, "Later").is_empty(), "not before its time");
     app.advance(Duration::from_secs(400)).await;

@@ -299,30 +299,33 @@ pub async fn send(form: CsrfForm, id: web::Path<BroadcastId>) -> Result<HttpResp
     let clock = form.signed_in.state.services.clock.clone();
     let id = *id;
     let CsrfForm { signed_in, fields } = form;
-    let at = match field(&fields, "at")
+    let at = field(&fields, "at")
         .map(str::trim)
         .filter(|t| !t.is_empty())
-    {
-        None => None,
-        Some(text) => match parse_at(text, &signed_in.site().timezone) {
-            Some(at) => Some(at),
-            None => {
-                let errors = BroadcastErrors {
-                    at: Some(signed_in.site().t("admin-broadcast-error-at")),
-                    ..BroadcastErrors::default()
-                };
-                return page(
-                    &signed_in,
-                    id,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    None,
-                    errors,
-                    None,
-                )
-                .await;
-            }
-        },
+        .map(|text| parse_at(text, &signed_in.site().timezone));
+    // A time that has passed is a typo, not "now": the form's minute that
+    // is running still counts as now.
+    let refused = match at {
+        Some(None) => Some("admin-broadcast-error-at"),
+        Some(Some(at)) if at + 60_000 <= clock.now().ms() => Some("admin-broadcast-error-past"),
+        _ => None,
     };
+    if let Some(message) = refused {
+        let errors = BroadcastErrors {
+            at: Some(signed_in.site().t(message)),
+            ..BroadcastErrors::default()
+        };
+        return page(
+            &signed_in,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            errors,
+            None,
+        )
+        .await;
+    }
+    let at = at.flatten();
     let outcome =
         broadcasts::send(&signed_in.state.services, &signed_in.operator(), id, at).await?;
     let done = if at.is_some_and(|at| at > clock.now().ms()) {
