@@ -101,6 +101,9 @@ impl From<StoredFilter> for Filter {
 
 /// The list an action names, by slug; `None` when there is none.
 pub async fn list_by_slug(services: &Services, slug: &str) -> Result<Option<List>, ServiceError> {
+    if !crate::domain::list::is_slug(slug) {
+        return Ok(None);
+    }
     let slug = slug.to_owned();
     services
         .db

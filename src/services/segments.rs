@@ -200,7 +200,10 @@ pub async fn save(
             c.transaction(|conn| {
                 let mut refused = Vec::new();
                 let name = form.name.trim();
-                if name.is_empty() || name.chars().count() > NAME_MAX {
+                if name.is_empty()
+                    || name.chars().count() > NAME_MAX
+                    || name.contains(char::is_control)
+                {
                     refused.push(Refusal::Name);
                 }
                 let matching = Match::parse(&form.matching);

@@ -82,8 +82,10 @@ impl Resolved {
     /// The list the filter names, when there is one by that slug.
     fn on_one_list(&self, conn: &mut DbConn) -> Result<Option<ListId>, ServiceError> {
         Ok(match &self.filter.list {
-            Some(slug) => lists::by_slug(conn, slug)?.map(|l| l.id),
-            None => None,
+            Some(slug) if crate::domain::list::is_slug(slug) => {
+                lists::by_slug(conn, slug)?.map(|l| l.id)
+            }
+            _ => None,
         })
     }
 
