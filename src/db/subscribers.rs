@@ -121,14 +121,6 @@ pub fn count_upto(conn: &mut DbConn, filter: &Filter<'_>, cap: i64) -> QueryResu
     Ok(ids.len() as i64)
 }
 
-/// How many subscribers the filter selects.
-pub fn count(conn: &mut DbConn, filter: &Filter<'_>) -> QueryResult<i64> {
-    if filter.impossible() {
-        return Ok(0);
-    }
-    filtered(conn, filter, None).count().get_result(conn)
-}
-
 /// The ids the filter selects after `after`, in id order: for work that
 /// walks every match.
 pub fn ids_after(
