@@ -53,6 +53,18 @@ pub fn edit_draft(
     .map(|n| n > 0)
 }
 
+/// Deletes a draft, with its test copies; false when the broadcast is no
+/// longer one.
+pub fn delete_draft(conn: &mut DbConn, id: BroadcastId) -> QueryResult<bool> {
+    diesel::delete(
+        broadcasts::table
+            .find(id)
+            .filter(broadcasts::status.eq(BroadcastStatus::Draft)),
+    )
+    .execute(conn)
+    .map(|n| n > 0)
+}
+
 pub fn by_id(conn: &mut DbConn, id: BroadcastId) -> QueryResult<Option<Broadcast>> {
     at_most_one(
         broadcasts::table

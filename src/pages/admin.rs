@@ -482,6 +482,7 @@ pub struct BroadcastsPage<'a> {
     pub site: &'a Site,
     pub nav: Nav<'a>,
     pub rows: Vec<BroadcastRow>,
+    pub flash: Option<&'static str>,
 }
 
 /// What the broadcast form holds, kept when refused.
@@ -546,9 +547,30 @@ pub struct BroadcastPage<'a> {
     pub can_pause: bool,
     pub can_resume: bool,
     pub can_cancel: bool,
+    /// Only a draft can be deleted; any broadcast can be cloned.
+    pub can_delete: bool,
     pub refresh: bool,
     /// The catalog id of the outcome of the last action, shown once.
     pub flash: Option<&'static str>,
+}
+
+/// `POST /admin/broadcasts/{id}/send` without `confirm=yes`: who the
+/// broadcast would go to, and the form that sends it (contract §17).
+#[derive(Template)]
+#[template(path = "admin/broadcast_confirm.html")]
+pub struct BroadcastConfirmPage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    pub id: i64,
+    pub subject: String,
+    pub list_name: String,
+    pub total: i64,
+    pub first: Vec<String>,
+    /// The send time as the operator typed it, sent again on confirming;
+    /// empty for now.
+    pub at: String,
+    /// The send time as the admin shows times; empty for now.
+    pub at_shown: String,
 }
 
 /// `/admin/settings`: the settings the operators may change (contract §15).

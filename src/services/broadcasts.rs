@@ -158,6 +158,53 @@ pub async fn view(services: &Services, id: BroadcastId) -> Result<Option<View>, 
     }))
 }
 
+/// Who a draft would go to if it were sent now: shown before anything
+/// goes, so that the operator confirms a number, not a guess.
+pub struct Audience {
+    pub subject: String,
+    pub list_name: String,
+    pub total: i64,
+    /// The first recipients, in the order their copies would be queued.
+    pub first: Vec<String>,
+}
+
+/// How many recipients the confirmation page names.
+const FIRST_RECIPIENTS: i64 = 10;
+
+/// The audience of a draft; `NotFound`, or `NotApplicable` once it is no
+/// longer a draft.
+pub async fn audience(
+    services: &Services,
+    id: BroadcastId,
+) -> Result<Result<Audience, Outcome>, ServiceError> {
+    let clock = services.clock.clone();
+    services
+        .db
+        .read(move |c| {
+            let Some(broadcast) = broadcasts::by_id(c, id)? else {
+                return Ok(Err(Outcome::NotFound));
+            };
+            if broadcast.status != BroadcastStatus::Draft {
+                return Ok(Err(Outcome::NotApplicable));
+            }
+            let list = lists::by_id(c, broadcast.list_id)?;
+            let now = clock.now().ms();
+            let first =
+                broadcasts::recipients_after(c, broadcast.list_id, now, 0, FIRST_RECIPIENTS)?
+                    .into_iter()
+                    .filter(|r| r.bounced_at.is_none())
+                    .map(|r| r.email)
+                    .collect();
+            Ok(Ok(Audience {
+                subject: broadcast.subject,
+                list_name: list.name,
+                total: broadcasts::confirmed_count(c, broadcast.list_id)?,
+                first,
+            }))
+        })
+        .await
+}
+
 /// Why a broadcast was not written as asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
@@ -232,6 +279,71 @@ pub async fn edit(
                     now,
                 )?;
                 Ok(Ok(()))
+            })
+        })
+        .await
+}
+
+/// Writes a new draft from any broadcast: same list, subject and body.
+pub async fn clone(
+    services: &Services,
+    operator: &Operator,
+    id: BroadcastId,
+) -> Result<Option<BroadcastId>, ServiceError> {
+    let clock = services.clock.clone();
+    let email = operator.email.clone();
+    services
+        .db
+        .write(move |c| {
+            c.transaction(|c| {
+                let Some(from) = broadcasts::by_id(c, id)? else {
+                    return Ok(None);
+                };
+                let now = clock.now().ms();
+                let copy =
+                    broadcasts::create(c, from.list_id, &from.subject, &from.body, &email, now)?;
+                audit::record(
+                    c,
+                    &email,
+                    "create_broadcast",
+                    &format!("broadcast #{copy}"),
+                    &format!("a copy of broadcast #{id}: {}", from.subject),
+                    now,
+                )?;
+                Ok(Some(copy))
+            })
+        })
+        .await
+}
+
+/// Deletes a draft; a broadcast that has been sent, even in part, stays as
+/// the record of what was sent.
+pub async fn delete(
+    services: &Services,
+    operator: &Operator,
+    id: BroadcastId,
+) -> Result<Outcome, ServiceError> {
+    let clock = services.clock.clone();
+    let email = operator.email.clone();
+    services
+        .db
+        .write(move |c| {
+            c.transaction(|c| {
+                let Some(broadcast) = broadcasts::locked(c, id)? else {
+                    return Ok(Outcome::NotFound);
+                };
+                if !broadcasts::delete_draft(c, id)? {
+                    return Ok(Outcome::NotApplicable);
+                }
+                audit::record(
+                    c,
+                    &email,
+                    "delete_broadcast",
+                    &format!("broadcast #{id}"),
+                    &broadcast.subject,
+                    clock.now().ms(),
+                )?;
+                Ok(Outcome::Done)
             })
         })
         .await

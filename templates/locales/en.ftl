@@ -509,7 +509,7 @@ admin-broadcast-started = Started
 admin-broadcast-finished = Finished
 admin-broadcast-refreshes = This page refreshes itself every three seconds.
 admin-broadcast-recipients-note = Recipients are the subscribers who were confirmed when sending started. Skipped copies were not sent because their recipient had left, or the address bounced, by the time the copy was due.
-admin-broadcast-send-at = Send at (UTC, optional)
+admin-broadcast-send-at = Send at ({ $zone }, optional)
 admin-broadcast-send-at-hint = Empty: now.
 admin-broadcast-send = { $count ->
     [one] Send to { $count } subscriber
@@ -666,6 +666,25 @@ admin-broadcast-flash-cancelled = Cancelled: the copies not sent yet will not go
 admin-broadcast-flash-unchanged = Nothing changed: the broadcast is not in a state this action applies to.
 admin-broadcast-not-draft-title = Sending has begun
 admin-broadcast-not-draft = A broadcast can only be edited while it is a draft. Nothing was changed.
+admin-broadcast-send-heading = Send
+admin-broadcast-review = Review the recipients…
+admin-broadcast-clone = Make a copy
+admin-broadcast-danger = Cancel or delete
+admin-broadcast-cancel-note = Cancelling stops the copies not sent yet; those already sent stay sent. It cannot be undone.
+admin-broadcast-delete-note = Deleting removes this draft for good. Nobody has received it.
+admin-broadcast-delete = Delete the draft
+admin-broadcast-flash-cloned = This is a new draft, copied from the broadcast. Nobody gets it until you send it.
+admin-broadcast-flash-deleted = The draft was deleted.
+admin-broadcast-confirm-title = Check before sending
+admin-broadcast-confirm-count = { $count ->
+    [one] This broadcast goes to { $count } subscriber
+   *[other] This broadcast goes to { $count } subscribers
+}
+admin-broadcast-confirm-when = When
+admin-broadcast-confirm-now = Now
+admin-broadcast-confirm-first = The first recipients
+admin-broadcast-confirm-schedule = Schedule it
+admin-broadcast-confirm-back = Back to the draft
 admin-broadcast-back = Back to the broadcast
 
 admin-import-busy-title = Too many uploads at once

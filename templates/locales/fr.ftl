@@ -509,7 +509,7 @@ admin-broadcast-started = Démarrée le
 admin-broadcast-finished = Terminée le
 admin-broadcast-refreshes = Cette page s'actualise toutes les trois secondes.
 admin-broadcast-recipients-note = Les destinataires sont les abonnés confirmés au moment où l'envoi a commencé. Les e-mails ignorés n'ont pas été envoyés parce que, au moment prévu, leur destinataire s'était désabonné ou son adresse avait rebondi.
-admin-broadcast-send-at = Date d'envoi (UTC, facultatif)
+admin-broadcast-send-at = Date d'envoi ({ $zone }, facultatif)
 admin-broadcast-send-at-hint = Laissez vide pour envoyer maintenant.
 admin-broadcast-send = { $count ->
     [one] Envoyer à { $count } abonné
@@ -666,6 +666,25 @@ admin-broadcast-flash-cancelled = Annulé : les exemplaires pas encore envoyés
 admin-broadcast-flash-unchanged = Rien n'a changé : l'envoi n'est pas dans un état auquel cette action s'applique.
 admin-broadcast-not-draft-title = L'envoi a commencé
 admin-broadcast-not-draft = Un envoi ne peut être modifié que tant qu'il est à l'état de brouillon. Rien n'a été modifié.
+admin-broadcast-send-heading = Envoyer
+admin-broadcast-review = Voir les destinataires…
+admin-broadcast-clone = Faire une copie
+admin-broadcast-danger = Annuler ou supprimer
+admin-broadcast-cancel-note = Annuler arrête les e-mails pas encore envoyés ; ceux déjà partis le restent. C'est définitif.
+admin-broadcast-delete-note = Supprimer efface ce brouillon pour de bon. Personne ne l'a reçu.
+admin-broadcast-delete = Supprimer le brouillon
+admin-broadcast-flash-cloned = Voici un nouveau brouillon, copié de la campagne. Personne ne le reçoit avant que vous l'envoyiez.
+admin-broadcast-flash-deleted = Le brouillon a été supprimé.
+admin-broadcast-confirm-title = Vérifier avant d'envoyer
+admin-broadcast-confirm-count = { $count ->
+    [one] Cette campagne part à { $count } abonné
+   *[other] Cette campagne part à { $count } abonnés
+}
+admin-broadcast-confirm-when = Quand
+admin-broadcast-confirm-now = Maintenant
+admin-broadcast-confirm-first = Les premiers destinataires
+admin-broadcast-confirm-schedule = La programmer
+admin-broadcast-confirm-back = Revenir au brouillon
 admin-broadcast-back = Retour à l'envoi
 
 admin-import-busy-title = Trop d'imports simultanés

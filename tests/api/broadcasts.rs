@@ -79,9 +79,29 @@ async fn each_confirmed_subscriber_gets_one_copy_and_nobody_else_any() {
     app.seed(&addresses("bounced", 3), Seeded::Bounced);
     let operator = app.signed_in().await;
     let page = write(&operator, "Our first issue", "# Hello\n\nThe **news**.").await;
-    let draft = operator.html(&page).await;
-    assert!(draft.contains("Send to 1003 subscribers"), "{draft}");
-    assert_eq!(press(&operator, &page, "send", &[]).await, 303);
+    // The send button asks first: how many, and who comes first.
+    let asked = operator
+        .post(&page, &format!("{page}/send"), &[("at", "")])
+        .await;
+    assert_eq!(asked.status(), 200);
+    let asked = asked.text().await.unwrap();
+    assert!(
+        asked.contains("This broadcast goes to 1003 subscribers"),
+        "{asked}"
+    );
+    assert!(
+        asked.contains(&format!("<li>{}</li>", confirmed[0])),
+        "{asked}"
+    );
+    assert!(asked.contains("Send to 1003 subscribers"), "{asked}");
+    assert!(
+        operator.html(&page).await.contains("badge-draft"),
+        "nothing goes before the confirmation"
+    );
+    assert_eq!(
+        press(&operator, &page, "send", &[("confirm", "yes")]).await,
+        303
+    );
     let done = until_sent(&app, &operator, &page).await;
 
     let got = copies(&app.smtp, "Our first issue");
@@ -152,7 +172,10 @@ async fn an_unsubscribe_during_the_send_stops_that_copy() {
     app.seed(&readers, Seeded::Confirmed);
     let operator = app.signed_in().await;
     let page = write(&operator, "Midway", "Hello.").await;
-    assert_eq!(press(&operator, &page, "send", &[]).await, 303);
+    assert_eq!(
+        press(&operator, &page, "send", &[("confirm", "yes")]).await,
+        303
+    );
     // The last reader's copy is queued but not yet sent: they leave.
     let last = readers.last().unwrap().clone();
     let queued = || -> Option<String> {
@@ -187,7 +210,10 @@ async fn a_paused_broadcast_stops_and_resumes_where_it_was() {
     app.seed(&readers, Seeded::Confirmed);
     let operator = app.signed_in().await;
     let page = write(&operator, "Paused", "Hello.").await;
-    assert_eq!(press(&operator, &page, "send", &[]).await, 303);
+    assert_eq!(
+        press(&operator, &page, "send", &[("confirm", "yes")]).await,
+        303
+    );
     app.smtp.wait_for_async(50, MAIL_WAIT).await;
     assert_eq!(press(&operator, &page, "pause", &[]).await, 303);
     app.settle().await;
@@ -228,7 +254,10 @@ async fn a_new_signup_is_confirmed_at_once_while_a_large_broadcast_goes_out() {
     app.seed(&addresses("reader", 3000), Seeded::Confirmed);
     let operator = app.signed_in().await;
     let page = write(&operator, "Big", "Hello.").await;
-    assert_eq!(press(&operator, &page, "send", &[]).await, 303);
+    assert_eq!(
+        press(&operator, &page, "send", &[("confirm", "yes")]).await,
+        303
+    );
     app.smtp.wait_for_async(200, MAIL_WAIT).await;
     let signed_up = Instant::now();
     assert_eq!(app.signup("newcomer@example.com").await.status(), 200);
@@ -293,12 +322,24 @@ async fn a_scheduled_broadcast_waits_for_its_time_and_a_cancelled_one_sends_noth
     let page = write(&operator, "Later", "Hello.").await;
     let tomorrow = assent::domain::Timestamp::from_ms(app.now()) + Duration::from_secs(86_400);
     let at = tomorrow.rfc3339();
-    assert_eq!(press(&operator, &page, "send", &[("at", &at)]).await, 303);
+    assert_eq!(
+        press(&operator, &page, "send", &[("at", &at), ("confirm", "yes")]).await,
+        303
+    );
     assert!(operator.html(&page).await.contains("badge-scheduled"));
     // Sessions end after a day: the operator acts before the clock moves.
     let other = write(&operator, "Never", "Hello.").await;
     let far = "2099-01-01T00:00";
-    assert_eq!(press(&operator, &other, "send", &[("at", far)]).await, 303);
+    assert_eq!(
+        press(
+            &operator,
+            &other,
+            "send",
+            &[("at", far), ("confirm", "yes")]
+        )
+        .await,
+        303
+    );
     assert_eq!(press(&operator, &other, "cancel", &[]).await, 303);
     assert!(operator.html(&other).await.contains("badge-cancelled"));
     assert_eq!(
@@ -357,7 +398,10 @@ async fn a_broadcast_cut_short_by_a_kill_resumes_with_at_most_the_in_flight_sent
     let operator = Operator::at(&base);
     assert_eq!(operator.login(OPERATOR, PASSWORD).await.status(), 303);
     let page = write(&operator, "Resilient", "Hello.").await;
-    assert_eq!(press(&operator, &page, "send", &[]).await, 303);
+    assert_eq!(
+        press(&operator, &page, "send", &[("confirm", "yes")]).await,
+        303
+    );
     let begun = async || copies(&smtp, "Resilient").len() >= 150;
     eventually("150 copies sent", MAIL_WAIT, begun).await;
     server.0.kill().unwrap();
@@ -421,4 +465,61 @@ async fn a_long_body_is_saved_and_an_oversized_form_is_named_as_such() {
     assert_eq!(response.status(), 413);
     let text = response.text().await.unwrap();
     assert!(text.contains("1 MiB"), "{text}");
+}
+
+#[tokio::test]
+async fn any_broadcast_is_cloned_into_a_draft_and_only_a_draft_is_deleted() {
+    let app = spawn_app_with(&[("ASSENT_SEND_RATE", "0")]).await;
+    app.seed(&addresses("reader", 3), Seeded::Confirmed);
+    let operator = app.signed_in().await;
+    let first = write(&operator, "Spring issue", "Hello, **spring**.").await;
+    let draft = operator.html(&first).await;
+    // The send panel holds the send and nothing that destroys; the delete
+    // is apart, in its own zone.
+    let send_panel = draft
+        .split("class=\"panel send-panel\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("a send panel");
+    assert!(!send_panel.contains("button-danger"), "{send_panel}");
+    assert!(draft.contains("Delete the draft"), "{draft}");
+
+    assert_eq!(
+        press(&operator, &first, "send", &[("confirm", "yes")]).await,
+        303
+    );
+    until_sent(&app, &operator, &first).await;
+    // A sent broadcast cannot be deleted: it is the record of what went.
+    let kept = operator.post(&first, &format!("{first}/delete"), &[]).await;
+    assert_eq!(kept.status(), 303);
+    assert!(operator.html(&first).await.contains("badge-sent"));
+
+    let cloned = operator.post(&first, &format!("{first}/clone"), &[]).await;
+    assert_eq!(cloned.status(), 303);
+    let location = cloned.headers()["location"].to_str().unwrap().to_owned();
+    let copy = location.split('?').next().unwrap().to_owned();
+    assert_ne!(copy, first);
+    let page = operator.html(&location).await;
+    assert!(page.contains("badge-draft"), "{page}");
+    assert!(page.contains("Spring issue"), "{page}");
+    assert!(
+        page.contains("Hello, **spring**."),
+        "the body to edit: {page}"
+    );
+
+    let deleted = operator.post(&copy, &format!("{copy}/delete"), &[]).await;
+    assert_eq!(deleted.status(), 303);
+    assert_eq!(
+        deleted.headers()["location"].to_str().unwrap(),
+        "/admin/broadcasts?done=deleted"
+    );
+    assert_eq!(operator.get(&copy).await.status(), 404);
+    let all = operator.html("/admin/broadcasts?done=deleted").await;
+    assert!(all.contains("The draft was deleted."), "{all}");
+    assert!(!all.contains(&format!("href=\"{copy}\"")), "{all}");
+    assert_eq!(
+        copies(&app.smtp, "Spring issue").len(),
+        3,
+        "sent once, by the first"
+    );
 }

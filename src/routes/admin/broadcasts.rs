@@ -9,8 +9,8 @@ use crate::db::models::{BroadcastStatus, List};
 use crate::domain::{BroadcastId, SubscriberEmail};
 use crate::pages::Site;
 use crate::pages::admin::{
-    BroadcastErrors, BroadcastForm, BroadcastNewPage, BroadcastPage, BroadcastRow, BroadcastsPage,
-    ListOption,
+    BroadcastConfirmPage, BroadcastErrors, BroadcastForm, BroadcastNewPage, BroadcastPage,
+    BroadcastRow, BroadcastsPage, ListOption,
 };
 use crate::policy::TimeZone;
 use crate::routes::body::field;
@@ -51,13 +51,17 @@ fn options(lists: Vec<List>) -> Vec<ListOption> {
         .collect()
 }
 
-pub async fn index(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
+pub async fn index(
+    signed_in: SignedIn,
+    done: web::Query<Done>,
+) -> Result<HttpResponse, ServerError> {
     let all = broadcasts::all(&signed_in.state.services).await?;
     let site = signed_in.site();
     Ok(admin_page(&BroadcastsPage {
         site: &site,
         nav: signed_in.nav("broadcasts"),
         rows: all.iter().map(|s| row(&site, s)).collect(),
+        flash: (done.done.as_deref() == Some("deleted")).then_some("admin-broadcast-flash-deleted"),
     }))
 }
 
@@ -142,6 +146,7 @@ pub async fn show(
 ) -> Result<HttpResponse, ServerError> {
     let flash = match done.done.as_deref() {
         Some("created") => Some("admin-broadcast-flash-created"),
+        Some("cloned") => Some("admin-broadcast-flash-cloned"),
         Some("saved") => Some("admin-broadcast-flash-saved"),
         Some("tested") => Some("admin-broadcast-flash-tested"),
         Some("sent") => Some("admin-broadcast-flash-started"),
@@ -204,7 +209,8 @@ async fn page(
         can_send: b.status == Draft,
         can_pause: b.status == Sending,
         can_resume: b.status == Paused,
-        can_cancel: matches!(b.status, Draft | Scheduled | Sending | Paused),
+        can_cancel: matches!(b.status, Scheduled | Sending | Paused),
+        can_delete: b.status == Draft,
         refresh: matches!(b.status, Scheduled | Sending),
         flash,
     };
@@ -326,6 +332,9 @@ pub async fn send(form: CsrfForm, id: web::Path<BroadcastId>) -> Result<HttpResp
         .await;
     }
     let at = at.flatten();
+    if field(&fields, "confirm") != Some("yes") {
+        return confirm(&signed_in, id, at, field(&fields, "at").unwrap_or_default()).await;
+    }
     let outcome =
         broadcasts::send(&signed_in.state.services, &signed_in.operator(), id, at).await?;
     let done = if at.is_some_and(|at| at > clock.now().ms()) {
@@ -334,6 +343,58 @@ pub async fn send(form: CsrfForm, id: web::Path<BroadcastId>) -> Result<HttpResp
         "sent"
     };
     Ok(after(&signed_in, id, outcome, done))
+}
+
+/// The page between the send button and the send: who, how many, when.
+async fn confirm(
+    signed_in: &SignedIn,
+    id: BroadcastId,
+    at: Option<i64>,
+    typed: &str,
+) -> Result<HttpResponse, ServerError> {
+    let audience = match broadcasts::audience(&signed_in.state.services, id).await? {
+        Ok(audience) => audience,
+        Err(outcome) => return Ok(after(signed_in, id, outcome, "unchanged")),
+    };
+    let site = signed_in.site();
+    Ok(admin_page(&BroadcastConfirmPage {
+        nav: signed_in.nav("broadcasts"),
+        id: id.0,
+        subject: audience.subject,
+        list_name: audience.list_name,
+        total: audience.total,
+        first: audience.first,
+        at: if at.is_some() {
+            typed.trim().to_owned()
+        } else {
+            String::new()
+        },
+        at_shown: at.map(|at| when(&site, at)).unwrap_or_default(),
+        site: &site,
+    }))
+}
+
+pub async fn clone(
+    form: CsrfForm,
+    id: web::Path<BroadcastId>,
+) -> Result<HttpResponse, ServerError> {
+    let CsrfForm { signed_in, .. } = form;
+    match broadcasts::clone(&signed_in.state.services, &signed_in.operator(), *id).await? {
+        Some(copy) => Ok(see_other(&format!("/admin/broadcasts/{copy}?done=cloned"))),
+        None => Ok(not_found(&signed_in.site())),
+    }
+}
+
+pub async fn delete(
+    form: CsrfForm,
+    id: web::Path<BroadcastId>,
+) -> Result<HttpResponse, ServerError> {
+    let CsrfForm { signed_in, .. } = form;
+    let id = *id;
+    match broadcasts::delete(&signed_in.state.services, &signed_in.operator(), id).await? {
+        Outcome::Done => Ok(see_other("/admin/broadcasts?done=deleted")),
+        outcome => Ok(after(&signed_in, id, outcome, "unchanged")),
+    }
 }
 
 async fn control(

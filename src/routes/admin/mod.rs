@@ -83,6 +83,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/broadcasts/{id}/test", web::post().to(broadcasts::test))
             .route("/broadcasts/{id}/send", web::post().to(broadcasts::send))
             .route("/broadcasts/{id}/pause", web::post().to(broadcasts::pause))
+            .route("/broadcasts/{id}/clone", web::post().to(broadcasts::clone))
+            .route(
+                "/broadcasts/{id}/delete",
+                web::post().to(broadcasts::delete),
+            )
             .route(
                 "/broadcasts/{id}/resume",
                 web::post().to(broadcasts::resume),
