@@ -172,6 +172,7 @@ pub struct OutboxRow {
     pub unsubscribe_link: Option<String>,
     pub priority: i32,
     pub broadcast_id: Option<BroadcastId>,
+    pub retried_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -214,6 +215,7 @@ pub struct Broadcast {
     pub updated_at: i64,
     pub started_at: Option<i64>,
     pub finished_at: Option<i64>,
+    pub public: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -402,6 +402,37 @@ pub fn cancel_broadcast(conn: &mut DbConn, broadcast: BroadcastId) -> QueryResul
     .execute(conn)
 }
 
+/// The failed copies of a broadcast that may be sent once more: failed for
+/// a reason other than their recipient, and not retried before.
+#[diesel::dsl::auto_type]
+fn retryable(broadcast: BroadcastId) -> _ {
+    let kind: MessageKind = MessageKind::Broadcast;
+    let failed: MessageStatus = MessageStatus::Failed;
+    outbox::table
+        .filter(outbox::broadcast_id.eq(broadcast))
+        .filter(outbox::kind.eq(kind))
+        .filter(outbox::status.eq(failed))
+        .filter(outbox::refused.eq(false))
+        .filter(outbox::retried_at.is_null())
+}
+
+/// How many of a broadcast's copies a retry would send.
+pub fn retryable_count(conn: &mut DbConn, broadcast: BroadcastId) -> QueryResult<i64> {
+    retryable(broadcast).count().get_result(conn)
+}
+
+/// Queues those copies again, once; returns how many.
+pub fn retry_broadcast(conn: &mut DbConn, broadcast: BroadcastId, now: i64) -> QueryResult<usize> {
+    diesel::update(retryable(broadcast))
+        .set((
+            outbox::status.eq(MessageStatus::Queued),
+            outbox::retried_at.eq(now),
+            outbox::next_attempt_at.eq(now),
+            outbox::claimed_by.eq(None::<String>),
+        ))
+        .execute(conn)
+}
+
 /// How many copies of a broadcast are in each state (test copies aside).
 pub fn broadcast_counts(
     conn: &mut DbConn,
@@ -416,8 +447,14 @@ pub fn broadcast_counts(
 }
 
 /// Records a failure that retrying cannot fix, if `claim` still holds the
-/// message.
-pub fn mark_failed(conn: &mut DbConn, id: MessageId, claim: &str, error: &str) -> QueryResult<()> {
+/// message; `refused` when the recipient's server refused the recipient.
+pub fn mark_failed(
+    conn: &mut DbConn,
+    id: MessageId,
+    claim: &str,
+    error: &str,
+    refused: bool,
+) -> QueryResult<()> {
     diesel::update(
         outbox::table
             .filter(outbox::id.eq(id))
@@ -427,6 +464,7 @@ pub fn mark_failed(conn: &mut DbConn, id: MessageId, claim: &str, error: &str) -
         outbox::status.eq(MessageStatus::Failed),
         outbox::attempts.eq(outbox::attempts + 1),
         outbox::last_error.eq(error),
+        outbox::refused.eq(refused),
         outbox::claimed_by.eq(None::<String>),
     ))
     .execute(conn)

@@ -121,6 +121,11 @@ diesel::table! {
         /// 1 requests, 2 newsletters; the lower goes first.
         priority -> Integer,
         broadcast_id -> Nullable<BigInt>,
+        /// The recipient's server refused the recipient: a hard bounce,
+        /// never retried.
+        refused -> Bool,
+        /// When an operator had this failed copy sent once more.
+        retried_at -> Nullable<BigInt>,
     }
 }
 
@@ -140,6 +145,8 @@ diesel::table! {
         updated_at -> BigInt,
         started_at -> Nullable<BigInt>,
         finished_at -> Nullable<BigInt>,
+        /// Shown in the public archive once sent.
+        public -> Bool,
     }
 }
 
@@ -449,6 +456,20 @@ diesel::joinable!(import_chunks -> imports (import_id));
 diesel::joinable!(import_problems -> imports (import_id));
 
 diesel::table! {
+    /// Images uploaded for broadcasts, served at `/media/{name}`.
+    media (id) {
+        id -> BigInt,
+        name -> Text,
+        filename -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        bytes -> Binary,
+        created_by -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
     api_tokens (id) {
         id -> BigInt,
         name -> Text,
@@ -516,6 +537,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     schedules,
     broadcasts,
+    media,
     pacing,
     bounces,
     consent_ledger,

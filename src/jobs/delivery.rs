@@ -185,7 +185,7 @@ async fn deliver(ctx: &Arc<Ctx>, message: Claimed, broadcasts: &Broadcasts) -> b
                 Outcome::Sent { id } => outbox::mark_sent(c, *id, now)?,
                 Outcome::Retry { id, at, error } => outbox::mark_retry(c, *id, &claim, *at, error)?,
                 Outcome::Failed { id, error, refused } => {
-                    outbox::mark_failed(c, *id, &claim, error)?;
+                    outbox::mark_failed(c, *id, &claim, error, *refused)?;
                     if *refused {
                         // A 5xx refusal of the recipient is a hard bounce.
                         let report = bounces::Report {
@@ -317,7 +317,9 @@ async fn send(ctx: &Ctx, message: &Claimed, broadcasts: &Broadcasts) -> Outcome 
             Outcome::Failed { id, error, refused }
         }
         Err(SendError::Transient(error)) => {
-            let age = Duration::from_millis(now.saturating_sub(row.created_at).max(0) as u64);
+            // A copy sent once more on an operator's word gets its own days.
+            let since = row.retried_at.unwrap_or(row.created_at);
+            let age = Duration::from_millis(now.saturating_sub(since).max(0) as u64);
             if age > GIVE_UP_AFTER {
                 tracing::warn!(%id, kind = %row.kind, error = %redacted(&error), "message given up after repeated failures");
                 let error = format!("gave up after {attempts} attempts: {error}");

@@ -549,6 +549,8 @@ pub struct BroadcastPage<'a> {
     pub can_cancel: bool,
     /// Only a draft can be deleted; any broadcast can be cloned.
     pub can_delete: bool,
+    /// Failed copies a retry would send; the retry is offered when any.
+    pub retryable: i64,
     pub refresh: bool,
     /// The catalog id of the outcome of the last action, shown once.
     pub flash: Option<&'static str>,

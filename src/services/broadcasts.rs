@@ -116,6 +116,8 @@ pub struct View {
     pub html: String,
     /// The whole text part, footer included.
     pub text: String,
+    /// Failed copies that a retry would send.
+    pub retryable: i64,
 }
 
 pub async fn view(services: &Services, id: BroadcastId) -> Result<Option<View>, ServiceError> {
@@ -127,10 +129,14 @@ pub async fn view(services: &Services, id: BroadcastId) -> Result<Option<View>, 
             };
             let list = lists::by_id(c, broadcast.list_id)?;
             let counts = counts(c, &broadcast)?;
-            Ok(Some((broadcast, list, counts)))
+            let retryable = match broadcast.status {
+                BroadcastStatus::Sent => outbox::retryable_count(c, id)?,
+                _ => 0,
+            };
+            Ok(Some((broadcast, list, counts, retryable)))
         })
         .await?;
-    let Some((broadcast, list, counts)) = found else {
+    let Some((broadcast, list, counts, retryable)) = found else {
         return Ok(None);
     };
     let copy = BroadcastCopy::new(&broadcast.subject, &broadcast.body);
@@ -155,6 +161,7 @@ pub async fn view(services: &Services, id: BroadcastId) -> Result<Option<View>, 
         list,
         html,
         text,
+        retryable,
     }))
 }
 
@@ -514,6 +521,54 @@ pub async fn control(
                     _ => return Ok(Outcome::NotApplicable),
                 };
                 audit::record(c, &email, action, &format!("broadcast #{id}"), "", now)?;
+                Ok(Outcome::Done)
+            })
+        })
+        .await?;
+    if outcome == Outcome::Done {
+        services.wake.jobs();
+        services.wake.delivery();
+    }
+    Ok(outcome)
+}
+
+/// Once a broadcast is sent, queues again the copies that failed for a
+/// reason other than their recipient (a relay down, a 4xx until given up),
+/// once each. Copies refused by the recipient's server, and skipped ones,
+/// never go; a recipient who left meanwhile is skipped as ever.
+pub async fn retry(
+    services: &Services,
+    operator: &Operator,
+    id: BroadcastId,
+) -> Result<Outcome, ServiceError> {
+    let clock = services.clock.clone();
+    let email = operator.email.clone();
+    let outcome = services
+        .db
+        .write(move |c| {
+            c.transaction(|c| {
+                let Some(broadcast) = broadcasts::locked(c, id)? else {
+                    return Ok::<_, ServiceError>(Outcome::NotFound);
+                };
+                if broadcast.status != BroadcastStatus::Sent {
+                    return Ok(Outcome::NotApplicable);
+                }
+                let now = clock.now().ms();
+                let queued = outbox::retry_broadcast(c, id, now)?;
+                if queued == 0 {
+                    return Ok(Outcome::NotApplicable);
+                }
+                // Sending again until the retried copies have gone.
+                broadcasts::set_status(c, id, BroadcastStatus::Sending, now)?;
+                queue_job(c, id, now, now)?;
+                audit::record(
+                    c,
+                    &email,
+                    "retry_broadcast",
+                    &format!("broadcast #{id}"),
+                    &format!("{queued} failed copies queued again"),
+                    now,
+                )?;
                 Ok(Outcome::Done)
             })
         })

@@ -685,6 +685,11 @@ admin-broadcast-confirm-now = Now
 admin-broadcast-confirm-first = The first recipients
 admin-broadcast-confirm-schedule = Schedule it
 admin-broadcast-confirm-back = Back to the draft
+admin-broadcast-retry = { $count ->
+    [one] Send the failed copy again
+   *[other] Send the { $count } failed copies again
+}
+admin-broadcast-flash-retried = The failed copies are queued again, once. Copies refused by their recipient's server are not.
 admin-broadcast-back = Back to the broadcast
 
 admin-import-busy-title = Too many uploads at once

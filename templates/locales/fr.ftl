@@ -685,6 +685,11 @@ admin-broadcast-confirm-now = Maintenant
 admin-broadcast-confirm-first = Les premiers destinataires
 admin-broadcast-confirm-schedule = La programmer
 admin-broadcast-confirm-back = Revenir au brouillon
+admin-broadcast-retry = { $count ->
+    [one] Renvoyer l'e-mail en échec
+   *[other] Renvoyer les { $count } e-mails en échec
+}
+admin-broadcast-flash-retried = Les e-mails en échec repartent, une seule fois. Ceux que le serveur du destinataire a refusés ne repartent pas.
 admin-broadcast-back = Retour à l'envoi
 
 admin-import-busy-title = Trop d'imports simultanés

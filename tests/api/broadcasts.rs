@@ -15,7 +15,7 @@ use crate::support::app::{MAIL_WAIT, TestApp, connect, link, spawn_app_with, tes
 use crate::support::eventually;
 use crate::support::process::{free_port, spawn, wait_until_up};
 use crate::support::seed::{Seeded, addresses, seed};
-use crate::support::smtp::SmtpServer;
+use crate::support::smtp::{Behaviour, SmtpServer};
 
 /// Writes a draft to the list `newsletter`; returns its page's path.
 async fn write(operator: &Operator, subject: &str, body: &str) -> String {
@@ -522,4 +522,73 @@ async fn any_broadcast_is_cloned_into_a_draft_and_only_a_draft_is_deleted() {
         3,
         "sent once, by the first"
     );
+}
+
+/// A relay that answers 451 for days fails the copies; once the send is
+/// over the operator sends them once more. The copy whose recipient the
+/// server refused is a bounce and never goes again.
+#[tokio::test]
+async fn the_copies_a_relay_outage_failed_are_retried_once_and_a_refused_one_never() {
+    let app = spawn_app_with(&[("ASSENT_SEND_RATE", "0")]).await;
+    let readers = addresses("reader", 4);
+    app.seed(&readers, Seeded::Confirmed);
+    app.smtp.set_behaviour(Behaviour::TempFail);
+    app.smtp.refuse(&readers[0]);
+    let operator = app.signed_in().await;
+    let page = write(&operator, "Outage", "Hello.").await;
+    assert_eq!(
+        press(&operator, &page, "send", &[("confirm", "yes")]).await,
+        303
+    );
+    app.settle().await;
+    // Retrying is for a send that is over.
+    assert_eq!(press(&operator, &page, "retry", &[]).await, 303);
+    assert!(operator.html(&page).await.contains("badge-sending"));
+
+    // The relay keeps answering 451 until the copies are given up.
+    for _ in 0..8 {
+        app.advance(Duration::from_secs(12 * 3600)).await;
+    }
+    let operator = app.operator_client();
+    assert_eq!(operator.login(OPERATOR, PASSWORD).await.status(), 303);
+    let over = until_sent(&app, &operator, &page).await;
+    assert!(
+        over.contains("<dt>Failed</dt>\n          <dd>4</dd>"),
+        "{over}"
+    );
+    assert!(over.contains("Send the 3 failed copies again"), "{over}");
+    assert!(copies(&app.smtp, "Outage").is_empty());
+
+    app.smtp.set_behaviour(Behaviour::Accept);
+    let retried = operator.post(&page, &format!("{page}/retry"), &[]).await;
+    assert_eq!(retried.status(), 303);
+    assert!(
+        retried.headers()["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("done=retried")
+    );
+    let done = until_sent(&app, &operator, &page).await;
+    let got = copies(&app.smtp, "Outage");
+    let expected: HashSet<&String> = readers[1..].iter().collect();
+    assert_eq!(got.keys().collect::<HashSet<_>>(), expected);
+    assert!(got.values().all(|n| *n == 1));
+    assert!(
+        done.contains("<dt>Sent</dt>\n          <dd>3</dd>"),
+        "{done}"
+    );
+    assert!(!done.contains("failed copies again"), "{done}");
+
+    // Once each: a second retry finds nothing to send.
+    let again = operator.post(&page, &format!("{page}/retry"), &[]).await;
+    assert!(
+        again.headers()["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("done=unchanged")
+    );
+    app.settle().await;
+    assert_eq!(copies(&app.smtp, "Outage").len(), 3);
+    // The refusal was a hard bounce, and was recorded as one.
+    assert_eq!(app.status(&readers[0]).as_deref(), Some("unsubscribed"));
 }

@@ -4,7 +4,7 @@
 //! It uses blocking std sockets with one thread per connection so that it
 //! works the same whichever async runtime (if any) the test uses.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, BufRead, BufReader, ErrorKind, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -85,6 +85,8 @@ impl ReceivedMail {
 struct Shared {
     stopping: AtomicBool,
     behaviour: Mutex<Behaviour>,
+    /// Recipients answered `550 5.1.1` whatever the behaviour.
+    unknown: Mutex<HashSet<String>>,
     messages: Mutex<Vec<ReceivedMail>>,
     arrived: Condvar,
     /// Clones of the live connections, so `stop` can shut them down.
@@ -123,6 +125,7 @@ impl SmtpServer {
         let shared = Arc::new(Shared {
             stopping: AtomicBool::new(false),
             behaviour: Mutex::new(Behaviour::Accept),
+            unknown: Mutex::new(HashSet::new()),
             messages: Mutex::new(Vec::new()),
             arrived: Condvar::new(),
             connections: Mutex::new(HashMap::new()),
@@ -157,6 +160,12 @@ impl SmtpServer {
     /// Changes how later commands are answered, also on open connections.
     pub fn set_behaviour(&self, behaviour: Behaviour) {
         *lock(&self.shared.behaviour) = behaviour;
+    }
+
+    /// Answers `550 5.1.1` to this recipient from now on, as a server
+    /// does for a mailbox that does not exist.
+    pub fn refuse(&self, recipient: &str) {
+        lock(&self.shared.unknown).insert(recipient.to_owned());
     }
 
     /// The messages accepted so far.
@@ -389,7 +398,9 @@ fn serve(stream: TcpStream, shared: &Shared) -> io::Result<()> {
                 if mail_from.is_none() {
                     reply(&mut writer, "503 5.5.1 Need MAIL before RCPT")?;
                 } else if let Some(path) = parse_path(arg, "TO:") {
-                    if *lock(&shared.behaviour) == Behaviour::PermFail {
+                    if *lock(&shared.behaviour) == Behaviour::PermFail
+                        || lock(&shared.unknown).contains(&path)
+                    {
                         reply(&mut writer, "550 5.1.1 Mailbox unavailable")?;
                     } else {
                         rcpt_to.push(path);

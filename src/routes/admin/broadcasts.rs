@@ -153,6 +153,7 @@ pub async fn show(
         Some("scheduled") => Some("admin-broadcast-flash-scheduled"),
         Some("paused") => Some("admin-broadcast-flash-paused"),
         Some("resumed") => Some("admin-broadcast-flash-resumed"),
+        Some("retried") => Some("admin-broadcast-flash-retried"),
         Some("cancelled") => Some("admin-broadcast-flash-cancelled"),
         Some("unchanged") => Some("admin-broadcast-flash-unchanged"),
         _ => None,
@@ -211,6 +212,7 @@ async fn page(
         can_resume: b.status == Paused,
         can_cancel: matches!(b.status, Scheduled | Sending | Paused),
         can_delete: b.status == Draft,
+        retryable: view.retryable,
         refresh: matches!(b.status, Scheduled | Sending),
         flash,
     };
@@ -421,6 +423,15 @@ pub async fn resume(
     id: web::Path<BroadcastId>,
 ) -> Result<HttpResponse, ServerError> {
     control(form, *id, Control::Resume, "resumed").await
+}
+
+pub async fn retry(
+    form: CsrfForm,
+    id: web::Path<BroadcastId>,
+) -> Result<HttpResponse, ServerError> {
+    let CsrfForm { signed_in, .. } = form;
+    let outcome = broadcasts::retry(&signed_in.state.services, &signed_in.operator(), *id).await?;
+    Ok(after(&signed_in, *id, outcome, "retried"))
 }
 
 pub async fn cancel(

@@ -84,6 +84,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/broadcasts/{id}/send", web::post().to(broadcasts::send))
             .route("/broadcasts/{id}/pause", web::post().to(broadcasts::pause))
             .route("/broadcasts/{id}/clone", web::post().to(broadcasts::clone))
+            .route("/broadcasts/{id}/retry", web::post().to(broadcasts::retry))
             .route(
                 "/broadcasts/{id}/delete",
                 web::post().to(broadcasts::delete),
