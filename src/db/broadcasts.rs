@@ -7,19 +7,27 @@ use super::schema::{broadcasts, lists, subscribers, subscriptions};
 use super::{DbConn, at_most_one};
 use crate::domain::{BroadcastId, ListId, Status, SubscriptionId};
 
+/// What an operator writes of a broadcast.
+pub struct Written<'a> {
+    pub list: ListId,
+    pub subject: &'a str,
+    pub body: &'a str,
+    /// Shown in the public archive once sent.
+    pub public: bool,
+}
+
 pub fn create(
     conn: &mut DbConn,
-    list: ListId,
-    subject: &str,
-    body: &str,
+    written: &Written<'_>,
     created_by: &str,
     now: i64,
 ) -> QueryResult<BroadcastId> {
     on_backend!(conn, |c| diesel::insert_into(broadcasts::table)
         .values((
-            broadcasts::list_id.eq(list),
-            broadcasts::subject.eq(subject),
-            broadcasts::body.eq(body),
+            broadcasts::list_id.eq(written.list),
+            broadcasts::subject.eq(written.subject),
+            broadcasts::body.eq(written.body),
+            broadcasts::public.eq(written.public),
             broadcasts::status.eq(BroadcastStatus::Draft),
             broadcasts::created_by.eq(created_by),
             broadcasts::created_at.eq(now),
@@ -33,9 +41,7 @@ pub fn create(
 pub fn edit_draft(
     conn: &mut DbConn,
     id: BroadcastId,
-    list: ListId,
-    subject: &str,
-    body: &str,
+    written: &Written<'_>,
     now: i64,
 ) -> QueryResult<bool> {
     diesel::update(
@@ -44,9 +50,10 @@ pub fn edit_draft(
             .filter(broadcasts::status.eq(BroadcastStatus::Draft)),
     )
     .set((
-        broadcasts::list_id.eq(list),
-        broadcasts::subject.eq(subject),
-        broadcasts::body.eq(body),
+        broadcasts::list_id.eq(written.list),
+        broadcasts::subject.eq(written.subject),
+        broadcasts::body.eq(written.body),
+        broadcasts::public.eq(written.public),
         broadcasts::updated_at.eq(now),
     ))
     .execute(conn)
@@ -107,6 +114,58 @@ pub fn sent_of(conn: &mut DbConn, list: ListId, limit: i64) -> QueryResult<Vec<B
         .limit(limit)
         .select(Broadcast::as_select())
         .load(conn)
+}
+
+/// The sent broadcasts marked public, of one list or of all, newest first.
+pub fn archived(
+    conn: &mut DbConn,
+    list: Option<ListId>,
+    limit: i64,
+) -> QueryResult<Vec<(Broadcast, ListLabel)>> {
+    let mut query = broadcasts::table
+        .inner_join(lists::table)
+        .filter(broadcasts::public.eq(true))
+        .filter(broadcasts::status.eq(BroadcastStatus::Sent))
+        .order((broadcasts::finished_at.desc(), broadcasts::id.desc()))
+        .limit(limit)
+        .select((
+            Broadcast::as_select(),
+            (
+                lists::name,
+                lists::slug,
+                lists::description,
+                lists::language,
+            ),
+        ))
+        .into_boxed();
+    if let Some(list) = list {
+        query = query.filter(broadcasts::list_id.eq(list));
+    }
+    query.load(conn)
+}
+
+/// One sent broadcast marked public.
+pub fn archived_one(
+    conn: &mut DbConn,
+    id: BroadcastId,
+) -> QueryResult<Option<(Broadcast, ListLabel)>> {
+    at_most_one(
+        broadcasts::table
+            .inner_join(lists::table)
+            .filter(broadcasts::id.eq(id))
+            .filter(broadcasts::public.eq(true))
+            .filter(broadcasts::status.eq(BroadcastStatus::Sent))
+            .select((
+                Broadcast::as_select(),
+                (
+                    lists::name,
+                    lists::slug,
+                    lists::description,
+                    lists::language,
+                ),
+            ))
+            .load(conn),
+    )
 }
 
 pub fn set_status(

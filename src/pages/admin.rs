@@ -491,6 +491,7 @@ pub struct BroadcastForm {
     pub list: String,
     pub subject: String,
     pub body: String,
+    pub public: bool,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -320,3 +320,57 @@ pub struct ErrorPage<'a> {
     /// An optional way forward: (href, text).
     pub link: Option<(&'a str, &'a str)>,
 }
+
+/// An issue of the public archive, as its index lists it.
+#[derive(Debug, Clone)]
+pub struct ArchiveRow {
+    pub path: String,
+    pub subject: String,
+    pub list_name: String,
+    pub list_slug: String,
+    pub date: String,
+}
+
+/// `GET /archive`: the public issues, newest first, of one list or all.
+#[derive(Template)]
+#[template(path = "archive.html")]
+pub struct ArchivePage<'a> {
+    pub site: &'a Site,
+    pub rows: Vec<ArchiveRow>,
+    /// The index of one list (`?list=`).
+    pub filtered: bool,
+    pub list_name: Option<String>,
+}
+
+/// `GET /archive/{slug}`: one issue, as no recipient in particular saw it.
+#[derive(Template)]
+#[template(path = "archive_issue.html")]
+pub struct ArchiveIssuePage<'a> {
+    pub site: &'a Site,
+    pub issue: ArchiveRow,
+    /// Sanitised when rendered from the Markdown.
+    pub html: String,
+}
+
+/// `GET /archive.atom` (RFC 4287).
+#[derive(Template)]
+#[template(path = "archive.atom", escape = "html")]
+pub struct ArchiveFeed {
+    pub title: String,
+    pub author: String,
+    pub self_url: String,
+    pub archive_url: String,
+    /// RFC 3339.
+    pub updated: String,
+    pub entries: Vec<ArchiveEntry>,
+}
+
+pub struct ArchiveEntry {
+    pub url: String,
+    pub title: String,
+    /// The list it went to.
+    pub category: String,
+    pub updated: String,
+    /// Sent as escaped text, as `type="html"` asks.
+    pub html: String,
+}

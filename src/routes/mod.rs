@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod api;
+mod archive;
 mod assets;
 pub mod body;
 pub mod client_cap;
@@ -148,6 +149,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, cors_origins: &[String]) {
     .route("/healthz", read().to(health::check))
     .route("/metrics", read().to(metrics::scrape))
     .route("/static/{file}", read().to(assets::serve))
+    .route("/archive", read().to(archive::index))
+    .route("/archive.atom", read().to(archive::feed))
+    .route("/archive/{slug}", read().to(archive::issue))
     .default_service(web::to(not_found));
 }
 

@@ -18,7 +18,7 @@ use crate::db::models::{Broadcast, BroadcastStatus, JobKind, List};
 use crate::db::outbox::Recipient;
 use crate::db::{self, DbConn, audit, broadcasts, jobs, lists, outbox, tokens};
 use crate::domain::{
-    BroadcastId, Draft, Lane, LinkToken, MessageStatus, Status, SubscriberEmail, Token,
+    BroadcastId, Draft, Lane, LinkToken, ListId, MessageStatus, Status, SubscriberEmail, Token,
     TokenPurpose,
 };
 use crate::mail::{BroadcastCopy, ListInfo};
@@ -37,6 +37,19 @@ pub struct Fields {
     pub subject: String,
     /// Markdown.
     pub body: String,
+    /// Shown in the public archive once sent.
+    pub public: bool,
+}
+
+impl Fields {
+    fn written(&self, list: ListId) -> broadcasts::Written<'_> {
+        broadcasts::Written {
+            list,
+            subject: &self.subject,
+            body: &self.body,
+            public: self.public,
+        }
+    }
 }
 
 /// Where a broadcast's copies are.
@@ -237,8 +250,7 @@ pub async fn create(
                     return Ok(Err(Refusal::UnknownList));
                 };
                 let now = clock.now().ms();
-                let id =
-                    broadcasts::create(c, list.id, &fields.subject, &fields.body, &email, now)?;
+                let id = broadcasts::create(c, &fields.written(list.id), &email, now)?;
                 audit::record(
                     c,
                     &email,
@@ -276,7 +288,7 @@ pub async fn edit(
                     return Ok(Err(Refusal::UnknownList));
                 };
                 let now = clock.now().ms();
-                broadcasts::edit_draft(c, id, list.id, &fields.subject, &fields.body, now)?;
+                broadcasts::edit_draft(c, id, &fields.written(list.id), now)?;
                 audit::record(
                     c,
                     &email,
@@ -307,8 +319,13 @@ pub async fn clone(
                     return Ok(None);
                 };
                 let now = clock.now().ms();
-                let copy =
-                    broadcasts::create(c, from.list_id, &from.subject, &from.body, &email, now)?;
+                let written = broadcasts::Written {
+                    list: from.list_id,
+                    subject: &from.subject,
+                    body: &from.body,
+                    public: from.public,
+                };
+                let copy = broadcasts::create(c, &written, &email, now)?;
                 audit::record(
                     c,
                     &email,

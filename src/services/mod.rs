@@ -5,6 +5,7 @@
 //! never open a transaction or name a table.
 
 pub mod api;
+pub mod archive;
 pub mod audit;
 pub mod bounces;
 pub mod broadcasts;

@@ -690,6 +690,8 @@ admin-broadcast-retry = { $count ->
    *[other] Send the { $count } failed copies again
 }
 admin-broadcast-flash-retried = The failed copies are queued again, once. Copies refused by their recipient's server are not.
+admin-broadcast-public = Show it in the public archive once sent
+admin-broadcast-public-hint-html = The <a href="/archive">archive</a> and its Atom feed show the message as written, with no recipient's name or link.
 admin-broadcast-back = Back to the broadcast
 
 admin-import-busy-title = Too many uploads at once
@@ -990,3 +992,12 @@ admin-segment-too-many = A segment holds at most { $count } conditions.
 segment-error-what = Condition { $n }: there is no such list, field or property.
 segment-error-op = Condition { $n }: that test does not apply to what it looks at.
 segment-error-value = Condition { $n }: that value does not fit the test.
+
+## The public archive of broadcasts
+archive-title = Archive
+archive-of-list = Archive of { $list }
+archive-all-lists = Every list
+archive-empty = Nothing has been published here yet.
+archive-feed = Follow with a feed reader (Atom)
+archive-feed-title = { $org }: archive
+archive-not-found = There is no such issue in the archive.

@@ -690,6 +690,8 @@ admin-broadcast-retry = { $count ->
    *[other] Renvoyer les { $count } e-mails en échec
 }
 admin-broadcast-flash-retried = Les e-mails en échec repartent, une seule fois. Ceux que le serveur du destinataire a refusés ne repartent pas.
+admin-broadcast-public = La montrer dans les archives publiques une fois envoyée
+admin-broadcast-public-hint-html = Les <a href="/archive">archives</a> et leur flux Atom montrent le message tel qu'écrit, sans le nom ni les liens d'aucun destinataire.
 admin-broadcast-back = Retour à l'envoi
 
 admin-import-busy-title = Trop d'imports simultanés
@@ -990,3 +992,12 @@ admin-segment-too-many = Un segment compte au plus { $count } conditions.
 segment-error-what = Condition { $n } : cette liste, ce champ ou cette propriété n'existe pas.
 segment-error-op = Condition { $n } : ce test ne s'applique pas à ce qu'elle regarde.
 segment-error-value = Condition { $n } : cette valeur ne convient pas au test.
+
+## The public archive of broadcasts
+archive-title = Archives
+archive-of-list = Archives de { $list }
+archive-all-lists = Toutes les listes
+archive-empty = Rien n'a encore été publié ici.
+archive-feed = Suivre avec un lecteur de flux (Atom)
+archive-feed-title = { $org } : archives
+archive-not-found = Ce numéro n'existe pas dans les archives.

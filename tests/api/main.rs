@@ -5,6 +5,7 @@
 mod support;
 
 mod admin;
+mod archive;
 mod bad_input;
 mod bounces;
 mod broadcasts;

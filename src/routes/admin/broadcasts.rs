@@ -88,6 +88,7 @@ fn validate(site: &Site, fields: &[(String, String)]) -> (BroadcastForm, Broadca
             .trim()
             .to_owned(),
         body: field(fields, "body").unwrap_or_default().to_owned(),
+        public: field(fields, "public") == Some("yes"),
     };
     let mut errors = BroadcastErrors::default();
     if form.subject.is_empty()
@@ -107,6 +108,7 @@ fn fields_of(form: &BroadcastForm) -> Fields {
         list: form.list.clone(),
         subject: form.subject.clone(),
         body: form.body.clone(),
+        public: form.public,
     }
 }
 
@@ -204,6 +206,7 @@ async fn page(
             list: view.list.slug.clone(),
             subject: b.subject.clone(),
             body: b.body.clone(),
+            public: b.public,
         }),
         lists,
         errors,
