@@ -37,6 +37,7 @@ pub mod imports;
 pub mod jobs;
 pub mod ledger;
 pub mod lists;
+pub mod media;
 pub mod models;
 pub mod outbox;
 pub mod pacing;

@@ -59,3 +59,7 @@ id_type!(
     /// A row of `segments`: people chosen by conditions.
     SegmentId
 );
+id_type!(
+    /// A row of `media`: an image uploaded for broadcasts.
+    MediaId
+);

@@ -9,6 +9,7 @@ pub mod field;
 pub mod ids;
 pub mod ledger;
 pub mod list;
+pub mod media;
 pub mod message;
 pub mod name;
 pub mod provider_signature;
@@ -21,8 +22,8 @@ pub use bounce::BounceKind;
 pub use consent::{Act, Channel, Evidence, Status};
 pub use email::{EmailError, SubscriberEmail};
 pub use ids::{
-    AdminId, ApiTokenId, AuditId, BroadcastId, EventId, ImportId, JobId, ListId, MessageId,
-    SegmentId, SessionId, SubscriberId, SubscriptionId, TokenId,
+    AdminId, ApiTokenId, AuditId, BroadcastId, EventId, ImportId, JobId, ListId, MediaId,
+    MessageId, SegmentId, SessionId, SubscriberId, SubscriptionId, TokenId,
 };
 pub use message::{Draft, Lane, MessageKind, MessageStatus, TemplateKind};
 pub use name::{NameError, SubscriberName};

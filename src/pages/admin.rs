@@ -576,6 +576,30 @@ pub struct BroadcastConfirmPage<'a> {
     pub at_shown: String,
 }
 
+/// An image on the media page.
+#[derive(Debug, Clone)]
+pub struct MediaRow {
+    pub id: i64,
+    /// `/media/{name}`, for the thumbnail.
+    pub path: String,
+    /// The absolute URL to write in a message.
+    pub url: String,
+    pub filename: String,
+    pub size_kb: i64,
+    pub created_at: String,
+}
+
+/// `GET /admin/media`: the upload form and the images, newest first.
+#[derive(Template)]
+#[template(path = "admin/media.html")]
+pub struct MediaPage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    pub rows: Vec<MediaRow>,
+    pub error: Option<String>,
+    pub flash: Option<&'static str>,
+}
+
 /// `/admin/settings`: the settings the operators may change (contract §15).
 #[derive(Template)]
 #[template(path = "admin/settings.html")]

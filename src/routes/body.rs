@@ -154,3 +154,35 @@ pub fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> 
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
 }
+
+// Multipart uploads, read field by field as they arrive.
+
+/// An upload that sends nothing for this long is given up, so that a
+/// stalled or deliberately slow client does not hold an upload slot.
+pub const STALL: Duration = Duration::from_secs(30);
+
+/// The next item of a stream, or `None` once it has stalled for [`STALL`].
+pub async fn next_within<S: futures_util::Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
+    tokio::time::timeout(STALL, stream.next())
+        .await
+        .ok()
+        .flatten()
+}
+
+/// A short text field of the form, read whole; `None` past `limit` bytes.
+pub async fn small_field(field: &mut actix_multipart::Field, limit: usize) -> Option<String> {
+    String::from_utf8(file_field(field, limit).await?).ok()
+}
+
+/// A file field of the form, read whole; `None` past `limit` bytes, or
+/// when it stalls.
+pub async fn file_field(field: &mut actix_multipart::Field, limit: usize) -> Option<Vec<u8>> {
+    let mut value = Vec::new();
+    while let Some(chunk) = next_within(field).await {
+        value.extend_from_slice(&chunk.ok()?);
+        if value.len() > limit {
+            return None;
+        }
+    }
+    Some(value)
+}

@@ -9,6 +9,7 @@ pub mod client_cap;
 mod confirm;
 mod health;
 pub mod link;
+mod media;
 mod metrics;
 mod preferences;
 mod signup;
@@ -149,6 +150,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, cors_origins: &[String]) {
     .route("/healthz", read().to(health::check))
     .route("/metrics", read().to(metrics::scrape))
     .route("/static/{file}", read().to(assets::serve))
+    .route("/media/{name}", read().to(media::serve))
     .route("/archive", read().to(archive::index))
     .route("/archive.atom", read().to(archive::feed))
     .route("/archive/{slug}", read().to(archive::issue))

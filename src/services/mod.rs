@@ -18,6 +18,7 @@ pub mod fields;
 pub mod imports;
 pub mod ledger;
 pub mod lists;
+pub mod media;
 pub mod pow;
 pub mod preferences;
 pub mod retention;

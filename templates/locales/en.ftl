@@ -1001,3 +1001,22 @@ archive-empty = Nothing has been published here yet.
 archive-feed = Follow with a feed reader (Atom)
 archive-feed-title = { $org }: archive
 archive-not-found = There is no such issue in the archive.
+
+## Media: images for broadcasts
+admin-nav-media = Media
+admin-media-upload = Upload an image
+admin-media-file = Image
+admin-media-file-hint = PNG, JPEG, GIF or WebP, up to 5 MB.
+admin-media-upload-button = Upload
+admin-media-images = Images
+admin-media-none = No image yet.
+admin-media-use-html = Copy an image’s line into a broadcast’s message where it should show. Its address never changes: readers’ mail programs may keep it.
+admin-media-size = { $kb } KB
+admin-media-markdown = Markdown
+admin-media-delete = Delete
+admin-media-not-stored = The image was not stored
+admin-media-error-type = This file is not a PNG, JPEG, GIF or WebP image.
+admin-media-error-too-large = This file is larger than 5 MB.
+admin-media-error-unreadable = The upload could not be read. Choose the file again.
+admin-media-flash-uploaded = The image is stored.
+admin-media-flash-deleted = The image was deleted. Messages and archive pages that show it no longer do.

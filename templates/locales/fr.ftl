@@ -995,9 +995,28 @@ segment-error-value = Condition { $n } : cette valeur ne convient pas au test.
 
 ## The public archive of broadcasts
 archive-title = Archives
-archive-of-list = Archives de { $list }
+archive-of-list = Archives de la liste { $list }
 archive-all-lists = Toutes les listes
 archive-empty = Rien n'a encore été publié ici.
 archive-feed = Suivre avec un lecteur de flux (Atom)
 archive-feed-title = { $org } : archives
 archive-not-found = Ce numéro n'existe pas dans les archives.
+
+## Media: images for broadcasts
+admin-nav-media = Images
+admin-media-upload = Envoyer une image
+admin-media-file = Image
+admin-media-file-hint = PNG, JPEG, GIF ou WebP, 5 Mo au plus.
+admin-media-upload-button = Envoyer
+admin-media-images = Images
+admin-media-none = Aucune image pour l'instant.
+admin-media-use-html = Copiez la ligne d'une image dans le message d'une campagne, là où elle doit paraître. Son adresse ne change jamais : les logiciels de messagerie peuvent la garder.
+admin-media-size = { $kb } Ko
+admin-media-markdown = Markdown
+admin-media-delete = Supprimer
+admin-media-not-stored = L'image n'a pas été enregistrée
+admin-media-error-type = Ce fichier n'est pas une image PNG, JPEG, GIF ou WebP.
+admin-media-error-too-large = Ce fichier dépasse 5 Mo.
+admin-media-error-unreadable = L'envoi n'a pas pu être lu. Choisissez de nouveau le fichier.
+admin-media-flash-uploaded = L'image est enregistrée.
+admin-media-flash-deleted = L'image a été supprimée. Les messages et pages d'archives qui la montraient ne la montrent plus.

@@ -18,6 +18,7 @@ mod hostile;
 mod imports;
 mod languages;
 mod ledger;
+mod media;
 mod messages;
 mod metrics;
 mod openapi;

@@ -2,18 +2,17 @@
 //! into the database and worked through by an import job, with its
 //! progress on a page of its own.
 
-use actix_multipart::{Field, Multipart};
+use actix_multipart::Multipart;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
-
-use std::time::Duration;
 
 use super::{SignedIn, admin_page, csrf_refused, not_found, see_other, when};
 use crate::db::models::{Import, ImportStatus};
 use crate::domain::ImportId;
 use crate::pages::Site;
 use crate::pages::admin::{ImportPage, ImportRow, ImportStatusPage, ListOption};
+use crate::routes::body::{STALL, next_within, small_field};
 use crate::routes::{ServerError, error_page, render};
 use crate::services::imports::{self, Problem, UploadError};
 use crate::services::lists;
@@ -73,30 +72,6 @@ async fn form(
 
 pub async fn page(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
     form(&signed_in, StatusCode::OK, None).await
-}
-
-/// An upload that sends nothing for this long is given up, so that a
-/// stalled or deliberately slow client does not hold an upload slot.
-const STALL: Duration = Duration::from_secs(30);
-
-/// The next item of a stream, or `None` once it has stalled for [`STALL`].
-async fn next_within<S: futures_util::Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
-    tokio::time::timeout(STALL, stream.next())
-        .await
-        .ok()
-        .flatten()
-}
-
-/// A short text field of the form, read whole; `None` past `limit` bytes.
-async fn small_field(field: &mut Field, limit: usize) -> Option<String> {
-    let mut value = Vec::new();
-    while let Some(chunk) = next_within(field).await {
-        value.extend_from_slice(&chunk.ok()?);
-        if value.len() > limit {
-            return None;
-        }
-    }
-    String::from_utf8(value).ok()
 }
 
 /// The form's fields arrive in its order: the CSRF token first, so nothing

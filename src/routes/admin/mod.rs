@@ -11,6 +11,7 @@ mod fields;
 mod import;
 mod lists;
 mod login;
+mod media;
 mod segments;
 mod settings;
 mod subscribers;
@@ -75,6 +76,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/lists/{id}", read().to(lists::show))
             .route("/lists/{id}", web::post().to(lists::update))
             .route("/lists/{id}/archive", web::post().to(lists::archive))
+            .route("/media", read().to(media::index))
+            .route("/media", web::post().to(media::upload))
+            .route("/media/{id}/delete", web::post().to(media::delete))
             .route("/broadcasts", read().to(broadcasts::index))
             .route("/broadcasts", web::post().to(broadcasts::create))
             .route("/broadcasts/new", read().to(broadcasts::new))
