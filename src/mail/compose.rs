@@ -22,6 +22,7 @@ use rand::rngs::SysRng;
 
 use super::dkim::Dkim;
 use super::markdown::{self, Body};
+use super::personal;
 use super::templates::{
     self, CurrentTemplates, Name, OwnAction, Problem, Rendered, Values, with_footer,
 };
@@ -106,15 +107,36 @@ impl Content {
 #[derive(Debug, Clone)]
 pub struct BroadcastCopy {
     pub subject: String,
+    /// The body for no reader in particular: each variable at its default.
     pub body: Body,
+    /// The Markdown, when it names its reader and so renders per copy.
+    personal: Option<String>,
 }
 
 impl BroadcastCopy {
-    /// Renders the Markdown body once for every copy.
+    /// Renders the Markdown body once for every copy, or once for those
+    /// who are no reader in particular when it names its reader.
     pub fn new(subject: &str, markdown_body: &str) -> Self {
+        let personal = personal::is_personal(markdown_body).then(|| markdown_body.to_owned());
         Self {
             subject: subject.to_owned(),
-            body: markdown::render(markdown_body),
+            body: personal::render(markdown_body, None, &BTreeMap::new())
+                .unwrap_or_else(|_| markdown::render(markdown_body)),
+            personal,
+        }
+    }
+
+    /// The body as `name`, with these field values, gets it.
+    fn body_for(
+        &self,
+        name: Option<&str>,
+        fields: &BTreeMap<String, String>,
+    ) -> Result<Body, ComposeError> {
+        match &self.personal {
+            Some(markdown) => {
+                personal::render(markdown, name, fields).map_err(ComposeError::Message)
+            }
+            None => Ok(self.body.clone()),
         }
     }
 }
@@ -346,8 +368,12 @@ impl Composer {
             (Draft::Reconfirmation { unsubscribe }, _) => {
                 self.reconfirmation(policy, to.name, list, unsubscribe)
             }
-            (Draft::Broadcast { .. } | Draft::BroadcastTest { .. }, Some(copy)) => {
-                self.broadcast(policy, to.name, list, copy, draft.unsubscribe())
+            (Draft::Broadcast { .. }, Some(copy)) => {
+                let body = copy.body_for(to.name, to.fields)?;
+                self.broadcast(policy, to.name, list, copy, &body, draft.unsubscribe())
+            }
+            (Draft::BroadcastTest { .. }, Some(copy)) => {
+                self.broadcast(policy, to.name, list, copy, &copy.body, draft.unsubscribe())
             }
             (Draft::Broadcast { .. } | Draft::BroadcastTest { .. }, None) => {
                 return Err(ComposeError::Message(
@@ -403,6 +429,7 @@ impl Composer {
         name: Option<&str>,
         list: &ListInfo<'_>,
         copy: &BroadcastCopy,
+        body: &Body,
         unsubscribe: Unsubscribe<'_>,
     ) -> Content {
         let test = unsubscribe == Unsubscribe::TestCopy;
@@ -415,16 +442,16 @@ impl Composer {
                 format!(
                     "<p style=\"margin: 0 0 16px; padding: 8px 12px; background-color: #fef9c3; border-radius: 4px; font-size: 14px;\">{}</p>\n{}",
                     minijinja::HtmlEscape(&note),
-                    copy.body.html
+                    body.html
                 ),
-                format!("{note}\n\n{}", copy.body.text),
+                format!("{note}\n\n{}", body.text),
             )
         } else {
             (
                 MessageKind::Broadcast,
                 copy.subject.clone(),
-                copy.body.html.clone(),
-                copy.body.text.clone(),
+                body.html.clone(),
+                body.text.clone(),
             )
         };
         let own = BTreeMap::from([("subject", Value::from(subject.as_str()))]);
@@ -450,7 +477,8 @@ impl Composer {
         list: &ListInfo<'_>,
         copy: &BroadcastCopy,
     ) -> Result<Rendered, ComposeError> {
-        let mut content = self.broadcast(policy, None, list, copy, Unsubscribe::TestCopy);
+        let mut content =
+            self.broadcast(policy, None, list, copy, &copy.body, Unsubscribe::TestCopy);
         content.kind = MessageKind::Broadcast;
         content.body = Some((copy.body.html.clone(), copy.body.text.clone()));
         self.render(&content)
@@ -744,8 +772,22 @@ mod tests {
         let (t1, t2) = (token(), token());
         let name = Some("Ada");
         [
-            composer.broadcast(&policy, name, &list, &copy, Unsubscribe::Link(&t1)),
-            composer.broadcast(&policy, None, &list, &copy, Unsubscribe::TestCopy),
+            composer.broadcast(
+                &policy,
+                name,
+                &list,
+                &copy,
+                &copy.body,
+                Unsubscribe::Link(&t1),
+            ),
+            composer.broadcast(
+                &policy,
+                None,
+                &list,
+                &copy,
+                &copy.body,
+                Unsubscribe::TestCopy,
+            ),
             composer.confirmation(&policy, &list, &t1, &t2),
             composer.reconfirmation(&policy, name, &list, &t1),
             composer.own_link(&policy, &list, OwnAction::Record, &t1, &t2),

@@ -5,6 +5,7 @@
 pub mod compose;
 pub mod dkim;
 pub mod markdown;
+pub mod personal;
 mod smtp;
 pub mod templates;
 pub mod transport;

@@ -26,7 +26,7 @@ use crate::i18n::Lang;
 const FUEL: u64 = 100_000;
 
 /// Names the template engine offers itself, which a template may call.
-const ENGINE_GLOBALS: [&str; 3] = ["range", "dict", "namespace"];
+pub(crate) const ENGINE_GLOBALS: [&str; 3] = ["range", "dict", "namespace"];
 
 /// A template assent renders: an editable kind, or one of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -361,7 +361,7 @@ pub fn builtin(name: Name, lang: Lang) -> Parts {
 /// The engine, as every template runs in it: values escaped in the HTML
 /// part and nowhere else, no way to turn the escaping off, no other
 /// template to include, a bounded amount of work.
-fn engine() -> Environment<'static> {
+pub(crate) fn engine() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_auto_escape_callback(|name| {
         if name.ends_with(".html") {

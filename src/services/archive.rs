@@ -11,7 +11,7 @@ use crate::db::models::{Broadcast, ListLabel};
 use crate::db::{broadcasts, lists};
 use crate::domain::BroadcastId;
 use crate::i18n::Lang;
-use crate::mail::markdown;
+use crate::mail::BroadcastCopy;
 
 /// How many issues the archive and its feed show.
 const SHOWN: i64 = 200;
@@ -137,7 +137,7 @@ pub async fn feed(services: &Services) -> Result<Vec<Shown>, ServiceError> {
         .iter()
         .map(|(b, l)| Shown {
             issue: Issue::of(b, l),
-            html: markdown::render(&b.body).html,
+            html: BroadcastCopy::new(&b.subject, &b.body).body.html,
         })
         .collect())
 }
@@ -150,7 +150,7 @@ pub async fn one(services: &Services, id: BroadcastId) -> Result<Option<Shown>, 
         .await?;
     Ok(found.map(|(b, l)| Shown {
         issue: Issue::of(&b, &l),
-        html: markdown::render(&b.body).html,
+        html: BroadcastCopy::new(&b.subject, &b.body).body.html,
     }))
 }
 

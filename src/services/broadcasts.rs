@@ -21,6 +21,7 @@ use crate::domain::{
     BroadcastId, Draft, Lane, LinkToken, ListId, MessageStatus, Status, SubscriberEmail, Token,
     TokenPurpose,
 };
+use crate::mail::personal::{self, BodyProblem};
 use crate::mail::{BroadcastCopy, ListInfo};
 
 /// Recipients whose copies one step queues.
@@ -226,12 +227,25 @@ pub async fn audience(
 }
 
 /// Why a broadcast was not written as asked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     UnknownList,
+    /// The body's variables do not read.
+    Body(BodyProblem),
     /// Sending has begun: it can no longer be edited.
     NotDraft,
     NotFound,
+}
+
+/// The body's variables name only the reader's name and fields that exist.
+fn check_body(services: &Services, body: &str) -> Result<(), Refusal> {
+    let keys: Vec<String> = services
+        .fields
+        .get()
+        .iter()
+        .map(|f| f.key.clone())
+        .collect();
+    personal::check(body, &keys).map_err(Refusal::Body)
 }
 
 /// Writes a new draft.
@@ -240,6 +254,9 @@ pub async fn create(
     operator: &Operator,
     fields: Fields,
 ) -> Result<Result<BroadcastId, Refusal>, ServiceError> {
+    if let Err(refusal) = check_body(services, &fields.body) {
+        return Ok(Err(refusal));
+    }
     let clock = services.clock.clone();
     let email = operator.email.clone();
     services
@@ -272,6 +289,9 @@ pub async fn edit(
     id: BroadcastId,
     fields: Fields,
 ) -> Result<Result<(), Refusal>, ServiceError> {
+    if let Err(refusal) = check_body(services, &fields.body) {
+        return Ok(Err(refusal));
+    }
     let clock = services.clock.clone();
     let email = operator.email.clone();
     services

@@ -592,3 +592,75 @@ async fn the_copies_a_relay_outage_failed_are_retried_once_and_a_refused_one_nev
     // The refusal was a hard bounce, and was recorded as one.
     assert_eq!(app.status(&readers[0]).as_deref(), Some("unsubscribed"));
 }
+
+#[tokio::test]
+async fn each_copy_greets_its_reader_by_name_or_the_default_and_an_unknown_variable_is_refused() {
+    use assent::db::schema::subscribers;
+    let app = spawn_app_with(&[("ASSENT_SEND_RATE", "0")]).await;
+    let readers = addresses("reader", 2);
+    app.seed(&readers, Seeded::Confirmed);
+    diesel::update(subscribers::table.filter(subscribers::email.eq(&readers[0])))
+        .set(subscribers::name.eq("*Ada* [x](https://evil.example)"))
+        .execute(&mut *app.conn() as &mut DbConn)
+        .unwrap();
+    let operator = app.signed_in().await;
+
+    let refused = operator
+        .post(
+            "/admin/broadcasts/new",
+            "/admin/broadcasts",
+            &[
+                ("list", "newsletter"),
+                ("subject", "Hi"),
+                ("body", "Hello {{ subscriber.fields.plan }}"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let refused = refused.text().await.unwrap();
+    assert!(
+        refused.contains("The message names subscriber.fields.plan"),
+        "{refused}"
+    );
+
+    let body = "Hello {{ subscriber.name | default(\"reader\") }}, **welcome**.";
+    let page = write(&operator, "Greetings", body).await;
+    let preview = operator.html(&page).await;
+    assert!(
+        preview.contains("Hello reader, <strong>welcome</strong>."),
+        "{preview}"
+    );
+    assert_eq!(
+        press(&operator, &page, "send", &[("confirm", "yes")]).await,
+        303
+    );
+    until_sent(&app, &operator, &page).await;
+    let mails = app.smtp.messages();
+    let to = |who: &str| {
+        mails
+            .iter()
+            .find(|m| {
+                m.rcpt_to[0] == who && m.decoded_header("Subject").as_deref() == Some("Greetings")
+            })
+            .expect("a copy")
+    };
+    let ada = to(&readers[0]);
+    assert!(
+        ada.text_part()
+            .unwrap()
+            .contains("Hello *Ada* [x](https://evil.example), welcome."),
+        "{:?}",
+        ada.text_part()
+    );
+    let html = ada.html_part().unwrap();
+    assert!(
+        !html.contains("evil.example\""),
+        "the name is no link: {html}"
+    );
+    assert!(
+        to(&readers[1])
+            .text_part()
+            .unwrap()
+            .contains("Hello reader, welcome.")
+    );
+}

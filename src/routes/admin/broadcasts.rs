@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::{CsrfForm, SignedIn, admin_page, not_found, see_other, when};
 use crate::db::models::{BroadcastStatus, List};
 use crate::domain::{BroadcastId, SubscriberEmail};
+use crate::mail::personal::BodyProblem;
 use crate::pages::Site;
 use crate::pages::admin::{
     BroadcastConfirmPage, BroadcastErrors, BroadcastForm, BroadcastNewPage, BroadcastPage,
@@ -103,6 +104,20 @@ fn validate(site: &Site, fields: &[(String, String)]) -> (BroadcastForm, Broadca
     (form, errors)
 }
 
+/// What is wrong with the body's variables, in the operator's words.
+fn body_problem(site: &Site, problem: &BodyProblem) -> String {
+    match problem {
+        BodyProblem::Unknown(name) => site.t1("admin-broadcast-error-variable", "name", name),
+        BodyProblem::Broken { line, detail } => site.t2(
+            "admin-broadcast-error-template",
+            "line",
+            line.unwrap_or(1),
+            "detail",
+            detail,
+        ),
+    }
+}
+
 fn fields_of(form: &BroadcastForm) -> Fields {
     Fields {
         list: form.list.clone(),
@@ -120,6 +135,7 @@ pub async fn create(form: CsrfForm) -> Result<HttpResponse, ServerError> {
         let services = &signed_in.state.services;
         match broadcasts::create(services, &signed_in.operator(), fields_of(&form)).await? {
             Ok(id) => return Ok(see_other(&format!("/admin/broadcasts/{id}?done=created"))),
+            Err(Refusal::Body(problem)) => errors.body = Some(body_problem(&site, &problem)),
             Err(_) => errors.list = Some(site.t("admin-broadcast-error-list")),
         }
     }
@@ -254,6 +270,7 @@ pub async fn update(
             Err(Refusal::UnknownList) => {
                 errors.list = Some(site.t("admin-broadcast-error-list"));
             }
+            Err(Refusal::Body(problem)) => errors.body = Some(body_problem(&site, &problem)),
         }
     }
     page(
