@@ -190,3 +190,78 @@ async fn the_own_page_and_the_subscriber_list_fit_a_phone() {
     browser.find("select[name='what.0']").await;
     assert_eq!(width().await, (390, 390), "the segment form");
 }
+
+/// The editor's preview follows the typing: Markdown, an uploaded image
+/// under the admin's Content-Security-Policy, the reader's name at its
+/// default, and a variable the body may not name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_broadcast_editor_previews_as_the_operator_types() {
+    let Some(driver) = chromedriver() else {
+        support::part_missing("chromedriver", "apt-get install chromium chromium-driver");
+        return;
+    };
+    let app = spawn_app().await;
+    let operator = app.signed_in().await;
+    let stored =
+        support::media::upload_image(&operator, "pixel.png", support::media::PIXEL.to_vec()).await;
+    assert_eq!(stored.status(), 303);
+    let media = operator.html("/admin/media").await;
+    let start = media.find("value=\"![](").expect("an image") + "value=\"![](".len();
+    let url = media[start..].split(')').next().unwrap().to_owned();
+
+    let browser = Browser::start(driver).await;
+    browser.goto(&app.url("/admin/broadcasts/new")).await;
+    browser.wait_for_path("/admin/login").await;
+    browser.type_into("input[name=email]", OPERATOR).await;
+    browser.type_into("input[name=password]", PASSWORD).await;
+    browser.click("button[type=submit]").await;
+    browser.goto(&app.url("/admin/broadcasts/new")).await;
+    browser.find("#broadcast-form textarea[name=body]").await;
+
+    browser.type_into("input[name=subject]", "Our news").await;
+    let body = format!(
+        "Dear {{{{ subscriber.name | default(\"reader\") }}}}, the **news**.\n\n![a pixel]({url})"
+    );
+    browser.type_into("textarea[name=body]", &body).await;
+    let preview = async || {
+        browser
+            .execute("return document.getElementById('preview-html').innerHTML")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .contains("Dear reader, the <strong>news</strong>.")
+    };
+    let limit = std::time::Duration::from_secs(10);
+    support::eventually("the preview follows the typing", limit, preview).await;
+    let image_shows = async || {
+        browser
+            .execute("var i = document.querySelector('#preview-html img'); return i ? i.complete && i.naturalWidth : 0")
+            .await
+            .as_i64()
+            .unwrap_or(0)
+            == 1
+    };
+    support::eventually("the uploaded image shows", limit, image_shows).await;
+    let text = browser
+        .execute("return document.getElementById('preview-text').textContent")
+        .await;
+    assert!(
+        text.as_str()
+            .unwrap_or_default()
+            .contains("Dear reader, the news."),
+        "the text part with its footer: {text}"
+    );
+
+    browser
+        .type_into("textarea[name=body]", " {{ subscriber.plan }}")
+        .await;
+    let problem = async || {
+        browser
+            .execute("var p = document.getElementById('preview-problem'); return p.hidden ? '' : p.textContent")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .contains("subscriber.plan")
+    };
+    support::eventually("the problem is named", limit, problem).await;
+}

@@ -522,6 +522,10 @@ pub struct BroadcastNewPage<'a> {
     pub lists: Vec<ListOption>,
     pub form: BroadcastForm,
     pub errors: BroadcastErrors,
+    /// The preview beside the form: empty until the script or a save
+    /// fills it.
+    pub html: String,
+    pub text: String,
 }
 
 /// `GET /admin/broadcasts/{id}`: both parts as a recipient will see them,

@@ -14,6 +14,7 @@ const CSS: &str = "text/css; charset=utf-8";
 
 const FILES: &[(&str, &[u8], &str)] = &[
     ("style.css", include_bytes!("../../static/style.css"), CSS),
+    ("editor.js", include_bytes!("../../static/editor.js"), JS),
     ("altcha.js", include_bytes!("../../static/altcha.js"), JS),
     ("altcha.css", include_bytes!("../../static/altcha.css"), CSS),
     (

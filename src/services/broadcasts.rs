@@ -153,19 +153,8 @@ pub async fn view(services: &Services, id: BroadcastId) -> Result<Option<View>, 
     let Some((broadcast, list, counts, retryable)) = found else {
         return Ok(None);
     };
-    let copy = BroadcastCopy::new(&broadcast.subject, &broadcast.body);
-    let info = ListInfo {
-        lang: list.lang(),
-        name: &list.name,
-        slug: &list.slug,
-        description: &list.description,
-    };
-    let text = services
-        .composer
-        .preview_broadcast(&services.policy(), &info, &copy)
-        .map_err(|e| ServiceError::Internal(e.to_string()))?
-        .text;
-    let html = copy.body.html;
+    let Preview { html, text } =
+        render_preview(services, &list, &broadcast.subject, &broadcast.body)?;
     Ok(Some(View {
         summary: Summary {
             list_name: list.name.clone(),
@@ -224,6 +213,59 @@ pub async fn audience(
             }))
         })
         .await
+}
+
+/// Both parts of a broadcast as a reader with no name or field would get
+/// them: the HTML part's content, and the whole text part.
+pub struct Preview {
+    /// Sanitised: safe in a page.
+    pub html: String,
+    pub text: String,
+}
+
+fn render_preview(
+    services: &Services,
+    list: &List,
+    subject: &str,
+    body: &str,
+) -> Result<Preview, ServiceError> {
+    let copy = BroadcastCopy::new(subject, body);
+    let info = ListInfo {
+        lang: list.lang(),
+        name: &list.name,
+        slug: &list.slug,
+        description: &list.description,
+    };
+    let text = services
+        .composer
+        .preview_broadcast(&services.policy(), &info, &copy)
+        .map_err(|e| ServiceError::Internal(e.to_string()))?
+        .text;
+    Ok(Preview {
+        html: copy.body.html,
+        text,
+    })
+}
+
+/// What the editor shows beside the form as the operator types: nothing is
+/// stored.
+pub async fn preview(
+    services: &Services,
+    list: String,
+    subject: String,
+    body: String,
+) -> Result<Result<Preview, Refusal>, ServiceError> {
+    if let Err(refusal) = check_body(services, &body) {
+        return Ok(Err(refusal));
+    }
+    let found = services
+        .db
+        .read(move |c| Ok::<_, ServiceError>(lists::by_slug(c, &list)?))
+        .await?;
+    let Some(list) = found else {
+        return Ok(Err(Refusal::UnknownList));
+    };
+    render_preview(services, &list, &subject, &body).map(Ok)
 }
 
 /// Why a broadcast was not written as asked.

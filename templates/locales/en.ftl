@@ -694,6 +694,7 @@ admin-broadcast-retry = { $count ->
 admin-broadcast-flash-retried = The failed copies are queued again, once. Copies refused by their recipient's server are not.
 admin-broadcast-public = Show it in the public archive once sent
 admin-broadcast-public-hint-html = The <a href="/archive">archive</a> and its Atom feed show the message as written, with no recipient's name or link.
+admin-broadcast-preview-note = The preview follows your typing; without script, it shows what you last saved. Each reader’s name and fields show at their defaults here.
 admin-broadcast-back = Back to the broadcast
 
 admin-import-busy-title = Too many uploads at once

@@ -694,6 +694,7 @@ admin-broadcast-retry = { $count ->
 admin-broadcast-flash-retried = Les e-mails en échec repartent, une seule fois. Ceux que le serveur du destinataire a refusés ne repartent pas.
 admin-broadcast-public = La montrer dans les archives publiques une fois envoyée
 admin-broadcast-public-hint-html = Les <a href="/archive">archives</a> et leur flux Atom montrent le message tel qu'écrit, sans le nom ni les liens d'aucun destinataire.
+admin-broadcast-preview-note = L'aperçu suit votre saisie ; sans script, il montre ce que vous avez enregistré en dernier. Le nom et les champs de chaque lecteur paraissent ici à leur valeur par défaut.
 admin-broadcast-back = Retour à l'envoi
 
 admin-import-busy-title = Trop d'imports simultanés

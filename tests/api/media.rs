@@ -2,37 +2,12 @@
 //! when they are anything else, served at `/media/` for a year, shown in a
 //! broadcast's preview.
 
-use crate::support::admin::{Operator, csrf_of};
+use crate::support::admin::Operator;
 use crate::support::app::spawn_app;
+use crate::support::media::{PIXEL, upload_image};
 
-/// A PNG of one transparent pixel.
-const PIXEL: &[u8] = &[
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
-    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00, 0x01, 0x00, 0x00,
-    0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
-    0x42, 0x60, 0x82,
-];
-
-/// Uploads `bytes` as `filename` from the media page's form.
 async fn upload(operator: &Operator, filename: &str, bytes: Vec<u8>) -> reqwest::Response {
-    let csrf = csrf_of(&operator.html("/admin/media").await);
-    let form = reqwest::multipart::Form::new()
-        .text("csrf_token", csrf)
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(bytes)
-                .file_name(filename.to_owned())
-                .mime_str("image/png")
-                .unwrap(),
-        );
-    operator
-        .client
-        .post(operator.url("/admin/media"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
+    upload_image(operator, filename, bytes).await
 }
 
 #[tokio::test]

@@ -77,6 +77,8 @@ pub async fn new(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
         },
         lists,
         errors: BroadcastErrors::default(),
+        html: String::new(),
+        text: String::new(),
     }))
 }
 
@@ -148,8 +150,35 @@ pub async fn create(form: CsrfForm) -> Result<HttpResponse, ServerError> {
             lists,
             form,
             errors,
+            html: String::new(),
+            text: String::new(),
         },
     ))
+}
+
+/// The editor's live preview (`static/editor.js`): the form as it is
+/// now, rendered, as JSON; nothing is stored.
+pub async fn preview(form: CsrfForm) -> Result<HttpResponse, ServerError> {
+    let CsrfForm { signed_in, fields } = form;
+    let site = signed_in.site();
+    let text = |name: &str| field(&fields, name).unwrap_or_default().to_owned();
+    let previewed = broadcasts::preview(
+        &signed_in.state.services,
+        text("list"),
+        text("subject"),
+        text("body"),
+    )
+    .await?;
+    let answer = match previewed {
+        Ok(preview) => serde_json::json!({ "html": preview.html, "text": preview.text }),
+        Err(Refusal::Body(problem)) => {
+            serde_json::json!({ "problem": body_problem(&site, &problem) })
+        }
+        Err(_) => serde_json::json!({ "problem": site.t("admin-broadcast-error-list") }),
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(answer))
 }
 
 #[derive(Deserialize)]

@@ -82,6 +82,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/broadcasts", read().to(broadcasts::index))
             .route("/broadcasts", web::post().to(broadcasts::create))
             .route("/broadcasts/new", read().to(broadcasts::new))
+            .route("/broadcasts/preview", web::post().to(broadcasts::preview))
             .route("/broadcasts/{id}", read().to(broadcasts::show))
             .route("/broadcasts/{id}", web::post().to(broadcasts::update))
             .route("/broadcasts/{id}/test", web::post().to(broadcasts::test))
