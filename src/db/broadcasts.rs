@@ -1,19 +1,66 @@
 //! Broadcasts and the walk over their recipients.
 
+use diesel::AggregateExpressionMethods;
 use diesel::prelude::*;
 
 use super::models::{Broadcast, BroadcastStatus, ListLabel};
-use super::schema::{broadcasts, lists, subscribers, subscriptions};
+use super::schema::{
+    broadcast_lists, broadcasts, lists, segment_members, subscribers, subscriptions,
+};
 use super::{DbConn, at_most_one};
-use crate::domain::{BroadcastId, ListId, Status, SubscriptionId};
+use crate::domain::{BroadcastId, ListId, SegmentId, Status, SubscriberId, SubscriptionId};
+
+/// Who a broadcast is addressed to: the confirmed subscribers of its
+/// lists, or only those of them in a segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Addressed {
+    /// At least one; the first gives the copies their language and name.
+    pub lists: Vec<ListId>,
+    pub segment: Option<SegmentId>,
+}
 
 /// What an operator writes of a broadcast.
 pub struct Written<'a> {
-    pub list: ListId,
+    pub to: &'a Addressed,
     pub subject: &'a str,
     pub body: &'a str,
     /// Shown in the public archive once sent.
     pub public: bool,
+}
+
+impl Written<'_> {
+    fn first_list(&self) -> ListId {
+        self.to.lists.first().copied().unwrap_or(ListId(0))
+    }
+}
+
+/// The lists of a broadcast, as `create` and `edit_draft` write them.
+fn set_lists(conn: &mut DbConn, id: BroadcastId, lists: &[ListId]) -> QueryResult<()> {
+    diesel::delete(broadcast_lists::table.filter(broadcast_lists::broadcast_id.eq(id)))
+        .execute(conn)?;
+    for list in lists {
+        diesel::insert_into(broadcast_lists::table)
+            .values((
+                broadcast_lists::broadcast_id.eq(id),
+                broadcast_lists::list_id.eq(*list),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Who a broadcast is addressed to.
+pub fn addressed(conn: &mut DbConn, broadcast: &Broadcast) -> QueryResult<Addressed> {
+    let mut lists: Vec<ListId> = broadcast_lists::table
+        .filter(broadcast_lists::broadcast_id.eq(broadcast.id))
+        .select(broadcast_lists::list_id)
+        .load(conn)?;
+    // The first list first, the others in the order they were made.
+    lists.sort_by_key(|l| (*l != broadcast.list_id, *l));
+    Ok(Addressed {
+        lists,
+        segment: broadcast.segment_id,
+    })
 }
 
 pub fn create(
@@ -22,9 +69,10 @@ pub fn create(
     created_by: &str,
     now: i64,
 ) -> QueryResult<BroadcastId> {
-    on_backend!(conn, |c| diesel::insert_into(broadcasts::table)
+    let id = on_backend!(conn, |c| diesel::insert_into(broadcasts::table)
         .values((
-            broadcasts::list_id.eq(written.list),
+            broadcasts::list_id.eq(written.first_list()),
+            broadcasts::segment_id.eq(written.to.segment),
             broadcasts::subject.eq(written.subject),
             broadcasts::body.eq(written.body),
             broadcasts::public.eq(written.public),
@@ -34,7 +82,9 @@ pub fn create(
             broadcasts::updated_at.eq(now),
         ))
         .returning(broadcasts::id)
-        .get_result(c))
+        .get_result(c))?;
+    set_lists(conn, id, &written.to.lists)?;
+    Ok(id)
 }
 
 /// Rewrites a draft; false when the broadcast is no longer one.
@@ -44,20 +94,25 @@ pub fn edit_draft(
     written: &Written<'_>,
     now: i64,
 ) -> QueryResult<bool> {
-    diesel::update(
+    let edited = diesel::update(
         broadcasts::table
             .find(id)
             .filter(broadcasts::status.eq(BroadcastStatus::Draft)),
     )
     .set((
-        broadcasts::list_id.eq(written.list),
+        broadcasts::list_id.eq(written.first_list()),
+        broadcasts::segment_id.eq(written.to.segment),
         broadcasts::subject.eq(written.subject),
         broadcasts::body.eq(written.body),
         broadcasts::public.eq(written.public),
         broadcasts::updated_at.eq(now),
     ))
-    .execute(conn)
-    .map(|n| n > 0)
+    .execute(conn)?
+        > 0;
+    if edited {
+        set_lists(conn, id, &written.to.lists)?;
+    }
+    Ok(edited)
 }
 
 /// Deletes a draft, with its test copies; false when the broadcast is no
@@ -139,7 +194,10 @@ pub fn archived(
         ))
         .into_boxed();
     if let Some(list) = list {
-        query = query.filter(broadcasts::list_id.eq(list));
+        let addressed = broadcast_lists::table
+            .filter(broadcast_lists::list_id.eq(list))
+            .select(broadcast_lists::broadcast_id);
+        query = query.filter(broadcasts::id.eq_any(addressed));
     }
     query.load(conn)
 }
@@ -230,45 +288,77 @@ pub fn set_total(conn: &mut DbConn, id: BroadcastId, total: i32) -> QueryResult<
         .map(|_| ())
 }
 
-/// A subscription that was confirmed when a broadcast started sending.
+/// A person who was a confirmed subscriber of a broadcast's audience when
+/// it started sending, through their first such subscription.
 pub struct Recipient {
     pub subscription: SubscriptionId,
     pub email: String,
-    /// Its state now: the copy goes only if it is still `Confirmed`.
+    /// That subscription's state now: the copy goes only if it is still
+    /// `Confirmed`.
     pub status: Status,
     pub bounced_at: Option<i64>,
 }
 
-/// The next `limit` subscriptions to `list` after `cursor` that were
-/// confirmed at `started` (whatever became of them since), in id order.
+diesel::alias!(subscriptions as earlier: EarlierSubscription);
+
+/// The next `limit` recipients after subscription `cursor`, in id order:
+/// the subscriptions to the broadcast's lists that were confirmed at
+/// `started` (whatever became of them since), of members of its segment,
+/// each person once, through the first of their subscriptions.
 pub fn recipients_after(
     conn: &mut DbConn,
-    list: ListId,
+    to: &Addressed,
     started: i64,
     cursor: i64,
     limit: i64,
 ) -> QueryResult<Vec<Recipient>> {
-    let rows: Vec<(SubscriptionId, String, Status, Option<i64>)> = on_backend!(conn, |c| {
-        subscriptions::table
-            .inner_join(subscribers::table)
-            .filter(subscriptions::list_id.eq(list))
-            .filter(subscriptions::id.gt(SubscriptionId(cursor)))
-            .filter(subscriptions::confirmed_at.le(started))
+    let confirmed_then = subscriptions::confirmed_at.le(started).and(
+        subscriptions::status
+            .eq(Status::Confirmed)
+            .or(subscriptions::unsubscribed_at.gt(started)),
+    );
+    let mut query = subscriptions::table
+        .inner_join(subscribers::table)
+        .filter(subscriptions::list_id.eq_any(to.lists.clone()))
+        .filter(subscriptions::id.gt(SubscriptionId(cursor)))
+        .filter(confirmed_then)
+        .order(subscriptions::id)
+        .limit(limit)
+        .select((
+            subscriptions::id,
+            subscribers::email,
+            subscriptions::status,
+            subscribers::bounced_at,
+        ))
+        .into_boxed();
+    if to.lists.len() > 1 {
+        // One copy a person: not through this subscription when an earlier
+        // one of theirs is also a way in.
+        let other = earlier
             .filter(
-                subscriptions::status
-                    .eq(Status::Confirmed)
-                    .or(subscriptions::unsubscribed_at.gt(started)),
+                earlier
+                    .field(subscriptions::subscriber_id)
+                    .eq(subscriptions::subscriber_id),
             )
-            .order(subscriptions::id)
-            .limit(limit)
-            .select((
-                subscriptions::id,
-                subscribers::email,
-                subscriptions::status,
-                subscribers::bounced_at,
-            ))
-            .load(c)
-    })?;
+            .filter(
+                earlier
+                    .field(subscriptions::list_id)
+                    .eq_any(to.lists.clone()),
+            )
+            .filter(earlier.field(subscriptions::id).lt(subscriptions::id))
+            .filter(earlier.field(subscriptions::confirmed_at).le(started))
+            .filter(
+                earlier
+                    .field(subscriptions::status)
+                    .eq(Status::Confirmed)
+                    .or(earlier.field(subscriptions::unsubscribed_at).gt(started)),
+            );
+        query = query.filter(diesel::dsl::not(diesel::dsl::exists(other)));
+    }
+    if let Some(segment) = to.segment {
+        query = query.filter(subscriptions::subscriber_id.eq_any(members(segment)));
+    }
+    let rows: Vec<(SubscriptionId, String, Status, Option<i64>)> = query.load(conn)?;
     Ok(rows
         .into_iter()
         .map(|(subscription, email, status, bounced_at)| Recipient {
@@ -280,13 +370,32 @@ pub fn recipients_after(
         .collect())
 }
 
-/// How many subscriptions to `list` are confirmed now.
-pub fn confirmed_count(conn: &mut DbConn, list: ListId) -> QueryResult<i64> {
-    subscriptions::table
-        .filter(subscriptions::list_id.eq(list))
+fn members(
+    segment: SegmentId,
+) -> diesel::dsl::Select<
+    diesel::dsl::Filter<
+        segment_members::table,
+        diesel::dsl::Eq<segment_members::segment_id, SegmentId>,
+    >,
+    segment_members::subscriber_id,
+> {
+    segment_members::table
+        .filter(segment_members::segment_id.eq(segment))
+        .select(segment_members::subscriber_id)
+}
+
+/// How many people the broadcast would go to now: confirmed subscribers of
+/// its lists, in its segment, each counted once.
+pub fn confirmed_count(conn: &mut DbConn, to: &Addressed) -> QueryResult<i64> {
+    let mut query = subscriptions::table
+        .filter(subscriptions::list_id.eq_any(to.lists.clone()))
         .filter(subscriptions::status.eq(Status::Confirmed))
-        .count()
-        .get_result(conn)
+        .select(diesel::dsl::count(subscriptions::subscriber_id).aggregate_distinct())
+        .into_boxed();
+    if let Some(segment) = to.segment {
+        query = query.filter(subscriptions::subscriber_id.eq_any(members(segment)));
+    }
+    query.get_result(conn)
 }
 
 /// Broadcasts whose copies are going out, with their list, for the copies
@@ -304,5 +413,29 @@ pub fn of_ids(conn: &mut DbConn, ids: &[BroadcastId]) -> QueryResult<Vec<(Broadc
                 lists::language,
             ),
         ))
+        .load(conn)
+}
+
+/// The other subscriptions of the person behind `subscription` to the
+/// lists of `broadcast`: those that the copy it carried was also addressed
+/// through.
+pub fn also_addressed(
+    conn: &mut DbConn,
+    broadcast: BroadcastId,
+    subscription: SubscriptionId,
+) -> QueryResult<Vec<SubscriptionId>> {
+    let person: SubscriberId = subscriptions::table
+        .find(subscription)
+        .select(subscriptions::subscriber_id)
+        .first(conn)?;
+    let lists = broadcast_lists::table
+        .filter(broadcast_lists::broadcast_id.eq(broadcast))
+        .select(broadcast_lists::list_id);
+    subscriptions::table
+        .filter(subscriptions::subscriber_id.eq(person))
+        .filter(subscriptions::list_id.eq_any(lists))
+        .filter(subscriptions::id.ne(subscription))
+        .select(subscriptions::id)
+        .order(subscriptions::id)
         .load(conn)
 }

@@ -8,7 +8,7 @@ use super::schema::{
 use crate::domain::ledger::EventFacts;
 use crate::domain::{
     Act, BroadcastId, Channel, EventId, ImportId, JobId, ListId, MessageId, MessageKind,
-    MessageStatus, Status, SubscriberId, SubscriptionId, TokenId, TokenPurpose,
+    MessageStatus, SegmentId, Status, SubscriberId, SubscriptionId, TokenId, TokenPurpose,
 };
 use crate::i18n::Lang;
 
@@ -86,6 +86,8 @@ pub struct TokenRow {
     pub expires_at: Option<i64>,
     pub used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// The broadcast whose copy carried this unsubscribe link.
+    pub broadcast_id: Option<BroadcastId>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -216,6 +218,7 @@ pub struct Broadcast {
     pub started_at: Option<i64>,
     pub finished_at: Option<i64>,
     pub public: bool,
+    pub segment_id: Option<SegmentId>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

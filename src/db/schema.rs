@@ -74,6 +74,8 @@ diesel::table! {
         expires_at -> Nullable<BigInt>,
         used_at -> Nullable<BigInt>,
         revoked_at -> Nullable<BigInt>,
+        /// The broadcast whose copy carried this unsubscribe link.
+        broadcast_id -> Nullable<BigInt>,
     }
 }
 
@@ -147,6 +149,8 @@ diesel::table! {
         finished_at -> Nullable<BigInt>,
         /// Shown in the public archive once sent.
         public -> Bool,
+        /// Only the members of this segment, of its lists.
+        segment_id -> Nullable<BigInt>,
     }
 }
 
@@ -449,11 +453,20 @@ diesel::joinable!(consent_events -> subscriptions (subscription_id));
 diesel::joinable!(outbox -> subscriptions (subscription_id));
 diesel::joinable!(outbox -> broadcasts (broadcast_id));
 diesel::joinable!(broadcasts -> lists (list_id));
+diesel::joinable!(broadcast_lists -> broadcasts (broadcast_id));
 diesel::joinable!(bounces -> subscribers (subscriber_id));
 diesel::joinable!(admin_sessions -> admins (admin_id));
 diesel::joinable!(imports -> lists (list_id));
 diesel::joinable!(import_chunks -> imports (import_id));
 diesel::joinable!(import_problems -> imports (import_id));
+
+diesel::table! {
+    /// The lists a broadcast is addressed to.
+    broadcast_lists (broadcast_id, list_id) {
+        broadcast_id -> BigInt,
+        list_id -> BigInt,
+    }
+}
 
 diesel::table! {
     /// Images uploaded for broadcasts, served at `/media/{name}`.
@@ -537,6 +550,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     schedules,
     broadcasts,
+    broadcast_lists,
     media,
     pacing,
     bounces,

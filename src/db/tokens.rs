@@ -5,7 +5,9 @@ use diesel::prelude::*;
 use super::models::TokenRow;
 use super::schema::{old_link_hashes, subscriptions, tokens};
 use super::{DbConn, at_most_one};
-use crate::domain::{LinkRef, SubscriberId, SubscriptionId, TokenHash, TokenId, TokenPurpose};
+use crate::domain::{
+    BroadcastId, LinkRef, SubscriberId, SubscriptionId, TokenHash, TokenId, TokenPurpose,
+};
 
 /// Stores a token's hash; returns the row's id, which its link names.
 pub fn insert(
@@ -23,6 +25,27 @@ pub fn insert(
             tokens::subscription_id.eq(subscription_id),
             tokens::created_at.eq(now),
             tokens::expires_at.eq(expires_at),
+        ))
+        .returning(tokens::id)
+        .get_result(c))
+}
+
+/// The unsubscribe link of a broadcast's copy: it leaves every list the
+/// copy was addressed through.
+pub fn insert_for_copy(
+    conn: &mut DbConn,
+    subscription_id: SubscriptionId,
+    hash: &TokenHash,
+    broadcast: BroadcastId,
+    now: i64,
+) -> QueryResult<TokenId> {
+    on_backend!(conn, |c| diesel::insert_into(tokens::table)
+        .values((
+            tokens::token_hash.eq(hash.as_bytes()),
+            tokens::purpose.eq(TokenPurpose::Unsubscribe),
+            tokens::subscription_id.eq(subscription_id),
+            tokens::created_at.eq(now),
+            tokens::broadcast_id.eq(broadcast),
         ))
         .returning(tokens::id)
         .get_result(c))

@@ -488,7 +488,10 @@ pub struct BroadcastsPage<'a> {
 /// What the broadcast form holds, kept when refused.
 #[derive(Debug, Clone, Default)]
 pub struct BroadcastForm {
-    pub list: String,
+    /// The slugs of the lists it goes to.
+    pub lists: Vec<String>,
+    /// A segment's id, or empty for everyone on those lists.
+    pub segment: String,
     pub subject: String,
     pub body: String,
     pub public: bool,
@@ -497,6 +500,7 @@ pub struct BroadcastForm {
 #[derive(Debug, Clone, Default)]
 pub struct BroadcastErrors {
     pub list: Option<String>,
+    pub segment: Option<String>,
     pub subject: Option<String>,
     pub body: Option<String>,
     pub at: Option<String>,
@@ -506,6 +510,7 @@ pub struct BroadcastErrors {
 impl BroadcastErrors {
     pub fn any(&self) -> bool {
         self.list.is_some()
+            || self.segment.is_some()
             || self.subject.is_some()
             || self.body.is_some()
             || self.at.is_some()
@@ -520,6 +525,8 @@ pub struct BroadcastNewPage<'a> {
     pub site: &'a Site,
     pub nav: Nav<'a>,
     pub lists: Vec<ListOption>,
+    /// The segments it may go to: (id, name).
+    pub segments: Vec<(String, String)>,
     pub form: BroadcastForm,
     pub errors: BroadcastErrors,
     /// The preview beside the form: empty until the script or a save
@@ -546,6 +553,8 @@ pub struct BroadcastPage<'a> {
     /// A draft shows its edit form.
     pub draft: bool,
     pub lists: Vec<ListOption>,
+    /// The segments it may go to: (id, name).
+    pub segments: Vec<(String, String)>,
     pub form: BroadcastForm,
     pub errors: BroadcastErrors,
     pub can_send: bool,

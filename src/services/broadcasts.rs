@@ -14,12 +14,12 @@ use std::sync::Arc;
 use diesel::Connection;
 
 use super::{Operator, Outcome, ServiceError, Services};
+use crate::db::broadcasts::Addressed;
 use crate::db::models::{Broadcast, BroadcastStatus, JobKind, List};
 use crate::db::outbox::Recipient;
 use crate::db::{self, DbConn, audit, broadcasts, jobs, lists, outbox, tokens};
 use crate::domain::{
-    BroadcastId, Draft, Lane, LinkToken, ListId, MessageStatus, Status, SubscriberEmail, Token,
-    TokenPurpose,
+    BroadcastId, Draft, Lane, LinkToken, MessageStatus, SegmentId, Status, SubscriberEmail, Token,
 };
 use crate::mail::personal::{self, BodyProblem};
 use crate::mail::{BroadcastCopy, ListInfo};
@@ -33,8 +33,11 @@ const WATCH_MS: i64 = 2000;
 /// A broadcast's fields as an operator writes them, already checked.
 #[derive(Debug, Clone)]
 pub struct Fields {
-    /// The list's slug.
-    pub list: String,
+    /// The lists' slugs: one at least, the first giving the copies their
+    /// language and name.
+    pub lists: Vec<String>,
+    /// Only the members of this segment, of those lists.
+    pub segment: Option<SegmentId>,
     pub subject: String,
     /// Markdown.
     pub body: String,
@@ -43,14 +46,54 @@ pub struct Fields {
 }
 
 impl Fields {
-    fn written(&self, list: ListId) -> broadcasts::Written<'_> {
+    fn written<'a>(&'a self, to: &'a Addressed) -> broadcasts::Written<'a> {
         broadcasts::Written {
-            list,
+            to,
             subject: &self.subject,
             body: &self.body,
             public: self.public,
         }
     }
+
+    /// The lists and segment the operator named, if they all exist.
+    fn addressed(&self, conn: &mut DbConn) -> Result<Result<Addressed, Refusal>, ServiceError> {
+        let mut lists = Vec::new();
+        for slug in &self.lists {
+            match lists::by_slug(conn, slug)? {
+                Some(list) if !lists.contains(&list.id) => lists.push(list.id),
+                Some(_) => {}
+                None => return Ok(Err(Refusal::UnknownList)),
+            }
+        }
+        if lists.is_empty() {
+            return Ok(Err(Refusal::UnknownList));
+        }
+        if let Some(segment) = self.segment
+            && db::segments::by_id(conn, segment)?.is_none()
+        {
+            return Ok(Err(Refusal::UnknownSegment));
+        }
+        Ok(Ok(Addressed {
+            lists,
+            segment: self.segment,
+        }))
+    }
+}
+
+/// Who a broadcast goes to, in words: its lists' names, and its segment's.
+fn audience_label(conn: &mut DbConn, broadcast: &Broadcast) -> Result<String, ServiceError> {
+    let to = broadcasts::addressed(conn, broadcast)?;
+    let mut names = Vec::new();
+    for list in &to.lists {
+        names.push(lists::by_id(conn, *list)?.name);
+    }
+    let mut label = names.join(", ");
+    if let Some(segment) = to.segment {
+        let name = db::segments::by_id(conn, segment)?.map(|s| s.name);
+        label.push_str(" · ");
+        label.push_str(name.as_deref().unwrap_or("—"));
+    }
+    Ok(label)
 }
 
 /// Where a broadcast's copies are.
@@ -81,7 +124,8 @@ fn counts(conn: &mut DbConn, broadcast: &Broadcast) -> Result<Counts, ServiceErr
     }
     counts.total = match broadcast.status {
         BroadcastStatus::Draft | BroadcastStatus::Scheduled => {
-            broadcasts::confirmed_count(conn, broadcast.list_id)?
+            let to = broadcasts::addressed(conn, broadcast)?;
+            broadcasts::confirmed_count(conn, &to)?
         }
         _ => i64::from(broadcast.total).max(rows),
     };
@@ -108,8 +152,9 @@ pub async fn all(services: &Services) -> Result<Vec<Summary>, ServiceError> {
         .db
         .read(|c| {
             let mut all = Vec::new();
-            for (broadcast, list_name) in broadcasts::all(c, 200)? {
+            for (broadcast, _) in broadcasts::all(c, 200)? {
                 let counts = counts(c, &broadcast)?;
+                let list_name = audience_label(c, &broadcast)?;
                 all.push(Summary {
                     broadcast,
                     list_name,
@@ -125,7 +170,10 @@ pub async fn all(services: &Services) -> Result<Vec<Summary>, ServiceError> {
 /// them.
 pub struct View {
     pub summary: Summary,
+    /// The first list, whose language and name the copies take.
     pub list: List,
+    /// The slugs of every list it is addressed to, the first first.
+    pub list_slugs: Vec<String>,
     /// The HTML part's content, sanitised: safe in a page.
     pub html: String,
     /// The whole text part, footer included.
@@ -147,20 +195,28 @@ pub async fn view(services: &Services, id: BroadcastId) -> Result<Option<View>, 
                 BroadcastStatus::Sent => outbox::retryable_count(c, id)?,
                 _ => 0,
             };
-            Ok(Some((broadcast, list, counts, retryable)))
+            let label = audience_label(c, &broadcast)?;
+            let mut list_slugs = Vec::new();
+            for list in broadcasts::addressed(c, &broadcast)?.lists {
+                list_slugs.push(lists::by_id(c, list)?.slug);
+            }
+            Ok(Some((
+                broadcast, list, counts, retryable, label, list_slugs,
+            )))
         })
         .await?;
-    let Some((broadcast, list, counts, retryable)) = found else {
+    let Some((broadcast, list, counts, retryable, label, list_slugs)) = found else {
         return Ok(None);
     };
     let Preview { html, text } =
         render_preview(services, &list, &broadcast.subject, &broadcast.body)?;
     Ok(Some(View {
         summary: Summary {
-            list_name: list.name.clone(),
+            list_name: label,
             broadcast,
             counts,
         },
+        list_slugs,
         list,
         html,
         text,
@@ -197,18 +253,17 @@ pub async fn audience(
             if broadcast.status != BroadcastStatus::Draft {
                 return Ok(Err(Outcome::NotApplicable));
             }
-            let list = lists::by_id(c, broadcast.list_id)?;
+            let to = broadcasts::addressed(c, &broadcast)?;
             let now = clock.now().ms();
-            let first =
-                broadcasts::recipients_after(c, broadcast.list_id, now, 0, FIRST_RECIPIENTS)?
-                    .into_iter()
-                    .filter(|r| r.bounced_at.is_none())
-                    .map(|r| r.email)
-                    .collect();
+            let first = broadcasts::recipients_after(c, &to, now, 0, FIRST_RECIPIENTS)?
+                .into_iter()
+                .filter(|r| r.bounced_at.is_none())
+                .map(|r| r.email)
+                .collect();
             Ok(Ok(Audience {
+                list_name: audience_label(c, &broadcast)?,
                 subject: broadcast.subject,
-                list_name: list.name,
-                total: broadcasts::confirmed_count(c, broadcast.list_id)?,
+                total: broadcasts::confirmed_count(c, &to)?,
                 first,
             }))
         })
@@ -272,6 +327,7 @@ pub async fn preview(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     UnknownList,
+    UnknownSegment,
     /// The body's variables do not read.
     Body(BodyProblem),
     /// Sending has begun: it can no longer be edited.
@@ -305,17 +361,18 @@ pub async fn create(
         .db
         .write(move |c| {
             c.transaction(|c| {
-                let Some(list) = lists::by_slug(c, &fields.list)? else {
-                    return Ok(Err(Refusal::UnknownList));
+                let to = match fields.addressed(c)? {
+                    Ok(to) => to,
+                    Err(refusal) => return Ok(Err(refusal)),
                 };
                 let now = clock.now().ms();
-                let id = broadcasts::create(c, &fields.written(list.id), &email, now)?;
+                let id = broadcasts::create(c, &fields.written(&to), &email, now)?;
                 audit::record(
                     c,
                     &email,
                     "create_broadcast",
                     &format!("broadcast #{id}"),
-                    &format!("list {}: {}", list.slug, fields.subject),
+                    &format!("lists {}: {}", fields.lists.join(", "), fields.subject),
                     now,
                 )?;
                 Ok(Ok(id))
@@ -346,11 +403,12 @@ pub async fn edit(
                 if broadcast.status != BroadcastStatus::Draft {
                     return Ok(Err(Refusal::NotDraft));
                 }
-                let Some(list) = lists::by_slug(c, &fields.list)? else {
-                    return Ok(Err(Refusal::UnknownList));
+                let to = match fields.addressed(c)? {
+                    Ok(to) => to,
+                    Err(refusal) => return Ok(Err(refusal)),
                 };
                 let now = clock.now().ms();
-                broadcasts::edit_draft(c, id, &fields.written(list.id), now)?;
+                broadcasts::edit_draft(c, id, &fields.written(&to), now)?;
                 audit::record(
                     c,
                     &email,
@@ -381,8 +439,9 @@ pub async fn clone(
                     return Ok(None);
                 };
                 let now = clock.now().ms();
+                let to = broadcasts::addressed(c, &from)?;
                 let written = broadcasts::Written {
-                    list: from.list_id,
+                    to: &to,
                     subject: &from.subject,
                     body: &from.body,
                     public: from.public,
@@ -532,7 +591,8 @@ pub async fn send(
 
 /// Sending starts: the recipients are counted as they are now.
 fn start(conn: &mut DbConn, broadcast: &Broadcast, now: i64) -> Result<(), ServiceError> {
-    let total = broadcasts::confirmed_count(conn, broadcast.list_id)?;
+    let to = broadcasts::addressed(conn, broadcast)?;
+    let total = broadcasts::confirmed_count(conn, &to)?;
     broadcasts::start(
         conn,
         broadcast.id,
@@ -722,8 +782,8 @@ fn queue_copies(
     now: i64,
 ) -> Result<usize, ServiceError> {
     let started = broadcast.started_at.unwrap_or(now);
-    let recipients =
-        broadcasts::recipients_after(conn, broadcast.list_id, started, broadcast.cursor, STEP)?;
+    let to = broadcasts::addressed(conn, broadcast)?;
+    let recipients = broadcasts::recipients_after(conn, &to, started, broadcast.cursor, STEP)?;
     let sender = services.policy().envelope_sender();
     let mut queued = 0;
     for recipient in &recipients {
@@ -743,13 +803,12 @@ fn queue_copies(
             }
         };
         let secret = Token::generate()?;
-        let token = tokens::insert(
+        let token = tokens::insert_for_copy(
             conn,
             recipient.subscription,
-            TokenPurpose::Unsubscribe,
             &secret.hash(),
+            broadcast.id,
             now,
-            None,
         )?;
         let draft = Draft::Broadcast {
             broadcast: broadcast.id,

@@ -12,7 +12,7 @@ use diesel::Connection;
 use super::{ServiceError, Services};
 use crate::db::models::{List, NewConsentEvent, Subscription, TokenRow};
 use crate::db::outbox::Recipient;
-use crate::db::{self, DbConn, bounces, lists, outbox, subscriptions, tokens};
+use crate::db::{self, DbConn, bounces, broadcasts, lists, outbox, subscriptions, tokens};
 use crate::domain::field::FieldError;
 use crate::domain::list::wording_hash;
 use crate::domain::{
@@ -437,14 +437,19 @@ pub async fn unsubscribe(
                 db::backend::lock_subscription(conn, token.subscription_id)?;
                 let subscription = subscriptions::by_id(conn, token.subscription_id)?;
                 let list = ListSummary::from(&lists::by_id(conn, subscription.list_id)?);
-                if end_subscription(
-                    conn,
-                    &hooks,
-                    &subscription,
-                    channel,
-                    &evidence,
-                    clock.now().ms(),
-                )? {
+                let now = clock.now().ms();
+                // A broadcast's copy went to the person through each of its
+                // lists they were on: its link leaves all of them.
+                if let Some(broadcast) = token.broadcast_id {
+                    for other in broadcasts::also_addressed(conn, broadcast, subscription.id)? {
+                        db::backend::lock_subscription(conn, other)?;
+                        let other = subscriptions::by_id(conn, other)?;
+                        if other.status == Status::Confirmed {
+                            end_subscription(conn, &hooks, &other, channel, &evidence, now)?;
+                        }
+                    }
+                }
+                if end_subscription(conn, &hooks, &subscription, channel, &evidence, now)? {
                     Ok(UnsubscribeState::Subscribed { list })
                 } else {
                     Ok(UnsubscribeState::AlreadyUnsubscribed { list })

@@ -695,6 +695,11 @@ admin-broadcast-flash-retried = The failed copies are queued again, once. Copies
 admin-broadcast-public = Show it in the public archive once sent
 admin-broadcast-public-hint-html = The <a href="/archive">archive</a> and its Atom feed show the message as written, with no recipient's name or link.
 admin-broadcast-preview-note = The preview follows your typing; without script, it shows what you last saved. Each reader’s name and fields show at their defaults here.
+admin-broadcast-lists = Lists
+admin-broadcast-lists-hint = One or more: hold Ctrl (⌘ on a Mac) to choose several. A person on several of them gets one copy, whose unsubscribe link leaves them all. The copies take the first list’s language and name.
+admin-broadcast-segment = Only the segment
+admin-broadcast-segment-none = Everyone on these lists
+admin-broadcast-error-segment = Choose a segment that exists, or everyone.
 admin-broadcast-back = Back to the broadcast
 
 admin-import-busy-title = Too many uploads at once

@@ -695,6 +695,11 @@ admin-broadcast-flash-retried = Les e-mails en échec repartent, une seule fois.
 admin-broadcast-public = La montrer dans les archives publiques une fois envoyée
 admin-broadcast-public-hint-html = Les <a href="/archive">archives</a> et leur flux Atom montrent le message tel qu'écrit, sans le nom ni les liens d'aucun destinataire.
 admin-broadcast-preview-note = L'aperçu suit votre saisie ; sans script, il montre ce que vous avez enregistré en dernier. Le nom et les champs de chaque lecteur paraissent ici à leur valeur par défaut.
+admin-broadcast-lists = Listes
+admin-broadcast-lists-hint = Une ou plusieurs : maintenez Ctrl (⌘ sur un Mac) pour en choisir plusieurs. Une personne inscrite à plusieurs d'entre elles reçoit un seul e-mail, dont le lien de désabonnement la retire de toutes. Les e-mails prennent la langue et le nom de la première liste.
+admin-broadcast-segment = Seulement le segment
+admin-broadcast-segment-none = Tous les inscrits de ces listes
+admin-broadcast-error-segment = Choisissez un segment qui existe, ou tous les inscrits.
 admin-broadcast-back = Retour à l'envoi
 
 admin-import-busy-title = Trop d'imports simultanés

@@ -664,3 +664,211 @@ async fn each_copy_greets_its_reader_by_name_or_the_default_and_an_unknown_varia
             .contains("Hello reader, welcome.")
     );
 }
+
+/// Confirmed subscriptions of `email`, by list slug.
+fn confirmed_lists(app: &TestApp, email: &str) -> Vec<String> {
+    use assent::db::schema::{lists, subscribers, subscriptions};
+    subscriptions::table
+        .inner_join(subscribers::table)
+        .inner_join(lists::table)
+        .filter(subscribers::email.eq(email))
+        .filter(subscriptions::status.eq(assent::domain::Status::Confirmed))
+        .order(lists::slug)
+        .select(lists::slug)
+        .load(&mut *app.conn() as &mut DbConn)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_person_on_two_lists_gets_one_copy_whose_link_leaves_both_and_a_segment_narrows() {
+    let app = spawn_app_with(&[("ASSENT_SEND_RATE", "0")]).await;
+    let operator = app.signed_in().await;
+    let created = operator
+        .post(
+            "/admin/lists",
+            "/admin/lists",
+            &[("name", "Events"), ("slug", "events"), ("language", "en")],
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    let both = addresses("both", 2);
+    let newsletter_only = addresses("news", 1);
+    let events_only = addresses("events", 1);
+    app.seed(&both, Seeded::Confirmed);
+    app.seed(&newsletter_only, Seeded::Confirmed);
+    app.seed(&events_only, Seeded::Confirmed);
+    {
+        let mut conn = app.conn();
+        let conn: &mut DbConn = &mut conn;
+        let quoted = |emails: &[String]| {
+            emails
+                .iter()
+                .map(|e| format!("'{e}'"))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let on_events = [both.clone(), events_only.clone()].concat();
+        diesel::sql_query(format!(
+            "INSERT INTO subscriptions (subscriber_id, list_id, status, created_at, confirmed_at) \
+             SELECT id, (SELECT id FROM lists WHERE slug = 'events'), 'confirmed', 0, 0 \
+             FROM subscribers WHERE email IN ({})",
+            quoted(&on_events)
+        ))
+        .execute(conn)
+        .unwrap();
+        diesel::sql_query(format!(
+            "UPDATE subscriptions SET status = 'unsubscribed', unsubscribed_at = 0 \
+             WHERE list_id = (SELECT id FROM lists WHERE slug = 'newsletter') \
+             AND subscriber_id IN (SELECT id FROM subscribers WHERE email IN ({}))",
+            quoted(&events_only)
+        ))
+        .execute(conn)
+        .unwrap();
+    }
+
+    let written = operator
+        .post(
+            "/admin/broadcasts/new",
+            "/admin/broadcasts",
+            &[
+                ("list", "newsletter"),
+                ("list", "events"),
+                ("subject", "Both lists"),
+                ("body", "Hello."),
+            ],
+        )
+        .await;
+    assert_eq!(written.status(), 303);
+    let page = written.headers()["location"]
+        .to_str()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let asked = operator
+        .post(&page, &format!("{page}/send"), &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        asked.contains("This broadcast goes to 4 subscribers"),
+        "{asked}"
+    );
+    assert!(asked.contains("Newsletter, Events"), "{asked}");
+    assert_eq!(
+        press(&operator, &page, "send", &[("confirm", "yes")]).await,
+        303
+    );
+    until_sent(&app, &operator, &page).await;
+    let got = copies(&app.smtp, "Both lists");
+    let expected: HashSet<String> = [&both[..], &newsletter_only[..], &events_only[..]]
+        .concat()
+        .into_iter()
+        .collect();
+    assert_eq!(got.keys().cloned().collect::<HashSet<_>>(), expected);
+    assert!(got.values().all(|n| *n == 1), "one copy a person: {got:?}");
+
+    // The one-click unsubscribe of that copy leaves both lists.
+    let mails = app.smtp.messages();
+    let copy = mails
+        .iter()
+        .find(|m| {
+            m.rcpt_to[0] == both[0] && m.decoded_header("Subject").as_deref() == Some("Both lists")
+        })
+        .unwrap();
+    assert_eq!(confirmed_lists(&app, &both[0]), ["events", "newsletter"]);
+    let one_click = app
+        .client
+        .post(app.url(&link(copy, "unsubscribe")))
+        .form(&[("List-Unsubscribe", "One-Click")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(one_click.status(), 200);
+    assert!(confirmed_lists(&app, &both[0]).is_empty());
+    assert_eq!(confirmed_lists(&app, &both[1]), ["events", "newsletter"]);
+
+    // A segment narrows the lists to its members: of the newsletter, only
+    // those also on the events list.
+    let events_id: i64 = {
+        use assent::db::schema::lists;
+        lists::table
+            .filter(lists::slug.eq("events"))
+            .select(lists::id)
+            .first(&mut *app.conn() as &mut DbConn)
+            .unwrap()
+    };
+    let segment = operator
+        .post(
+            "/admin/segments",
+            "/admin/segments",
+            &[
+                ("name", "At events"),
+                ("match", "all"),
+                ("what.0", &format!("list:{events_id}")),
+                ("op.0", "is"),
+                ("value.0", "confirmed"),
+            ],
+        )
+        .await;
+    assert_eq!(segment.status(), 303);
+    app.settle().await;
+    let segment_id = segment.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/admin/segments/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let narrowed = operator
+        .post(
+            "/admin/broadcasts/new",
+            "/admin/broadcasts",
+            &[
+                ("list", "newsletter"),
+                ("segment", &segment_id),
+                ("subject", "Narrowed"),
+                ("body", "Hello."),
+            ],
+        )
+        .await;
+    assert_eq!(narrowed.status(), 303);
+    let narrowed = narrowed.headers()["location"]
+        .to_str()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(
+        operator
+            .html(&narrowed)
+            .await
+            .contains("Newsletter · At events")
+    );
+    assert_eq!(
+        press(&operator, &narrowed, "send", &[("confirm", "yes")]).await,
+        303
+    );
+    until_sent(&app, &operator, &narrowed).await;
+    let got = copies(&app.smtp, "Narrowed");
+    assert_eq!(got.keys().collect::<Vec<_>>(), [&both[1]], "{got:?}");
+
+    // A segment that does not exist is named as the problem.
+    let unknown = operator
+        .post(
+            "/admin/broadcasts/new",
+            "/admin/broadcasts",
+            &[
+                ("list", "newsletter"),
+                ("segment", "999"),
+                ("subject", "Nobody"),
+                ("body", "Hello."),
+            ],
+        )
+        .await;
+    assert_eq!(unknown.status(), 422);
+}

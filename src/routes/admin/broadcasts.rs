@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::{CsrfForm, SignedIn, admin_page, not_found, see_other, when};
 use crate::db::models::{BroadcastStatus, List};
-use crate::domain::{BroadcastId, SubscriberEmail};
+use crate::domain::{BroadcastId, SegmentId, SubscriberEmail};
 use crate::mail::personal::BodyProblem;
 use crate::pages::Site;
 use crate::pages::admin::{
@@ -17,7 +17,7 @@ use crate::policy::TimeZone;
 use crate::routes::body::field;
 use crate::routes::{ServerError, render};
 use crate::services::broadcasts::{self, Control, Fields, Refusal, Summary};
-use crate::services::{Outcome, lists};
+use crate::services::{Outcome, lists, segments};
 
 fn row(site: &Site, summary: &Summary) -> BroadcastRow {
     let c = summary.counts;
@@ -52,6 +52,15 @@ fn options(lists: Vec<List>) -> Vec<ListOption> {
         .collect()
 }
 
+/// The segments a broadcast may be narrowed to: (id, name).
+async fn segment_options(signed_in: &SignedIn) -> Result<Vec<(String, String)>, ServerError> {
+    Ok(segments::all(&signed_in.state.services)
+        .await?
+        .into_iter()
+        .map(|s| (s.id.0.to_string(), s.name))
+        .collect())
+}
+
 pub async fn index(
     signed_in: SignedIn,
     done: web::Query<Done>,
@@ -72,10 +81,11 @@ pub async fn new(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
         site: &signed_in.site(),
         nav: signed_in.nav("broadcasts"),
         form: BroadcastForm {
-            list: lists.first().map(|l| l.slug.clone()).unwrap_or_default(),
+            lists: lists.first().map(|l| l.slug.clone()).into_iter().collect(),
             ..BroadcastForm::default()
         },
         lists,
+        segments: segment_options(&signed_in).await?,
         errors: BroadcastErrors::default(),
         html: String::new(),
         text: String::new(),
@@ -85,7 +95,15 @@ pub async fn new(signed_in: SignedIn) -> Result<HttpResponse, ServerError> {
 /// The form's values, checked.
 fn validate(site: &Site, fields: &[(String, String)]) -> (BroadcastForm, BroadcastErrors) {
     let form = BroadcastForm {
-        list: field(fields, "list").unwrap_or_default().trim().to_owned(),
+        lists: fields
+            .iter()
+            .filter(|(k, v)| k == "list" && !v.trim().is_empty())
+            .map(|(_, v)| v.trim().to_owned())
+            .collect(),
+        segment: field(fields, "segment")
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
         subject: field(fields, "subject")
             .unwrap_or_default()
             .trim()
@@ -94,6 +112,12 @@ fn validate(site: &Site, fields: &[(String, String)]) -> (BroadcastForm, Broadca
         public: field(fields, "public") == Some("yes"),
     };
     let mut errors = BroadcastErrors::default();
+    if form.lists.is_empty() {
+        errors.list = Some(site.t("admin-broadcast-error-list"));
+    }
+    if !form.segment.is_empty() && form.segment.parse::<i64>().is_err() {
+        errors.segment = Some(site.t("admin-broadcast-error-segment"));
+    }
     if form.subject.is_empty()
         || form.subject.chars().count() > 200
         || form.subject.chars().any(char::is_control)
@@ -122,7 +146,8 @@ fn body_problem(site: &Site, problem: &BodyProblem) -> String {
 
 fn fields_of(form: &BroadcastForm) -> Fields {
     Fields {
-        list: form.list.clone(),
+        lists: form.lists.clone(),
+        segment: form.segment.parse().ok().map(SegmentId),
         subject: form.subject.clone(),
         body: form.body.clone(),
         public: form.public,
@@ -138,6 +163,9 @@ pub async fn create(form: CsrfForm) -> Result<HttpResponse, ServerError> {
         match broadcasts::create(services, &signed_in.operator(), fields_of(&form)).await? {
             Ok(id) => return Ok(see_other(&format!("/admin/broadcasts/{id}?done=created"))),
             Err(Refusal::Body(problem)) => errors.body = Some(body_problem(&site, &problem)),
+            Err(Refusal::UnknownSegment) => {
+                errors.segment = Some(site.t("admin-broadcast-error-segment"));
+            }
             Err(_) => errors.list = Some(site.t("admin-broadcast-error-list")),
         }
     }
@@ -148,6 +176,7 @@ pub async fn create(form: CsrfForm) -> Result<HttpResponse, ServerError> {
             site: &site,
             nav: signed_in.nav("broadcasts"),
             lists,
+            segments: segment_options(&signed_in).await?,
             form,
             errors,
             html: String::new(),
@@ -248,12 +277,14 @@ async fn page(
         text: view.text.clone(),
         draft: b.status == Draft,
         form: form.unwrap_or_else(|| BroadcastForm {
-            list: view.list.slug.clone(),
+            lists: view.list_slugs.clone(),
+            segment: b.segment_id.map(|s| s.0.to_string()).unwrap_or_default(),
             subject: b.subject.clone(),
             body: b.body.clone(),
             public: b.public,
         }),
         lists,
+        segments: segment_options(signed_in).await?,
         errors,
         can_send: b.status == Draft,
         can_pause: b.status == Sending,
@@ -300,6 +331,9 @@ pub async fn update(
                 errors.list = Some(site.t("admin-broadcast-error-list"));
             }
             Err(Refusal::Body(problem)) => errors.body = Some(body_problem(&site, &problem)),
+            Err(Refusal::UnknownSegment) => {
+                errors.segment = Some(site.t("admin-broadcast-error-segment"));
+            }
         }
     }
     page(
