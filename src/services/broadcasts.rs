@@ -614,15 +614,22 @@ pub struct BroadcastJob {
     pub broadcast: BroadcastId,
 }
 
-/// Which way a pause, resume or cancel goes.
+/// Which way a pause, resume, cancel or retry goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Control {
     Pause,
     Resume,
     Cancel,
+    /// Once a broadcast is sent: queues again the copies that failed for a
+    /// reason other than their recipient (a relay down, a 4xx until given
+    /// up), once each. Copies refused by the recipient's server, and
+    /// skipped ones, never go; a recipient who left meanwhile is skipped as
+    /// ever.
+    Retry,
 }
 
-/// Pauses, resumes or cancels a broadcast, when its state allows it.
+/// Pauses, resumes, cancels or retries a broadcast, when its state allows
+/// it.
 pub async fn control(
     services: &Services,
     operator: &Operator,
@@ -657,57 +664,18 @@ pub async fn control(
                         outbox::cancel_broadcast(c, id)?;
                         "cancel_broadcast"
                     }
+                    (Control::Retry, Sent) => {
+                        if outbox::retry_broadcast(c, id, now)? == 0 {
+                            return Ok(Outcome::NotApplicable);
+                        }
+                        // Sending again until the retried copies have gone.
+                        broadcasts::set_status(c, id, Sending, now)?;
+                        queue_job(c, id, now, now)?;
+                        "retry_broadcast"
+                    }
                     _ => return Ok(Outcome::NotApplicable),
                 };
                 audit::record(c, &email, action, &format!("broadcast #{id}"), "", now)?;
-                Ok(Outcome::Done)
-            })
-        })
-        .await?;
-    if outcome == Outcome::Done {
-        services.wake.jobs();
-        services.wake.delivery();
-    }
-    Ok(outcome)
-}
-
-/// Once a broadcast is sent, queues again the copies that failed for a
-/// reason other than their recipient (a relay down, a 4xx until given up),
-/// once each. Copies refused by the recipient's server, and skipped ones,
-/// never go; a recipient who left meanwhile is skipped as ever.
-pub async fn retry(
-    services: &Services,
-    operator: &Operator,
-    id: BroadcastId,
-) -> Result<Outcome, ServiceError> {
-    let clock = services.clock.clone();
-    let email = operator.email.clone();
-    let outcome = services
-        .db
-        .write(move |c| {
-            c.transaction(|c| {
-                let Some(broadcast) = broadcasts::locked(c, id)? else {
-                    return Ok::<_, ServiceError>(Outcome::NotFound);
-                };
-                if broadcast.status != BroadcastStatus::Sent {
-                    return Ok(Outcome::NotApplicable);
-                }
-                let now = clock.now().ms();
-                let queued = outbox::retry_broadcast(c, id, now)?;
-                if queued == 0 {
-                    return Ok(Outcome::NotApplicable);
-                }
-                // Sending again until the retried copies have gone.
-                broadcasts::set_status(c, id, BroadcastStatus::Sending, now)?;
-                queue_job(c, id, now, now)?;
-                audit::record(
-                    c,
-                    &email,
-                    "retry_broadcast",
-                    &format!("broadcast #{id}"),
-                    &format!("{queued} failed copies queued again"),
-                    now,
-                )?;
                 Ok(Outcome::Done)
             })
         })

@@ -17,6 +17,12 @@ use crate::support::process::{free_port, spawn, wait_until_up};
 use crate::support::seed::{Seeded, addresses, seed};
 use crate::support::smtp::{Behaviour, SmtpServer};
 
+/// Where a 303 leads, without its query.
+fn path_of(response: &reqwest::Response) -> String {
+    let location = response.headers()["location"].to_str().unwrap();
+    location.split('?').next().unwrap().to_owned()
+}
+
 /// Writes a draft to the list `newsletter`; returns its page's path.
 async fn write(operator: &Operator, subject: &str, body: &str) -> String {
     let response = operator
@@ -27,8 +33,7 @@ async fn write(operator: &Operator, subject: &str, body: &str) -> String {
         )
         .await;
     assert_eq!(response.status(), 303);
-    let location = response.headers()["location"].to_str().unwrap();
-    location.split('?').next().unwrap().to_owned()
+    path_of(&response)
 }
 
 /// Presses one of the broadcast page's buttons; returns the status.
@@ -739,13 +744,7 @@ async fn a_person_on_two_lists_gets_one_copy_whose_link_leaves_both_and_a_segmen
         )
         .await;
     assert_eq!(written.status(), 303);
-    let page = written.headers()["location"]
-        .to_str()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
+    let page = path_of(&written);
     let asked = operator
         .post(&page, &format!("{page}/send"), &[])
         .await
@@ -836,13 +835,7 @@ async fn a_person_on_two_lists_gets_one_copy_whose_link_leaves_both_and_a_segmen
         )
         .await;
     assert_eq!(narrowed.status(), 303);
-    let narrowed = narrowed.headers()["location"]
-        .to_str()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
+    let narrowed = path_of(&narrowed);
     assert!(
         operator
             .html(&narrowed)

@@ -512,9 +512,7 @@ pub async fn retry(
     form: CsrfForm,
     id: web::Path<BroadcastId>,
 ) -> Result<HttpResponse, ServerError> {
-    let CsrfForm { signed_in, .. } = form;
-    let outcome = broadcasts::retry(&signed_in.state.services, &signed_in.operator(), *id).await?;
-    Ok(after(&signed_in, *id, outcome, "retried"))
+    control(form, *id, Control::Retry, "retried").await
 }
 
 pub async fn cancel(
