@@ -79,6 +79,9 @@ pub struct Settings {
     /// `None`: the key kept in the database (made on first start).
     pub secret_key: Option<SecretString>,
     pub confirm_ttl: Duration,
+    /// `ASSENT_DELIVERY_LOG_RETENTION`: how long the record of a message
+    /// that is done with is kept.
+    pub delivery_log_retention: Duration,
     pub default_list: String,
     /// Signups a minute per client address; 0 turns the limit off.
     pub signup_rate: u32,
@@ -271,6 +274,12 @@ impl Settings {
                 parse_duration(v.trim()).map_err(|m| ConfigError::new("ASSENT_CONFIRM_TTL", m))?
             }
             None => Duration::from_secs(48 * 3600),
+        };
+
+        let delivery_log_retention = match get("ASSENT_DELIVERY_LOG_RETENTION") {
+            Some(v) => parse_duration(v.trim())
+                .map_err(|m| ConfigError::new("ASSENT_DELIVERY_LOG_RETENTION", m))?,
+            None => Duration::from_secs(90 * 86_400),
         };
 
         let default_list = get("ASSENT_DEFAULT_LIST")
@@ -478,6 +487,7 @@ impl Settings {
             org_address,
             secret_key,
             confirm_ttl,
+            delivery_log_retention,
             default_list,
             signup_rate,
             cors_origins,

@@ -92,6 +92,9 @@ pub struct Policy {
     pub privacy_url: Option<Url>,
     /// `ASSENT_CONFIRM_TTL`: how long a confirmation link works.
     pub confirm_ttl: Duration,
+    /// `ASSENT_DELIVERY_LOG_RETENTION`: how long a message's record is kept
+    /// once it is done with.
+    pub delivery_log_retention: Duration,
     /// Retention and re-permission (contract §10).
     pub clocks: Clocks,
     /// `ASSENT_DEFAULT_LANG`: the language of the pages that belong to no
@@ -122,6 +125,7 @@ impl Policy {
             org_address: settings.org_address.clone(),
             privacy_url: settings.privacy_url.clone(),
             confirm_ttl: settings.confirm_ttl,
+            delivery_log_retention: settings.delivery_log_retention,
             clocks: settings.clocks,
             default_lang: settings.default_lang,
             default_list: crate::domain::list::slugify(&settings.default_list),

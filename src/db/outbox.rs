@@ -280,7 +280,7 @@ pub fn claim_due(
 /// message has gone. The links (or the body of a message queued whole) are
 /// dropped: they are live link tokens, which the database otherwise keeps
 /// only as hashes.
-pub fn mark_sent(conn: &mut DbConn, id: MessageId, now: i64) -> QueryResult<()> {
+pub fn mark_sent(conn: &mut DbConn, id: MessageId, relay: &str, now: i64) -> QueryResult<()> {
     on_backend!(conn, |c| diesel::update(
         outbox::table
             .filter(outbox::id.eq(id))
@@ -289,6 +289,7 @@ pub fn mark_sent(conn: &mut DbConn, id: MessageId, now: i64) -> QueryResult<()> 
     .set((
         outbox::status.eq(MessageStatus::Sent),
         outbox::sent_at.eq(now),
+        outbox::relay.eq(relay),
         outbox::attempts.eq(outbox::attempts + 1),
         outbox::message.eq(Vec::<u8>::new()),
         outbox::confirm_link.eq(None::<String>),
@@ -305,6 +306,7 @@ pub fn mark_retry(
     conn: &mut DbConn,
     id: MessageId,
     claim: &str,
+    relay: &str,
     next_attempt_at: i64,
     error: &str,
 ) -> QueryResult<()> {
@@ -317,6 +319,7 @@ pub fn mark_retry(
         outbox::attempts.eq(outbox::attempts + 1),
         outbox::next_attempt_at.eq(next_attempt_at),
         outbox::last_error.eq(error),
+        outbox::relay.eq(relay),
         outbox::claimed_by.eq(None::<String>),
     ))
     .execute(conn)
@@ -452,6 +455,7 @@ pub fn mark_failed(
     conn: &mut DbConn,
     id: MessageId,
     claim: &str,
+    relay: &str,
     error: &str,
     refused: bool,
 ) -> QueryResult<()> {
@@ -465,6 +469,7 @@ pub fn mark_failed(
         outbox::attempts.eq(outbox::attempts + 1),
         outbox::last_error.eq(error),
         outbox::refused.eq(refused),
+        outbox::relay.eq(relay),
         outbox::claimed_by.eq(None::<String>),
     ))
     .execute(conn)

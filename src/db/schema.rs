@@ -128,6 +128,8 @@ diesel::table! {
         refused -> Bool,
         /// When an operator had this failed copy sent once more.
         retried_at -> Nullable<BigInt>,
+        /// The relay it was last handed to: `host:port`, or `files`.
+        relay -> Nullable<Text>,
     }
 }
 

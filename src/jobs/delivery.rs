@@ -175,6 +175,7 @@ async fn deliver(ctx: &Arc<Ctx>, message: Claimed, broadcasts: &Broadcasts) -> b
         _ => {}
     }
     let (claim, recipient) = (ctx.process.clone(), message.row.recipient.clone());
+    let relay = ctx.mailer.name();
     let hooks = ctx.services.webhooks.clone();
     let recorded = ctx
         .services
@@ -182,10 +183,12 @@ async fn deliver(ctx: &Arc<Ctx>, message: Claimed, broadcasts: &Broadcasts) -> b
         .write(move |c| {
             let now = clock.now().ms();
             match &outcome {
-                Outcome::Sent { id } => outbox::mark_sent(c, *id, now)?,
-                Outcome::Retry { id, at, error } => outbox::mark_retry(c, *id, &claim, *at, error)?,
+                Outcome::Sent { id } => outbox::mark_sent(c, *id, &relay, now)?,
+                Outcome::Retry { id, at, error } => {
+                    outbox::mark_retry(c, *id, &claim, &relay, *at, error)?
+                }
                 Outcome::Failed { id, error, refused } => {
-                    outbox::mark_failed(c, *id, &claim, error, *refused)?;
+                    outbox::mark_failed(c, *id, &claim, &relay, error, *refused)?;
                     if *refused {
                         // A 5xx refusal of the recipient is a hard bounce.
                         let report = bounces::Report {

@@ -1,8 +1,10 @@
-//! Housekeeping, hourly: finished messages, dead links, finished jobs and
-//! abandoned uploads older than their retention are deleted, with the
-//! spent proof-of-work challenges that have expired.
+//! Housekeeping, hourly: the record of finished messages older than
+//! `ASSENT_DELIVERY_LOG_RETENTION`, dead links, finished jobs and abandoned
+//! uploads older than their retention are deleted, with the spent
+//! proof-of-work challenges that have expired.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::Ctx;
 use super::job::{Finish, Job};
@@ -10,8 +12,8 @@ use super::schedule::Scheduled;
 use crate::db::models::JobKind;
 use crate::db::{DbConn, DbError, abuse, imports, jobs, outbox, tokens};
 
-/// Finished messages and dead links are kept this long for the operators;
-/// the resend caps only need the last day.
+/// Dead links and finished jobs are kept this long for the operators; the
+/// resend caps only need the last day.
 const KEEP_MS: i64 = 30 * 86_400_000;
 /// An upload still unfinished after this long was broken off.
 const UPLOAD_MS: i64 = 86_400_000;
@@ -25,10 +27,11 @@ impl Job for Housekeeping {
 
     async fn run(ctx: &Arc<Ctx>, _: Scheduled) -> Result<Finish, String> {
         let clock = ctx.services.clock.clone();
+        let log = ctx.services.policy().delivery_log_retention;
         let pruned = ctx
             .services
             .db
-            .write(move |c| prune(c, clock.now().ms()).map_err(DbError::from))
+            .write(move |c| prune(c, clock.now().ms(), log).map_err(DbError::from))
             .await
             .map_err(|e| e.to_string())?;
         if pruned != Pruned::default() {
@@ -55,10 +58,13 @@ pub struct Pruned {
     pub challenges: usize,
 }
 
-pub fn prune(conn: &mut DbConn, now: i64) -> diesel::QueryResult<Pruned> {
+/// Deletes what is past its retention at `now`; the record of messages
+/// is kept for `log`.
+pub fn prune(conn: &mut DbConn, now: i64, log: Duration) -> diesel::QueryResult<Pruned> {
     let cutoff = now - KEEP_MS;
+    let log_ms = i64::try_from(log.as_millis()).unwrap_or(i64::MAX);
     Ok(Pruned {
-        messages: outbox::delete_finished_before(conn, cutoff)?,
+        messages: outbox::delete_finished_before(conn, now.saturating_sub(log_ms))?,
         links: tokens::delete_expired_confirmations(conn, cutoff)?,
         jobs: jobs::delete_finished_before(conn, cutoff)?,
         uploads: imports::delete_abandoned_uploads(conn, now - UPLOAD_MS)?,

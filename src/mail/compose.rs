@@ -716,6 +716,7 @@ mod tests {
             org_address: "1 Main Street, Springfield".into(),
             privacy_url: None,
             confirm_ttl: Duration::from_secs(48 * 3600),
+            delivery_log_retention: Duration::from_secs(90 * 86_400),
             clocks: crate::config::Clocks {
                 pending_retention: None,
                 reconfirm_after: None,

@@ -122,6 +122,11 @@ impl From<Failure> for SendError {
 
 impl SmtpRelay {
     /// The relay of `ASSENT_SMTP_URL`, without connecting yet.
+    /// `host:port`, as the delivery record names it.
+    pub fn name(&self) -> String {
+        format!("{}:{}", self.host, self.port)
+    }
+
     pub fn new(url: &SmtpUrl) -> Result<Self, String> {
         let host = url.host.clone();
         let security = match url.tls {

@@ -41,6 +41,14 @@ impl Mailer {
         Ok(Self::Files { dir })
     }
 
+    /// The relay as the delivery record names it: `host:port`, or `files`.
+    pub fn name(&self) -> String {
+        match self {
+            Mailer::Smtp(relay) => relay.name(),
+            Mailer::Files { .. } => "files".to_owned(),
+        }
+    }
+
     /// One line for the start-up log.
     pub fn describe(&self) -> String {
         match self {

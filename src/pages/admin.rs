@@ -253,6 +253,8 @@ pub struct SubscriberPage<'a> {
     pub bounces: Vec<(String, String, String)>,
     /// The operators' fields with this person's values.
     pub fields: Vec<FieldInput>,
+    /// The newest messages to this person (contract §19).
+    pub deliveries: Vec<DeliveryRow>,
     /// The catalog id of the outcome of the last action, shown once.
     pub flash: Option<&'static str>,
 }
@@ -611,6 +613,44 @@ pub struct MediaPage<'a> {
     pub rows: Vec<MediaRow>,
     pub error: Option<String>,
     pub flash: Option<&'static str>,
+}
+
+/// A message in the delivery record.
+#[derive(Debug, Clone)]
+pub struct DeliveryRow {
+    pub at: String,
+    /// `confirmation`, `welcome`, `broadcast`, `test`…
+    pub kind: &'static str,
+    pub recipient: String,
+    pub relay: String,
+    /// `queued`, `sent`, `failed`, `bounced`, `skipped`.
+    pub fate: &'static str,
+    pub attempts: i32,
+    /// The relay's last reply to a refusal, or why it was not sent.
+    pub reply: String,
+    /// The broadcast it is a copy of.
+    pub broadcast: Option<i64>,
+}
+
+/// `GET /admin/deliveries`: the delivery record, newest first, filtered.
+#[derive(Template)]
+#[template(path = "admin/deliveries.html")]
+pub struct DeliveriesPage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    pub rows: Vec<DeliveryRow>,
+    pub fate: String,
+    pub kind: String,
+    pub q: String,
+    pub broadcast: String,
+    pub fates: Vec<&'static str>,
+    pub kinds: Vec<&'static str>,
+    /// The link to the next, older page.
+    pub older: Option<String>,
+    /// Why the filter found nothing, when it names nothing that exists.
+    pub problem: Option<String>,
+    /// Days a finished message's record is kept.
+    pub kept_days: u64,
 }
 
 /// `/admin/settings`: the settings the operators may change (contract §15).

@@ -12,6 +12,7 @@ pub mod broadcasts;
 pub mod bulk;
 pub mod consent;
 pub mod dashboard;
+pub mod deliveries;
 pub mod double_opt_in;
 pub mod export;
 pub mod fields;

@@ -157,7 +157,7 @@ async fn a_message_still_refused_after_three_days_is_given_up() {
 }
 
 #[tokio::test]
-async fn housekeeping_deletes_what_is_older_than_thirty_days_and_done() {
+async fn housekeeping_deletes_what_is_past_its_retention_and_done() {
     let app = spawn_app().await;
     app.signup("old@example.com").await;
     app.settle().await;
@@ -169,9 +169,10 @@ async fn housekeeping_deletes_what_is_older_than_thirty_days_and_done() {
     let now = wall_ms();
     let mut conn = app.conn();
     let conn: &mut DbConn = &mut conn;
-    // Everything is 31 days old; only the sent message is finished.
+    // The record of messages is kept 90 days by default: both are 91 days
+    // old, and only the sent one is finished.
     diesel::update(outbox::table)
-        .set(outbox::created_at.eq(now - 31 * day))
+        .set(outbox::created_at.eq(now - 91 * day))
         .execute(conn)
         .unwrap();
     // One confirmation link ran out 31 days ago, the other is still good.
@@ -186,11 +187,12 @@ async fn housekeeping_deletes_what_is_older_than_thirty_days_and_done() {
         .execute(conn)
         .unwrap();
 
-    let pruned = assent::jobs::housekeeping::prune(conn, now).unwrap();
+    let log = Duration::from_secs(90 * 86_400);
+    let pruned = assent::jobs::housekeeping::prune(conn, now, log).unwrap();
     assert_eq!((pruned.messages, pruned.links), (1, 1));
     let left: Vec<String> = outbox::table.select(outbox::recipient).load(conn).unwrap();
     assert_eq!(left, ["stuck@example.com"], "a queued message is kept");
-    let again = assent::jobs::housekeeping::prune(conn, now).unwrap();
+    let again = assent::jobs::housekeeping::prune(conn, now, log).unwrap();
     assert_eq!((again.messages, again.links), (0, 0));
 }
 

@@ -266,7 +266,13 @@ async fn subscriber_page(
                 .collect(),
         })
         .collect();
+    let deliveries = crate::services::deliveries::of_subscriber(&signed_in.state.services, id)
+        .await?
+        .iter()
+        .map(|e| super::deliveries::row(&site, e))
+        .collect();
     let page = SubscriberPage {
+        deliveries,
         site: &site,
         nav: signed_in.nav("subscribers"),
         subscriber: SubscriberView {

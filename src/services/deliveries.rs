@@ -1,0 +1,226 @@
+//! The delivery record (contract §19): what happened to each message, for
+//! the operator asked "did my confirmation reach X?". It is the outbox
+//! itself, kept `ASSENT_DELIVERY_LOG_RETENTION` once a message is done
+//! with, so that recording costs a signup nothing more.
+
+use super::{ServiceError, Services};
+use crate::db::deliveries::{self, LogFilter, LogRow};
+use crate::db::{subscribers, subscriptions};
+use crate::domain::{
+    BroadcastId, MessageId, MessageKind, MessageStatus, SubscriberEmail, SubscriberId,
+};
+
+/// Messages a page shows.
+pub const PAGE: i64 = 100;
+
+/// A message's fate as the record names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fate {
+    /// Waiting for its turn, for a retry, or held by a pause.
+    Queued,
+    Sent,
+    Failed,
+    /// The recipient's server refused the recipient.
+    Bounced,
+    /// Not sent: its recipient had left, or its broadcast was cancelled.
+    Skipped,
+}
+
+impl Fate {
+    pub const ALL: [Fate; 5] = [
+        Fate::Queued,
+        Fate::Sent,
+        Fate::Failed,
+        Fate::Bounced,
+        Fate::Skipped,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fate::Queued => "queued",
+            Fate::Sent => "sent",
+            Fate::Failed => "failed",
+            Fate::Bounced => "bounced",
+            Fate::Skipped => "skipped",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Fate> {
+        Fate::ALL.into_iter().find(|f| f.as_str() == text)
+    }
+
+    fn of(row: &LogRow) -> Fate {
+        match row.status {
+            MessageStatus::Queued | MessageStatus::Held => Fate::Queued,
+            MessageStatus::Sent => Fate::Sent,
+            MessageStatus::Failed if row.refused => Fate::Bounced,
+            MessageStatus::Failed => Fate::Failed,
+            MessageStatus::Skipped | MessageStatus::Cancelled => Fate::Skipped,
+        }
+    }
+
+    fn narrow(self, filter: &mut LogFilter) {
+        let (statuses, refused) = match self {
+            Fate::Queued => (vec![MessageStatus::Queued, MessageStatus::Held], None),
+            Fate::Sent => (vec![MessageStatus::Sent], None),
+            Fate::Failed => (vec![MessageStatus::Failed], Some(false)),
+            Fate::Bounced => (vec![MessageStatus::Failed], Some(true)),
+            Fate::Skipped => (vec![MessageStatus::Skipped, MessageStatus::Cancelled], None),
+        };
+        filter.statuses = statuses;
+        filter.refused = refused;
+    }
+}
+
+/// The kinds the record's filter offers, as it names them.
+pub const KINDS: [&str; 7] = [
+    "confirmation",
+    "welcome",
+    "reconfirmation",
+    "broadcast",
+    "test",
+    "record_link",
+    "erasure_link",
+];
+
+/// A kind as the record names it: a rejoin's request is a confirmation,
+/// a broadcast's test copy a test.
+pub fn kind_name(kind: MessageKind) -> &'static str {
+    match kind {
+        MessageKind::Confirmation | MessageKind::Rejoin => "confirmation",
+        MessageKind::BroadcastTest => "test",
+        kind => kind.as_str(),
+    }
+}
+
+fn kinds_named(name: &str) -> Option<Vec<MessageKind>> {
+    match name {
+        "confirmation" => Some(vec![MessageKind::Confirmation, MessageKind::Rejoin]),
+        "test" => Some(vec![MessageKind::BroadcastTest]),
+        other => MessageKind::parse(other)
+            .filter(|k| kind_name(*k) == other)
+            .map(|k| vec![k]),
+    }
+}
+
+/// What the operator asked the record for.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub fate: Option<Fate>,
+    /// A kind as [`KINDS`] names it.
+    pub kind: Option<String>,
+    /// An address: the messages to the subscriber who has it.
+    pub q: Option<String>,
+    pub broadcast: Option<BroadcastId>,
+    pub before: Option<MessageId>,
+}
+
+/// A message in the record.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub row: LogRow,
+    pub fate: Fate,
+    pub kind: &'static str,
+}
+
+/// A page of the record.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub entries: Vec<Entry>,
+    /// The id to ask `before` for the next, older page, when there is one.
+    pub older: Option<MessageId>,
+    /// `q` names no subscriber's address.
+    pub unknown_address: bool,
+    /// `kind` is none of [`KINDS`].
+    pub unknown_kind: bool,
+}
+
+fn entries(rows: Vec<LogRow>) -> Vec<Entry> {
+    rows.into_iter()
+        .map(|row| Entry {
+            fate: Fate::of(&row),
+            kind: kind_name(row.kind),
+            row,
+        })
+        .collect()
+}
+
+/// A page of the record, newest first.
+pub async fn search(services: &Services, query: Query) -> Result<Page, ServiceError> {
+    let mut filter = LogFilter {
+        broadcast: query.broadcast,
+        before: query.before,
+        ..LogFilter::default()
+    };
+    if let Some(fate) = query.fate {
+        fate.narrow(&mut filter);
+    }
+    if let Some(kind) = &query.kind {
+        match kinds_named(kind) {
+            Some(kinds) => filter.kinds = kinds,
+            None => {
+                return Ok(Page {
+                    unknown_kind: true,
+                    ..Page::default()
+                });
+            }
+        }
+    }
+    services
+        .db
+        .read(move |c| {
+            if let Some(q) = &query.q {
+                let people = match SubscriberEmail::parse(q.trim()) {
+                    Ok(email) => subscriptions::same_address(c, &email)?,
+                    Err(_) => Vec::new(),
+                };
+                let mut ids = Vec::new();
+                for person in &people {
+                    for (subscription, ..) in subscribers::subscriptions_of(c, person.id)? {
+                        ids.push(subscription.id);
+                    }
+                }
+                if people.is_empty() {
+                    return Ok(Page {
+                        unknown_address: true,
+                        ..Page::default()
+                    });
+                }
+                filter.subscriptions = Some(ids);
+            }
+            let mut rows = deliveries::page(c, &filter, PAGE + 1)?;
+            let older = if rows.len() as i64 > PAGE {
+                rows.truncate(PAGE as usize);
+                rows.last().map(|r| r.id)
+            } else {
+                None
+            };
+            Ok::<_, ServiceError>(Page {
+                entries: entries(rows),
+                older,
+                ..Page::default()
+            })
+        })
+        .await
+}
+
+/// The newest messages to one person, for their page.
+pub async fn of_subscriber(
+    services: &Services,
+    subscriber: SubscriberId,
+) -> Result<Vec<Entry>, ServiceError> {
+    services
+        .db
+        .read(move |c| {
+            let ids = subscribers::subscriptions_of(c, subscriber)?
+                .into_iter()
+                .map(|(s, ..)| s.id)
+                .collect();
+            let filter = LogFilter {
+                subscriptions: Some(ids),
+                ..LogFilter::default()
+            };
+            Ok::<_, ServiceError>(entries(deliveries::page(c, &filter, 50)?))
+        })
+        .await
+}

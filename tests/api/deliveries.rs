@@ -1,0 +1,96 @@
+//! The delivery record (contract §19): each message with its fate, the
+//! relay it went to and the relay's last reply, filtered, and on the
+//! subscriber's page.
+
+use crate::support::app::spawn_app;
+use crate::support::smtp::Behaviour;
+
+/// The rows of the record's table, as (recipient, status) pairs.
+fn rows(html: &str) -> Vec<(String, String)> {
+    html.split("<tr>")
+        .skip(2)
+        .filter_map(|row| {
+            let cells: Vec<&str> = row.split("<td").collect();
+            let recipient = cells.get(3)?.split('>').nth(1)?.split('<').next()?;
+            let status = row
+                .split("class=\"badge badge-")
+                .nth(1)?
+                .split('"')
+                .next()?;
+            Some((recipient.to_owned(), status.to_owned()))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn an_operator_finds_each_message_s_fate_and_the_relay_s_reply() {
+    let app = spawn_app().await;
+    app.signup("ok@example.com").await;
+    app.settle().await;
+    app.smtp.refuse("gone@example.com");
+    app.signup("gone@example.com").await;
+    app.settle().await;
+    app.smtp.set_behaviour(Behaviour::TempFail);
+    app.signup("later@example.com").await;
+    app.settle().await;
+    app.smtp.set_behaviour(Behaviour::Accept);
+    let operator = app.signed_in().await;
+
+    let all = operator.html("/admin/deliveries").await;
+    assert_eq!(
+        rows(&all),
+        [
+            ("later@example.com".to_owned(), "queued".to_owned()),
+            ("gone@example.com".to_owned(), "bounced".to_owned()),
+            ("ok@example.com".to_owned(), "sent".to_owned()),
+        ],
+        "{all}"
+    );
+    let relay = format!("127.0.0.1:{}", app.smtp.port());
+    assert_eq!(
+        all.matches(&format!("<td>{relay}</td>")).count(),
+        3,
+        "{all}"
+    );
+    assert!(all.contains("451"), "the 4xx it is waiting on: {all}");
+    assert!(all.contains("550"), "the refusal: {all}");
+
+    let bounced = operator.html("/admin/deliveries?status=bounced").await;
+    assert_eq!(
+        rows(&bounced),
+        [("gone@example.com".to_owned(), "bounced".to_owned())]
+    );
+    let one = operator.html("/admin/deliveries?q=OK%40example.com").await;
+    assert_eq!(
+        rows(&one),
+        [("ok@example.com".to_owned(), "sent".to_owned())]
+    );
+    let welcomes = operator.html("/admin/deliveries?kind=welcome").await;
+    assert!(rows(&welcomes).is_empty(), "{welcomes}");
+    let confirmations = operator
+        .html("/admin/deliveries?kind=confirmation&status=sent")
+        .await;
+    assert_eq!(rows(&confirmations).len(), 1);
+
+    for (query, says) in [
+        ("kind=nope", "Choose a kind from the list."),
+        ("status=lost", "Choose a status from the list."),
+        ("broadcast=x", "A broadcast is named by its number."),
+        (
+            "q=nobody%40example.com",
+            "No subscriber has the address nobody@example.com.",
+        ),
+    ] {
+        let refused = operator.get(&format!("/admin/deliveries?{query}")).await;
+        assert_eq!(refused.status(), 422, "{query}");
+        assert!(refused.text().await.unwrap().contains(says), "{query}");
+    }
+
+    // The person's own page shows their messages.
+    let page = operator.html("/admin/subscribers/1").await;
+    assert_eq!(
+        rows(&page),
+        [("ok@example.com".to_owned(), "sent".to_owned())],
+        "{page}"
+    );
+}
