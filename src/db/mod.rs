@@ -30,6 +30,7 @@ pub mod backend;
 pub mod bounces;
 pub mod broadcasts;
 pub mod bulk_actions;
+pub mod deferrals;
 pub mod deliveries;
 pub mod export;
 pub mod fields;

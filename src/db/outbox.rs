@@ -326,6 +326,22 @@ pub fn mark_retry(
     .map(|_| ())
 }
 
+/// Puts a claimed message off until `until` without trying it: its
+/// recipient's domain is held. No attempt is counted.
+pub fn put_off(conn: &mut DbConn, id: MessageId, claim: &str, until: i64) -> QueryResult<()> {
+    diesel::update(
+        outbox::table
+            .filter(outbox::id.eq(id))
+            .filter(outbox::claimed_by.eq(claim)),
+    )
+    .set((
+        outbox::next_attempt_at.eq(until),
+        outbox::claimed_by.eq(None::<String>),
+    ))
+    .execute(conn)
+    .map(|_| ())
+}
+
 /// Records that a broadcast copy was not sent: its recipient was no longer
 /// confirmed, or the address was suppressed.
 pub fn mark_skipped(conn: &mut DbConn, id: MessageId, why: &str) -> QueryResult<()> {

@@ -463,6 +463,15 @@ diesel::joinable!(import_chunks -> imports (import_id));
 diesel::joinable!(import_problems -> imports (import_id));
 
 diesel::table! {
+    /// Recipient domains held after a 4xx, until `until`.
+    domain_deferrals (domain) {
+        domain -> Text,
+        until -> BigInt,
+        wait_ms -> BigInt,
+    }
+}
+
+diesel::table! {
     /// The lists a broadcast is addressed to.
     broadcast_lists (broadcast_id, list_id) {
         broadcast_id -> BigInt,
@@ -553,6 +562,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     schedules,
     broadcasts,
     broadcast_lists,
+    domain_deferrals,
     media,
     pacing,
     bounces,

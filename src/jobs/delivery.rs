@@ -18,7 +18,7 @@ use super::Ctx;
 use crate::db::models::{Broadcast, BroadcastStatus, ListLabel};
 use crate::db::outbox::{self, Claimed};
 use crate::db::pacing::Pace;
-use crate::db::{DbError, broadcasts};
+use crate::db::{DbError, broadcasts, deferrals};
 use crate::domain::{
     BounceKind, BroadcastId, Draft, Evidence, MessageId, MessageKind, MessageStatus, Status,
     SubscriberEmail,
@@ -145,9 +145,18 @@ async fn round(ctx: &Arc<Ctx>) -> Result<Round, DbError> {
             })
             .collect()
     };
+    // The domains held after a 4xx, read each round: another process may
+    // have held or freed one.
+    let held: Held = ctx
+        .services
+        .db
+        .read(|c| deferrals::all(c).map_err(DbError::from))
+        .await?
+        .into_iter()
+        .collect();
     let count = claimed.messages.len();
     let sent = stream::iter(claimed.messages)
-        .map(|message| deliver(ctx, message, &broadcasts))
+        .map(|message| deliver(ctx, message, &broadcasts, &held))
         .buffer_unordered(CONCURRENCY)
         .filter(|sent| std::future::ready(*sent))
         .count()
@@ -159,14 +168,41 @@ async fn round(ctx: &Arc<Ctx>) -> Result<Round, DbError> {
     })
 }
 
-/// Sends one message, or finds it must not go, and records what became of
-/// it; true if it was sent.
-async fn deliver(ctx: &Arc<Ctx>, message: Claimed, broadcasts: &Broadcasts) -> bool {
+/// Recipient domains held after a 4xx, and until when.
+type Held = HashMap<String, i64>;
+
+/// The domain of an address, as deferrals name it.
+fn domain_of(recipient: &str) -> String {
+    recipient
+        .rsplit_once('@')
+        .map_or("", |(_, domain)| domain)
+        .to_ascii_lowercase()
+}
+
+/// The first hold of a domain: 1 to 10 seconds, spread over the messages
+/// so that the domains held at once are not all tried at the same moment.
+fn first_hold_ms(id: MessageId) -> i64 {
+    1000 + id.0.wrapping_mul(7919).rem_euclid(9001)
+}
+
+/// Sends one message, or finds it must not go or must wait for its domain,
+/// and records what became of it; true if it was sent.
+async fn deliver(ctx: &Arc<Ctx>, message: Claimed, broadcasts: &Broadcasts, held: &Held) -> bool {
     let clock = ctx.services.clock.clone();
-    let outcome = match not_to_send(&message, broadcasts) {
-        Some(outcome) => outcome,
-        None => send(ctx, &message, broadcasts).await,
+    let domain = domain_of(&message.row.recipient);
+    let hold = held
+        .get(&domain)
+        .copied()
+        .filter(|until| *until > clock.now().ms());
+    let outcome = match (hold, not_to_send(&message, broadcasts)) {
+        (_, Some(outcome)) => outcome,
+        (Some(until), None) => Outcome::PutOff {
+            id: message.row.id,
+            until,
+        },
+        (None, None) => send(ctx, &message, broadcasts).await,
     };
+    let was_held = held.contains_key(&domain);
     let sent = matches!(outcome, Outcome::Sent { .. });
     let kind = message.row.kind.as_str();
     match &outcome {
@@ -183,7 +219,17 @@ async fn deliver(ctx: &Arc<Ctx>, message: Claimed, broadcasts: &Broadcasts) -> b
         .write(move |c| {
             let now = clock.now().ms();
             match &outcome {
-                Outcome::Sent { id } => outbox::mark_sent(c, *id, &relay, now)?,
+                Outcome::Sent { id } => {
+                    outbox::mark_sent(c, *id, &relay, now)?;
+                    if was_held {
+                        deferrals::end(c, &domain)?;
+                    }
+                }
+                Outcome::Deferred { id, error } => {
+                    let until = deferrals::defer(c, &domain, now, first_hold_ms(*id))?;
+                    outbox::mark_retry(c, *id, &claim, &relay, until, error)?;
+                }
+                Outcome::PutOff { id, until } => outbox::put_off(c, *id, &claim, *until)?,
                 Outcome::Retry { id, at, error } => {
                     outbox::mark_retry(c, *id, &claim, &relay, *at, error)?
                 }
@@ -221,6 +267,17 @@ enum Outcome {
         id: MessageId,
         at: i64,
         error: String,
+    },
+    /// The recipient's server answered 4xx: the message, and the others
+    /// to its domain, wait as the domain's hold says.
+    Deferred {
+        id: MessageId,
+        error: String,
+    },
+    /// Not tried: its domain is held until then.
+    PutOff {
+        id: MessageId,
+        until: i64,
     },
     Failed {
         id: MessageId,
@@ -319,7 +376,9 @@ async fn send(ctx: &Ctx, message: &Claimed, broadcasts: &Broadcasts) -> Outcome 
             tracing::warn!(%id, kind = %row.kind, error = %redacted(&error), "message refused for good");
             Outcome::Failed { id, error, refused }
         }
-        Err(SendError::Transient(error)) => {
+        Err(e @ (SendError::Transient(_) | SendError::Deferred(_))) => {
+            let deferred = matches!(e, SendError::Deferred(_));
+            let error = e.to_string();
             // A copy sent once more on an operator's word gets its own days.
             let since = row.retried_at.unwrap_or(row.created_at);
             let age = Duration::from_millis(now.saturating_sub(since).max(0) as u64);
@@ -331,6 +390,9 @@ async fn send(ctx: &Ctx, message: &Claimed, broadcasts: &Broadcasts) -> Outcome 
                     error,
                     refused: false,
                 }
+            } else if deferred {
+                tracing::warn!(%id, kind = %row.kind, error = %redacted(&error), "message deferred with its domain");
+                Outcome::Deferred { id, error }
             } else {
                 let wait = backoff(attempts);
                 tracing::warn!(%id, kind = %row.kind, error = %redacted(&error), retry_in = ?wait, "message not sent, will retry");

@@ -114,19 +114,21 @@ impl From<Failure> for SendError {
             } else {
                 SendError::Permanent(failure.to_string())
             }
-        } else {
+        } else if failure.is_connection_lost() {
             SendError::Transient(failure.to_string())
+        } else {
+            SendError::Deferred(failure.to_string())
         }
     }
 }
 
 impl SmtpRelay {
-    /// The relay of `ASSENT_SMTP_URL`, without connecting yet.
     /// `host:port`, as the delivery record names it.
     pub fn name(&self) -> String {
         format!("{}:{}", self.host, self.port)
     }
 
+    /// The relay of `ASSENT_SMTP_URL`, without connecting yet.
     pub fn new(url: &SmtpUrl) -> Result<Self, String> {
         let host = url.host.clone();
         let security = match url.tls {

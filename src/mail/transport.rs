@@ -21,8 +21,13 @@ pub enum Mailer {
 /// Why a message was not handed over, and whether trying again may help.
 #[derive(Debug, thiserror::Error)]
 pub enum SendError {
+    /// The connection failed, or timed out: try again.
     #[error("{0}")]
     Transient(String),
+    /// The server answered 4xx to this message: try again later, and hold
+    /// the other messages to its recipient's domain meanwhile.
+    #[error("{0}")]
+    Deferred(String),
     #[error("{0}")]
     Permanent(String),
     /// The server refused the recipient for good (550, 551, 553): the

@@ -113,8 +113,9 @@ async fn a_temporary_refusal_is_retried_and_a_permanent_one_is_not() {
     app.smtp.set_behaviour(Behaviour::Accept);
     app.settle().await;
     assert!(app.smtp.messages().is_empty(), "backing off");
-    // …and is made once it is due.
-    app.advance(assent::jobs::delivery::backoff(1)).await;
+    // …and is made once its domain's hold is over: ten seconds at most
+    // after a first 4xx.
+    app.advance(Duration::from_secs(10)).await;
     assert_eq!(app.smtp.messages().len(), 1);
 
     app.smtp.set_behaviour(Behaviour::PermFail);
@@ -383,7 +384,7 @@ async fn a_cancelled_message_keeps_no_link() {
 async fn while_the_relay_refuses_everything_one_round_is_tried_a_second() {
     let batch = assent::jobs::delivery::BATCH as usize;
     let app = spawn_app().await;
-    app.smtp.set_behaviour(Behaviour::TempFail);
+    app.smtp.set_behaviour(Behaviour::Unavailable);
     let signups = futures_util::stream::iter(0..3 * batch)
         .map(|i| {
             let app = &app;
@@ -519,4 +520,46 @@ async fn a_process_killed_under_load_resends_only_what_was_in_flight() {
         duplicates <= in_flight,
         "only the messages accepted but not yet recorded at the kill went twice: {duplicates} > {in_flight}"
     );
+}
+
+/// A provider that answers 451 holds its own domain's mail, with a growing
+/// wait, and nobody else's; a message it accepts ends the hold.
+#[tokio::test]
+async fn a_4xx_from_one_domain_holds_only_that_domain_until_it_accepts() {
+    let app = spawn_app().await;
+    app.smtp.throttle("slow.example");
+    app.signup("first@slow.example").await;
+    app.settle().await;
+    let (status, attempts, error) = app.outbox().swap_remove(0);
+    assert_eq!((status.as_str(), attempts), ("queued", 1));
+    assert!(error.unwrap_or_default().contains("451"));
+
+    // The next message to that domain waits without being tried; another
+    // domain's goes at once.
+    app.signup("second@slow.example").await;
+    app.signup("reader@fast.example").await;
+    app.settle().await;
+    let outbox = app.outbox();
+    assert_eq!((outbox[1].0.as_str(), outbox[1].1), ("queued", 0), "held");
+    assert_eq!((outbox[2].0.as_str(), outbox[2].1), ("sent", 1));
+
+    // After the first hold (ten seconds at most) both are tried, refused
+    // again, and held at least twice as long each time.
+    app.advance(Duration::from_secs(10)).await;
+    let outbox = app.outbox();
+    assert_eq!((outbox[0].1, outbox[1].1), (2, 1), "{outbox:?}");
+    app.smtp.unthrottle("slow.example");
+    app.advance(Duration::from_secs(1)).await;
+    assert_eq!(app.outbox()[0].0, "queued", "still held");
+    app.advance(Duration::from_secs(60)).await;
+    let outbox = app.outbox();
+    assert!(
+        outbox.iter().all(|(status, ..)| status == "sent"),
+        "{outbox:?}"
+    );
+    let held: i64 = assent::db::schema::domain_deferrals::table
+        .count()
+        .get_result(&mut *app.conn() as &mut DbConn)
+        .unwrap();
+    assert_eq!(held, 0, "accepted: the domain is held no more");
 }

@@ -28,6 +28,9 @@ pub enum Behaviour {
     Accept,
     /// Answer `451 4.3.0` at the end of DATA: the client should retry later.
     TempFail,
+    /// Answer `421 4.3.2` at the end of DATA and close: the relay itself
+    /// is going away, whatever the recipient.
+    Unavailable,
     /// Answer `550 5.1.1` to RCPT TO: the recipient does not exist.
     PermFail,
 }
@@ -87,6 +90,9 @@ struct Shared {
     behaviour: Mutex<Behaviour>,
     /// Recipients answered `550 5.1.1` whatever the behaviour.
     unknown: Mutex<HashSet<String>>,
+    /// Domains whose recipients are answered `451 4.7.1`, as a provider
+    /// that throttles a sender does.
+    throttled: Mutex<HashSet<String>>,
     messages: Mutex<Vec<ReceivedMail>>,
     arrived: Condvar,
     /// Clones of the live connections, so `stop` can shut them down.
@@ -126,6 +132,7 @@ impl SmtpServer {
             stopping: AtomicBool::new(false),
             behaviour: Mutex::new(Behaviour::Accept),
             unknown: Mutex::new(HashSet::new()),
+            throttled: Mutex::new(HashSet::new()),
             messages: Mutex::new(Vec::new()),
             arrived: Condvar::new(),
             connections: Mutex::new(HashMap::new()),
@@ -166,6 +173,16 @@ impl SmtpServer {
     /// does for a mailbox that does not exist.
     pub fn refuse(&self, recipient: &str) {
         lock(&self.shared.unknown).insert(recipient.to_owned());
+    }
+
+    /// Answers `451 4.7.1` to every recipient at `domain` until
+    /// [`SmtpServer::unthrottle`].
+    pub fn throttle(&self, domain: &str) {
+        lock(&self.shared.throttled).insert(domain.to_owned());
+    }
+
+    pub fn unthrottle(&self, domain: &str) {
+        lock(&self.shared.throttled).remove(domain);
     }
 
     /// The messages accepted so far.
@@ -402,6 +419,11 @@ fn serve(stream: TcpStream, shared: &Shared) -> io::Result<()> {
                         || lock(&shared.unknown).contains(&path)
                     {
                         reply(&mut writer, "550 5.1.1 Mailbox unavailable")?;
+                    } else if path
+                        .rsplit_once('@')
+                        .is_some_and(|(_, domain)| lock(&shared.throttled).contains(domain))
+                    {
+                        reply(&mut writer, "451 4.7.1 Try again later")?;
                     } else {
                         rcpt_to.push(path);
                         reply(&mut writer, "250 2.1.5 OK")?;
@@ -440,6 +462,10 @@ fn serve(stream: TcpStream, shared: &Shared) -> io::Result<()> {
                     }
                     Behaviour::TempFail => {
                         reply(&mut writer, "451 4.3.0 Temporary failure, try again later")?;
+                    }
+                    Behaviour::Unavailable => {
+                        reply(&mut writer, "421 4.3.2 Service not available, closing")?;
+                        return Ok(());
                     }
                     // Only reachable if the behaviour changed after RCPT.
                     Behaviour::PermFail => {
