@@ -628,6 +628,8 @@ pub struct DeliveryRow {
     pub attempts: i32,
     /// The relay's last reply to a refusal, or why it was not sent.
     pub reply: String,
+    /// What that reply means, when its code is a known one.
+    pub meaning: Option<String>,
     /// The broadcast it is a copy of.
     pub broadcast: Option<i64>,
 }

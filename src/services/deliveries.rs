@@ -224,3 +224,60 @@ pub async fn of_subscriber(
         })
         .await
 }
+
+/// What the big providers' enhanced status codes mean, for the reply a
+/// relay passed on: the catalog id of the explanation, most specific
+/// first.
+const MEANINGS: [(&str, &str); 9] = [
+    ("5.7.26", "delivery-meaning-unauthenticated"),
+    ("4.7.26", "delivery-meaning-unauthenticated"),
+    ("5.7.27", "delivery-meaning-spf"),
+    ("4.7.27", "delivery-meaning-spf"),
+    ("5.7.25", "delivery-meaning-ptr"),
+    ("4.7.28", "delivery-meaning-rate"),
+    ("5.7.515", "delivery-meaning-outlook-authentication"),
+    ("5.7.509", "delivery-meaning-dmarc"),
+    ("5.1.1", "delivery-meaning-no-mailbox"),
+];
+
+/// The explanation of a relay's reply, when it carries a code whose
+/// meaning is known: Gmail's and Microsoft's rejections of mail that is
+/// not authenticated, a rate limit, a mailbox that does not exist.
+pub fn meaning(reply: &str) -> Option<&'static str> {
+    MEANINGS
+        .iter()
+        .find(|(code, _)| {
+            reply.match_indices(code).any(|(at, _)| {
+                let before = reply[..at].chars().next_back();
+                let after = reply[at + code.len()..].chars().next();
+                !before.is_some_and(|c| c.is_ascii_digit() || c == '.')
+                    && !after.is_some_and(|c| c.is_ascii_digit())
+            })
+        })
+        .map(|(_, id)| *id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_provider_s_rejection_is_explained_by_its_code() {
+        assert_eq!(
+            meaning("permanent error (550): 5.7.26 This mail is unauthenticated"),
+            Some("delivery-meaning-unauthenticated")
+        );
+        assert_eq!(
+            meaning(
+                "550 5.7.515 Access denied, sending domain does not meet the required authentication level"
+            ),
+            Some("delivery-meaning-outlook-authentication")
+        );
+        assert_eq!(
+            meaning("421 4.7.28 Our system has detected an unusual rate"),
+            Some("delivery-meaning-rate")
+        );
+        assert_eq!(meaning("550 5.7.2600 not a code of ours"), None);
+        assert_eq!(meaning("451 4.3.0 Try again later"), None);
+    }
+}

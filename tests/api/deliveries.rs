@@ -54,6 +54,10 @@ async fn an_operator_finds_each_message_s_fate_and_the_relay_s_reply() {
     );
     assert!(all.contains("451"), "the 4xx it is waiting on: {all}");
     assert!(all.contains("550"), "the refusal: {all}");
+    assert!(
+        all.contains("The mailbox does not exist."),
+        "what the refusal means: {all}"
+    );
 
     let bounced = operator.html("/admin/deliveries?status=bounced").await;
     assert_eq!(

@@ -31,6 +31,11 @@ pub fn row(site: &Site, entry: &Entry) -> DeliveryRow {
         fate: entry.fate.as_str(),
         attempts: r.attempts,
         reply: r.last_error.clone().unwrap_or_default(),
+        meaning: r
+            .last_error
+            .as_deref()
+            .and_then(deliveries::meaning)
+            .map(|id| site.t(id)),
         broadcast: r.broadcast_id.map(|b| b.0),
     }
 }
