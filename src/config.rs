@@ -71,7 +71,8 @@ pub struct Settings {
     /// `None` means "derive it from the bound address".
     pub base_url: Option<Url>,
     /// `None` means "write `.eml` files into `mail_dir`".
-    pub smtp: Option<SmtpUrl>,
+    /// The relays, in the order they are tried; none: mail goes to files.
+    pub smtp: Vec<SmtpUrl>,
     pub mail_dir: PathBuf,
     pub mail_from: Mailbox,
     pub org_name: String,
@@ -231,13 +232,15 @@ impl Settings {
             .map_err(|m| ConfigError::new("ASSENT_BASE_URL", m))?;
 
         let smtp = get("ASSENT_SMTP_URL")
-            .map(|v| SmtpUrl::parse(v.trim()))
-            .transpose()
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(SmtpUrl::parse)
+            .collect::<Result<Vec<_>, _>>()
             .map_err(|e| {
                 ConfigError::new(
                     "ASSENT_SMTP_URL",
                     format!(
-                        "expected smtp://[user:pass@]host[:port][?tls=required] or smtps://… ({e})"
+                        "expected smtp://[user:pass@]host[:port][?tls=required][&rate=N] or smtps://…, several separated by spaces ({e})"
                     ),
                 )
             })?;
@@ -605,6 +608,8 @@ pub struct SmtpUrl {
     pub credentials: Option<(String, SecretString)>,
     /// The name to greet with (the URL's path), if one is given.
     pub hello_name: Option<String>,
+    /// `?rate=N`: messages a second at most through this relay.
+    pub rate: Option<std::num::NonZeroU32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -652,7 +657,15 @@ impl SmtpUrl {
         let hello_name = Some(url.path().trim_matches('/'))
             .filter(|name| !name.is_empty())
             .map(str::to_owned);
+        let rate =
+            match url.query_pairs().find(|(key, _)| key == "rate") {
+                Some((_, n)) => Some(n.parse::<std::num::NonZeroU32>().map_err(|_| {
+                    format!("rate={n:?} is not a whole number of messages a second")
+                })?),
+                None => None,
+            };
         Ok(Self {
+            rate,
             port: url.port().unwrap_or(default_port),
             host,
             tls,
@@ -733,7 +746,7 @@ mod tests {
         assert_eq!(s.confirm_ttl, Duration::from_secs(48 * 3600));
         assert_eq!(s.signup_rate, 20);
         assert_eq!(s.mail_from.email.to_string(), "newsletter@localhost");
-        assert!(s.smtp.is_none());
+        assert!(s.smtp.is_empty());
     }
 
     #[test]

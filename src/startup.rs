@@ -105,16 +105,16 @@ fn generate_key() -> String {
         .unwrap_or_else(|e| panic!("no entropy for the secret key: {e}"))
 }
 
-fn build_mailer(settings: &Settings) -> Result<Mailer, StartupError> {
-    match &settings.smtp {
-        Some(url) => Mailer::smtp(url).map_err(StartupError::Mail),
-        None => Mailer::files(settings.mail_dir.clone()).map_err(|e| {
+fn build_mailer(settings: &Settings, clock: Clock) -> Result<Mailer, StartupError> {
+    if settings.smtp.is_empty() {
+        return Mailer::files(settings.mail_dir.clone()).map_err(|e| {
             StartupError::Mail(format!(
                 "cannot create {}: {e}",
                 settings.mail_dir.display()
             ))
-        }),
+        });
     }
+    Mailer::smtp(&settings.smtp, clock).map_err(StartupError::Mail)
 }
 
 /// The database, the services and the background runtime, as `serve` and
@@ -135,7 +135,7 @@ async fn start_services(
         None => None,
     };
     let (db, secret_key) = prepare_database(settings, &clock).await?;
-    let mailer = Arc::new(build_mailer(settings)?);
+    let mailer = Arc::new(build_mailer(settings, clock.clone())?);
     tracing::info!("{}", mailer.describe());
     let services = Arc::new(Services::from_settings(
         settings, db, secret_key, base_url, dkim, clock,

@@ -289,7 +289,7 @@ pub fn mark_sent(conn: &mut DbConn, id: MessageId, relay: &str, now: i64) -> Que
     .set((
         outbox::status.eq(MessageStatus::Sent),
         outbox::sent_at.eq(now),
-        outbox::relay.eq(relay),
+        outbox::relay.eq((!relay.is_empty()).then_some(relay)),
         outbox::attempts.eq(outbox::attempts + 1),
         outbox::message.eq(Vec::<u8>::new()),
         outbox::confirm_link.eq(None::<String>),
@@ -319,7 +319,7 @@ pub fn mark_retry(
         outbox::attempts.eq(outbox::attempts + 1),
         outbox::next_attempt_at.eq(next_attempt_at),
         outbox::last_error.eq(error),
-        outbox::relay.eq(relay),
+        outbox::relay.eq((!relay.is_empty()).then_some(relay)),
         outbox::claimed_by.eq(None::<String>),
     ))
     .execute(conn)
@@ -485,7 +485,7 @@ pub fn mark_failed(
         outbox::attempts.eq(outbox::attempts + 1),
         outbox::last_error.eq(error),
         outbox::refused.eq(refused),
-        outbox::relay.eq(relay),
+        outbox::relay.eq((!relay.is_empty()).then_some(relay)),
         outbox::claimed_by.eq(None::<String>),
     ))
     .execute(conn)

@@ -15,7 +15,7 @@ use futures_util::StreamExt;
 use futures_util::stream;
 
 use super::Ctx;
-use crate::db::models::{Broadcast, BroadcastStatus, ListLabel};
+use crate::db::models::{Broadcast, BroadcastStatus, ListLabel, OutboxRow};
 use crate::db::outbox::{self, Claimed};
 use crate::db::pacing::Pace;
 use crate::db::{DbError, broadcasts, deferrals};
@@ -194,12 +194,16 @@ async fn deliver(ctx: &Arc<Ctx>, message: Claimed, broadcasts: &Broadcasts, held
         .get(&domain)
         .copied()
         .filter(|until| *until > clock.now().ms());
-    let outcome = match (hold, not_to_send(&message, broadcasts)) {
-        (_, Some(outcome)) => outcome,
-        (Some(until), None) => Outcome::PutOff {
-            id: message.row.id,
-            until,
-        },
+    // The relay it was handed to, when it was.
+    let (relay, outcome) = match (hold, not_to_send(&message, broadcasts)) {
+        (_, Some(outcome)) => (String::new(), outcome),
+        (Some(until), None) => (
+            String::new(),
+            Outcome::PutOff {
+                id: message.row.id,
+                until,
+            },
+        ),
         (None, None) => send(ctx, &message, broadcasts).await,
     };
     let was_held = held.contains_key(&domain);
@@ -211,7 +215,6 @@ async fn deliver(ctx: &Arc<Ctx>, message: Claimed, broadcasts: &Broadcasts, held
         _ => {}
     }
     let (claim, recipient) = (ctx.process.clone(), message.row.recipient.clone());
-    let relay = ctx.mailer.name();
     let hooks = ctx.services.webhooks.clone();
     let recorded = ctx
         .services
@@ -337,7 +340,8 @@ fn not_to_send(message: &Claimed, broadcasts: &Broadcasts) -> Option<Outcome> {
 
 /// Composes one message, hands it to the transport and decides what to
 /// record.
-async fn send(ctx: &Ctx, message: &Claimed, broadcasts: &Broadcasts) -> Outcome {
+/// Composes and hands over one message; says which relay took it.
+async fn send(ctx: &Ctx, message: &Claimed, broadcasts: &Broadcasts) -> (String, Outcome) {
     let clock = ctx.services.clock.clone();
     let row = &message.row;
     let id = row.id;
@@ -345,11 +349,12 @@ async fn send(ctx: &Ctx, message: &Claimed, broadcasts: &Broadcasts) -> Outcome 
         Ok(composed) => composed,
         Err(error) => {
             tracing::error!(%id, kind = %row.kind, %error, "message cannot be composed");
-            return Outcome::Failed {
+            let failed = Outcome::Failed {
                 id,
                 error,
                 refused: false,
             };
+            return (String::new(), failed);
         }
     };
     let (sender, recipient, bytes) = match &composed {
@@ -360,11 +365,19 @@ async fn send(ctx: &Ctx, message: &Claimed, broadcasts: &Broadcasts) -> Outcome 
             &row.message[..],
         ),
     };
-    let result = ctx.mailer.send(sender, recipient, bytes).await;
+    let handed = ctx.mailer.send(sender, recipient, bytes).await;
+    (
+        handed.relay,
+        outcome_of(row, handed.result, clock.now().ms()),
+    )
+}
+
+/// What came of handing `row` over at `now`.
+fn outcome_of(row: &OutboxRow, result: Result<(), SendError>, now: i64) -> Outcome {
+    let id = row.id;
     let attempts = u32::try_from(row.attempts)
         .unwrap_or(u32::MAX)
         .saturating_add(1);
-    let now = clock.now().ms();
     match result {
         Ok(()) => {
             tracing::debug!(%id, kind = %row.kind, "message accepted");
@@ -376,7 +389,7 @@ async fn send(ctx: &Ctx, message: &Claimed, broadcasts: &Broadcasts) -> Outcome 
             tracing::warn!(%id, kind = %row.kind, error = %redacted(&error), "message refused for good");
             Outcome::Failed { id, error, refused }
         }
-        Err(e @ (SendError::Transient(_) | SendError::Deferred(_))) => {
+        Err(e @ (SendError::Transient(_) | SendError::Unreachable(_) | SendError::Deferred(_))) => {
             let deferred = matches!(e, SendError::Deferred(_));
             let error = e.to_string();
             // A copy sent once more on an operator's word gets its own days.

@@ -6,6 +6,7 @@ pub mod compose;
 pub mod dkim;
 pub mod markdown;
 pub mod personal;
+pub mod relays;
 mod smtp;
 pub mod templates;
 pub mod transport;

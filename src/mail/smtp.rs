@@ -39,6 +39,8 @@ const MAX_IDLE: usize = super::CONCURRENCY;
 const MAX_IDLE_TIME: Duration = Duration::from_secs(60);
 /// Bounds one message, from connecting to the server's last reply.
 const SEND_TIMEOUT: Duration = Duration::from_secs(25);
+/// A relay that has not greeted by then is taken as down (contract §19).
+const GREETING_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// An SMTP relay and the connections open to it.
 pub struct SmtpRelay {
@@ -114,6 +116,8 @@ impl From<Failure> for SendError {
             } else {
                 SendError::Permanent(failure.to_string())
             }
+        } else if let Failure::Connect(_) = failure {
+            SendError::Unreachable(failure.to_string())
         } else if failure.is_connection_lost() {
             SendError::Transient(failure.to_string())
         } else {
@@ -216,8 +220,19 @@ impl SmtpRelay {
         }
     }
 
-    /// Opens a connection: greeting, EHLO, TLS as configured, and AUTH.
+    /// Opens a connection: greeting, EHLO, TLS as configured, and AUTH. A
+    /// relay that does not greet within [`GREETING_TIMEOUT`] is unreachable.
     async fn connect(&self) -> Result<AsyncSmtpConnection, Failure> {
+        match tokio::time::timeout(GREETING_TIMEOUT, self.open()).await {
+            Ok(opened) => opened,
+            Err(_) => Err(Failure::Connect(io::Error::new(
+                io::ErrorKind::TimedOut,
+                format!("no greeting within {} s", GREETING_TIMEOUT.as_secs()),
+            ))),
+        }
+    }
+
+    async fn open(&self) -> Result<AsyncSmtpConnection, Failure> {
         let tcp = TcpStream::connect((self.host.as_str(), self.port))
             .await
             .map_err(Failure::Connect)?;

@@ -10,20 +10,26 @@ use lettre::address::Envelope;
 use rand::TryRng;
 use rand::rngs::SysRng;
 
-use super::smtp::SmtpRelay;
+use super::relays::{Handed, Relays};
 use crate::config::SmtpUrl;
+use crate::domain::Clock;
 
 pub enum Mailer {
-    Smtp(SmtpRelay),
+    Smtp(Relays),
     Files { dir: PathBuf },
 }
 
 /// Why a message was not handed over, and whether trying again may help.
 #[derive(Debug, thiserror::Error)]
 pub enum SendError {
-    /// The connection failed, or timed out: try again.
+    /// The connection failed midway, or the server closed it (421): try
+    /// again.
     #[error("{0}")]
     Transient(String),
+    /// The relay refused the connection or did not greet in time: it
+    /// rests, and the message is tried through another.
+    #[error("{0}")]
+    Unreachable(String),
     /// The server answered 4xx to this message: try again later, and hold
     /// the other messages to its recipient's domain meanwhile.
     #[error("{0}")]
@@ -37,8 +43,9 @@ pub enum SendError {
 }
 
 impl Mailer {
-    pub fn smtp(url: &SmtpUrl) -> Result<Self, String> {
-        SmtpRelay::new(url).map(Self::Smtp)
+    /// The relays of `ASSENT_SMTP_URL`, in their order.
+    pub fn smtp(urls: &[SmtpUrl], clock: Clock) -> Result<Self, String> {
+        Relays::new(urls, clock).map(Self::Smtp)
     }
 
     pub fn files(dir: PathBuf) -> Result<Self, std::io::Error> {
@@ -46,18 +53,13 @@ impl Mailer {
         Ok(Self::Files { dir })
     }
 
-    /// The relay as the delivery record names it: `host:port`, or `files`.
-    pub fn name(&self) -> String {
-        match self {
-            Mailer::Smtp(relay) => relay.name(),
-            Mailer::Files { .. } => "files".to_owned(),
-        }
-    }
-
     /// One line for the start-up log.
     pub fn describe(&self) -> String {
         match self {
-            Mailer::Smtp(_) => "mail goes to the SMTP server of ASSENT_SMTP_URL".into(),
+            Mailer::Smtp(relays) => format!(
+                "mail goes to the SMTP relays of ASSENT_SMTP_URL: {}",
+                relays.names().join(", ")
+            ),
             Mailer::Files { dir, .. } => format!(
                 "ASSENT_SMTP_URL is unset: mail is written as .eml files into {}",
                 dir.display()
@@ -65,19 +67,26 @@ impl Mailer {
         }
     }
 
-    /// Hands one stored message to the transport.
-    pub async fn send(
-        &self,
-        sender: &str,
-        recipient: &str,
-        message: &[u8],
-    ) -> Result<(), SendError> {
-        let envelope = envelope(sender, recipient)?;
+    /// Hands one stored message to the transport; says which relay took
+    /// it (`host:port`, or `files`).
+    pub async fn send(&self, sender: &str, recipient: &str, message: &[u8]) -> Handed {
+        let envelope = match envelope(sender, recipient) {
+            Ok(envelope) => envelope,
+            Err(e) => {
+                return Handed {
+                    relay: String::new(),
+                    result: Err(e),
+                };
+            }
+        };
         match self {
-            Mailer::Smtp(relay) => relay.send(&envelope, message).await,
-            Mailer::Files { dir } => write_eml(dir, message)
-                .await
-                .map_err(|e| SendError::Transient(format!("writing into {}: {e}", dir.display()))),
+            Mailer::Smtp(relays) => relays.send(&envelope, message).await,
+            Mailer::Files { dir } => Handed {
+                relay: "files".to_owned(),
+                result: write_eml(dir, message).await.map_err(|e| {
+                    SendError::Transient(format!("writing into {}: {e}", dir.display()))
+                }),
+            },
         }
     }
 }
@@ -138,6 +147,7 @@ mod tests {
             mailer
                 .send("a@example.com", "b@example.com", &message)
                 .await
+                .result
                 .expect("written");
         }
         reader.await.expect("the reader saw only whole messages");

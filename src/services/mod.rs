@@ -106,7 +106,7 @@ impl Services {
             webhooks: webhooks::Webhooks::new(settings.webhook.clone()),
             proof_of_work,
             turned_away: Default::default(),
-            relay: settings.smtp.is_some(),
+            relay: !settings.smtp.is_empty(),
             fields: Default::default(),
         }
     }

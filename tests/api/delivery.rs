@@ -10,7 +10,9 @@ use assent::domain::MessageStatus;
 use diesel::prelude::*;
 use futures_util::StreamExt;
 
-use crate::support::app::{MAIL_WAIT, TestApp, client, connect, link, spawn_app, test_env};
+use crate::support::app::{
+    MAIL_WAIT, TestApp, client, connect, link, spawn_app, spawn_app_with, test_env,
+};
 use crate::support::eventually;
 use crate::support::process::{free_port, spawn, wait_until_up};
 use crate::support::smtp::{Behaviour, SmtpServer};
@@ -562,4 +564,41 @@ async fn a_4xx_from_one_domain_holds_only_that_domain_until_it_accepts() {
         .get_result(&mut *app.conn() as &mut DbConn)
         .unwrap();
     assert_eq!(held, 0, "accepted: the domain is held no more");
+}
+
+/// Two relays, the first down: messages go through the second at once, the
+/// record names it, and the first is tried again after its minute of rest.
+#[tokio::test]
+async fn with_the_first_relay_down_mail_goes_through_the_second_and_the_first_comes_back() {
+    let down = free_port();
+    let relays = format!("smtp://127.0.0.1:{down} {{smtp}}?rate=100");
+    let app = spawn_app_with(&[("ASSENT_SMTP_URL", &relays)]).await;
+    app.signup("first@example.com").await;
+    app.settle().await;
+    assert_eq!(app.smtp.messages().len(), 1, "through the second relay");
+    let relay_of = |app: &TestApp| -> Vec<Option<String>> {
+        outbox::table
+            .order(outbox::id)
+            .select(outbox::relay)
+            .load(&mut *app.conn() as &mut DbConn)
+            .unwrap()
+    };
+    let second = format!("127.0.0.1:{}", app.smtp.port());
+    assert_eq!(relay_of(&app), [Some(second.clone())]);
+
+    // Bring a relay up where the first was: while it rests, the second
+    // still takes the mail; after a minute, the first is first again.
+    let first = SmtpServer::start_on(down);
+    app.signup("second@example.com").await;
+    app.settle().await;
+    assert_eq!(app.smtp.messages().len(), 2);
+    assert!(first.messages().is_empty(), "the first rests");
+    app.advance(Duration::from_secs(61)).await;
+    app.signup("third@example.com").await;
+    app.settle().await;
+    assert_eq!(first.messages().len(), 1, "the first is back");
+    assert_eq!(
+        relay_of(&app).last().cloned().flatten(),
+        Some(format!("127.0.0.1:{down}"))
+    );
 }

@@ -101,7 +101,12 @@ pub fn test_env(
         vars.insert("ASSENT_SMTP_URL".into(), smtp.url());
     }
     for (k, v) in extra {
-        vars.insert((*k).to_owned(), (*v).to_owned());
+        // `{smtp}` in a value is the test's own SMTP server.
+        let v = match smtp {
+            Some(smtp) => v.replace("{smtp}", &smtp.url()),
+            None => (*v).to_owned(),
+        };
+        vars.insert((*k).to_owned(), v);
     }
     vars
 }
