@@ -91,6 +91,9 @@ pub struct Settings {
     pub send_rate: u32,
     /// `ASSENT_DKIM_*`: sign every message, when all three are set.
     pub dkim: Option<DkimSettings>,
+    /// `ASSENT_DNS_SERVER`: the resolver the DNS self-check asks; the
+    /// system's when unset.
+    pub dns_server: Option<std::net::SocketAddr>,
     /// `ASSENT_BOUNCE_SECRET`: the bounce webhook is on when it is set.
     pub bounce_secret: Option<SecretString>,
     /// `ASSENT_BOUNCE_SIGNING_KEY`: Mailgun's or SendGrid's notifications
@@ -243,6 +246,13 @@ impl Settings {
                         "expected smtp://[user:pass@]host[:port][?tls=required][&rate=N] or smtps://…, several separated by spaces ({e})"
                     ),
                 )
+            })?;
+
+        let dns_server = get("ASSENT_DNS_SERVER")
+            .map(|v| v.trim().parse::<std::net::SocketAddr>())
+            .transpose()
+            .map_err(|_| {
+                ConfigError::new("ASSENT_DNS_SERVER", "expected IP:PORT, e.g. 127.0.0.1:53")
             })?;
 
         let mail_dir = PathBuf::from(get("ASSENT_MAIL_DIR").unwrap_or_else(|| "./mail".into()));
@@ -496,6 +506,7 @@ impl Settings {
             cors_origins,
             send_rate,
             dkim,
+            dns_server,
             bounce_secret,
             bounce_signing_key,
             trusted_proxies,

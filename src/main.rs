@@ -76,6 +76,7 @@ fn main() -> ExitCode {
                 .map(|done| eprintln!("assent: {done}")),
             Command::Dkim { command } => cli::dkim::run(command),
             Command::VerifyLedger => cli::ledger::run(settings, &clock).await,
+            Command::CheckDns => cli::dns::run(settings, &clock).await,
             Command::Purge { dry_run } => cli::purge::run(settings, &clock, dry_run).await,
             Command::Export {
                 list,

@@ -119,12 +119,14 @@ fn build_mailer(settings: &Settings, clock: Clock) -> Result<Mailer, StartupErro
 
 /// The database, the services and the background runtime, as `serve` and
 /// `worker` both start them.
-async fn start_services(
+/// The services with the settings in force, those saved from the admin
+/// included, without the background runtime: for a command that reads
+/// what `serve` would.
+pub async fn services(
     settings: &Settings,
     clock: Clock,
     base_url: Url,
-    role: Role,
-) -> Result<(Arc<Services>, Runtime), StartupError> {
+) -> Result<Arc<Services>, StartupError> {
     // Keys first: a bad one stops the start before anything is touched.
     let dkim = match &settings.dkim {
         Some(dkim) => {
@@ -135,8 +137,6 @@ async fn start_services(
         None => None,
     };
     let (db, secret_key) = prepare_database(settings, &clock).await?;
-    let mailer = Arc::new(build_mailer(settings, clock.clone())?);
-    tracing::info!("{}", mailer.describe());
     let services = Arc::new(Services::from_settings(
         settings, db, secret_key, base_url, dkim, clock,
     ));
@@ -144,6 +144,18 @@ async fn start_services(
     crate::services::settings::refresh(&services)
         .await
         .map_err(|e| StartupError::Other(e.to_string()))?;
+    Ok(services)
+}
+
+async fn start_services(
+    settings: &Settings,
+    clock: Clock,
+    base_url: Url,
+    role: Role,
+) -> Result<(Arc<Services>, Runtime), StartupError> {
+    let services = services(settings, clock.clone(), base_url).await?;
+    let mailer = Arc::new(build_mailer(settings, clock)?);
+    tracing::info!("{}", mailer.describe());
     for warning in services.sending_warnings() {
         tracing::warn!("{}", warning.log_line());
     }
@@ -264,7 +276,7 @@ impl Application {
 }
 
 /// `ASSENT_BASE_URL`, or the address the server listens on.
-fn base_url(settings: &Settings, addr: std::net::SocketAddr) -> Result<Url, StartupError> {
+pub fn base_url(settings: &Settings, addr: std::net::SocketAddr) -> Result<Url, StartupError> {
     match &settings.base_url {
         Some(url) => Ok(url.clone()),
         None => {

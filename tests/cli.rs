@@ -738,3 +738,30 @@ fn the_image_runs_as_a_numeric_user_other_than_root() {
     assert_ne!(uid, 0, "USER {user}");
     assert!(gid.parse::<u32>().is_ok(), "USER {user}");
 }
+
+#[test]
+fn check_dns_prints_each_line_with_what_to_publish_and_exits_1_on_an_error() {
+    let dns = support::dns::DnsServer::start();
+    dns.add(
+        "assent.test",
+        support::dns::Record::Txt("v=spf1 include:relay.example ~all".into()),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let vars = test_env(&dir, None, &[("ASSENT_DNS_SERVER", &dns.address())]);
+    let out = assent(&vars, &["check-dns"], dir.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("ok      spf       assent.test: One SPF record."),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("error   dmarc     _dmarc.assent.test"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("publish: _dmarc.assent.test TXT \"v=DMARC1; p=quarantine"),
+        "{stdout}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("of the DNS checks failed"));
+}

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod dkim;
+pub mod dns;
 pub mod export;
 pub mod import;
 pub mod ledger;
@@ -78,6 +79,8 @@ pub enum Command {
     },
     /// Check every consent event against its digest and its place in the chain
     VerifyLedger,
+    /// Check the From domain's SPF, DKIM, DMARC and MX records, and the base URL; exit 1 on an error
+    CheckDns,
     /// Write every subscription as CSV to stdout
     Export {
         /// Only this list (its slug)

@@ -154,6 +154,32 @@ fn read_key(path: &Path) -> Result<DkimKey, String> {
         .map_err(|e| format!("is not a usable RSA key ({e})"))
 }
 
+/// The `p=` of the DNS record that publishes the public half of the key
+/// in `path`, base64, as `assent dkim keygen` prints it.
+pub fn public_key(path: &Path) -> Result<String, String> {
+    use rsa::pkcs1::DecodeRsaPrivateKey;
+    use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey};
+    let pem = std::fs::read(path).map_err(|e| format!("cannot be read ({e})"))?;
+    let der =
+        PrivateKeyDer::from_pem_slice(&pem).map_err(|_| "is not a PEM private key".to_owned())?;
+    if let PrivateKeyDer::Pkcs8(pkcs8) = &der
+        && let Ok(key) = Ed25519Key::from_pkcs8_maybe_unchecked_der(pkcs8.secret_pkcs8_der())
+    {
+        return Ok(STANDARD.encode(key.public_key()));
+    }
+    let key = match &der {
+        PrivateKeyDer::Pkcs1(k) => rsa::RsaPrivateKey::from_pkcs1_der(k.secret_pkcs1_der()),
+        PrivateKeyDer::Pkcs8(k) => rsa::RsaPrivateKey::from_pkcs8_der(k.secret_pkcs8_der())
+            .map_err(|_| rsa::pkcs1::Error::Version),
+        _ => return Err("is neither an RSA nor an Ed25519 private key".into()),
+    }
+    .map_err(|_| "is neither an RSA nor an Ed25519 private key".to_owned())?;
+    let public = rsa::RsaPublicKey::from(&key)
+        .to_public_key_der()
+        .map_err(|e| e.to_string())?;
+    Ok(STANDARD.encode(public.as_bytes()))
+}
+
 fn rsa_bits(der: &PrivateKeyDer<'_>) -> Option<usize> {
     use rsa::pkcs1::DecodeRsaPrivateKey;
     use rsa::pkcs8::DecodePrivateKey;

@@ -655,6 +655,30 @@ pub struct DeliveriesPage<'a> {
     pub kept_days: u64,
 }
 
+/// A line of the DNS self-check.
+#[derive(Debug, Clone)]
+pub struct DnsLine {
+    /// `spf`, `dkim`, `dmarc`, `alignment`, `mx`, `https`.
+    pub check: &'static str,
+    pub name: String,
+    /// `ok`, `warning`, `error`.
+    pub level: &'static str,
+    pub finding: &'static str,
+    pub found: String,
+    pub publish: String,
+}
+
+/// `GET /admin/deliverability`: the DNS self-check (contract §19).
+#[derive(Template)]
+#[template(path = "admin/deliverability.html")]
+pub struct DeliverabilityPage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    pub lines: Vec<DnsLine>,
+    /// Why DNS could not be asked, when it could not.
+    pub failed: Option<String>,
+}
+
 /// `/admin/settings`: the settings the operators may change (contract §15).
 #[derive(Template)]
 #[template(path = "admin/settings.html")]

@@ -12,6 +12,7 @@ pub mod broadcasts;
 pub mod bulk;
 pub mod consent;
 pub mod dashboard;
+pub mod deliverability;
 pub mod deliveries;
 pub mod double_opt_in;
 pub mod export;
@@ -69,6 +70,9 @@ pub struct Services {
     pub turned_away: turned_away::TurnedAway,
     /// Whether mail goes to a relay (`ASSENT_SMTP_URL`), not only to files.
     pub relay: bool,
+    /// What the DNS self-check reads of the settings: the DKIM keys and
+    /// `ASSENT_DNS_SERVER`.
+    pub dns: deliverability::DnsSettings,
     /// The operators' fields as last read: a signup validates against
     /// them without a query (see [`fields::refresh`]).
     pub fields: fields::CurrentFields,
@@ -107,6 +111,10 @@ impl Services {
             proof_of_work,
             turned_away: Default::default(),
             relay: !settings.smtp.is_empty(),
+            dns: deliverability::DnsSettings {
+                dkim: settings.dkim.clone(),
+                server: settings.dns_server,
+            },
             fields: Default::default(),
         }
     }

@@ -10,6 +10,7 @@ mod bad_input;
 mod bounces;
 mod broadcasts;
 mod confirm;
+mod deliverability;
 mod deliveries;
 mod delivery;
 mod dkim;

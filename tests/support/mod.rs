@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod app;
+pub mod dns;
 pub mod media;
 pub mod process;
 pub mod receiver;

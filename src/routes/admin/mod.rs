@@ -7,6 +7,7 @@
 mod audit;
 mod broadcasts;
 mod dashboard;
+mod deliverability;
 pub mod deliveries;
 mod fields;
 mod import;
@@ -78,6 +79,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/lists/{id}", web::post().to(lists::update))
             .route("/lists/{id}/archive", web::post().to(lists::archive))
             .route("/deliveries", read().to(deliveries::index))
+            .route("/deliverability", read().to(deliverability::page))
             .route("/media", read().to(media::index))
             .route("/media", web::post().to(media::upload))
             .route("/media/{id}/delete", web::post().to(media::delete))
