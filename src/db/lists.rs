@@ -75,6 +75,11 @@ pub fn create(
 
 /// A list that takes signups.
 pub fn by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<List>> {
+    // No slug holds a NUL, and PostgreSQL refuses one in text: whatever a
+    // client sent with it names no list.
+    if slug.contains('\0') {
+        return Ok(None);
+    }
     at_most_one(on_backend!(conn, |c| lists::table
         .filter(lists::slug.eq(slug))
         .filter(lists::archived_at.is_null())

@@ -58,6 +58,10 @@ pub fn all(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<MediaItem>> {
 
 /// An image's type and bytes, by the name in its URL.
 pub fn file(conn: &mut DbConn, name: &str) -> QueryResult<Option<(String, Vec<u8>)>> {
+    // No name holds a NUL, and PostgreSQL refuses one in text.
+    if name.contains('\0') {
+        return Ok(None);
+    }
     at_most_one(
         media::table
             .filter(media::name.eq(name))
