@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::outbox;
+use super::schema::{bounces, outbox, subscriptions};
 use crate::domain::{BroadcastId, MessageId, MessageKind, MessageStatus, SubscriptionId};
 
 /// A message as the record shows it.
@@ -23,7 +23,29 @@ pub struct LogRow {
     pub created_at: i64,
     pub sent_at: Option<i64>,
     pub broadcast_id: Option<BroadcastId>,
+    /// A complaint about its recipient arrived after it was sent.
+    #[diesel(select_expression = complained())]
+    #[diesel(select_expression_type = Complained)]
+    pub complained: bool,
 }
+
+/// Whether a complaint about the message's recipient was reported after
+/// it was sent: the record shows such a message as complained.
+#[diesel::dsl::auto_type]
+fn complained() -> _ {
+    let complaint: &'static str = "complaint";
+    diesel::dsl::exists(
+        bounces::table
+            .inner_join(
+                subscriptions::table.on(subscriptions::subscriber_id.eq(bounces::subscriber_id)),
+            )
+            .filter(subscriptions::id.nullable().eq(outbox::subscription_id))
+            .filter(bounces::kind.eq(complaint))
+            .filter(bounces::occurred_at.nullable().ge(outbox::sent_at)),
+    )
+}
+
+type Complained = complained;
 
 /// Which messages a page of the record shows; each part narrows it.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +53,8 @@ pub struct LogFilter {
     pub statuses: Vec<MessageStatus>,
     /// Only refused ones (`Some(true)`) or none of them (`Some(false)`).
     pub refused: Option<bool>,
+    /// Only those complained about (`Some(true)`) or none (`Some(false)`).
+    pub complained: Option<bool>,
     pub kinds: Vec<MessageKind>,
     /// Only the messages to these subscriptions.
     pub subscriptions: Option<Vec<SubscriptionId>>,
@@ -51,6 +75,11 @@ pub fn page(conn: &mut DbConn, filter: &LogFilter, limit: i64) -> QueryResult<Ve
     }
     if let Some(refused) = filter.refused {
         query = query.filter(outbox::refused.eq(refused));
+    }
+    match filter.complained {
+        Some(true) => query = query.filter(complained()),
+        Some(false) => query = query.filter(diesel::dsl::not(complained())),
+        None => {}
     }
     if !filter.kinds.is_empty() {
         query = query.filter(outbox::kind.eq_any(filter.kinds.clone()));

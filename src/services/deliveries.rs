@@ -22,16 +22,19 @@ pub enum Fate {
     Failed,
     /// The recipient's server refused the recipient.
     Bounced,
+    /// Sent, and a complaint about the recipient arrived after it.
+    Complained,
     /// Not sent: its recipient had left, or its broadcast was cancelled.
     Skipped,
 }
 
 impl Fate {
-    pub const ALL: [Fate; 5] = [
+    pub const ALL: [Fate; 6] = [
         Fate::Queued,
         Fate::Sent,
         Fate::Failed,
         Fate::Bounced,
+        Fate::Complained,
         Fate::Skipped,
     ];
 
@@ -41,6 +44,7 @@ impl Fate {
             Fate::Sent => "sent",
             Fate::Failed => "failed",
             Fate::Bounced => "bounced",
+            Fate::Complained => "complained",
             Fate::Skipped => "skipped",
         }
     }
@@ -52,6 +56,7 @@ impl Fate {
     fn of(row: &LogRow) -> Fate {
         match row.status {
             MessageStatus::Queued | MessageStatus::Held => Fate::Queued,
+            MessageStatus::Sent if row.complained => Fate::Complained,
             MessageStatus::Sent => Fate::Sent,
             MessageStatus::Failed if row.refused => Fate::Bounced,
             MessageStatus::Failed => Fate::Failed,
@@ -60,15 +65,21 @@ impl Fate {
     }
 
     fn narrow(self, filter: &mut LogFilter) {
-        let (statuses, refused) = match self {
-            Fate::Queued => (vec![MessageStatus::Queued, MessageStatus::Held], None),
-            Fate::Sent => (vec![MessageStatus::Sent], None),
-            Fate::Failed => (vec![MessageStatus::Failed], Some(false)),
-            Fate::Bounced => (vec![MessageStatus::Failed], Some(true)),
-            Fate::Skipped => (vec![MessageStatus::Skipped, MessageStatus::Cancelled], None),
+        let (statuses, refused, complained) = match self {
+            Fate::Queued => (vec![MessageStatus::Queued, MessageStatus::Held], None, None),
+            Fate::Sent => (vec![MessageStatus::Sent], None, Some(false)),
+            Fate::Complained => (vec![MessageStatus::Sent], None, Some(true)),
+            Fate::Failed => (vec![MessageStatus::Failed], Some(false), None),
+            Fate::Bounced => (vec![MessageStatus::Failed], Some(true), None),
+            Fate::Skipped => (
+                vec![MessageStatus::Skipped, MessageStatus::Cancelled],
+                None,
+                None,
+            ),
         };
         filter.statuses = statuses;
         filter.refused = refused;
+        filter.complained = complained;
     }
 }
 

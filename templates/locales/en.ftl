@@ -1054,6 +1054,7 @@ admin-deliveries-status-queued = queued
 admin-deliveries-status-sent = sent
 admin-deliveries-status-failed = failed
 admin-deliveries-status-bounced = bounced
+admin-deliveries-status-complained = complained
 admin-deliveries-status-skipped = skipped
 admin-deliveries-kind-confirmation = confirmation
 admin-deliveries-kind-welcome = welcome

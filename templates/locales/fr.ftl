@@ -1054,6 +1054,7 @@ admin-deliveries-status-queued = en attente
 admin-deliveries-status-sent = envoyé
 admin-deliveries-status-failed = en échec
 admin-deliveries-status-bounced = rebond
+admin-deliveries-status-complained = plainte
 admin-deliveries-status-skipped = ignoré
 admin-deliveries-kind-confirmation = confirmation
 admin-deliveries-kind-welcome = bienvenue

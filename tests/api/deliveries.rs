@@ -2,7 +2,7 @@
 //! relay it went to and the relay's last reply, filtered, and on the
 //! subscriber's page.
 
-use crate::support::app::spawn_app;
+use crate::support::app::spawn_app_with;
 use crate::support::smtp::Behaviour;
 
 /// The rows of the record's table, as (recipient, status) pairs.
@@ -24,7 +24,8 @@ fn rows(html: &str) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn an_operator_finds_each_message_s_fate_and_the_relay_s_reply() {
-    let app = spawn_app().await;
+    let secret = "a bounce secret of some length";
+    let app = spawn_app_with(&[("ASSENT_BOUNCE_SECRET", secret)]).await;
     app.signup("ok@example.com").await;
     app.settle().await;
     app.smtp.refuse("gone@example.com");
@@ -89,6 +90,34 @@ async fn an_operator_finds_each_message_s_fate_and_the_relay_s_reply() {
         assert_eq!(refused.status(), 422, "{query}");
         assert!(refused.text().await.unwrap().contains(says), "{query}");
     }
+
+    // A complaint about a recipient after their message went marks it
+    // (another domain: example.com is held after the 451).
+    app.signup("angry@elsewhere.example").await;
+    app.settle().await;
+    let complaint = app
+        .client
+        .post(app.url("/webhooks/bounce"))
+        .bearer_auth(secret)
+        .json(&serde_json::json!({"email": "angry@elsewhere.example", "kind": "complaint"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(complaint.status().is_success(), "{}", complaint.status());
+    let complained = operator.html("/admin/deliveries?status=complained").await;
+    assert_eq!(
+        rows(&complained),
+        [(
+            "angry@elsewhere.example".to_owned(),
+            "complained".to_owned()
+        )],
+        "{complained}"
+    );
+    let sent = operator.html("/admin/deliveries?status=sent").await;
+    assert_eq!(
+        rows(&sent),
+        [("ok@example.com".to_owned(), "sent".to_owned())]
+    );
 
     // The person's own page shows their messages.
     let page = operator.html("/admin/subscribers/1").await;
