@@ -160,17 +160,6 @@ pub fn all(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(Broadcast, String)
         .load(conn)
 }
 
-/// The sent broadcasts of a list, newest first.
-pub fn sent_of(conn: &mut DbConn, list: ListId, limit: i64) -> QueryResult<Vec<Broadcast>> {
-    broadcasts::table
-        .filter(broadcasts::list_id.eq(list))
-        .filter(broadcasts::status.eq(BroadcastStatus::Sent))
-        .order(broadcasts::id.desc())
-        .limit(limit)
-        .select(Broadcast::as_select())
-        .load(conn)
-}
-
 /// The sent broadcasts marked public, of one list or of all, newest first.
 pub fn archived(
     conn: &mut DbConn,

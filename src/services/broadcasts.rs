@@ -170,8 +170,6 @@ pub async fn all(services: &Services) -> Result<Vec<Summary>, ServiceError> {
 /// them.
 pub struct View {
     pub summary: Summary,
-    /// The first list, whose language and name the copies take.
-    pub list: List,
     /// The slugs of every list it is addressed to, the first first.
     pub list_slugs: Vec<String>,
     /// The HTML part's content, sanitised: safe in a page.
@@ -217,7 +215,6 @@ pub async fn view(services: &Services, id: BroadcastId) -> Result<Option<View>, 
             counts,
         },
         list_slugs,
-        list,
         html,
         text,
         retryable,
