@@ -215,7 +215,8 @@ async fn the_broadcast_editor_previews_as_the_operator_types() {
     browser.type_into("input[name=email]", OPERATOR).await;
     browser.type_into("input[name=password]", PASSWORD).await;
     browser.click("button[type=submit]").await;
-    browser.goto(&app.url("/admin/broadcasts/new")).await;
+    // Signed in, the browser is led back to the page it asked for.
+    browser.wait_for_path("/admin/broadcasts/new").await;
     browser.find("#broadcast-form textarea[name=body]").await;
 
     browser.type_into("input[name=subject]", "Our news").await;
