@@ -18,15 +18,19 @@ pub fn all(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
 
 /// Holds `domain` after a 4xx at `now`: for `first_wait_ms` the first time,
 /// then twice the last wait each time, up to an hour. Returns until when.
+/// A 4xx while the domain is held already (a message that was in flight
+/// when the hold began) leaves the hold as it is: only a try after the hold
+/// ended counts as the next refusal in a row.
 pub fn defer(conn: &mut DbConn, domain: &str, now: i64, first_wait_ms: i64) -> QueryResult<i64> {
-    let last: Option<i64> = at_most_one(
+    let last: Option<(i64, i64)> = at_most_one(
         domain_deferrals::table
             .find(domain)
-            .select(domain_deferrals::wait_ms)
+            .select((domain_deferrals::wait_ms, domain_deferrals::until))
             .load(conn),
     )?;
     let wait = match last {
-        Some(last) => last.saturating_mul(2).min(MAX_WAIT_MS),
+        Some((_, until)) if until > now => return Ok(until),
+        Some((last, _)) => last.saturating_mul(2).min(MAX_WAIT_MS),
         None => first_wait_ms.min(MAX_WAIT_MS),
     };
     let until = now + wait;
