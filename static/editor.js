@@ -1,11 +1,12 @@
-// The broadcast editor's live preview. As the operator types, the form is
-// sent to the server, which renders it as every copy is rendered (the
-// Markdown, the reader's variables at their defaults, the sanitiser, the
-// layout's text part), and both parts are shown beside the form. Without
-// this script the preview follows each save.
+// The live preview of the broadcast and sequence step editors. As the
+// operator types, the form is sent to the server, which renders it as
+// every copy is rendered (the Markdown, the reader's variables at their
+// defaults, the sanitiser, the layout's text part), and both parts are
+// shown beside the form. Without this script the preview follows each
+// save.
 (function () {
   "use strict";
-  var form = document.getElementById("broadcast-form");
+  var form = document.querySelector("form[data-preview]");
   var html = document.getElementById("preview-html");
   var text = document.getElementById("preview-text");
   var problem = document.getElementById("preview-problem");

@@ -6,7 +6,7 @@ use diesel::connection::SimpleConnection;
 
 use super::schema::{outbox, subscriptions};
 use super::{DbConn, DbError};
-use crate::domain::{MessageId, MessageStatus, SubscriptionId};
+use crate::domain::{MessageId, MessageStatus, SequenceId, SubscriptionId};
 
 /// Set on every SQLite connection. WAL lets readers work while the writer
 /// commits; `synchronous = NORMAL` keeps commits durable across a process
@@ -109,6 +109,33 @@ pub fn due_messages(
                 .order(outbox::next_attempt_at)
                 .limit(limit)
                 .select(outbox::id)
+        };
+    }
+    match conn {
+        DbConn::Postgres(pg) => due!().for_update().skip_locked().load(pg),
+        DbConn::Sqlite(sqlite) => due!().load(sqlite),
+    }
+}
+
+/// Up to `limit` people of a sequence whose next step is due, oldest due
+/// first, read off the due index and locked until the transaction ends;
+/// on PostgreSQL, rows another process holds are skipped.
+pub fn due_enrolments(
+    conn: &mut DbConn,
+    sequence: SequenceId,
+    now: i64,
+    limit: i64,
+) -> QueryResult<Vec<i64>> {
+    use super::schema::sequence_enrolments as e;
+    macro_rules! due {
+        () => {
+            e::table
+                .filter(e::sequence_id.eq(sequence))
+                .filter(e::due_at.is_not_null())
+                .filter(e::due_at.le(now))
+                .order(e::due_at)
+                .limit(limit)
+                .select(e::id)
         };
     }
     match conn {

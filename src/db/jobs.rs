@@ -80,6 +80,13 @@ pub fn by_id(conn: &mut DbConn, id: JobId) -> QueryResult<Option<Job>> {
 }
 
 /// The job is finished, one way or the other.
+/// Forgets a job that ended: for kinds that run every few seconds.
+pub fn delete(conn: &mut DbConn, id: JobId) -> QueryResult<()> {
+    diesel::delete(jobs::table.find(id))
+        .execute(conn)
+        .map(|_| ())
+}
+
 pub fn finish(
     conn: &mut DbConn,
     id: JobId,

@@ -46,6 +46,7 @@ pub mod pacing;
 pub mod processes;
 pub mod schema;
 pub mod segments;
+pub mod sequences;
 pub mod settings;
 pub mod stats;
 pub mod subscribers;

@@ -8,7 +8,8 @@ use super::schema::{
 use crate::domain::ledger::EventFacts;
 use crate::domain::{
     Act, BroadcastId, Channel, EventId, ImportId, JobId, ListId, MessageId, MessageKind,
-    MessageStatus, SegmentId, Status, SubscriberId, SubscriptionId, TokenId, TokenPurpose,
+    MessageStatus, SegmentId, SequenceStepId, Status, SubscriberId, SubscriptionId, TokenId,
+    TokenPurpose,
 };
 use crate::i18n::Lang;
 
@@ -175,6 +176,7 @@ pub struct OutboxRow {
     pub priority: i32,
     pub broadcast_id: Option<BroadcastId>,
     pub retried_at: Option<i64>,
+    pub sequence_step_id: Option<SequenceStepId>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

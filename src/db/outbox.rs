@@ -10,6 +10,7 @@ use super::models::{ListLabel, OutboxRow};
 use super::pacing::{self, Pace};
 use super::schema::{lists, outbox, subscribers, subscriptions};
 use super::{DbConn, backend};
+use crate::domain::message::Of;
 use crate::domain::{
     BroadcastId, Draft, Lane, ListId, MessageId, MessageKind, MessageStatus, Status,
     SubscriberEmail, SubscriberId, SubscriptionId,
@@ -52,24 +53,31 @@ pub fn enqueue(
             outbox::created_at.eq(now),
             outbox::priority.eq(lane.priority()),
             outbox::broadcast_id.eq(draft.broadcast()),
+            outbox::sequence_step_id.eq(draft.step()),
         ))
         .execute(c))
     .map(|_| ())
 }
 
-/// Records a broadcast recipient who was confirmed when sending started
-/// but is no longer: no copy goes, and the broadcast's counts say so.
+/// Records a recipient of a broadcast or sequence step who was confirmed
+/// when it was addressed to them but is no longer: no copy goes, and the
+/// counts say so.
 pub fn enqueue_skipped(
     conn: &mut DbConn,
-    broadcast: BroadcastId,
+    of: Of,
     subscription: SubscriptionId,
     recipient: &str,
     now: i64,
 ) -> QueryResult<()> {
+    let (kind, broadcast, step) = match of {
+        Of::Broadcast(broadcast) => (MessageKind::Broadcast, Some(broadcast), None),
+        Of::Step(step) => (MessageKind::Sequence, None, Some(step)),
+        Of::Nothing => return Ok(()),
+    };
     diesel::insert_into(outbox::table)
         .values((
             outbox::subscription_id.eq(subscription),
-            outbox::kind.eq(MessageKind::Broadcast),
+            outbox::kind.eq(kind),
             outbox::sender.eq(""),
             outbox::recipient.eq(recipient),
             outbox::message.eq(&[] as &[u8]),
@@ -80,6 +88,7 @@ pub fn enqueue_skipped(
             outbox::created_at.eq(now),
             outbox::priority.eq(Lane::Newsletters.priority()),
             outbox::broadcast_id.eq(broadcast),
+            outbox::sequence_step_id.eq(step),
         ))
         .execute(conn)
         .map(|_| ())

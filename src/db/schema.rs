@@ -130,6 +130,8 @@ diesel::table! {
         retried_at -> Nullable<BigInt>,
         /// The relay it was last handed to: `host:port`, or `files`.
         relay -> Nullable<Text>,
+        /// The sequence step a copy is of.
+        sequence_step_id -> Nullable<BigInt>,
     }
 }
 
@@ -461,6 +463,57 @@ diesel::joinable!(admin_sessions -> admins (admin_id));
 diesel::joinable!(imports -> lists (list_id));
 diesel::joinable!(import_chunks -> imports (import_id));
 diesel::joinable!(import_problems -> imports (import_id));
+diesel::joinable!(sequences -> lists (list_id));
+diesel::joinable!(sequence_steps -> sequences (sequence_id));
+diesel::joinable!(sequence_enrolments -> sequences (sequence_id));
+diesel::joinable!(sequence_enrolments -> subscriptions (subscription_id));
+diesel::joinable!(outbox -> sequence_steps (sequence_step_id));
+
+diesel::table! {
+    /// A list's series of messages after a person confirms (contract §18).
+    sequences (id) {
+        id -> BigInt,
+        list_id -> BigInt,
+        name -> Text,
+        active -> Bool,
+        /// Enrolling those confirmed before it was activated: the last
+        /// subscription enrolled; `None` when no one is left to enrol.
+        enrol_after -> Nullable<BigInt>,
+        created_by -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// A sequence's messages, numbered from 1.
+    sequence_steps (id) {
+        id -> BigInt,
+        sequence_id -> BigInt,
+        position -> Integer,
+        subject -> Text,
+        body -> Text,
+        /// After the previous step was sent (the first: after confirming).
+        delay_ms -> BigInt,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// One person in one sequence: the step that goes next and when.
+    sequence_enrolments (id) {
+        id -> BigInt,
+        sequence_id -> BigInt,
+        subscription_id -> BigInt,
+        next_position -> Integer,
+        /// When the previous step was sent, or the person confirmed.
+        since -> BigInt,
+        /// `None` while a copy is on its way, and once finished or left.
+        due_at -> Nullable<BigInt>,
+        enrolled_at -> BigInt,
+    }
+}
 
 diesel::table! {
     /// Recipient domains held after a 4xx, until `until`.
@@ -584,4 +637,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     segment_members,
     segment_changes,
     bulk_actions,
+    sequences,
+    sequence_steps,
+    sequence_enrolments,
 );

@@ -63,3 +63,11 @@ id_type!(
     /// A row of `media`: an image uploaded for broadcasts.
     MediaId
 );
+id_type!(
+    /// A row of `sequences`: a list's series of messages after confirming.
+    SequenceId
+);
+id_type!(
+    /// A row of `sequence_steps`: one message of a sequence.
+    SequenceStepId
+);

@@ -1,8 +1,8 @@
 //! Messages as the outbox keeps them: a kind and the links it carries.
 
-use super::BroadcastId;
 use super::sql::text_enum;
 use super::token::{LinkRef, LinkToken};
+use super::{BroadcastId, SequenceStepId};
 
 text_enum!(
     /// Every kind of message assent sends; each has a template pair under
@@ -16,6 +16,8 @@ text_enum!(
         Broadcast => "broadcast",
         /// A copy of a broadcast an operator sent to check it.
         BroadcastTest => "broadcast_test",
+        /// A subscriber's copy of a step of a sequence.
+        Sequence => "sequence",
         /// Asks a subscriber whose consent is old to confirm it again.
         Reconfirmation => "reconfirmation",
         /// Asks a person who pressed "Join again" on their own page to
@@ -47,7 +49,9 @@ impl MessageKind {
     /// The template pair under `templates/email/` that renders it.
     pub fn template(self) -> &'static str {
         match self {
-            MessageKind::Broadcast | MessageKind::BroadcastTest => "broadcast",
+            MessageKind::Broadcast | MessageKind::BroadcastTest | MessageKind::Sequence => {
+                "broadcast"
+            }
             MessageKind::Rejoin => "confirmation",
             MessageKind::RecordLink | MessageKind::ErasureLink => "own_link",
             kind => kind.as_str(),
@@ -68,7 +72,7 @@ pub enum Lane {
     /// requests, reconfirmation requests. Paced, and ahead of newsletters,
     /// so that no confirmation waits behind a broadcast.
     Requests,
-    /// Broadcast copies: paced, last.
+    /// Broadcast copies and sequence steps: paced, last.
     Newsletters,
 }
 
@@ -98,10 +102,10 @@ text_enum!(
         /// Dropped before it went: its subscription ended, or its broadcast
         /// was cancelled.
         Cancelled => "cancelled",
-        /// A broadcast copy waiting while its broadcast is paused.
+        /// A copy waiting while its broadcast or sequence is paused.
         Held => "held",
-        /// A broadcast copy not sent: when it was due, its recipient was no
-        /// longer confirmed, or the address was suppressed.
+        /// A broadcast or sequence copy not sent: when it was due, its
+        /// recipient was no longer confirmed, or the address was suppressed.
         Skipped => "skipped",
     }
 );
@@ -130,6 +134,26 @@ impl std::fmt::Display for Unsubscribe<'_> {
     }
 }
 
+/// What a stored message is a copy of, beside its kind and links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Of {
+    Nothing,
+    Broadcast(BroadcastId),
+    Step(SequenceStepId),
+}
+
+impl Of {
+    /// From the outbox's two columns; a row naming both is of neither.
+    pub fn stored(broadcast: Option<BroadcastId>, step: Option<SequenceStepId>) -> Self {
+        match (broadcast, step) {
+            (None, None) => Of::Nothing,
+            (Some(broadcast), None) => Of::Broadcast(broadcast),
+            (None, Some(step)) => Of::Step(step),
+            (Some(_), Some(_)) => Of::Nothing,
+        }
+    }
+}
+
 /// A message as the outbox keeps it until it is sent: its kind and its
 /// links, of which an unsubscribe link is always one. The delivery worker
 /// composes the message from it.
@@ -148,6 +172,11 @@ pub enum Draft {
     },
     BroadcastTest {
         broadcast: BroadcastId,
+    },
+    /// A step of a sequence, composed from the step as it is when it goes.
+    Sequence {
+        step: SequenceStepId,
+        unsubscribe: LinkToken,
     },
     /// Its unsubscribe link also leads to the "Keep me subscribed" page.
     Reconfirmation {
@@ -177,6 +206,7 @@ impl Draft {
             Draft::Welcome { .. } => MessageKind::Welcome,
             Draft::Broadcast { .. } => MessageKind::Broadcast,
             Draft::BroadcastTest { .. } => MessageKind::BroadcastTest,
+            Draft::Sequence { .. } => MessageKind::Sequence,
             Draft::Reconfirmation { .. } => MessageKind::Reconfirmation,
             Draft::Rejoin { .. } => MessageKind::Rejoin,
             Draft::RecordLink { .. } => MessageKind::RecordLink,
@@ -192,6 +222,19 @@ impl Draft {
             }
             _ => None,
         }
+    }
+
+    /// The sequence step a copy is of.
+    pub fn step(&self) -> Option<SequenceStepId> {
+        match self {
+            Draft::Sequence { step, .. } => Some(*step),
+            _ => None,
+        }
+    }
+
+    /// What the message is a copy of, as the outbox stores it.
+    pub fn of(&self) -> Of {
+        Of::stored(self.broadcast(), self.step())
     }
 
     /// The link the message asks the recipient to follow, besides its
@@ -214,55 +257,60 @@ impl Draft {
             | Draft::Rejoin { unsubscribe, .. }
             | Draft::RecordLink { unsubscribe, .. }
             | Draft::ErasureLink { unsubscribe, .. }
-            | Draft::Broadcast { unsubscribe, .. } => Unsubscribe::Link(unsubscribe),
+            | Draft::Broadcast { unsubscribe, .. }
+            | Draft::Sequence { unsubscribe, .. } => Unsubscribe::Link(unsubscribe),
             Draft::BroadcastTest { .. } => Unsubscribe::TestCopy,
         }
     }
 
-    /// A draft from its stored kind, links and broadcast; `None` when they
-    /// do not make one.
+    /// A draft from its stored kind, links, and broadcast or step; `None`
+    /// when they do not make one.
     pub fn from_stored(
         kind: MessageKind,
         confirm: Option<&str>,
         unsubscribe: &str,
-        broadcast: Option<BroadcastId>,
+        of: Of,
     ) -> Option<Self> {
         let link = |text: &str| match LinkRef::parse(text)? {
             LinkRef::Named(token) => Some(token),
             LinkRef::Bare(_) => None,
         };
-        match (kind, confirm, broadcast) {
-            (MessageKind::Confirmation, Some(confirm), None) => Some(Draft::Confirmation {
+        match (kind, confirm, of) {
+            (MessageKind::Confirmation, Some(confirm), Of::Nothing) => Some(Draft::Confirmation {
                 confirm: link(confirm)?,
                 unsubscribe: link(unsubscribe)?,
             }),
-            (MessageKind::Welcome, None, None) => Some(Draft::Welcome {
+            (MessageKind::Welcome, None, Of::Nothing) => Some(Draft::Welcome {
                 unsubscribe: link(unsubscribe)?,
             }),
-            (MessageKind::Reconfirmation, None, None) => Some(Draft::Reconfirmation {
+            (MessageKind::Reconfirmation, None, Of::Nothing) => Some(Draft::Reconfirmation {
                 unsubscribe: link(unsubscribe)?,
             }),
-            (MessageKind::Rejoin, Some(confirm), None) => Some(Draft::Rejoin {
+            (MessageKind::Rejoin, Some(confirm), Of::Nothing) => Some(Draft::Rejoin {
                 confirm: link(confirm)?,
                 unsubscribe: link(unsubscribe)?,
             }),
-            (MessageKind::RecordLink, Some(record), None) => Some(Draft::RecordLink {
+            (MessageKind::RecordLink, Some(record), Of::Nothing) => Some(Draft::RecordLink {
                 record: link(record)?,
                 unsubscribe: link(unsubscribe)?,
             }),
-            (MessageKind::ErasureLink, Some(erase), None) => Some(Draft::ErasureLink {
+            (MessageKind::ErasureLink, Some(erase), Of::Nothing) => Some(Draft::ErasureLink {
                 erase: link(erase)?,
                 unsubscribe: link(unsubscribe)?,
             }),
-            (MessageKind::Broadcast, None, Some(broadcast)) => Some(Draft::Broadcast {
+            (MessageKind::Broadcast, None, Of::Broadcast(broadcast)) => Some(Draft::Broadcast {
                 broadcast,
                 unsubscribe: link(unsubscribe)?,
             }),
-            (MessageKind::BroadcastTest, None, Some(broadcast))
+            (MessageKind::BroadcastTest, None, Of::Broadcast(broadcast))
                 if unsubscribe == Unsubscribe::TEST_COPY =>
             {
                 Some(Draft::BroadcastTest { broadcast })
             }
+            (MessageKind::Sequence, None, Of::Step(step)) => Some(Draft::Sequence {
+                step,
+                unsubscribe: link(unsubscribe)?,
+            }),
             _ => None,
         }
     }
@@ -310,6 +358,10 @@ mod tests {
             erase: link(12),
             unsubscribe: link(13),
         };
+        let step = Draft::Sequence {
+            step: SequenceStepId(3),
+            unsubscribe: link(14),
+        };
         for draft in [
             &confirmation,
             &welcome,
@@ -319,47 +371,62 @@ mod tests {
             &rejoin,
             &record,
             &erase,
+            &step,
         ] {
             let confirm = draft.action_link().map(ToString::to_string);
             let unsubscribe = draft.unsubscribe().to_string();
-            let back = Draft::from_stored(
-                draft.kind(),
-                confirm.as_deref(),
-                &unsubscribe,
-                draft.broadcast(),
-            );
+            let back =
+                Draft::from_stored(draft.kind(), confirm.as_deref(), &unsubscribe, draft.of());
             assert_eq!(back.as_ref(), Some(draft));
         }
         let bare = Token::generate().expect("entropy");
         let named = link(4).to_string();
-        for (kind, confirm, unsubscribe, broadcast) in [
+        for (kind, confirm, unsubscribe, of) in [
             (
                 MessageKind::Welcome,
                 Some(named.as_str()),
                 named.as_str(),
-                None,
+                Of::Nothing,
             ),
-            (MessageKind::Confirmation, None, named.as_str(), None),
-            (MessageKind::RecordLink, None, named.as_str(), None),
-            (MessageKind::Welcome, None, bare.expose(), None),
-            (MessageKind::Welcome, None, "nonsense", None),
-            (MessageKind::Welcome, None, Unsubscribe::TEST_COPY, None),
-            (MessageKind::Broadcast, None, named.as_str(), None),
+            (MessageKind::Confirmation, None, named.as_str(), Of::Nothing),
+            (MessageKind::RecordLink, None, named.as_str(), Of::Nothing),
+            (MessageKind::Welcome, None, bare.expose(), Of::Nothing),
+            (MessageKind::Welcome, None, "nonsense", Of::Nothing),
+            (
+                MessageKind::Welcome,
+                None,
+                Unsubscribe::TEST_COPY,
+                Of::Nothing,
+            ),
+            (MessageKind::Broadcast, None, named.as_str(), Of::Nothing),
             (
                 MessageKind::Broadcast,
                 None,
                 Unsubscribe::TEST_COPY,
-                Some(BroadcastId(1)),
+                Of::Broadcast(BroadcastId(1)),
             ),
             (
                 MessageKind::BroadcastTest,
                 None,
                 named.as_str(),
-                Some(BroadcastId(1)),
+                Of::Broadcast(BroadcastId(1)),
+            ),
+            (MessageKind::Sequence, None, named.as_str(), Of::Nothing),
+            (
+                MessageKind::Sequence,
+                None,
+                named.as_str(),
+                Of::Broadcast(BroadcastId(1)),
+            ),
+            (
+                MessageKind::Broadcast,
+                None,
+                named.as_str(),
+                Of::Step(SequenceStepId(1)),
             ),
         ] {
             assert_eq!(
-                Draft::from_stored(kind, confirm, unsubscribe, broadcast),
+                Draft::from_stored(kind, confirm, unsubscribe, of),
                 None,
                 "{kind} {confirm:?} {unsubscribe}"
             );

@@ -23,7 +23,8 @@ pub use consent::{Act, Channel, Evidence, Status};
 pub use email::{EmailError, SubscriberEmail};
 pub use ids::{
     AdminId, ApiTokenId, AuditId, BroadcastId, EventId, ImportId, JobId, ListId, MediaId,
-    MessageId, SegmentId, SessionId, SubscriberId, SubscriptionId, TokenId,
+    MessageId, SegmentId, SequenceId, SequenceStepId, SessionId, SubscriberId, SubscriptionId,
+    TokenId,
 };
 pub use message::{Draft, Lane, MessageKind, MessageStatus, TemplateKind};
 pub use name::{NameError, SubscriberName};

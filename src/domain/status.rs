@@ -33,6 +33,8 @@ text_enum!(
         Webhook => "webhook",
         /// Applies an action to every subscriber a filter selects.
         Bulk => "bulk",
+        /// Enrols and queues the sequences' due steps (every few seconds).
+        Sequences => "sequences",
     }
 );
 

@@ -18,10 +18,12 @@ use super::Ctx;
 use crate::db::models::{Broadcast, BroadcastStatus, ListLabel, OutboxRow};
 use crate::db::outbox::{self, Claimed};
 use crate::db::pacing::Pace;
+use crate::db::sequences::{self, Step};
 use crate::db::{DbError, broadcasts, deferrals};
+use crate::domain::message::Of;
 use crate::domain::{
-    BounceKind, BroadcastId, Draft, Evidence, MessageId, MessageKind, MessageStatus, Status,
-    SubscriberEmail,
+    BounceKind, BroadcastId, Draft, Evidence, MessageId, MessageKind, MessageStatus,
+    SequenceStepId, Status, SubscriberEmail,
 };
 use crate::mail::{BroadcastCopy, CONCURRENCY, ListInfo, OutgoingMessage, Recipient, SendError};
 use crate::services::{ServiceError, bounces};
@@ -106,9 +108,67 @@ impl Round {
     }
 }
 
-/// The broadcasts of the copies in a round, read afresh each round so that
-/// a pause or a cancel stops copies not yet handed over.
-type Broadcasts = HashMap<BroadcastId, (Broadcast, ListLabel, BroadcastCopy)>;
+/// What the copies in a round are copies of: their broadcasts and
+/// sequence steps, read afresh each round so that a pause or a cancel
+/// stops copies not yet handed over, and an edited step is sent as it
+/// reads now.
+#[derive(Default)]
+struct Originals {
+    broadcasts: HashMap<BroadcastId, (Broadcast, ListLabel, BroadcastCopy)>,
+    /// Each step, whether its sequence is active, and its copy.
+    steps: HashMap<SequenceStepId, (Step, bool, BroadcastCopy)>,
+}
+
+impl Originals {
+    async fn of(ctx: &Ctx, messages: &[Claimed]) -> Result<Self, DbError> {
+        let mut ids: Vec<BroadcastId> =
+            messages.iter().filter_map(|m| m.row.broadcast_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut steps: Vec<SequenceStepId> = messages
+            .iter()
+            .filter_map(|m| m.row.sequence_step_id)
+            .collect();
+        steps.sort_unstable();
+        steps.dedup();
+        if ids.is_empty() && steps.is_empty() {
+            return Ok(Self::default());
+        }
+        let (broadcasts, steps) = ctx
+            .services
+            .db
+            .read(move |c| {
+                let broadcasts = if ids.is_empty() {
+                    Vec::new()
+                } else {
+                    broadcasts::of_ids(c, &ids)?
+                };
+                let steps = if steps.is_empty() {
+                    Vec::new()
+                } else {
+                    sequences::steps_of(c, &steps)?
+                };
+                Ok::<_, DbError>((broadcasts, steps))
+            })
+            .await?;
+        Ok(Self {
+            broadcasts: broadcasts
+                .into_iter()
+                .map(|(b, list)| {
+                    let copy = BroadcastCopy::new(&b.subject, &b.body);
+                    (b.id, (b, list, copy))
+                })
+                .collect(),
+            steps: steps
+                .into_iter()
+                .map(|(step, active)| {
+                    let copy = BroadcastCopy::new(&step.subject, &step.body);
+                    (step.id, (step, active, copy))
+                })
+                .collect(),
+        })
+    }
+}
 
 /// Claims one batch and sends it, [`CONCURRENCY`] at a time, recording each
 /// result as soon as it is known.
@@ -124,27 +184,7 @@ async fn round(ctx: &Arc<Ctx>) -> Result<Round, DbError> {
             outbox::claim_due(c, &claim, clock.now().ms(), BATCH, pace).map_err(DbError::from)
         })
         .await?;
-    let mut ids: Vec<BroadcastId> = claimed
-        .messages
-        .iter()
-        .filter_map(|m| m.row.broadcast_id)
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let broadcasts: Broadcasts = if ids.is_empty() {
-        HashMap::new()
-    } else {
-        ctx.services
-            .db
-            .read(move |c| broadcasts::of_ids(c, &ids).map_err(DbError::from))
-            .await?
-            .into_iter()
-            .map(|(b, list)| {
-                let copy = BroadcastCopy::new(&b.subject, &b.body);
-                (b.id, (b, list, copy))
-            })
-            .collect()
-    };
+    let originals = Originals::of(ctx, &claimed.messages).await?;
     // The domains held after a 4xx, read each round: another process may
     // have held or freed one.
     let held: Held = ctx
@@ -156,7 +196,7 @@ async fn round(ctx: &Arc<Ctx>) -> Result<Round, DbError> {
         .collect();
     let count = claimed.messages.len();
     let sent = stream::iter(claimed.messages)
-        .map(|message| deliver(ctx, message, &broadcasts, &held))
+        .map(|message| deliver(ctx, message, &originals, &held))
         .buffer_unordered(CONCURRENCY)
         .filter(|sent| std::future::ready(*sent))
         .count()
@@ -187,7 +227,7 @@ fn first_hold_ms(id: MessageId) -> i64 {
 
 /// Sends one message, or finds it must not go or must wait for its domain,
 /// and records what became of it; true if it was sent.
-async fn deliver(ctx: &Arc<Ctx>, message: Claimed, broadcasts: &Broadcasts, held: &Held) -> bool {
+async fn deliver(ctx: &Arc<Ctx>, message: Claimed, originals: &Originals, held: &Held) -> bool {
     let clock = ctx.services.clock.clone();
     let domain = domain_of(&message.row.recipient);
     let hold = held
@@ -195,7 +235,7 @@ async fn deliver(ctx: &Arc<Ctx>, message: Claimed, broadcasts: &Broadcasts, held
         .copied()
         .filter(|until| *until > clock.now().ms());
     // The relay it was handed to, when it was.
-    let (relay, outcome) = match (hold, not_to_send(&message, broadcasts)) {
+    let (relay, outcome) = match (hold, not_to_send(&message, originals)) {
         (_, Some(outcome)) => (String::new(), outcome),
         (Some(until), None) => (
             String::new(),
@@ -204,7 +244,7 @@ async fn deliver(ctx: &Arc<Ctx>, message: Claimed, broadcasts: &Broadcasts, held
                 until,
             },
         ),
-        (None, None) => send(ctx, &message, broadcasts).await,
+        (None, None) => send(ctx, &message, originals).await,
     };
     let was_held = held.contains_key(&domain);
     let sent = matches!(outcome, Outcome::Sent { .. });
@@ -215,6 +255,11 @@ async fn deliver(ctx: &Arc<Ctx>, message: Claimed, broadcasts: &Broadcasts, held
         _ => {}
     }
     let (claim, recipient) = (ctx.process.clone(), message.row.recipient.clone());
+    // A step's copy that went, or failed for good, moves its person on.
+    let step = message
+        .row
+        .sequence_step_id
+        .zip(message.row.subscription_id);
     let hooks = ctx.services.webhooks.clone();
     let recorded = ctx
         .services
@@ -227,6 +272,9 @@ async fn deliver(ctx: &Arc<Ctx>, message: Claimed, broadcasts: &Broadcasts, held
                     if was_held {
                         deferrals::end(c, &domain)?;
                     }
+                    if let Some((step, subscription)) = step {
+                        sequences::advance(c, step, subscription, now)?;
+                    }
                 }
                 Outcome::Deferred { id, error } => {
                     let until = deferrals::defer(c, &domain, now, first_hold_ms(*id))?;
@@ -238,6 +286,9 @@ async fn deliver(ctx: &Arc<Ctx>, message: Claimed, broadcasts: &Broadcasts, held
                 }
                 Outcome::Failed { id, error, refused } => {
                     outbox::mark_failed(c, *id, &claim, &relay, error, *refused)?;
+                    if let Some((step, subscription)) = step {
+                        sequences::advance(c, step, subscription, now)?;
+                    }
                     if *refused {
                         // A 5xx refusal of the recipient is a hard bounce.
                         let report = bounces::Report {
@@ -288,40 +339,44 @@ enum Outcome {
         /// The server refused the recipient: a hard bounce.
         refused: bool,
     },
-    /// A broadcast copy whose recipient is gone.
+    /// A broadcast or sequence copy whose recipient is gone.
     Skipped {
         id: MessageId,
         why: &'static str,
     },
-    /// A copy of a broadcast paused (`Held`) or cancelled since it was claimed.
+    /// A copy of a broadcast or sequence paused (`Held`), or of a broadcast
+    /// cancelled, since it was claimed.
     Stopped {
         id: MessageId,
         status: MessageStatus,
     },
 }
 
-/// Why a broadcast copy must not go, checked as it goes out: its broadcast
-/// was paused or cancelled, its subscription ended, the address bounced.
-fn not_to_send(message: &Claimed, broadcasts: &Broadcasts) -> Option<Outcome> {
+/// Why a broadcast or sequence copy must not go, checked as it goes out:
+/// its broadcast was paused or cancelled, its sequence paused, its
+/// subscription ended, the address bounced.
+fn not_to_send(message: &Claimed, originals: &Originals) -> Option<Outcome> {
     let row = &message.row;
-    if row.kind != MessageKind::Broadcast {
-        return None;
-    }
     let id = row.id;
-    match row.broadcast_id.and_then(|b| broadcasts.get(&b)) {
-        Some((broadcast, ..)) if broadcast.status == BroadcastStatus::Paused => {
-            return Some(Outcome::Stopped {
-                id,
-                status: MessageStatus::Held,
-            });
+    let stopped = |status| Some(Outcome::Stopped { id, status });
+    match row.kind {
+        MessageKind::Broadcast => match row.broadcast_id.and_then(|b| originals.broadcasts.get(&b))
+        {
+            Some((broadcast, ..)) if broadcast.status == BroadcastStatus::Paused => {
+                return stopped(MessageStatus::Held);
+            }
+            Some((broadcast, ..)) if broadcast.status == BroadcastStatus::Cancelled => {
+                return stopped(MessageStatus::Cancelled);
+            }
+            _ => {}
+        },
+        MessageKind::Sequence => {
+            if let Some((_, false, _)) = row.sequence_step_id.and_then(|s| originals.steps.get(&s))
+            {
+                return stopped(MessageStatus::Held);
+            }
         }
-        Some((broadcast, ..)) if broadcast.status == BroadcastStatus::Cancelled => {
-            return Some(Outcome::Stopped {
-                id,
-                status: MessageStatus::Cancelled,
-            });
-        }
-        _ => {}
+        _ => return None,
     }
     if message.status != Some(Status::Confirmed) {
         return Some(Outcome::Skipped {
@@ -341,11 +396,11 @@ fn not_to_send(message: &Claimed, broadcasts: &Broadcasts) -> Option<Outcome> {
 /// Composes one message, hands it to the transport and decides what to
 /// record.
 /// Composes and hands over one message; says which relay took it.
-async fn send(ctx: &Ctx, message: &Claimed, broadcasts: &Broadcasts) -> (String, Outcome) {
+async fn send(ctx: &Ctx, message: &Claimed, originals: &Originals) -> (String, Outcome) {
     let clock = ctx.services.clock.clone();
     let row = &message.row;
     let id = row.id;
-    let composed = match compose(ctx, message, broadcasts) {
+    let composed = match compose(ctx, message, originals) {
         Ok(composed) => composed,
         Err(error) => {
             tracing::error!(%id, kind = %row.kind, %error, "message cannot be composed");
@@ -424,7 +479,7 @@ fn outcome_of(row: &OutboxRow, result: Result<(), SendError>, now: i64) -> Outco
 fn compose(
     ctx: &Ctx,
     message: &Claimed,
-    broadcasts: &Broadcasts,
+    originals: &Originals,
 ) -> Result<Option<OutgoingMessage>, String> {
     let row = &message.row;
     let Some(unsubscribe) = &row.unsubscribe_link else {
@@ -434,10 +489,11 @@ fn compose(
         row.kind,
         row.confirm_link.as_deref(),
         unsubscribe,
-        row.broadcast_id,
+        Of::stored(row.broadcast_id, row.sequence_step_id),
     )
     .ok_or("its stored links do not make a message")?;
-    let broadcast = draft.broadcast().and_then(|b| broadcasts.get(&b));
+    let broadcast = draft.broadcast().and_then(|b| originals.broadcasts.get(&b));
+    let step = draft.step().and_then(|s| originals.steps.get(&s));
     // A copy names its broadcast's list; a test copy has no subscription.
     let list = match broadcast {
         Some((_, list, _)) => list,
@@ -465,7 +521,9 @@ fn compose(
                 fields: &fields,
             },
             &list,
-            broadcast.map(|(_, _, copy)| copy),
+            broadcast
+                .map(|(_, _, copy)| copy)
+                .or(step.map(|(_, _, copy)| copy)),
         )
         .map(Some)
         .map_err(|e| e.to_string())

@@ -48,6 +48,9 @@ pub trait Job {
     /// Its failures are another party's (a webhook's receiver): logged at
     /// WARN, not as an error of ours.
     const FAILS_ELSEWHERE: bool = false;
+    /// Its row is kept, done, for housekeeping to delete with the others;
+    /// a kind that runs every few seconds has it deleted as it ends.
+    const KEPT_WHEN_DONE: bool = true;
 
     /// Runs the job whose row holds `payload`.
     fn run(

@@ -24,6 +24,7 @@ pub mod retention;
 pub mod runner;
 pub mod schedule;
 pub mod segments;
+pub mod sequences;
 pub mod settings;
 pub mod supervisor;
 pub mod webhook;

@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use super::job::{Finish, Job, Retry};
-use super::{Ctx, broadcast, bulk, housekeeping, import, ledger, retention, webhook};
+use super::{Ctx, broadcast, bulk, housekeeping, import, ledger, retention, sequences, webhook};
 use crate::db::DbConn;
 use crate::db::models::{Job as JobRow, JobKind};
 use crate::services::ServiceError;
@@ -18,6 +18,7 @@ pub struct Entry {
     pub run: for<'a> fn(&'a Arc<Ctx>, &'a JobRow) -> Running<'a>,
     pub retry: Retry,
     pub fails_elsewhere: bool,
+    pub kept_when_done: bool,
     pub given_up: fn(&mut DbConn, &JobRow, i64) -> Result<(), ServiceError>,
 }
 
@@ -31,6 +32,7 @@ fn entry<J: Job + 'static>() -> Entry {
         },
         retry: J::RETRY,
         fails_elsewhere: J::FAILS_ELSEWHERE,
+        kept_when_done: J::KEPT_WHEN_DONE,
         given_up: |conn, job, now| match payload::<J>(job) {
             Ok(payload) => J::given_up(conn, &payload, now),
             // A payload that cannot be read was never run: nothing to undo.
@@ -54,6 +56,7 @@ pub fn of(kind: JobKind) -> Entry {
         JobKind::Retention => entry::<retention::Retention>(),
         JobKind::Webhook => entry::<webhook::Deliver>(),
         JobKind::Bulk => entry::<bulk::Bulk>(),
+        JobKind::Sequences => entry::<sequences::Sequences>(),
     }
 }
 
@@ -69,6 +72,7 @@ fn kind_of(kind: JobKind) -> JobKind {
         JobKind::Retention => retention::Retention::KIND,
         JobKind::Webhook => webhook::Deliver::KIND,
         JobKind::Bulk => bulk::Bulk::KIND,
+        JobKind::Sequences => sequences::Sequences::KIND,
     }
 }
 

@@ -107,11 +107,16 @@ async fn run_one(ctx: Arc<Ctx>, job: Job) {
     ctx.worked();
     let recorded = match outcome {
         Ok(Finish::Done) => {
+            let kept = entry.kept_when_done;
             ctx.services
                 .db
                 .write(move |c| {
-                    jobs::finish(c, id, JobStatus::Done, None, clock.now().ms())
-                        .map_err(DbError::from)
+                    if kept {
+                        jobs::finish(c, id, JobStatus::Done, None, clock.now().ms())
+                    } else {
+                        jobs::delete(c, id)
+                    }
+                    .map_err(DbError::from)
                 })
                 .await
         }

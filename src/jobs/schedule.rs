@@ -10,8 +10,9 @@ use crate::db::{DbError, jobs};
 use crate::domain::Timestamp;
 
 /// Every scheduled job and how often it runs. The clocks of retention are
-/// looked at hourly, or four times within the shortest clock.
-pub fn schedules(clocks: &Clocks) -> [(JobKind, Duration); 3] {
+/// looked at hourly, or four times within the shortest clock; the
+/// sequences' due steps every few seconds.
+pub fn schedules(clocks: &Clocks) -> [(JobKind, Duration); 4] {
     let hour = Duration::from_secs(3600);
     let retention = [
         clocks.pending_retention,
@@ -26,11 +27,16 @@ pub fn schedules(clocks: &Clocks) -> [(JobKind, Duration); 3] {
         (JobKind::Housekeeping, hour),
         (JobKind::VerifyLedger, Duration::from_secs(86_400)),
         (JobKind::Retention, retention),
+        (JobKind::Sequences, SEQUENCES),
     ]
 }
 /// The payload of a scheduled job: nothing but its kind.
 #[derive(Debug, serde::Deserialize)]
 pub struct Scheduled {}
+
+/// How often the sequences' due steps are looked for: a step goes within
+/// this of its time.
+const SEQUENCES: Duration = Duration::from_secs(5);
 
 /// How often each process looks at the schedules, at most.
 const POLL: Duration = Duration::from_secs(30);

@@ -375,10 +375,20 @@ impl Composer {
             (Draft::BroadcastTest { .. }, Some(copy)) => {
                 self.broadcast(policy, to.name, list, copy, &copy.body, draft.unsubscribe())
             }
+            (Draft::Sequence { .. }, Some(copy)) => {
+                let body = copy.body_for(to.name, to.fields)?;
+                let mut content =
+                    self.broadcast(policy, to.name, list, copy, &body, draft.unsubscribe());
+                content.kind = MessageKind::Sequence;
+                content
+            }
             (Draft::Broadcast { .. } | Draft::BroadcastTest { .. }, None) => {
                 return Err(ComposeError::Message(
                     "the copy's broadcast is missing".into(),
                 ));
+            }
+            (Draft::Sequence { .. }, None) => {
+                return Err(ComposeError::Message("the copy's step is missing".into()));
             }
         };
         // The confirmation shows nothing a visitor typed: only the
@@ -389,6 +399,7 @@ impl Composer {
                 | MessageKind::Reconfirmation
                 | MessageKind::Broadcast
                 | MessageKind::BroadcastTest
+                | MessageKind::Sequence
         ) {
             content.subscriber_fields.clone_from(to.fields);
         }

@@ -906,3 +906,121 @@ pub struct SegmentFormView {
     /// (what, op, value) of each row, blank rows included.
     pub rules: Vec<(String, String, String)>,
 }
+
+/// A sequence as its list and its page show it.
+#[derive(Debug, Clone)]
+pub struct SequenceRow {
+    pub id: i64,
+    pub name: String,
+    pub list_name: String,
+    /// The list's slug, which the step editor's preview names.
+    pub list_slug: String,
+    /// `active` or `paused`.
+    pub status: &'static str,
+    pub active: bool,
+    pub steps: usize,
+    pub enrolled: i64,
+}
+
+/// What the new sequence form holds, kept when refused.
+#[derive(Debug, Clone, Default)]
+pub struct SequenceForm {
+    pub name: String,
+    pub list: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SequenceErrors {
+    pub name: Option<String>,
+    pub list: Option<String>,
+}
+
+impl SequenceErrors {
+    pub fn any(&self) -> bool {
+        self.name.is_some() || self.list.is_some()
+    }
+}
+
+/// `GET /admin/sequences`: the sequences and the form that starts one.
+#[derive(Template)]
+#[template(path = "admin/sequences.html")]
+pub struct SequencesPage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    pub rows: Vec<SequenceRow>,
+    pub lists: Vec<ListOption>,
+    pub form: SequenceForm,
+    pub errors: SequenceErrors,
+}
+
+/// A step with where its copies are.
+#[derive(Debug, Clone)]
+pub struct StepRow {
+    pub position: i32,
+    pub subject: String,
+    /// As the operator writes it: `90s`, `2h`, `3d`.
+    pub delay: String,
+    pub sent: i64,
+    pub waiting: i64,
+    pub skipped: i64,
+    pub failed: i64,
+}
+
+/// What the step form holds, kept when refused.
+#[derive(Debug, Clone, Default)]
+pub struct StepForm {
+    pub subject: String,
+    pub delay: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct StepErrors {
+    pub subject: Option<String>,
+    pub delay: Option<String>,
+    pub body: Option<String>,
+    /// A sequence without a step cannot be activated.
+    pub steps: Option<String>,
+}
+
+impl StepErrors {
+    /// Whether the step form has a refused value.
+    pub fn any(&self) -> bool {
+        self.subject.is_some() || self.delay.is_some() || self.body.is_some()
+    }
+}
+
+/// `GET /admin/sequences/{id}`: its state, its steps with their counts,
+/// and the editor of a new step.
+#[derive(Template)]
+#[template(path = "admin/sequence.html")]
+pub struct SequencePage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    pub sequence: SequenceRow,
+    pub steps: Vec<StepRow>,
+    pub form: StepForm,
+    pub errors: StepErrors,
+    /// The new step's preview, after a refused save.
+    pub html: String,
+    pub text: String,
+    /// The catalog id of what the delay of the new step counts from.
+    pub delay_hint: &'static str,
+    pub flash: Option<&'static str>,
+}
+
+/// `GET /admin/sequences/{id}/steps/{n}`: a step's counts and its editor.
+#[derive(Template)]
+#[template(path = "admin/sequence_step.html")]
+pub struct SequenceStepPage<'a> {
+    pub site: &'a Site,
+    pub nav: Nav<'a>,
+    pub sequence: SequenceRow,
+    pub step: StepRow,
+    pub form: StepForm,
+    pub errors: StepErrors,
+    pub html: String,
+    pub text: String,
+    pub delay_hint: &'static str,
+    pub flash: Option<&'static str>,
+}

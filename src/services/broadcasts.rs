@@ -18,6 +18,7 @@ use crate::db::broadcasts::Addressed;
 use crate::db::models::{Broadcast, BroadcastStatus, JobKind, List};
 use crate::db::outbox::Recipient;
 use crate::db::{self, DbConn, audit, broadcasts, jobs, lists, outbox, tokens};
+use crate::domain::message::Of;
 use crate::domain::{
     BroadcastId, Draft, Lane, LinkToken, MessageStatus, SegmentId, Status, SubscriberEmail, Token,
 };
@@ -275,7 +276,7 @@ pub struct Preview {
     pub text: String,
 }
 
-fn render_preview(
+pub(super) fn render_preview(
     services: &Services,
     list: &List,
     subject: &str,
@@ -334,13 +335,20 @@ pub enum Refusal {
 
 /// The body's variables name only the reader's name and fields that exist.
 fn check_body(services: &Services, body: &str) -> Result<(), Refusal> {
+    body_problem(services, body).map_or(Ok(()), |p| Err(Refusal::Body(p)))
+}
+
+/// What is wrong with a body's variables (a broadcast's or a sequence
+/// step's), if anything: they may name only the reader's name and the
+/// fields that exist.
+pub(super) fn body_problem(services: &Services, body: &str) -> Option<BodyProblem> {
     let keys: Vec<String> = services
         .fields
         .get()
         .iter()
         .map(|f| f.key.clone())
         .collect();
-    personal::check(body, &keys).map_err(Refusal::Body)
+    personal::check(body, &keys).err()
 }
 
 /// Writes a new draft.
@@ -759,7 +767,7 @@ fn queue_copies(
             _ => {
                 outbox::enqueue_skipped(
                     conn,
-                    broadcast.id,
+                    Of::Broadcast(broadcast.id),
                     recipient.subscription,
                     &recipient.email,
                     now,

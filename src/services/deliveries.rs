@@ -84,11 +84,12 @@ impl Fate {
 }
 
 /// The kinds the record's filter offers, as it names them.
-pub const KINDS: [&str; 7] = [
+pub const KINDS: [&str; 8] = [
     "confirmation",
     "welcome",
     "reconfirmation",
     "broadcast",
+    "sequence",
     "test",
     "record_link",
     "erasure_link",

@@ -334,6 +334,8 @@ fn record_confirmation(
     }
     subscriptions::mark_confirmed(conn, subscription.id, now)?;
     tokens::mark_used(conn, token.id, now)?;
+    // Into the list's active sequences, from their first step.
+    db::sequences::enrol(conn, subscription.list_id, subscription.id, now)?;
     // The person has just shown that the address works.
     bounces::lift(conn, subscription.subscriber_id)?;
     // The act confirms the request, under the wording that request showed;

@@ -25,6 +25,7 @@ pub mod pow;
 pub mod preferences;
 pub mod retention;
 pub mod segments;
+pub mod sequences;
 pub mod sessions;
 pub mod settings;
 pub mod subscribers;

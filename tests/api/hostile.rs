@@ -198,6 +198,14 @@ fn snapshot(conn: &mut assent::db::DbConn) -> Vec<(&'static str, i64)> {
             broadcasts::table.count().get_result(conn).unwrap(),
         ),
         (
+            "sequences",
+            sequences::table.count().get_result(conn).unwrap(),
+        ),
+        (
+            "sequence_steps",
+            sequence_steps::table.count().get_result(conn).unwrap(),
+        ),
+        (
             "suppressions",
             suppressions::table.count().get_result(conn).unwrap(),
         ),

@@ -29,6 +29,7 @@ mod pow;
 mod retention;
 mod scripts;
 mod segments;
+mod sequences;
 mod settings;
 mod signup;
 mod templates;

@@ -131,7 +131,7 @@ fn validate(site: &Site, fields: &[(String, String)]) -> (BroadcastForm, Broadca
 }
 
 /// What is wrong with the body's variables, in the operator's words.
-fn body_problem(site: &Site, problem: &BodyProblem) -> String {
+pub(super) fn body_problem(site: &Site, problem: &BodyProblem) -> String {
     match problem {
         BodyProblem::Unknown(name) => site.t1("admin-broadcast-error-variable", "name", name),
         BodyProblem::Broken { line, detail } => site.t2(

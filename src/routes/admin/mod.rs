@@ -15,6 +15,7 @@ mod lists;
 mod login;
 mod media;
 mod segments;
+mod sequences;
 mod settings;
 mod subscribers;
 mod templates;
@@ -85,6 +86,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/media/{id}/delete", web::post().to(media::delete))
             .route("/broadcasts", read().to(broadcasts::index))
             .route("/broadcasts", web::post().to(broadcasts::create))
+            .route("/sequences", read().to(sequences::index))
+            .route("/sequences", web::post().to(sequences::create))
+            .route("/sequences/{id}", read().to(sequences::show))
+            .route("/sequences/{id}/steps", web::post().to(sequences::add_step))
+            .route("/sequences/{id}/steps/{n}", read().to(sequences::step))
+            .route(
+                "/sequences/{id}/steps/{n}",
+                web::post().to(sequences::edit_step),
+            )
+            .route("/sequences/{id}/pause", web::post().to(sequences::pause))
+            .route("/sequences/{id}/resume", web::post().to(sequences::resume))
             .route("/broadcasts/new", read().to(broadcasts::new))
             .route("/broadcasts/preview", web::post().to(broadcasts::preview))
             .route("/broadcasts/{id}", read().to(broadcasts::show))
