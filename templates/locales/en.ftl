@@ -1120,6 +1120,7 @@ admin-sequence-name = Name
 admin-sequence-steps = Steps
 admin-sequence-enrolled = People in it
 admin-sequence-new = Start a sequence
+admin-sequence-choose-list = Choose a list
 admin-sequence-create = Create the sequence
 admin-sequence-new-note = A new sequence is paused: write its steps, then activate it.
 admin-sequence-of-list = For the list { $list }

@@ -1120,6 +1120,7 @@ admin-sequence-name = Nom
 admin-sequence-steps = Étapes
 admin-sequence-enrolled = Personnes inscrites
 admin-sequence-new = Créer une séquence
+admin-sequence-choose-list = Choisissez une liste
 admin-sequence-create = Créer la séquence
 admin-sequence-new-note = Une nouvelle séquence est en pause : écrivez ses étapes, puis activez-la.
 admin-sequence-of-list = Pour la liste { $list }

@@ -437,6 +437,19 @@ async fn every_page() -> Vec<(String, String)> {
         pages.push((path, html));
     }
     let operator = app.signed_in().await;
+    let sequence = operator
+        .post(
+            "/admin/sequences",
+            "/admin/sequences",
+            &[("name", "Welcome"), ("list", "newsletter")],
+        )
+        .await;
+    assert_eq!(sequence.status(), 303);
+    let step = [("subject", "Hello"), ("delay", "1d"), ("body", "Hello.")];
+    let added = operator
+        .post("/admin/sequences/1", "/admin/sequences/1/steps", &step)
+        .await;
+    assert_eq!(added.status(), 303);
     for path in [
         "/admin",
         "/admin/subscribers",
@@ -445,6 +458,9 @@ async fn every_page() -> Vec<(String, String)> {
         "/admin/lists/1",
         "/admin/broadcasts",
         "/admin/broadcasts/new",
+        "/admin/sequences",
+        "/admin/sequences/1",
+        "/admin/sequences/1/steps/1",
         "/admin/import",
         "/admin/audit",
         "/admin/webhooks",

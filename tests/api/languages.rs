@@ -275,6 +275,19 @@ async fn no_page_of_the_operators_area_says_a_sentence_in_english_to_a_french_op
         .to_str()
         .expect("location")
         .to_owned();
+    let sequence = operator
+        .post(
+            "/admin/sequences",
+            "/admin/sequences",
+            &[("name", "Bienvenue"), ("list", "newsletter")],
+        )
+        .await;
+    assert_eq!(sequence.status(), 303);
+    let step = [("subject", "Jour un"), ("delay", "1d"), ("body", "Bonjour")];
+    let added = operator
+        .post("/admin/sequences/1", "/admin/sequences/1/steps", &step)
+        .await;
+    assert_eq!(added.status(), 303);
     let found = operator.html("/admin/subscribers?q=ada").await;
     let subscriber = found
         .split("/admin/subscribers/")
@@ -297,6 +310,9 @@ async fn no_page_of_the_operators_area_says_a_sentence_in_english_to_a_french_op
         "/admin/broadcasts".to_owned(),
         "/admin/broadcasts/new".to_owned(),
         broadcast,
+        "/admin/sequences".to_owned(),
+        "/admin/sequences/1".to_owned(),
+        "/admin/sequences/1/steps/1".to_owned(),
         "/admin/import".to_owned(),
         "/admin/audit".to_owned(),
         "/admin/templates".to_owned(),

@@ -464,7 +464,12 @@ async fn a_step_cut_short_by_a_kill_resumes_with_at_most_the_in_flight_sent_twic
             .unwrap();
         sent == readers.len() as i64
     };
-    eventually("every copy recorded as sent", Duration::from_secs(60), all_sent).await;
+    eventually(
+        "every copy recorded as sent",
+        Duration::from_secs(60),
+        all_sent,
+    )
+    .await;
     smtp.wait_for_quiet(Duration::from_secs(1));
     let got = copies(&smtp);
     let twice = got.values().filter(|n| **n > 1).count();
