@@ -346,47 +346,77 @@ pub fn take_due(
         .collect())
 }
 
-/// The copy of `step` went to `subscription` at `now` (or failed for good):
-/// the next step is due its delay from now, or the person has finished.
-/// Only the first report moves them: a copy sent twice moves them once.
+/// Where a step stands in its sequence, as delivery moves people on.
+#[derive(Debug, Clone, Copy)]
+pub struct Place {
+    pub sequence: SequenceId,
+    pub position: i32,
+    /// The delay of the step after it; `None` for the last.
+    pub next_delay_ms: Option<i64>,
+}
+
+/// The copy of the step at `place` went to `subscription` at `now` (or
+/// failed for good): the next step is due its delay from now, or the
+/// person has finished. Only the first report moves them: a copy sent
+/// twice moves them once.
 pub fn advance(
     conn: &mut DbConn,
-    step: SequenceStepId,
+    place: &Place,
     subscription: SubscriptionId,
     now: i64,
 ) -> QueryResult<()> {
-    let Some((sequence, position)) = sequence_steps::table
-        .find(step)
-        .select((sequence_steps::sequence_id, sequence_steps::position))
-        .first::<(SequenceId, i32)>(conn)
-        .optional()?
-    else {
-        return Ok(());
-    };
-    let next = step_at(conn, sequence, position + 1)?;
     diesel::update(
         sequence_enrolments::table
-            .filter(sequence_enrolments::sequence_id.eq(sequence))
+            .filter(sequence_enrolments::sequence_id.eq(place.sequence))
             .filter(sequence_enrolments::subscription_id.eq(subscription))
-            .filter(sequence_enrolments::next_position.eq(position + 1))
+            .filter(sequence_enrolments::next_position.eq(place.position + 1))
             .filter(sequence_enrolments::due_at.is_null()),
     )
     .set((
         sequence_enrolments::since.eq(now),
-        sequence_enrolments::due_at.eq(next.map(|n| now + n.delay_ms)),
+        sequence_enrolments::due_at.eq(place.next_delay_ms.map(|delay| now + delay)),
     ))
     .execute(conn)
     .map(|_| ())
 }
 
-/// The steps of `ids` with whether their sequence is active, for the
-/// delivery of their copies.
-pub fn steps_of(conn: &mut DbConn, ids: &[SequenceStepId]) -> QueryResult<Vec<(Step, bool)>> {
-    sequence_steps::table
+/// The steps of `ids` with whether their sequence is active and their
+/// place in it, for the delivery of their copies.
+pub fn steps_of(
+    conn: &mut DbConn,
+    ids: &[SequenceStepId],
+) -> QueryResult<Vec<(Step, bool, Place)>> {
+    let found: Vec<(Step, bool)> = sequence_steps::table
         .inner_join(sequences::table)
         .filter(sequence_steps::id.eq_any(ids))
         .select((Step::as_select(), sequences::active))
-        .load(conn)
+        .load(conn)?;
+    let mut sequences: Vec<SequenceId> = found.iter().map(|(s, _)| s.sequence_id).collect();
+    sequences.sort_unstable();
+    sequences.dedup();
+    let delays: Vec<(SequenceId, i32, i64)> = sequence_steps::table
+        .filter(sequence_steps::sequence_id.eq_any(&sequences))
+        .select((
+            sequence_steps::sequence_id,
+            sequence_steps::position,
+            sequence_steps::delay_ms,
+        ))
+        .load(conn)?;
+    Ok(found
+        .into_iter()
+        .map(|(step, active)| {
+            let next_delay_ms = delays
+                .iter()
+                .find(|(s, p, _)| *s == step.sequence_id && *p == step.position + 1)
+                .map(|(.., delay)| *delay);
+            let place = Place {
+                sequence: step.sequence_id,
+                position: step.position,
+                next_delay_ms,
+            };
+            (step, active, place)
+        })
+        .collect())
 }
 
 /// The sequence's copies not yet handed over wait while it is paused.

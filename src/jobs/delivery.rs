@@ -18,7 +18,7 @@ use super::Ctx;
 use crate::db::models::{Broadcast, BroadcastStatus, ListLabel, OutboxRow};
 use crate::db::outbox::{self, Claimed};
 use crate::db::pacing::Pace;
-use crate::db::sequences::{self, Step};
+use crate::db::sequences::{self, Place, Step};
 use crate::db::{DbError, broadcasts, deferrals};
 use crate::domain::message::Of;
 use crate::domain::{
@@ -115,8 +115,9 @@ impl Round {
 #[derive(Default)]
 struct Originals {
     broadcasts: HashMap<BroadcastId, (Broadcast, ListLabel, BroadcastCopy)>,
-    /// Each step, whether its sequence is active, and its copy.
-    steps: HashMap<SequenceStepId, (Step, bool, BroadcastCopy)>,
+    /// Each step, whether its sequence is active, its copy, and its
+    /// place in the sequence.
+    steps: HashMap<SequenceStepId, (Step, bool, BroadcastCopy, Place)>,
 }
 
 impl Originals {
@@ -161,9 +162,9 @@ impl Originals {
                 .collect(),
             steps: steps
                 .into_iter()
-                .map(|(step, active)| {
+                .map(|(step, active, place)| {
                     let copy = BroadcastCopy::new(&step.subject, &step.body);
-                    (step.id, (step, active, copy))
+                    (step.id, (step, active, copy, place))
                 })
                 .collect(),
         })
@@ -259,6 +260,8 @@ async fn deliver(ctx: &Arc<Ctx>, message: Claimed, originals: &Originals, held: 
     let step = message
         .row
         .sequence_step_id
+        .and_then(|s| originals.steps.get(&s))
+        .map(|(.., place)| *place)
         .zip(message.row.subscription_id);
     let hooks = ctx.services.webhooks.clone();
     let recorded = ctx
@@ -272,8 +275,8 @@ async fn deliver(ctx: &Arc<Ctx>, message: Claimed, originals: &Originals, held: 
                     if was_held {
                         deferrals::end(c, &domain)?;
                     }
-                    if let Some((step, subscription)) = step {
-                        sequences::advance(c, step, subscription, now)?;
+                    if let Some((place, subscription)) = &step {
+                        sequences::advance(c, place, *subscription, now)?;
                     }
                 }
                 Outcome::Deferred { id, error } => {
@@ -286,8 +289,8 @@ async fn deliver(ctx: &Arc<Ctx>, message: Claimed, originals: &Originals, held: 
                 }
                 Outcome::Failed { id, error, refused } => {
                     outbox::mark_failed(c, *id, &claim, &relay, error, *refused)?;
-                    if let Some((step, subscription)) = step {
-                        sequences::advance(c, step, subscription, now)?;
+                    if let Some((place, subscription)) = &step {
+                        sequences::advance(c, place, *subscription, now)?;
                     }
                     if *refused {
                         // A 5xx refusal of the recipient is a hard bounce.
@@ -371,7 +374,7 @@ fn not_to_send(message: &Claimed, originals: &Originals) -> Option<Outcome> {
             _ => {}
         },
         MessageKind::Sequence => {
-            if let Some((_, false, _)) = row.sequence_step_id.and_then(|s| originals.steps.get(&s))
+            if let Some((_, false, ..)) = row.sequence_step_id.and_then(|s| originals.steps.get(&s))
             {
                 return stopped(MessageStatus::Held);
             }
@@ -523,7 +526,7 @@ fn compose(
             &list,
             broadcast
                 .map(|(_, _, copy)| copy)
-                .or(step.map(|(_, _, copy)| copy)),
+                .or(step.map(|(_, _, copy, _)| copy)),
         )
         .map(Some)
         .map_err(|e| e.to_string())
