@@ -110,3 +110,87 @@ async fn two_servers_and_a_worker_send_exactly_one_confirmation_per_address() {
     assert!(out.starts_with("540 events, chain intact"), "{out}");
     drop(processes);
 }
+
+/// A sequence's step with two servers and a worker looking for due steps
+/// on one database: each person gets it once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_and_a_worker_send_a_sequence_step_once_per_person() {
+    use support::admin::{OPERATOR, Operator, PASSWORD, create_operator_in};
+    use support::seed::{Seeded, addresses, seed};
+
+    if postgres_server().is_none() {
+        eprintln!("NOT RUN: several processes need PostgreSQL (ASSENT_TEST_DATABASE_URL)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start();
+    let base_vars = test_env(
+        &dir,
+        Some(&smtp),
+        &[("ASSENT_LOG", "warn"), ("ASSENT_SEND_RATE", "0")],
+    );
+    let database_url = base_vars["ASSENT_DATABASE_URL"].clone();
+    let mut processes = Vec::new();
+    let mut servers = Vec::new();
+    for _ in 0..2 {
+        let bind = format!("127.0.0.1:{}", free_port());
+        let mut vars = base_vars.clone();
+        vars.insert("ASSENT_BIND".into(), bind.clone());
+        processes.push(spawn(&vars, &["serve"]));
+        servers.push(format!("http://{bind}"));
+    }
+    processes.push(spawn(&base_vars, &["worker"]));
+    for base in &servers {
+        wait_until_up(base).await;
+    }
+    let readers = addresses("reader", 3000);
+    seed(
+        &mut support::app::connect(&database_url),
+        &readers,
+        Seeded::Confirmed,
+    );
+    create_operator_in(&database_url);
+    let operator = Operator::at(&servers[0]);
+    assert_eq!(operator.login(OPERATOR, PASSWORD).await.status(), 303);
+    let created = operator
+        .post(
+            "/admin/sequences",
+            "/admin/sequences",
+            &[("name", "Welcome"), ("list", "newsletter")],
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    let step = [
+        ("subject", "Welcome aboard"),
+        ("delay", "1s"),
+        ("body", "Hello."),
+    ];
+    let added = operator
+        .post("/admin/sequences/1", "/admin/sequences/1/steps", &step)
+        .await;
+    assert_eq!(added.status(), 303);
+    let resumed = operator
+        .post(
+            "/admin/sequences/1",
+            "/admin/sequences/1/resume",
+            &[("enrol_existing", "yes")],
+        )
+        .await;
+    assert_eq!(resumed.status(), 303);
+
+    let mails = smtp
+        .wait_for_async(readers.len(), Duration::from_secs(90))
+        .await;
+    assert_eq!(mails.len(), readers.len(), "everyone got the step");
+    // Anything queued twice would arrive within the next turns.
+    smtp.wait_for_quiet(Duration::from_secs(6));
+    let recipients: Vec<String> = smtp
+        .messages()
+        .iter()
+        .map(|m| m.rcpt_to[0].clone())
+        .collect();
+    let unique: HashSet<&String> = recipients.iter().collect();
+    assert_eq!(unique.len(), readers.len());
+    assert_eq!(recipients.len(), readers.len(), "and none got it twice");
+    drop(processes);
+}
