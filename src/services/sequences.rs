@@ -418,7 +418,7 @@ fn queue_due(
     let steps = sequences::steps(conn, sequence.id)?;
     let sender = services.policy().envelope_sender();
     for person in &due {
-        // A step removed since: the person has finished.
+        // No step at this position: nothing is left to send them.
         let Some(step) = steps.iter().find(|s| s.position == person.position) else {
             continue;
         };
