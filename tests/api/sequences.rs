@@ -237,7 +237,12 @@ async fn someone_who_leaves_after_step_one_never_gets_step_two_and_joining_again
 async fn a_paused_sequence_sends_nothing_and_on_resume_the_due_steps_go() {
     let app = spawn_app_with(UNPACED).await;
     let operator = app.signed_in().await;
-    let page = sequence(&operator, "Tips", &[("Tip one", "90s", "A tip.")]).await;
+    let page = sequence(
+        &operator,
+        "Tips",
+        &[("Tip one", "90s", "A tip."), ("Tip two", "1h", "Another.")],
+    )
+    .await;
     // Nobody enters a paused sequence.
     confirmed(&app, "early@example.com", "Early").await;
     assert_eq!(press(&operator, &page, "resume", &[]).await, 303);
@@ -257,6 +262,13 @@ async fn a_paused_sequence_sends_nothing_and_on_resume_the_due_steps_go() {
         received(&app, "early@example.com", "Tip one").is_empty(),
         "confirmed while it was paused"
     );
+
+    // The second step's hour counts from when the first went, an hour
+    // late, not from when it was due.
+    app.advance(59 * MINUTE).await;
+    assert!(received(&app, "ada@example.com", "Tip two").is_empty());
+    app.advance(2 * MINUTE).await;
+    assert_eq!(received(&app, "ada@example.com", "Tip two").len(), 1);
 }
 
 #[tokio::test]
