@@ -172,31 +172,10 @@ pub async fn view(services: &Services, id: SequenceId) -> Result<Option<View>, S
         .await
 }
 
-/// A step and the list its copies go to, for the step's own page, with
-/// the preview of what it says now.
-pub async fn step(
-    services: &Services,
-    id: SequenceId,
-    position: i32,
-) -> Result<Option<(Sequence, Step, Preview)>, ServiceError> {
-    let found = services
-        .db
-        .read(move |c| {
-            let Some(sequence) = sequences::by_id(c, id)? else {
-                return Ok::<_, ServiceError>(None);
-            };
-            let Some(step) = sequences::step_at(c, id, position)? else {
-                return Ok(None);
-            };
-            let list = lists::by_id(c, sequence.list_id)?;
-            Ok(Some((sequence, step, list)))
-        })
-        .await?;
-    let Some((sequence, step, list)) = found else {
-        return Ok(None);
-    };
-    let preview = render_preview(services, &list, &step.subject, &step.body)?;
-    Ok(Some((sequence, step, preview)))
+/// What a step of `view` says now, rendered as its copies are: the
+/// step's own page shows it beside the editor.
+pub fn preview(services: &Services, view: &View, step: &Step) -> Result<Preview, ServiceError> {
+    render_preview(services, &view.list, &step.subject, &step.body)
 }
 
 /// A new sequence, paused until it has its steps.

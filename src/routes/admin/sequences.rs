@@ -300,10 +300,7 @@ async fn step_page(
     let Some((step, counts)) = view.steps.iter().find(|(s, _)| s.position == position) else {
         return Ok(not_found(&site));
     };
-    let (html, text) = match sequences::step(services, id, position).await? {
-        Some((_, _, preview)) => (preview.html, preview.text),
-        None => (String::new(), String::new()),
-    };
+    let preview = sequences::preview(services, &view, step)?;
     let page = SequenceStepPage {
         site: &site,
         nav: signed_in.nav("sequences"),
@@ -315,8 +312,8 @@ async fn step_page(
             body: step.body.clone(),
         }),
         errors,
-        html,
-        text,
+        html: preview.html,
+        text: preview.text,
         delay_hint: delay_hint(position as usize),
         flash,
     };
